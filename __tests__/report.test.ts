@@ -1,0 +1,287 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
+import type { Report, RunReport, SignatureSummary, SpikeReport } from '../src/analysis/types.js'
+import { analyseFiles, describeOptions } from '../src/pipeline.js'
+import { cap, cell, code, html, text } from '../src/report/escape.js'
+import { buildReport, parseReport, reportToJson } from '../src/report/json.js'
+import { renderMarkdown } from '../src/report/markdown.js'
+import { discoverTargets } from '../src/telemetry/discover.js'
+import { VERSION } from '../src/version.js'
+import { SAMPLE_OPTIONS } from './support/engine.js'
+import { schemaErrors } from './support/schema.js'
+
+function spike(overrides: Partial<SpikeReport> = {}): SpikeReport {
+  return {
+    ts_ns: '1000',
+    start_ns: '1000',
+    end_ns: '2000',
+    offset_ms: 0,
+    value_ms: 100,
+    top_thread: 'Server thread',
+    top_plugin: null,
+    entry_plugin: null,
+    first_syscall: 'fsync',
+    first_syscall_scope: 'tick-thread',
+    top_path: null,
+    top_device: null,
+    signature: '-|fsync',
+    threads: [],
+    plugins: [],
+    syscalls: [],
+    paths: [],
+    devices: [],
+    notes: [],
+    ...overrides
+  }
+}
+
+function run(file: string, spikes: SpikeReport[], overrides: Partial<RunReport> = {}): RunReport {
+  return {
+    run_id: 'r',
+    repeat: 0,
+    file,
+    metric: 'tick_ms',
+    samples: 100,
+    floor_ms: 50,
+    p95_ms: 30,
+    sigma_ms: 5,
+    sigma_mult: 3,
+    threshold_ms: 50,
+    start_ns: '0',
+    rows: 10,
+    layers: { L0: 10 },
+    sampling_interval_ms: 10,
+    sampling_source: 'median-gap',
+    spikes,
+    notes: [],
+    ...overrides
+  }
+}
+
+const reportOf = (runs: RunReport[]): Report =>
+  buildReport({ runs, errors: [], options: describeOptions(SAMPLE_OPTIONS) })
+
+describe('signatures and diff', () => {
+  it('pools spikes by signature with the number of files and the worst value', () => {
+    const runs = [
+      run('a', [
+        spike({ value_ms: 100 }),
+        spike({ value_ms: 300 }),
+        spike({ signature: 'X|-', top_plugin: 'X', first_syscall: null })
+      ]),
+      run('b', [spike({ value_ms: 200 })])
+    ]
+    expect(summariseSignatures(runs)).toEqual([
+      {
+        signature: '-|fsync',
+        top_plugin: null,
+        first_syscall: 'fsync',
+        spikes: 3,
+        repeats: 2,
+        worst_ms: 300
+      },
+      {
+        signature: 'X|-',
+        top_plugin: 'X',
+        first_syscall: null,
+        spikes: 1,
+        repeats: 1,
+        worst_ms: 100
+      }
+    ])
+  })
+
+  it('splits signatures into new, resolved and persisting', () => {
+    const sig = (signature: string, spikes: number, worst_ms = 100): SignatureSummary => ({
+      signature,
+      top_plugin: null,
+      first_syscall: null,
+      spikes,
+      repeats: 1,
+      worst_ms
+    })
+    const diff = diffSignatures(
+      [sig('A|-', 2), sig('B|-', 1)],
+      [sig('B|-', 4, 300), sig('C|-', 1)],
+      {
+        kind: 'report',
+        location: 'base.json'
+      }
+    )
+    expect(diff.new.map((s) => s.signature)).toEqual(['C|-'])
+    expect(diff.resolved.map((s) => s.signature)).toEqual(['A|-'])
+    expect(diff.persisting).toEqual([
+      expect.objectContaining({
+        signature: 'B|-',
+        base_spikes: 1,
+        head_spikes: 4,
+        spikes: 4,
+        worst_ms: 300,
+        base_worst_ms: 100
+      })
+    ])
+  })
+})
+
+describe('report JSON', () => {
+  it('carries the package version', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    expect(VERSION).toBe(pkg.version)
+    expect(reportOf([]).generator).toEqual({ name: 'io-storm-catcher', version: pkg.version })
+  })
+
+  it('validates every fixture report, with and without a diff, against the schema', async () => {
+    for (const folder of ['fixtures/runs', 'fixtures/duckdb']) {
+      const { files } = await discoverTargets([folder], '.')
+      const analysed = await analyseFiles(files, SAMPLE_OPTIONS)
+      expect(analysed.errors).toEqual([])
+      const report = buildReport({ ...analysed, options: describeOptions(SAMPLE_OPTIONS) })
+      expect(report.runs.length).toBe(9)
+      expect(schemaErrors(JSON.parse(reportToJson(report)))).toEqual([])
+      const withDiff = {
+        ...report,
+        diff: diffSignatures([], report.signatures, { kind: 'events', location: folder })
+      }
+      expect(schemaErrors(JSON.parse(reportToJson(withDiff)))).toEqual([])
+    }
+  })
+
+  it('has a schema that rejects malformed reports', () => {
+    const valid = JSON.parse(reportToJson(reportOf([run('a', [spike()])]))) as Record<
+      string,
+      unknown
+    >
+    expect(schemaErrors(valid)).toEqual([])
+    const noSignature = structuredClone(valid) as { runs: { spikes: Record<string, unknown>[] }[] }
+    delete noSignature.runs[0].spikes[0].signature
+    expect(schemaErrors(noSignature).join()).toMatch(/signature/)
+    expect(schemaErrors({ ...valid, schema_version: 2 }).length).toBeGreaterThan(0)
+    const numericTime = structuredClone(valid) as { runs: { spikes: Record<string, unknown>[] }[] }
+    numericTime.runs[0].spikes[0].start_ns = 1000
+    expect(schemaErrors(numericTime).length).toBeGreaterThan(0)
+  })
+
+  it('reads back what it wrote and rejects what it cannot diff against', () => {
+    const report = reportOf([run('a', [spike()])])
+    expect(parseReport(reportToJson(report)).signatures).toEqual(report.signatures)
+    expect(() => parseReport('{')).toThrow(/not valid JSON/)
+    expect(() => parseReport('{"schema_version": 2, "signatures": []}')).toThrow(/schema_version 2/)
+    expect(() => parseReport('{"schema_version": 1}')).toThrow(/no valid "signatures"/)
+  })
+})
+
+/** Markdown with every inline code span removed (a span closes at the next run of equal length). */
+function stripCodeSpans(markdown: string): string {
+  let out = ''
+  let i = 0
+  while (i < markdown.length) {
+    const open = /^`+/.exec(markdown.slice(i))
+    if (!open) {
+      out += markdown[i++]
+      continue
+    }
+    const fence = open[0]
+    const close = new RegExp(`(?<!\`)${fence}(?!\`)`).exec(markdown.slice(i + fence.length))
+    if (!close) {
+      out += fence
+      i += fence.length
+      continue
+    }
+    i += fence.length + close.index + fence.length
+  }
+  return out
+}
+
+describe('escaping telemetry text', () => {
+  const hostile = 'evil|name <script>alert(1)</script> @octocat `x` **bold** [link](http://x)\nnext'
+
+  it('keeps table cells intact and code spans closed', () => {
+    const value = cell(hostile)
+    expect(value).not.toMatch(/\n/)
+    expect(value.split(/(?<!\\)\|/)).toHaveLength(1)
+    expect(value.startsWith('``') && value.endsWith('``')).toBe(true)
+    expect(code('a`b')).toBe('``a`b``')
+    expect(code('`edge`')).toBe('`` `edge` ``')
+  })
+
+  it('neutralises markdown, HTML and mentions in plain text and HTML', () => {
+    expect(text(hostile)).not.toMatch(/<script>|\*\*bold|\[link\]\(|@octocat/)
+    expect(text(hostile)).toContain('@\u200boctocat')
+    expect(html(hostile)).toContain('&lt;script&gt;')
+    expect(html(hostile)).not.toMatch(/<|@octocat/)
+  })
+
+  it('caps long values, keeping the end of paths', () => {
+    const path = '/srv/mc/' + 'very-long-directory/'.repeat(20) + 'r.0.0.mca'
+    expect([...cap(path, 48, 'end')]).toHaveLength(48)
+    expect(cap(path, 48, 'end')).toMatch(/^….*r\.0\.0\.mca$/)
+    expect(cap('short', 48)).toBe('short')
+  })
+
+  it('renders a report whose telemetry is hostile without breaking out', () => {
+    const report = reportOf([
+      run('a', [
+        spike({
+          top_thread: hostile,
+          top_plugin: '@org/team',
+          signature: '@org/team|fsync',
+          threads: [
+            {
+              thread: hostile,
+              tid: 1,
+              tick_thread: true,
+              samples: 1,
+              cpu_ms: 1,
+              syscall_ms: 0,
+              wait_ms: 0,
+              io_bytes: 0
+            }
+          ],
+          notes: ['thread @octocat did <b>this</b>']
+        })
+      ])
+    ])
+    const markdown = renderMarkdown(report)
+    const spikeRow = markdown.split('\n').find((line) => line.startsWith('| 1 |')) as string
+    expect(spikeRow.split(/(?<!\\)\|/)).toHaveLength(11) // 9 cells between 10 pipes
+    const outsideCode = stripCodeSpans(markdown)
+    expect(outsideCode).not.toMatch(/<script>|<b>|@octocat|@org/)
+    expect(markdown).toContain('<summary>')
+  })
+})
+
+describe('markdown report', () => {
+  it('leads with the summary and lists the worst spikes first when there are too many', () => {
+    const spikes = Array.from({ length: 40 }, (_, i) =>
+      spike({ value_ms: 100 + i, offset_ms: i * 1000 })
+    )
+    const markdown = renderMarkdown(reportOf([run('a', spikes)]), {
+      maxSpikeRows: 5,
+      maxDetails: 2
+    })
+    expect(markdown).toMatch(
+      /^## io-storm-catcher: MSPT spikes\n\n\*\*40 spikes\*\* in 1 of 1 run; worst \*\*139\.0 ms\*\*/
+    )
+    expect(markdown).toContain('Showing the 5 worst of 40 spikes; all are in the JSON report.')
+    expect(markdown.match(/<details>/g)).toHaveLength(2)
+    expect(markdown).toContain('| 36 |')
+    expect(markdown).not.toContain('| 35 |')
+  })
+
+  it('says when nothing was found and lists inputs that could not be read', () => {
+    const report = buildReport({
+      runs: [run('a', [])],
+      errors: [{ file: 'bad.parquet', message: 'not a parquet file (no PAR1 magic bytes)' }],
+      options: describeOptions(SAMPLE_OPTIONS)
+    })
+    const markdown = renderMarkdown(report)
+    expect(markdown).toContain('No MSPT spikes in 1 run.')
+    expect(markdown).toContain(
+      '- `bad.parquet`: not a parquet file \\(no PAR1 magic bytes\\)'.replace(
+        /\\\(|\\\)/g,
+        (m) => m[1]
+      )
+    )
+  })
+})

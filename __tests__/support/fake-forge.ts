@@ -1,0 +1,1410 @@
+// A fake forge for end-to-end tests: GitHub REST or Forgejo /api/v1 (issue comments, workflow runs,
+// run artifacts), the Actions artifact v4 "results" Twirp service and an Azure-like blob store.
+// It listens on 127.0.0.1 and serves blobs from a second port so that, as on github.com, a download
+// redirect crosses origins and a client must not carry the API token along.
+import { createHash, randomBytes } from 'node:crypto'
+import http from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import zlib from 'node:zlib'
+import { loadForgejoContract, matchTemplate } from './forgejo-contract.js'
+import type { ContractViolation, ForgejoContract } from './forgejo-contract.js'
+
+export type ForgeKind = 'github' | 'forgejo'
+
+export interface ForgeUser {
+  login: string
+  id: number
+  type?: 'User' | 'Bot'
+}
+
+export interface StoredComment {
+  id: number
+  pr: number
+  body: string
+  user: ForgeUser
+  created_at: string
+  updated_at: string
+}
+
+export interface CommentSeed {
+  body: string
+  id?: number
+  created_at?: string
+  updated_at?: string
+  user?: ForgeUser
+}
+
+export interface ArtifactSeed {
+  name: string
+  files: Record<string, string | Uint8Array>
+  id?: number
+  expired?: boolean
+  created_at?: string
+}
+
+// GitHub vocabulary; Forgejo's single `status` is derived from status + conclusion.
+export interface RunSeed {
+  id: number
+  workflow?: string // workflow file name, default bench.yml (Forgejo's workflow_id)
+  workflow_id?: number // GitHub's numeric workflow id, default 1001
+  run_number?: number
+  branch?: string
+  ref?: string // Forgejo ref filter value, default refs/heads/<branch>
+  event?: string
+  status?: string
+  conclusion?: string | null
+  head_sha?: string
+  created_at?: string
+  artifacts?: ArtifactSeed[]
+}
+
+// An artifact of the current run, as the results service lists it (e.g. uploaded by an earlier job).
+export interface ResultsArtifactSeed extends ArtifactSeed {
+  runBackendId?: string // undefined: visible to every run
+  jobBackendId?: string
+}
+
+export interface FaultResponse {
+  status: number
+  headers?: Record<string, string>
+  body?: unknown // string: sent as text/html (like a load balancer page); else JSON
+}
+
+export interface FaultSpec extends FaultResponse {
+  path: RegExp | string // matched against the pathname (a string must be equal)
+  method?: string
+  times?: number // default 1
+}
+
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: Record<string, string | string[]>
+  headers: Record<string, string>
+  body: unknown
+  bodyBytes: number
+  route?: string
+  status: number
+  fault: boolean
+}
+
+export interface UploadedArtifact {
+  id: number
+  name: string
+  runBackendId: string
+  jobBackendId: string
+  version: number
+  mimeType?: string
+  blobContentType?: string
+  size: number
+  hash?: string
+  data: Buffer
+  files: Record<string, Buffer> // unzipped; a non-zip upload appears as one file named after the artifact
+}
+
+export interface FakeForgeOptions {
+  kind: ForgeKind
+  owner?: string
+  repo?: string
+  token?: string // when set, any other token gets 401
+  botUser?: ForgeUser // author of comments created through the API
+  forgejoIgnoresPaging?: boolean
+  currentRunId?: number // what Forgejo's GET /actions/run returns
+  serverUrl?: string // base of html_url links, default: the fake's own url
+  swaggerPath?: string
+}
+
+export interface FakeForge {
+  kind: ForgeKind
+  owner: string
+  repo: string
+  url: string
+  apiUrl: string
+  blobUrl: string
+  serverUrl: string
+  requests: RecordedRequest[]
+  contractViolations: ContractViolation[]
+  comments: Map<number, StoredComment[]>
+  uploadedArtifacts: UploadedArtifact[]
+  commentsOn(pr: number): StoredComment[]
+  seedComments(pr: number, seeds: CommentSeed[]): StoredComment[]
+  seedRun(run: RunSeed): void
+  seedResultsArtifact(seed: ResultsArtifactSeed): number
+  injectFault(fault: FaultSpec): void
+  pendingFaults(): number
+  hits(route: string): number
+  close(): Promise<void>
+}
+
+const GH_DOCS = 'https://docs.github.com/rest'
+const SECONDARY =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
+
+export const faults = {
+  forbidden: (): FaultResponse => ({
+    status: 403,
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: GH_DOCS,
+      status: '403'
+    }
+  }),
+  serverError: (): FaultResponse => ({ status: 500, body: { message: 'Server Error' } }),
+  badGateway: (): FaultResponse => ({
+    status: 502,
+    body: '<html><body><h1>502 Bad Gateway</h1></body></html>'
+  }),
+  tooManyRequests: (retryAfterSeconds = 1): FaultResponse => ({
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: { message: SECONDARY, documentation_url: GH_DOCS, status: '429' }
+  }),
+  secondaryRateLimit: (retryAfterSeconds = 1): FaultResponse => ({
+    status: 403,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: { message: SECONDARY, documentation_url: GH_DOCS, status: '403' }
+  }),
+  primaryRateLimit: (resetInSeconds = 1): FaultResponse => ({
+    status: 403,
+    headers: {
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds)
+    },
+    body: {
+      message: 'API rate limit exceeded for installation ID 1.',
+      documentation_url: GH_DOCS,
+      status: '403'
+    }
+  })
+}
+
+// An unsigned JWT carrying the scope @actions/artifact reads its backend ids from.
+export function makeRuntimeToken(
+  runBackendId = 'run-backend-1',
+  jobBackendId = 'job-backend-1'
+): string {
+  const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
+  const scp = `Actions.ExampleScope Actions.Results:${runBackendId}:${jobBackendId}`
+  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ scp, iat: 0, exp: 4102444800 })}.c2ln`
+}
+
+// ---------- zip (stored/deflate only, enough for artifacts) ----------
+
+const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1
+
+export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
+  const locals: Buffer[] = []
+  const centrals: Buffer[] = []
+  let offset = 0
+  for (const [name, content] of Object.entries(files)) {
+    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
+    const packed = zlib.deflateRawSync(data)
+    const nameBuf = Buffer.from(name, 'utf8')
+    const crc = zlib.crc32(data)
+    const local = Buffer.alloc(30)
+    local.writeUInt32LE(0x04034b50, 0)
+    const central = Buffer.alloc(46)
+    central.writeUInt32LE(0x02014b50, 0)
+    central.writeUInt16LE(20, 4)
+    // the fields shared by both headers sit at offset 4 (local) and 6 (central)
+    for (const [buf, at] of [
+      [local, 4],
+      [central, 6]
+    ] as const) {
+      buf.writeUInt16LE(20, at)
+      buf.writeUInt16LE(0x0800, at + 2) // UTF-8 names
+      buf.writeUInt16LE(8, at + 4)
+      buf.writeUInt16LE(0, at + 6)
+      buf.writeUInt16LE(DOS_DATE, at + 8)
+      buf.writeUInt32LE(crc, at + 10)
+      buf.writeUInt32LE(packed.length, at + 14)
+      buf.writeUInt32LE(data.length, at + 18)
+      buf.writeUInt16LE(nameBuf.length, at + 22)
+    }
+    central.writeUInt32LE(offset, 42)
+    locals.push(local, nameBuf, packed)
+    centrals.push(central, nameBuf)
+    offset += local.length + nameBuf.length + packed.length
+  }
+  const cd = Buffer.concat(centrals)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(Object.keys(files).length, 8)
+  end.writeUInt16LE(Object.keys(files).length, 10)
+  end.writeUInt32LE(cd.length, 12)
+  end.writeUInt32LE(offset, 16)
+  return Buffer.concat([...locals, cd, end])
+}
+
+// Reads through the central directory, so entries written with data descriptors work too.
+export function unzipFiles(zip: Uint8Array): Record<string, Buffer> {
+  const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (eocd < 0) throw new Error('not a zip: no end of central directory')
+  const count = buf.readUInt16LE(eocd + 10)
+  let p = buf.readUInt32LE(eocd + 16)
+  const out: Record<string, Buffer> = {}
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error('bad central directory entry')
+    const method = buf.readUInt16LE(p + 10)
+    const crc = buf.readUInt32LE(p + 16)
+    const size = buf.readUInt32LE(p + 20)
+    const nameLen = buf.readUInt16LE(p + 28)
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLen)
+    const local = buf.readUInt32LE(p + 42)
+    p += 46 + nameLen + buf.readUInt16LE(p + 30) + buf.readUInt16LE(p + 32)
+    if (size === 0xffffffff) throw new Error('zip64 is not supported')
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28)
+    const packed = buf.subarray(start, start + size)
+    if (method !== 0 && method !== 8) throw new Error(`${name}: compression method ${method}`)
+    const data = method === 8 ? zlib.inflateRawSync(packed) : Buffer.from(packed)
+    if (zlib.crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`)
+    if (!name.endsWith('/')) out[name] = data
+  }
+  return out
+}
+
+// ---------- state ----------
+
+interface StoredRun {
+  id: number
+  workflow: string
+  workflow_id: number
+  run_number: number
+  branch: string
+  ref: string
+  event: string
+  status: string
+  conclusion: string | null
+  head_sha: string
+  created_at: string
+  artifactIds: number[]
+}
+
+interface StoredArtifact {
+  id: number
+  name: string
+  blobPath: string
+  size: number
+  digest: string
+  expired: boolean
+  created_at: string
+  runId?: number
+  runBackendId?: string
+  jobBackendId?: string
+}
+
+interface PendingUpload {
+  blobPath: string
+  version: number
+  mimeType?: string
+}
+
+interface Blob {
+  data: Buffer
+  contentType: string
+}
+
+interface State {
+  kind: ForgeKind
+  owner: string
+  repo: string
+  url: string
+  apiUrl: string
+  blobUrl: string
+  serverUrl: string
+  token?: string
+  bot: ForgeUser
+  ignorePaging: boolean
+  currentRunId?: number
+  contract?: ForgejoContract
+  requests: RecordedRequest[]
+  violations: ContractViolation[]
+  comments: Map<number, StoredComment[]>
+  runs: Map<number, StoredRun>
+  artifacts: Map<number, StoredArtifact>
+  blobs: Map<string, Blob>
+  blocks: Map<string, Map<string, Buffer>>
+  pending: Map<string, PendingUpload>
+  uploaded: UploadedArtifact[]
+  faults: (FaultSpec & { left: number })[]
+  ids: { comment: number; artifact: number }
+  seedClock: number
+  rateRemaining: number
+}
+
+interface Ctx {
+  method: string
+  url: URL
+  q: URLSearchParams
+  p: Record<string, string>
+  json: unknown
+  raw: Buffer
+  headers: IncomingHttpHeaders
+}
+
+interface Reply {
+  status: number
+  headers?: Record<string, string>
+  json?: unknown
+  raw?: Buffer | string
+}
+
+type Handler = (s: State, c: Ctx) => Reply
+
+interface Route {
+  method: string
+  template: string
+  run: Handler
+}
+
+type Json = Record<string, unknown>
+const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+const intParam = (v: string | null, fallback: number): number => {
+  const n = Number.parseInt(v ?? '', 10)
+  return Number.isFinite(n) && n > 0 ? n : fallback
+}
+const hex = (data: Buffer, algo = 'sha256'): string => createHash(algo).update(data).digest('hex')
+const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  json: body,
+  headers
+})
+
+function apiError(s: State, status: number, message: string): Reply {
+  if (s.kind === 'github') {
+    return json(status, { message, documentation_url: GH_DOCS, status: String(status) })
+  }
+  return json(status, { message, url: `${s.url}/api/swagger` })
+}
+
+const notFound = (s: State): Reply =>
+  apiError(s, 404, s.kind === 'github' ? 'Not Found' : "The target couldn't be found.")
+
+function pageOf<T>(items: T[], page: number, size: number): { items: T[]; last: number } {
+  return {
+    items: items.slice((page - 1) * size, page * size),
+    last: Math.max(1, Math.ceil(items.length / size))
+  }
+}
+
+function linkHeader(base: URL, sizeKey: string, size: number, page: number, last: number): string {
+  const at = (n: number): string => {
+    const u = new URL(base.href)
+    u.searchParams.set(sizeKey, String(size))
+    u.searchParams.set('page', String(n))
+    return u.href
+  }
+  const rels: string[] = []
+  if (page > 1) rels.push(`<${at(page - 1)}>; rel="prev"`)
+  if (page < last) rels.push(`<${at(page + 1)}>; rel="next"`, `<${at(last)}>; rel="last"`)
+  if (page > 1) rels.push(`<${at(1)}>; rel="first"`)
+  return rels.join(', ')
+}
+
+// GitHub caps per_page at 100 (default 30); Forgejo caps limit at 50 (default 30).
+function paging(s: State, c: Ctx): { page: number; size: number; sizeKey: string } {
+  const sizeKey = s.kind === 'github' ? 'per_page' : 'limit'
+  const max = s.kind === 'github' ? 100 : 50
+  return {
+    page: intParam(c.q.get('page'), 1),
+    size: Math.min(intParam(c.q.get(sizeKey), 30), max),
+    sizeKey
+  }
+}
+
+function paged<T>(
+  s: State,
+  c: Ctx,
+  items: T[],
+  linkBase = c.url
+): { items: T[]; headers: Record<string, string> } {
+  const { page, size, sizeKey } = paging(s, c)
+  const slice = pageOf(items, page, size)
+  const headers: Record<string, string> = {}
+  const link = linkHeader(linkBase, sizeKey, size, page, slice.last)
+  if (link) headers['link'] = link
+  if (s.kind === 'forgejo') headers['x-total-count'] = String(items.length)
+  return { items: slice.items, headers }
+}
+
+// ---------- users, comments ----------
+
+const REPO_ID = 987654321
+
+function userJson(s: State, u: ForgeUser): Json {
+  if (s.kind === 'github') {
+    return {
+      login: u.login,
+      id: u.id,
+      node_id: `MDQ6VXNlcj${u.id}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${u.id}?v=4`,
+      url: `${s.apiUrl}/users/${encodeURIComponent(u.login)}`,
+      html_url: `${s.serverUrl}/${u.login}`,
+      type: u.type ?? 'User',
+      site_admin: false
+    }
+  }
+  return {
+    id: u.id,
+    login: u.login,
+    login_name: '',
+    full_name: '',
+    email: `${u.login}@noreply.localhost`,
+    avatar_url: `${s.serverUrl}/assets/img/avatar_default.png`,
+    html_url: `${s.serverUrl}/${u.login}`,
+    is_admin: false,
+    visibility: 'public'
+  }
+}
+
+function commentJson(s: State, c: StoredComment): Json {
+  const repoApi = `${s.apiUrl}/repos/${s.owner}/${s.repo}`
+  const repoWeb = `${s.serverUrl}/${s.owner}/${s.repo}`
+  if (s.kind === 'github') {
+    return {
+      url: `${repoApi}/issues/comments/${c.id}`,
+      html_url: `${repoWeb}/pull/${c.pr}#issuecomment-${c.id}`,
+      issue_url: `${repoApi}/issues/${c.pr}`,
+      id: c.id,
+      node_id: `IC_kwDO${Buffer.from(String(c.id)).toString('base64url')}`,
+      user: userJson(s, c.user),
+      created_at: c.created_at,
+      updated_at: c.updated_at,
+      author_association: 'NONE',
+      body: c.body,
+      performed_via_github_app: null
+    }
+  }
+  return {
+    id: c.id,
+    html_url: `${repoWeb}/pulls/${c.pr}#issuecomment-${c.id}`,
+    pull_request_url: `${repoWeb}/pulls/${c.pr}`,
+    issue_url: '',
+    user: userJson(s, c.user),
+    original_author: '',
+    original_author_id: 0,
+    body: c.body,
+    assets: [],
+    created_at: c.created_at,
+    updated_at: c.updated_at
+  }
+}
+
+function commentsOf(s: State, pr: number): StoredComment[] {
+  const list = s.comments.get(pr) ?? []
+  s.comments.set(pr, list)
+  return list
+}
+
+function findComment(s: State, id: number): StoredComment | undefined {
+  for (const list of s.comments.values()) {
+    const found = list.find((c) => c.id === id)
+    if (found) return found
+  }
+  return undefined
+}
+
+function validBody(s: State, c: Ctx): string | Reply {
+  const body = isRecord(c.json) ? c.json['body'] : undefined
+  if (typeof body !== 'string' || body === '') {
+    return s.kind === 'github'
+      ? apiError(s, 422, `Invalid request.\n\n"body" wasn't supplied.`)
+      : apiError(s, 422, '[Body]: Required')
+  }
+  if (s.kind === 'github' && [...body].length > 65536) {
+    return json(422, {
+      message: 'Validation Failed',
+      errors: [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: 'body is too long (maximum is 65536 characters)'
+        }
+      ],
+      documentation_url: GH_DOCS,
+      status: '422'
+    })
+  }
+  return body
+}
+
+const listComments: Handler = (s, c) => {
+  const all = [...commentsOf(s, Number(c.p['index']))].sort((a, b) => a.id - b.id)
+  const body = all.map((x) => commentJson(s, x))
+  if (s.kind === 'forgejo' && s.ignorePaging) {
+    return json(200, body, { 'x-total-count': String(all.length) })
+  }
+  // GitHub's Link header names the repository by id, not by owner/name
+  const base =
+    s.kind === 'github'
+      ? new URL(
+          `${s.apiUrl}/repositories/${REPO_ID}/issues/${c.p['index']}/comments${c.url.search}`
+        )
+      : c.url
+  const page = paged(s, c, body, base)
+  return json(200, page.items, page.headers)
+}
+
+const createComment: Handler = (s, c) => {
+  const body = validBody(s, c)
+  if (typeof body !== 'string') return body
+  const now = iso(Date.now())
+  const comment: StoredComment = {
+    id: s.ids.comment++,
+    pr: Number(c.p['index']),
+    body,
+    user: s.bot,
+    created_at: now,
+    updated_at: now
+  }
+  commentsOf(s, comment.pr).push(comment)
+  const out = commentJson(s, comment)
+  return json(201, out, s.kind === 'github' ? { location: String(out['url']) } : undefined)
+}
+
+const getComment: Handler = (s, c) => {
+  const found = findComment(s, Number(c.p['id']))
+  return found ? json(200, commentJson(s, found)) : notFound(s)
+}
+
+const updateComment: Handler = (s, c) => {
+  const found = findComment(s, Number(c.p['id']))
+  if (!found) return notFound(s)
+  const body = validBody(s, c)
+  if (typeof body !== 'string') return body
+  found.body = body
+  found.updated_at = iso(Date.now())
+  return json(200, commentJson(s, found))
+}
+
+const deleteComment: Handler = (s, c) => {
+  const found = findComment(s, Number(c.p['id']))
+  if (!found) return notFound(s)
+  const list = commentsOf(s, found.pr)
+  list.splice(list.indexOf(found), 1)
+  return { status: 204 }
+}
+
+// ---------- runs and artifacts (REST) ----------
+
+function repoJson(s: State): Json {
+  return {
+    id: REPO_ID,
+    name: s.repo,
+    full_name: `${s.owner}/${s.repo}`,
+    private: false,
+    owner: userJson(s, { login: s.owner, id: 4242, type: 'User' }),
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}`,
+    url: `${s.apiUrl}/repos/${s.owner}/${s.repo}`
+  }
+}
+
+function githubRunJson(s: State, r: StoredRun): Json {
+  const api = `${s.apiUrl}/repos/${s.owner}/${s.repo}`
+  return {
+    id: r.id,
+    name: r.workflow.replace(/\.ya?ml$/, ''),
+    node_id: `WFR_${r.id}`,
+    head_branch: r.branch,
+    head_sha: r.head_sha,
+    path: `.github/workflows/${r.workflow}`,
+    display_title: `run ${r.run_number}`,
+    run_number: r.run_number,
+    run_attempt: 1,
+    event: r.event,
+    status: r.status,
+    conclusion: r.conclusion,
+    workflow_id: r.workflow_id,
+    check_suite_id: r.id + 1,
+    url: `${api}/actions/runs/${r.id}`,
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/actions/runs/${r.id}`,
+    pull_requests: [],
+    created_at: r.created_at,
+    updated_at: r.created_at,
+    run_started_at: r.created_at,
+    jobs_url: `${api}/actions/runs/${r.id}/jobs`,
+    logs_url: `${api}/actions/runs/${r.id}/logs`,
+    artifacts_url: `${api}/actions/runs/${r.id}/artifacts`,
+    workflow_url: `${api}/actions/workflows/${r.workflow_id}`,
+    head_commit: { id: r.head_sha, message: 'commit', timestamp: r.created_at },
+    repository: repoJson(s),
+    head_repository: repoJson(s)
+  }
+}
+
+const FORGEJO_STATUSES = [
+  'unknown',
+  'waiting',
+  'running',
+  'success',
+  'failure',
+  'cancelled',
+  'skipped',
+  'blocked'
+]
+
+function forgejoStatus(r: StoredRun): string {
+  if (r.conclusion === 'timed_out') return 'failure'
+  if (r.conclusion && FORGEJO_STATUSES.includes(r.conclusion)) return r.conclusion
+  return r.status === 'in_progress' ? 'running' : r.status === 'queued' ? 'waiting' : 'unknown'
+}
+
+function forgejoRunJson(s: State, r: StoredRun): Json {
+  return {
+    id: r.id,
+    title: `run ${r.run_number}`,
+    repository: repoJson(s),
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/actions/runs/${r.run_number}`,
+    index_in_repo: r.run_number,
+    trigger_event: r.event,
+    event: r.event,
+    event_payload: '',
+    prettyref: r.branch,
+    is_ref_deleted: false,
+    commit_sha: r.head_sha,
+    is_fork_pull_request: false,
+    need_approval: false,
+    approved_by: 0,
+    status: forgejoStatus(r),
+    trigger_user: userJson(s, { login: s.owner, id: 4242 }),
+    workflow_id: r.workflow,
+    ScheduleID: 0,
+    created: r.created_at,
+    started: r.created_at,
+    stopped: r.created_at,
+    updated: r.created_at,
+    duration: 60_000_000_000
+  }
+}
+
+function artifactJson(s: State, a: StoredArtifact): Json {
+  const api = `${s.apiUrl}/repos/${s.owner}/${s.repo}/actions/artifacts/${a.id}`
+  const expires = iso(Date.parse(a.created_at) + 90 * 86_400_000)
+  const base = {
+    id: a.id,
+    name: a.name,
+    size_in_bytes: a.size,
+    archive_download_url: `${api}/zip`,
+    expired: a.expired,
+    created_at: a.created_at,
+    updated_at: a.created_at,
+    expires_at: expires
+  }
+  if (s.kind === 'forgejo') return { ...base, run_id: a.runId ?? 0 }
+  const run = s.runs.get(a.runId ?? -1)
+  return {
+    ...base,
+    node_id: `MDg6QXJ0aWZhY3Q${a.id}`,
+    url: api,
+    digest: a.digest,
+    workflow_run: run && {
+      id: run.id,
+      repository_id: REPO_ID,
+      head_repository_id: REPO_ID,
+      head_branch: run.branch,
+      head_sha: run.head_sha
+    }
+  }
+}
+
+const byNewest = (a: StoredRun, b: StoredRun): number =>
+  b.created_at.localeCompare(a.created_at) || b.id - a.id
+
+const getRun: Handler = (s, c) => {
+  const run = s.runs.get(Number(c.p['run_id']))
+  if (!run) return notFound(s)
+  return json(200, s.kind === 'github' ? githubRunJson(s, run) : forgejoRunJson(s, run))
+}
+
+// GitHub: status matches either the status or the conclusion; workflow_id is the id or file name.
+const listWorkflowRuns: Handler = (s, c) => {
+  const wf = c.p['workflow_id'] ?? ''
+  const all = [...s.runs.values()].filter((r) => String(r.workflow_id) === wf || r.workflow === wf)
+  if (all.length === 0) return notFound(s)
+  const q = (k: string): string | null => c.q.get(k)
+  const runs = all
+    .filter((r) => !q('branch') || r.branch === q('branch'))
+    .filter((r) => !q('event') || r.event === q('event'))
+    .filter((r) => !q('status') || r.status === q('status') || r.conclusion === q('status'))
+    .filter((r) => !q('head_sha') || r.head_sha === q('head_sha'))
+    .sort(byNewest)
+  const page = paged(s, c, runs)
+  return json(
+    200,
+    { total_count: runs.length, workflow_runs: page.items.map((r) => githubRunJson(s, r)) },
+    page.headers
+  )
+}
+
+// Forgejo: repeated event/status values, ref and workflow file name filters, id DESC, no Link.
+const listForgejoRuns: Handler = (s, c) => {
+  const statuses = c.q.getAll('status')
+  const bad = statuses.find((x) => !FORGEJO_STATUSES.includes(x))
+  if (bad) return apiError(s, 400, `unknown status: ${bad}`)
+  const events = c.q.getAll('event')
+  const q = (k: string): string | null => c.q.get(k)
+  const runs = [...s.runs.values()]
+    .filter((r) => events.length === 0 || events.includes(r.event))
+    .filter((r) => statuses.length === 0 || statuses.includes(forgejoStatus(r)))
+    .filter((r) => !q('run_number') || String(r.run_number) === q('run_number'))
+    .filter((r) => !q('head_sha') || r.head_sha === q('head_sha'))
+    .filter((r) => !q('ref') || r.ref === q('ref'))
+    .filter((r) => !q('workflow_id') || r.workflow === q('workflow_id'))
+    .sort((a, b) => b.id - a.id)
+  const { page, size } = paging(s, c)
+  const items = pageOf(runs, page, size).items.map((r) => forgejoRunJson(s, r))
+  return json(200, { workflow_runs: items, total_count: runs.length })
+}
+
+const getTokenRun: Handler = (s) => {
+  const run = s.runs.get(s.currentRunId ?? -1)
+  return run ? json(200, forgejoRunJson(s, run)) : notFound(s)
+}
+
+const listRunArtifacts: Handler = (s, c) => {
+  const run = s.runs.get(Number(c.p['run_id']))
+  if (!run) return notFound(s)
+  const name = c.q.get('name')
+  const list = run.artifactIds
+    .map((id) => s.artifacts.get(id))
+    .filter((a): a is StoredArtifact => a !== undefined && (!name || a.name === name))
+    .sort((a, b) => b.id - a.id)
+    .map((a) => artifactJson(s, a))
+  const page = paged(s, c, list)
+  const body =
+    s.kind === 'github' ? { total_count: list.length, artifacts: page.items } : page.items
+  return json(200, body, page.headers)
+}
+
+function signedUrl(s: State, blobPath: string, permissions: string): string {
+  const expiry = encodeURIComponent(iso(Date.now() + 10 * 60_000))
+  const sig = encodeURIComponent(randomBytes(12).toString('base64'))
+  return `${s.blobUrl}${blobPath}?sv=2025-01-05&se=${expiry}&sr=b&sp=${permissions}&sig=${sig}`
+}
+
+// GitHub answers 302 to blob storage (410 once expired); Forgejo serves the zip itself (404 once
+// expired: "artifact not confirmed").
+const downloadArtifact: Handler = (s, c) => {
+  const a = s.artifacts.get(Number(c.p['artifact_id']))
+  if (!a || a.runId === undefined) return notFound(s)
+  if (s.kind === 'github') {
+    if (a.expired) return apiError(s, 410, 'Artifact has expired')
+    return { status: 302, headers: { location: signedUrl(s, a.blobPath, 'r') } }
+  }
+  const blob = s.blobs.get(a.blobPath)
+  if (a.expired || !blob) return notFound(s)
+  return {
+    status: 200,
+    raw: blob.data,
+    headers: {
+      'content-type': 'application/zip',
+      'content-disposition': `attachment; filename="${a.name}.zip"`
+    }
+  }
+}
+
+// ---------- results service (Twirp JSON) ----------
+
+const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/'
+const TWIRP_STATUS: Record<string, number> = {
+  invalid_argument: 400,
+  unauthenticated: 401,
+  not_found: 404,
+  bad_route: 404,
+  already_exists: 409,
+  internal: 500
+}
+
+const twirpError = (code: string, msg: string): Reply =>
+  json(TWIRP_STATUS[code] ?? 500, { code, msg })
+
+// protobuf JSON: proto field names or lowerCamel names; wrappers may be bare or { value }.
+function field(body: unknown, snake: string): string | undefined {
+  if (!isRecord(body)) return undefined
+  const camel = snake.replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase())
+  const v = body[snake] ?? body[camel]
+  const inner = isRecord(v) ? v['value'] : v
+  return typeof inner === 'string' || typeof inner === 'number' ? String(inner) : undefined
+}
+
+const uploadKey = (run: string, job: string, name: string): string => `${run}\n${job}\n${name}`
+const sameRun = (a: StoredArtifact, run: string): boolean =>
+  a.runBackendId === undefined || a.runBackendId === run
+
+function resultsArtifacts(s: State, run: string): StoredArtifact[] {
+  return [...s.artifacts.values()].filter((a) => a.runId === undefined && sameRun(a, run))
+}
+
+function createArtifact(s: State, c: Ctx): Reply {
+  const run = field(c.json, 'workflow_run_backend_id') ?? ''
+  const job = field(c.json, 'workflow_job_run_backend_id') ?? ''
+  const name = field(c.json, 'name') ?? ''
+  const mimeType = field(c.json, 'mime_type')
+  // Forgejo's CreateArtifactRequest has fields 1-5 only and rejects unknown ones
+  if (s.kind === 'forgejo' && mimeType !== undefined) {
+    return {
+      status: 500,
+      raw: 'Error decode request body',
+      headers: { 'content-type': 'text/plain' }
+    }
+  }
+  if (!run || !job || !name)
+    return twirpError('invalid_argument', 'backend ids and name are required')
+  if (resultsArtifacts(s, run).some((a) => a.name === name)) {
+    return twirpError(
+      'already_exists',
+      `an artifact with this name already exists on the workflow run: ${name}`
+    )
+  }
+  const blobPath = `/blob/results/${encodeURIComponent(run)}/${encodeURIComponent(job)}/${encodeURIComponent(name)}.zip`
+  const version = Number(field(c.json, 'version') ?? 0)
+  s.pending.set(uploadKey(run, job, name), { blobPath, version, mimeType })
+  return json(200, { ok: true, signedUploadUrl: signedUrl(s, blobPath, 'cw') })
+}
+
+function finalizeArtifact(s: State, c: Ctx): Reply {
+  const run = field(c.json, 'workflow_run_backend_id') ?? ''
+  const job = field(c.json, 'workflow_job_run_backend_id') ?? ''
+  const name = field(c.json, 'name') ?? ''
+  const pending = s.pending.get(uploadKey(run, job, name))
+  if (!pending) return twirpError('not_found', `no artifact ${name} is being uploaded`)
+  const blob = s.blobs.get(pending.blobPath)
+  if (!blob) return twirpError('not_found', `nothing was uploaded for ${name}`)
+  const size = Number(field(c.json, 'size') ?? -1)
+  if (size !== blob.data.length) {
+    return twirpError('invalid_argument', `size ${size} != uploaded ${blob.data.length}`)
+  }
+  s.pending.delete(uploadKey(run, job, name))
+  const id = s.ids.artifact++
+  const hash = field(c.json, 'hash')
+  s.artifacts.set(id, {
+    id,
+    name,
+    blobPath: pending.blobPath,
+    size,
+    digest: hash ?? `sha256:${hex(blob.data)}`,
+    expired: false,
+    created_at: iso(Date.now()),
+    runBackendId: run,
+    jobBackendId: job
+  })
+  const isZip = blob.data.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
+  s.uploaded.push({
+    id,
+    name,
+    runBackendId: run,
+    jobBackendId: job,
+    version: pending.version,
+    mimeType: pending.mimeType,
+    blobContentType: blob.contentType,
+    size,
+    hash,
+    data: blob.data,
+    files: isZip ? unzipFiles(blob.data) : { [name]: blob.data }
+  })
+  return json(200, { ok: true, artifactId: String(id) })
+}
+
+function listResultsArtifacts(s: State, c: Ctx): Reply {
+  const run = field(c.json, 'workflow_run_backend_id') ?? ''
+  const name = field(c.json, 'name_filter')
+  const id = field(c.json, 'id_filter')
+  const list = resultsArtifacts(s, run)
+    .filter((a) => name === undefined || a.name === name)
+    .filter((a) => id === undefined || String(a.id) === id)
+  // Forgejo answers 404 rather than an empty list
+  if (s.kind === 'forgejo' && list.length === 0) return twirpError('not_found', 'no artifacts')
+  const artifacts = list.map((a) => ({
+    workflowRunBackendId: a.runBackendId ?? run,
+    workflowJobRunBackendId: a.jobBackendId ?? 'job-backend-0',
+    databaseId: String(a.id),
+    name: a.name,
+    size: String(a.size),
+    createdAt: a.created_at,
+    digest: a.digest
+  }))
+  return json(200, { artifacts })
+}
+
+function signedArtifactUrl(s: State, c: Ctx): Reply {
+  const run = field(c.json, 'workflow_run_backend_id') ?? ''
+  const name = field(c.json, 'name')
+  const a = resultsArtifacts(s, run).find((x) => x.name === name)
+  if (!a) return twirpError('not_found', `artifact ${name ?? ''} not found`)
+  return json(200, { signedUrl: signedUrl(s, a.blobPath, 'r') })
+}
+
+const TWIRP_METHODS: Record<string, Handler> = {
+  CreateArtifact: createArtifact,
+  FinalizeArtifact: finalizeArtifact,
+  ListArtifacts: listResultsArtifacts,
+  GetSignedArtifactURL: signedArtifactUrl
+}
+
+function twirp(s: State, c: Ctx, method: string): Reply {
+  if (!/^Bearer \S+$/.test(c.headers.authorization ?? '')) {
+    return twirpError('unauthenticated', 'missing bearer token')
+  }
+  const handler = TWIRP_METHODS[method]
+  if (c.method !== 'POST' || !handler)
+    return twirpError('bad_route', `no handler for ${c.url.pathname}`)
+  return handler(s, c)
+}
+
+// ---------- blob store (the parts of Azure Put Block / Put Block List / Put Blob / Get Blob used) ----------
+
+function azureError(status: number, code: string, message: string): Reply {
+  const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`
+  return {
+    status,
+    raw: xml,
+    headers: { 'content-type': 'application/xml', 'x-ms-error-code': code }
+  }
+}
+
+function blobWritten(data: Buffer): Reply {
+  return {
+    status: 201,
+    headers: {
+      etag: `"0x${hex(data, 'md5').slice(0, 16).toUpperCase()}"`,
+      'last-modified': new Date().toUTCString(),
+      'content-md5': createHash('md5').update(data).digest('base64'),
+      'x-ms-request-server-encrypted': 'true'
+    }
+  }
+}
+
+function blockIds(xml: string): string[] {
+  return [...xml.matchAll(/<(Latest|Committed|Uncommitted)>([^<]*)<\/\1>/g)].map((m) => m[2] ?? '')
+}
+
+function blob(s: State, c: Ctx): Reply {
+  const path = c.url.pathname
+  // Azure rejects an API token that a client forwarded along with the SAS signature
+  if (c.headers.authorization) {
+    return azureError(
+      400,
+      'InvalidAuthenticationInfo',
+      'Authentication information is not given in the correct format.'
+    )
+  }
+  if (!c.q.get('sig')) return azureError(403, 'AuthenticationFailed', 'Signature is missing.')
+  if (c.method === 'GET') {
+    const found = s.blobs.get(path)
+    if (!found) return azureError(404, 'BlobNotFound', 'The specified blob does not exist.')
+    return {
+      status: 200,
+      raw: found.data,
+      headers: { 'content-type': found.contentType, 'x-ms-blob-type': 'BlockBlob', etag: '"0x1"' }
+    }
+  }
+  if (c.method !== 'PUT') return azureError(405, 'UnsupportedHttpVerb', c.method)
+  const comp = c.q.get('comp')
+  const contentType = String(
+    c.headers['x-ms-blob-content-type'] ?? c.headers['content-type'] ?? 'application/octet-stream'
+  )
+  if (comp === 'block') {
+    const id = c.q.get('blockid')
+    if (!id) return azureError(400, 'MissingRequiredQueryParameter', 'blockid')
+    const staged = s.blocks.get(path) ?? new Map<string, Buffer>()
+    staged.set(id, c.raw)
+    s.blocks.set(path, staged)
+    return blobWritten(c.raw)
+  }
+  if (comp === 'blocklist') {
+    const staged = s.blocks.get(path) ?? new Map<string, Buffer>()
+    const parts = blockIds(c.raw.toString('utf8')).map((id) => staged.get(id))
+    if (parts.some((p) => p === undefined))
+      return azureError(400, 'InvalidBlockList', 'unknown block id')
+    const data = Buffer.concat(parts.filter((p): p is Buffer => p !== undefined))
+    s.blocks.delete(path)
+    s.blobs.set(path, { data, contentType })
+    return blobWritten(data)
+  }
+  if (c.headers['x-ms-blob-type'] !== 'BlockBlob') {
+    return azureError(400, 'MissingRequiredHeader', 'x-ms-blob-type')
+  }
+  s.blobs.set(path, { data: c.raw, contentType })
+  return blobWritten(c.raw)
+}
+
+// ---------- routing ----------
+
+const commentRoutes: Route[] = [
+  { method: 'GET', template: '/repos/{owner}/{repo}/issues/{index}/comments', run: listComments },
+  { method: 'POST', template: '/repos/{owner}/{repo}/issues/{index}/comments', run: createComment },
+  { method: 'GET', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: getComment },
+  { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: updateComment },
+  { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: deleteComment },
+  { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs/{run_id}', run: getRun },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+    run: listRunArtifacts
+  },
+  {
+    method: 'GET',
+    template: '/repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip',
+    run: downloadArtifact
+  }
+]
+
+const ROUTES: Record<ForgeKind, Route[]> = {
+  github: [
+    ...commentRoutes,
+    {
+      method: 'GET',
+      template: '/repositories/{repo_id}/issues/{index}/comments',
+      run: listComments
+    },
+    {
+      method: 'GET',
+      template: '/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      run: listWorkflowRuns
+    }
+  ],
+  forgejo: [
+    ...commentRoutes,
+    { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs', run: listForgejoRuns },
+    { method: 'GET', template: '/actions/run', run: getTokenRun }
+  ]
+}
+
+interface Target {
+  route?: string
+  run: () => Reply
+}
+
+function authProblem(s: State, c: Ctx): Reply | undefined {
+  const m = /^(token|bearer) (\S+)$/i.exec(c.headers.authorization ?? '')
+  if (!m) return apiError(s, 401, s.kind === 'github' ? 'Requires authentication' : 'Unauthorized')
+  if (s.token !== undefined && m[2] !== s.token) return apiError(s, 401, 'Bad credentials')
+  return undefined
+}
+
+const NUMERIC = ['index', 'id', 'run_id', 'artifact_id', 'repo_id']
+const same = (a: string | undefined, b: string): boolean =>
+  a === undefined || a.toLowerCase() === b.toLowerCase()
+
+function isOurRepo(s: State, p: Record<string, string>): boolean {
+  return same(p['owner'], s.owner) && same(p['repo'], s.repo) && same(p['repo_id'], String(REPO_ID))
+}
+
+function resolveApi(s: State, c: Ctx): Target {
+  let path = c.url.pathname
+  if (s.kind === 'forgejo' && s.contract) {
+    const found = s.contract.check(c.method, path, c.q, c.json)
+    s.violations.push(...found)
+    if (found.some((v) => v.kind !== 'undeclared-query' && v.kind !== 'undeclared-body-field')) {
+      return { run: () => notFound(s) }
+    }
+    path = path.slice(s.contract.basePath.length)
+  }
+  for (const r of ROUTES[s.kind]) {
+    const params = r.method === c.method ? matchTemplate(r.template, path) : undefined
+    if (!params) continue
+    c.p = params
+    const route = `${r.method} ${r.template}`
+    const missing =
+      !isOurRepo(s, params) || NUMERIC.some((k) => k in params && !/^\d+$/.test(params[k] ?? ''))
+    return { route, run: () => authProblem(s, c) ?? (missing ? notFound(s) : r.run(s, c)) }
+  }
+  // Forgejo declares it (the contract check passed) but this fake does not implement it
+  if (s.kind === 'forgejo') return { run: () => apiError(s, 501, 'fake forge: not implemented') }
+  return { run: () => notFound(s) }
+}
+
+function resolve(s: State, c: Ctx): Target {
+  const path = c.url.pathname
+  if (path.startsWith(TWIRP)) {
+    const method = path.slice(TWIRP.length)
+    return { route: `POST ${TWIRP}${method}`, run: () => twirp(s, c, method) }
+  }
+  if (path.startsWith('/blob/')) return { route: `${c.method} /blob`, run: () => blob(s, c) }
+  return resolveApi(s, c)
+}
+
+function takeFault(s: State, method: string, path: string): Reply | undefined {
+  const i = s.faults.findIndex(
+    (f) =>
+      (!f.method || f.method.toUpperCase() === method) &&
+      (typeof f.path === 'string' ? f.path === path : f.path.test(path))
+  )
+  const f = s.faults[i]
+  if (!f) return undefined
+  if (--f.left <= 0) s.faults.splice(i, 1)
+  return typeof f.body === 'string'
+    ? { status: f.status, headers: { 'content-type': 'text/html', ...f.headers }, raw: f.body }
+    : { status: f.status, headers: f.headers, json: f.body ?? { message: `injected ${f.status}` } }
+}
+
+function baseHeaders(s: State, path: string): Record<string, string> {
+  if (path.startsWith('/blob/')) {
+    return { 'x-ms-request-id': randomBytes(8).toString('hex'), 'x-ms-version': '2025-01-05' }
+  }
+  if (s.kind === 'forgejo' || path.startsWith(TWIRP)) return {}
+  s.rateRemaining = Math.max(0, s.rateRemaining - 1)
+  return {
+    'x-github-request-id': randomBytes(8).toString('hex').toUpperCase(),
+    'x-github-media-type': 'github.v3; format=json',
+    'x-github-api-version-selected': '2022-11-28',
+    'x-ratelimit-limit': '5000',
+    'x-ratelimit-remaining': String(s.rateRemaining),
+    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600),
+    'x-ratelimit-used': String(5000 - s.rateRemaining),
+    'x-ratelimit-resource': 'core'
+  }
+}
+
+function send(s: State, res: ServerResponse, path: string, reply: Reply): void {
+  const headers: Record<string, string> = { ...baseHeaders(s, path) }
+  let body: Buffer = Buffer.alloc(0)
+  if (reply.json !== undefined) {
+    headers['content-type'] =
+      s.kind === 'github' ? 'application/json; charset=utf-8' : 'application/json;charset=utf-8'
+    body = Buffer.from(JSON.stringify(reply.json))
+  } else if (reply.raw !== undefined) {
+    body = typeof reply.raw === 'string' ? Buffer.from(reply.raw) : reply.raw
+  }
+  Object.assign(headers, reply.headers, { 'content-length': String(body.length) })
+  res.writeHead(reply.status, headers)
+  res.end(body)
+}
+
+const RECORDED_HEADERS = [
+  'authorization',
+  'accept',
+  'user-agent',
+  'content-type',
+  'x-github-api-version',
+  'x-ms-blob-type',
+  'x-ms-blob-content-type'
+]
+
+function recordOf(
+  method: string,
+  url: URL,
+  headers: IncomingHttpHeaders,
+  raw: Buffer
+): RecordedRequest {
+  const query: Record<string, string | string[]> = {}
+  for (const key of new Set(url.searchParams.keys())) {
+    const all = url.searchParams.getAll(key)
+    query[key] = all.length === 1 ? (all[0] ?? '') : all
+  }
+  const picked: Record<string, string> = {}
+  for (const h of RECORDED_HEADERS) {
+    const v = headers[h]
+    if (v !== undefined) picked[h] = Array.isArray(v) ? v.join(', ') : v
+  }
+  let body: unknown
+  try {
+    body =
+      /json/.test(headers['content-type'] ?? '') && raw.length > 0
+        ? JSON.parse(raw.toString('utf8'))
+        : undefined
+  } catch {
+    body = raw.toString('utf8')
+  }
+  return {
+    method,
+    path: url.pathname,
+    query,
+    headers: picked,
+    body,
+    bodyBytes: raw.length,
+    status: 0,
+    fault: false
+  }
+}
+
+async function handle(s: State, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(Buffer.from(chunk as Uint8Array))
+  const raw = Buffer.concat(chunks)
+  const method = (req.method ?? 'GET').toUpperCase()
+  const url = new URL(req.url ?? '/', s.url)
+  const rec = recordOf(method, url, req.headers, raw)
+  s.requests.push(rec)
+  const c: Ctx = {
+    method,
+    url,
+    q: url.searchParams,
+    p: {},
+    json: rec.body,
+    raw,
+    headers: req.headers
+  }
+  const target = resolve(s, c)
+  rec.route = target.route
+  const fault = takeFault(s, method, url.pathname)
+  rec.fault = fault !== undefined
+  let reply: Reply
+  try {
+    reply = fault ?? target.run()
+  } catch (e) {
+    reply = json(500, {
+      message: `fake forge crashed: ${e instanceof Error ? e.message : String(e)}`
+    })
+  }
+  rec.status = reply.status
+  send(s, res, url.pathname, reply)
+}
+
+// ---------- lifecycle and seeding ----------
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail)
+    server.listen(0, '127.0.0.1', () => ok())
+  })
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+async function shut(server: Server): Promise<void> {
+  server.closeAllConnections()
+  await new Promise<void>((ok) => server.close(() => ok()))
+}
+
+function addArtifact(s: State, seed: ArtifactSeed, extra: Partial<StoredArtifact>): number {
+  const id = seed.id ?? s.ids.artifact++
+  const data = zipFiles(seed.files)
+  const blobPath = `/blob/artifacts/${id}.zip`
+  s.blobs.set(blobPath, { data, contentType: 'application/zip' })
+  s.artifacts.set(id, {
+    id,
+    name: seed.name,
+    blobPath,
+    size: data.length,
+    digest: `sha256:${hex(data)}`,
+    expired: seed.expired ?? false,
+    created_at: seed.created_at ?? nextSeedTime(s),
+    ...extra
+  })
+  return id
+}
+
+// Seeded things are in the past, one minute apart, so anything created through the API is newer.
+function nextSeedTime(s: State): string {
+  s.seedClock += 60_000
+  return iso(s.seedClock)
+}
+
+function seedRun(s: State, seed: RunSeed): void {
+  const branch = seed.branch ?? 'main'
+  const run: StoredRun = {
+    id: seed.id,
+    workflow: seed.workflow ?? 'bench.yml',
+    workflow_id: seed.workflow_id ?? 1001,
+    run_number: seed.run_number ?? seed.id,
+    branch,
+    ref: seed.ref ?? `refs/heads/${branch}`,
+    event: seed.event ?? 'push',
+    status: seed.status ?? 'completed',
+    conclusion: seed.conclusion === undefined ? 'success' : seed.conclusion,
+    head_sha: seed.head_sha ?? createHash('sha1').update(String(seed.id)).digest('hex'),
+    created_at: seed.created_at ?? nextSeedTime(s),
+    artifactIds: []
+  }
+  s.runs.set(run.id, run)
+  for (const a of seed.artifacts ?? []) {
+    run.artifactIds.push(
+      addArtifact(s, a, { runId: run.id, created_at: a.created_at ?? run.created_at })
+    )
+  }
+}
+
+function seedComments(s: State, pr: number, seeds: CommentSeed[]): StoredComment[] {
+  const list = commentsOf(s, pr)
+  const added = seeds.map((seed) => {
+    const created = seed.created_at ?? nextSeedTime(s)
+    return {
+      id: seed.id ?? s.ids.comment++,
+      pr,
+      body: seed.body,
+      user: seed.user ?? { login: 'reviewer', id: 101, type: 'User' as const },
+      created_at: created,
+      updated_at: seed.updated_at ?? created
+    }
+  })
+  list.push(...added)
+  return added
+}
+
+export async function startFakeForge(options: FakeForgeOptions): Promise<FakeForge> {
+  const ready: { state?: State } = {}
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (!ready.state) throw new Error('fake forge not ready')
+    handle(ready.state, req, res).catch((e: unknown) => {
+      res.destroy(e instanceof Error ? e : new Error(String(e)))
+    })
+  }
+  const api = http.createServer(onRequest)
+  const blobs = http.createServer(onRequest)
+  const url = await listen(api)
+  const blobUrl = await listen(blobs)
+  const github = options.kind === 'github'
+  const s: State = {
+    kind: options.kind,
+    owner: options.owner ?? 'octo-org',
+    repo: options.repo ?? 'bench-repo',
+    url,
+    apiUrl: github ? url : `${url}/api/v1`,
+    blobUrl,
+    serverUrl: options.serverUrl ?? url,
+    token: options.token,
+    bot:
+      options.botUser ??
+      (github
+        ? { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
+        : { login: 'forgejo-actions', id: -2, type: 'Bot' }),
+    ignorePaging: options.forgejoIgnoresPaging ?? false,
+    currentRunId: options.currentRunId,
+    contract: github ? undefined : loadForgejoContract(options.swaggerPath),
+    requests: [],
+    violations: [],
+    comments: new Map(),
+    runs: new Map(),
+    artifacts: new Map(),
+    blobs: new Map(),
+    blocks: new Map(),
+    pending: new Map(),
+    uploaded: [],
+    faults: [],
+    // GitHub ids no longer fit in 32 bits
+    ids: github
+      ? { comment: 3_100_000_001, artifact: 5_000_000_001 }
+      : { comment: 1001, artifact: 201 },
+    seedClock: Date.now() - 30 * 86_400_000,
+    rateRemaining: 5000
+  }
+  ready.state = s
+  return {
+    kind: s.kind,
+    owner: s.owner,
+    repo: s.repo,
+    url: s.url,
+    apiUrl: s.apiUrl,
+    blobUrl: s.blobUrl,
+    serverUrl: s.serverUrl,
+    requests: s.requests,
+    contractViolations: s.violations,
+    comments: s.comments,
+    uploadedArtifacts: s.uploaded,
+    commentsOn: (pr) => [...(s.comments.get(pr) ?? [])],
+    seedComments: (pr, seeds) => seedComments(s, pr, seeds),
+    seedRun: (run) => seedRun(s, run),
+    seedResultsArtifact: (seed) =>
+      addArtifact(s, seed, { runBackendId: seed.runBackendId, jobBackendId: seed.jobBackendId }),
+    injectFault: (f) => s.faults.push({ ...f, left: f.times ?? 1 }),
+    pendingFaults: () => s.faults.length,
+    hits: (route) => s.requests.filter((r) => r.route === route).length,
+    close: async () => {
+      await Promise.all([shut(api), shut(blobs)])
+    }
+  }
+}

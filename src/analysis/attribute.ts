@@ -1,0 +1,509 @@
+import type { Column } from '../telemetry/columns.js'
+import type { Batch, RowGroupSpan } from '../telemetry/events-file.js'
+import type { SpikeWindow } from './detect.js'
+import { pluginFrames, type FrameClassifier } from './plugins.js'
+import type {
+  DeviceShare,
+  PathShare,
+  PluginShare,
+  SpikeReport,
+  SyscallShare,
+  ThreadShare
+} from './types.js'
+
+/** The columns the second pass reads, for the row groups that overlap a spike window. */
+export const ATTRIBUTION_COLUMNS: readonly Column[] = [
+  'ts',
+  'dur',
+  'layer',
+  'event',
+  'source',
+  'tid',
+  'thread',
+  'comm',
+  'frames',
+  'plugin',
+  'weight',
+  'syscall',
+  'path',
+  'bytes',
+  'device',
+  'read_bytes',
+  'write_bytes',
+  'metric',
+  'value'
+]
+
+/** Syscalls that say a thread waited, not on what: listed, but ranked after all others. */
+export const WAIT_SYSCALLS: ReadonlySet<string> = new Set([
+  'futex',
+  'nanosleep',
+  'clock_nanosleep',
+  'epoll_wait',
+  'epoll_pwait',
+  'poll',
+  'ppoll',
+  'select',
+  'pselect6'
+])
+
+/** Longest list of each kind kept per spike; the rest is counted in a note. */
+export const LIST_LIMIT = 25
+
+/** What the file can tell at all, so notes can say why a part of the attribution is empty. */
+export interface Availability {
+  layers: ReadonlySet<string>
+  columns: ReadonlySet<Column>
+}
+
+export interface AttributionContext {
+  threadNames: ReadonlyMap<number, string>
+  tickThread: RegExp
+  samplingNs: number
+  classify: FrameClassifier
+  availability: Availability
+  baseNs: bigint
+  runStartOffset: number
+}
+
+interface ThreadTally {
+  tid: number | null
+  name: string
+  tick: boolean
+  samples: number
+  cpuNs: number
+  syscallNs: number
+  waitNs: number
+  syscallRows: number
+  ioBytes: number
+}
+
+interface SyscallTally {
+  count: number
+  totalNs: number
+  maxNs: number
+}
+
+interface SpikeTally {
+  window: SpikeWindow
+  threads: Map<number | string, ThreadTally>
+  plugins: Map<string, { samples: number; tickSamples: number; cpuNs: number }>
+  /** owner plugin → outermost plugin of its samples → [all threads, tick thread] counts */
+  entries: Map<string, Map<string, [number, number]>>
+  syscalls: Map<string, SyscallTally>
+  tickSyscalls: Map<string, SyscallTally>
+  paths: Map<string, { totalNs: number; bytes: number; ops: number }>
+  devices: Map<string, { bytes: number; ops: number; totalNs: number }>
+  samples: number
+  l2Rows: number
+  l3Rows: number
+  syscallRows: number
+  blockRows: number
+  commOnlyThreads: Set<string>
+}
+
+function newTally(window: SpikeWindow): SpikeTally {
+  return {
+    window,
+    threads: new Map(),
+    plugins: new Map(),
+    entries: new Map(),
+    syscalls: new Map(),
+    tickSyscalls: new Map(),
+    paths: new Map(),
+    devices: new Map(),
+    samples: 0,
+    l2Rows: 0,
+    l3Rows: 0,
+    syscallRows: 0,
+    blockRows: 0,
+    commOnlyThreads: new Set()
+  }
+}
+
+const ms = (ns: number) => Math.round(ns) / 1e6
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
+function addSyscall(map: Map<string, SyscallTally>, name: string, ns: number): void {
+  const tally = map.get(name)
+  if (tally) {
+    tally.count++
+    tally.totalNs += ns
+    if (ns > tally.maxNs) tally.maxNs = ns
+  } else {
+    map.set(name, { count: 1, totalNs: ns, maxNs: ns })
+  }
+}
+
+/** Non-wait syscalls first, then by time, count and name. */
+function rankSyscalls(map: Map<string, SyscallTally>): [string, SyscallTally][] {
+  return [...map].sort(
+    ([nameA, a], [nameB, b]) =>
+      Number(WAIT_SYSCALLS.has(nameA)) - Number(WAIT_SYSCALLS.has(nameB)) ||
+      b.totalNs - a.totalNs ||
+      b.count - a.count ||
+      byName(nameA, nameB)
+  )
+}
+
+function firstSyscall(
+  tally: SpikeTally
+): Pick<SpikeReport, 'first_syscall' | 'first_syscall_scope'> {
+  const tick = rankSyscalls(tally.tickSyscalls).map(([name]) => name)
+  const all = rankSyscalls(tally.syscalls).map(([name]) => name)
+  const nonWait = (names: string[]) => names.find((name) => !WAIT_SYSCALLS.has(name))
+  const pick = (name: string | undefined, scope: 'tick-thread' | 'all-threads') =>
+    name === undefined ? undefined : { first_syscall: name, first_syscall_scope: scope }
+  return (
+    pick(nonWait(tick), 'tick-thread') ??
+    pick(nonWait(all), 'all-threads') ??
+    pick(tick[0], 'tick-thread') ??
+    pick(all[0], 'all-threads') ?? { first_syscall: null, first_syscall_scope: null }
+  )
+}
+
+function limited<T>(list: T[], what: string, notes: string[]): T[] {
+  if (list.length <= LIST_LIMIT) return list
+  notes.push(`${list.length - LIST_LIMIT} more ${what} not listed`)
+  return list.slice(0, LIST_LIMIT)
+}
+
+/**
+ * Second pass: every row of L1–L4 that overlaps a spike window is credited to that spike. Time
+ * counts only for the overlapping part; bytes count whole; L1 samples are instants.
+ */
+export function createAttributor(spikes: readonly SpikeWindow[], context: AttributionContext) {
+  const order = spikes.map((_, index) => index).sort((a, b) => spikes[a].start - spikes[b].start)
+  const starts = order.map((index) => spikes[index].start)
+  const longest = spikes.reduce((max, spike) => Math.max(max, spike.end - spike.start), 0)
+  const tallies = spikes.map(newTally)
+  const tickNames = new Map<string, boolean>()
+
+  function isTickThread(name: string | null): boolean {
+    if (name === null) return false
+    let tick = tickNames.get(name)
+    if (tick === undefined) {
+      tick = context.tickThread.test(name)
+      tickNames.set(name, tick)
+    }
+    return tick
+  }
+
+  /** Spikes whose window holds the instant `at`, or overlaps (from, to) when to > from. */
+  function overlapping(from: number, to: number, found: number[]): void {
+    found.length = 0
+    let high = starts.length
+    let low = 0
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (starts[middle] <= to) low = middle + 1
+      else high = middle
+    }
+    for (let j = low - 1; j >= 0 && starts[j] + longest > from; j--) {
+      const { start, end } = spikes[order[j]]
+      const inside = to > from ? from < end && to > start : start <= from && from < end
+      if (inside) found.push(order[j])
+    }
+  }
+
+  function threadOf(
+    tally: SpikeTally,
+    tid: number,
+    name: string | null,
+    commOnly: boolean
+  ): ThreadTally | undefined {
+    if (name === null && Number.isNaN(tid)) return undefined
+    const key = Number.isNaN(tid) ? `name:${name}` : tid
+    let thread = tally.threads.get(key)
+    if (!thread) {
+      const shown = name ?? `tid ${tid}`
+      thread = {
+        tid: Number.isNaN(tid) ? null : tid,
+        name: shown,
+        tick: isTickThread(name),
+        samples: 0,
+        cpuNs: 0,
+        syscallNs: 0,
+        waitNs: 0,
+        syscallRows: 0,
+        ioBytes: 0
+      }
+      tally.threads.set(key, thread)
+      if (commOnly) tally.commOnlyThreads.add(shown)
+    }
+    return thread
+  }
+
+  const hits: number[] = []
+
+  function add(batch: Batch): void {
+    const { ts, dur, layer, tid, thread, comm, frames, plugin, weight, syscall, path, bytes } =
+      batch
+    for (let i = 0; i < batch.length; i++) {
+      const rowLayer = layer?.[i]
+      if (rowLayer !== 'L1' && rowLayer !== 'L2' && rowLayer !== 'L3' && rowLayer !== 'L4') {
+        continue
+      }
+      const from = ts[i]
+      if (Number.isNaN(from)) continue
+      const length = rowLayer === 'L1' || !dur || !(dur[i] > 0) ? 0 : dur[i]
+      overlapping(from, from + length, hits)
+      if (hits.length === 0) continue
+
+      const threadId = tid ? tid[i] : NaN
+      const fullName =
+        thread?.[i] ?? (Number.isNaN(threadId) ? undefined : context.threadNames.get(threadId))
+      const name = fullName ?? comm?.[i] ?? null
+      const commOnly = fullName === undefined && name !== null
+
+      for (const index of hits) {
+        const tally = tallies[index]
+        const { start, end } = tally.window
+        const overlapNs = length > 0 ? Math.min(from + length, end) - Math.max(from, start) : 0
+
+        if (rowLayer === 'L1') {
+          tally.samples++
+          const owner = threadOf(tally, threadId, name, commOnly)
+          const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs
+          const tick = owner?.tick ?? false
+          if (owner) {
+            owner.samples++
+            owner.cpuNs += cpuNs
+          }
+          const stack = frames?.[i]
+          const found = stack ? pluginFrames(stack, context.classify) : undefined
+          const explicit = plugin?.[i]
+          const leaf = explicit ? explicit : (found?.leaf ?? null)
+          if (leaf === null) continue
+          let share = tally.plugins.get(leaf)
+          if (!share) tally.plugins.set(leaf, (share = { samples: 0, tickSamples: 0, cpuNs: 0 }))
+          share.samples++
+          share.cpuNs += cpuNs
+          if (tick) share.tickSamples++
+          // with an explicit owner, frames naming one plugin only say the owner called itself
+          const entry =
+            explicit && found && found.entry === found.leaf ? explicit : (found?.entry ?? '')
+          let callers = tally.entries.get(leaf)
+          if (!callers) tally.entries.set(leaf, (callers = new Map()))
+          const counts = callers.get(entry) ?? [0, 0]
+          counts[0]++
+          if (tick) counts[1]++
+          callers.set(entry, counts)
+        } else if (rowLayer === 'L3') {
+          tally.l3Rows++
+          const written =
+            (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) +
+            (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) +
+            ((batch.metric?.[i] === 'read_bytes' || batch.metric?.[i] === 'write_bytes') &&
+            batch.value &&
+            batch.value[i] > 0
+              ? batch.value[i]
+              : 0)
+          if (written > 0) {
+            const owner = threadOf(tally, threadId, name, commOnly)
+            if (owner) owner.ioBytes += written
+          }
+        } else if (rowLayer === 'L2') {
+          tally.l2Rows++
+          addPath(tally, path?.[i], overlapNs, bytes?.[i])
+        } else if (syscall?.[i]) {
+          const call = syscall[i] as string
+          tally.syscallRows++
+          addSyscall(tally.syscalls, call, overlapNs)
+          const owner = threadOf(tally, threadId, name, commOnly)
+          if (owner) {
+            owner.syscallRows++
+            if (WAIT_SYSCALLS.has(call)) owner.waitNs += overlapNs
+            else owner.syscallNs += overlapNs
+            if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs)
+          }
+          addPath(tally, path?.[i], overlapNs, bytes?.[i])
+        } else if (batch.device?.[i]) {
+          tally.blockRows++
+          const device = batch.device[i] as string
+          let share = tally.devices.get(device)
+          if (!share) tally.devices.set(device, (share = { bytes: 0, ops: 0, totalNs: 0 }))
+          share.ops++
+          share.totalNs += overlapNs
+          const size = bytes?.[i]
+          if (size !== undefined && size > 0) share.bytes += size
+        }
+      }
+    }
+  }
+
+  function addPath(
+    tally: SpikeTally,
+    path: string | null | undefined,
+    overlapNs: number,
+    size: number | undefined
+  ): void {
+    if (!path) return
+    let share = tally.paths.get(path)
+    if (!share) tally.paths.set(path, (share = { totalNs: 0, bytes: 0, ops: 0 }))
+    share.ops++
+    share.totalNs += overlapNs
+    if (size !== undefined && size > 0) share.bytes += size
+  }
+
+  function report(tally: SpikeTally): SpikeReport {
+    const notes: string[] = []
+    const { window } = tally
+    const threads: ThreadShare[] = [...tally.threads.values()]
+      .filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0)
+      .sort(
+        (a, b) =>
+          b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) ||
+          b.ioBytes - a.ioBytes ||
+          byName(a.name, b.name) ||
+          (a.tid ?? -1) - (b.tid ?? -1)
+      )
+      .map((t) => ({
+        thread: t.name,
+        tid: t.tid,
+        tick_thread: t.tick,
+        samples: t.samples,
+        cpu_ms: ms(t.cpuNs),
+        syscall_ms: ms(t.syscallNs),
+        wait_ms: ms(t.waitNs),
+        io_bytes: t.ioBytes
+      }))
+
+    const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0)
+    const plugins: PluginShare[] = [...tally.plugins]
+      .sort(
+        ([nameA, a], [nameB, b]) =>
+          (tickScope ? b.tickSamples - a.tickSamples : 0) ||
+          b.samples - a.samples ||
+          byName(nameA, nameB)
+      )
+      .map(([name, share]) => ({
+        plugin: name,
+        samples: share.samples,
+        tick_thread_samples: share.tickSamples,
+        cpu_ms: ms(share.cpuNs)
+      }))
+    const topPlugin = plugins[0]?.plugin ?? null
+    let entryPlugin: string | null = null
+    if (topPlugin !== null) {
+      const callers = [...(tally.entries.get(topPlugin) ?? [])]
+        .map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]] as const)
+        .filter(([name, count]) => name !== '' && count > 0)
+        .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
+      const caller = callers[0]?.[0]
+      entryPlugin = caller !== undefined && caller !== topPlugin ? caller : null
+    }
+
+    const syscalls: SyscallShare[] = rankSyscalls(tally.syscalls).map(([name, s]) => ({
+      syscall: name,
+      wait: WAIT_SYSCALLS.has(name),
+      count: s.count,
+      total_ms: ms(s.totalNs),
+      max_ms: ms(s.maxNs)
+    }))
+    const paths: PathShare[] = [...tally.paths]
+      .sort(
+        ([nameA, a], [nameB, b]) =>
+          b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
+      )
+      .map(([name, share]) => ({
+        path: name,
+        total_ms: ms(share.totalNs),
+        bytes: share.bytes,
+        ops: share.ops
+      }))
+    const devices: DeviceShare[] = [...tally.devices]
+      .sort(
+        ([nameA, a], [nameB, b]) =>
+          b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
+      )
+      .map(([name, share]) => ({
+        device: name,
+        bytes: share.bytes,
+        ops: share.ops,
+        total_ms: ms(share.totalNs)
+      }))
+
+    const { first_syscall, first_syscall_scope } = firstSyscall(tally)
+    notes.push(...explainGaps(tally, context.availability, plugins.length > 0))
+    if (tally.commOnlyThreads.size > 0) {
+      const names = [...tally.commOnlyThreads].sort(byName)
+      notes.push(
+        `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps ` +
+          `their tid to a full name): ${names.slice(0, 5).join(', ')}` +
+          (names.length > 5 ? ', …' : '')
+      )
+    }
+    const toNs = (offset: number) => (context.baseNs + BigInt(Math.round(offset))).toString()
+    return {
+      ts_ns: toNs(window.ts),
+      start_ns: toNs(window.start),
+      end_ns: toNs(window.end),
+      offset_ms: ms(window.start - context.runStartOffset),
+      value_ms: window.valueMs,
+      top_thread: threads[0]?.thread ?? null,
+      top_plugin: topPlugin,
+      entry_plugin: entryPlugin,
+      first_syscall,
+      first_syscall_scope,
+      top_path: paths[0]?.path ?? null,
+      top_device: devices[0]?.device ?? null,
+      signature: `${topPlugin ?? '-'}|${first_syscall ?? '-'}`,
+      threads: limited(threads, 'threads', notes),
+      plugins: limited(plugins, 'plugins', notes),
+      syscalls: limited(syscalls, 'syscalls', notes),
+      paths: limited(paths, 'paths', notes),
+      devices: limited(devices, 'devices', notes),
+      notes
+    }
+  }
+
+  return { add, finish: () => tallies.map(report) }
+}
+
+/** One note for each part of a spike's attribution that is empty, with the reason. */
+function explainGaps(tally: SpikeTally, available: Availability, hasPlugins: boolean): string[] {
+  const notes: string[] = []
+  const { layers, columns } = available
+  if (tally.window.end <= tally.window.start) {
+    notes.push(
+      'empty window (first row of a window metric without dur_ns): nothing can be attributed'
+    )
+    return notes
+  }
+  if (!layers.has('L1')) {
+    notes.push('no L1 stack samples in this run: plugin attribution unavailable')
+  } else if (!columns.has('frames') && !columns.has('plugin')) {
+    notes.push('no frames, stack or plugin column: plugin attribution unavailable')
+  } else if (tally.samples === 0) {
+    notes.push('no L1 stack samples in this window: plugin attribution empty')
+  } else if (!hasPlugins) {
+    notes.push(`none of the ${tally.samples} L1 samples in this window ran plugin code`)
+  }
+  if (!layers.has('L4')) {
+    notes.push('no L4 rows in this run: syscall and block-device attribution unavailable')
+  } else {
+    if (!columns.has('syscall')) notes.push('no syscall column: syscall attribution unavailable')
+    else if (tally.syscallRows === 0) notes.push('no L4 syscall rows in this window')
+    if (!columns.has('device')) notes.push('no device column: block-device attribution unavailable')
+    else if (tally.blockRows === 0) notes.push('no L4 block I/O rows in this window')
+  }
+  if (!columns.has('path')) {
+    notes.push('no path column: file attribution unavailable')
+  } else if (tally.paths.size === 0 && (layers.has('L2') || layers.has('L4'))) {
+    notes.push('no L2 or L4 rows with a path in this window')
+  }
+  if (!layers.has('L3')) {
+    notes.push('no L3 /proc io rows in this run: per-thread io_bytes unavailable')
+  }
+  return notes
+}
+
+/** Whether a row group may hold a row overlapping one of the windows (unknown spans: yes). */
+export function groupMayOverlap(span: RowGroupSpan, spikes: readonly SpikeWindow[]): boolean {
+  if (Number.isNaN(span.tsMin) || Number.isNaN(span.tsMax)) return true
+  const last = span.tsMax + span.durMax
+  return spikes.some(
+    (spike) => spike.end > spike.start && span.tsMin < spike.end && last >= spike.start
+  )
+}

@@ -1,0 +1,128 @@
+import { percentile, populationSigma } from './statistics.js'
+
+/** Tried in this order; the first with a non-null value in the file is the run's metric. */
+export const MSPT_METRICS = ['tick_ms', 'mspt_p99', 'mspt_p95', 'mspt_p50', 'mspt'] as const
+
+/** The MSPT floor: no spike is reported below it, whatever the statistics say. */
+export const FLOOR_MS = 50
+const NS_PER_MS = 1e6
+
+/** L0 rows of one metric in file order: nanosecond offsets, values in ms (NaN for null). */
+export interface MetricSeries {
+  ts: number[]
+  value: number[]
+  dur: number[]
+}
+
+export interface DetectionOptions {
+  metric?: string
+  thresholdMs: number
+  sigmaMult: number
+}
+
+/** A spike's window as nanosecond offsets from the file's base: [start, end]. */
+export interface SpikeWindow {
+  ts: number
+  start: number
+  end: number
+  valueMs: number
+}
+
+export interface Detection {
+  metric: string | null
+  samples: number
+  floorMs: number
+  p95Ms: number | null
+  sigmaMs: number | null
+  thresholdMs: number | null
+  spikes: SpikeWindow[]
+  notes: string[]
+}
+
+export class MetricError extends Error {}
+
+function countValues(series: MetricSeries | undefined): number {
+  return series ? series.value.filter((value) => !Number.isNaN(value)).length : 0
+}
+
+function chooseMetric(
+  series: ReadonlyMap<string, MetricSeries>,
+  forced: string | undefined,
+  notes: string[]
+): string | null {
+  if (forced !== undefined) {
+    if (countValues(series.get(forced)) > 0) return forced
+    const present = MSPT_METRICS.filter((name) => countValues(series.get(name)) > 0)
+    throw new MetricError(
+      `metric "${forced}" has no values in this file` +
+        (present.length > 0 ? ` (MSPT metrics present: ${present.join(', ')})` : '')
+    )
+  }
+  const chosen = MSPT_METRICS.find((name) => countValues(series.get(name)) > 0)
+  if (chosen === undefined) {
+    notes.push(
+      `no MSPT metric (${MSPT_METRICS.join(', ')}) has a value in this file: no spike detection`
+    )
+    return null
+  }
+  if (chosen !== MSPT_METRICS[0]) {
+    const skipped = MSPT_METRICS.slice(0, MSPT_METRICS.indexOf(chosen))
+    notes.push(`${skipped.join(', ')} absent: spikes detected on ${chosen}`)
+  }
+  return chosen
+}
+
+function sortedByTime(series: MetricSeries): number[] {
+  const order = series.ts.map((_, index) => index)
+  const inOrder = series.ts.every((ts, i) => i === 0 || ts >= series.ts[i - 1])
+  if (!inOrder) order.sort((a, b) => series.ts[a] - series.ts[b])
+  return order
+}
+
+/**
+ * A `tick_ms` row covers [ts, ts + dur_ns] or [ts, ts + value ms]; a window metric row covers
+ * [ts, ts + dur_ns], or without dur_ns [previous row's ts, ts] (the first row: an empty window).
+ */
+function windowOf(
+  metric: string,
+  series: MetricSeries,
+  order: number[],
+  position: number
+): { start: number; end: number } {
+  const row = order[position]
+  const ts = series.ts[row]
+  const dur = series.dur[row]
+  if (!Number.isNaN(dur)) return { start: ts, end: ts + dur }
+  if (metric === 'tick_ms')
+    return { start: ts, end: ts + Math.round(series.value[row] * NS_PER_MS) }
+  const previous = position > 0 ? series.ts[order[position - 1]] : ts
+  return { start: previous, end: ts }
+}
+
+/** Detection per analysis-and-report.md: p95 + k·σ over the whole file, never under the floor. */
+export function detectSpikes(
+  series: ReadonlyMap<string, MetricSeries>,
+  options: DetectionOptions
+): Detection {
+  const notes: string[] = []
+  const floorMs = Math.max(FLOOR_MS, options.thresholdMs)
+  const metric = chooseMetric(series, options.metric, notes)
+  const empty = { samples: 0, floorMs, p95Ms: null, sigmaMs: null, thresholdMs: null, spikes: [] }
+  if (metric === null) return { metric, ...empty, notes }
+
+  const data = series.get(metric) as MetricSeries
+  const values = Float64Array.from(data.value.filter((value) => !Number.isNaN(value)))
+  const sigmaMs = populationSigma(values)
+  const p95Ms = percentile(values.slice().sort(), 95)
+  const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs)
+
+  const order = sortedByTime(data)
+  const spikes: SpikeWindow[] = []
+  order.forEach((row, position) => {
+    const valueMs = data.value[row]
+    if (!(valueMs >= thresholdMs)) return
+    const { start, end } = windowOf(metric, data, order, position)
+    spikes.push({ ts: data.ts[row], start, end, valueMs })
+  })
+  return { metric, samples: values.length, floorMs, p95Ms, sigmaMs, thresholdMs, spikes, notes }
+}

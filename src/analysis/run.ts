@@ -1,0 +1,169 @@
+import { basename, dirname } from 'node:path'
+import type { Column } from '../telemetry/columns.js'
+import { openEventsFile, readBatches, EventsFileError } from '../telemetry/events-file.js'
+import { ATTRIBUTION_COLUMNS, createAttributor, groupMayOverlap } from './attribute.js'
+import { detectSpikes, FLOOR_MS, MetricError } from './detect.js'
+import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
+import { createProfiler, PROFILE_COLUMNS, type RunProfile } from './profile.js'
+import type { RunReport } from './types.js'
+
+export interface AnalysisOptions {
+  /** Force this L0 metric instead of the first MSPT metric present. */
+  metric?: string
+  thresholdMs: number
+  sigmaMult: number
+  tickThread: RegExp
+  registry: PluginRegistry
+  notPluginPrefixes: readonly string[]
+}
+
+export const DEFAULT_TICK_THREAD = '^Server thread$'
+
+export const DEFAULT_OPTIONS: AnalysisOptions = {
+  thresholdMs: FLOOR_MS,
+  sigmaMult: 3,
+  tickThread: new RegExp(DEFAULT_TICK_THREAD),
+  registry: new Map(),
+  notPluginPrefixes: NOT_PLUGIN_PREFIXES
+}
+
+const LAYER_NAMES: Record<string, string> = {
+  L1: 'L1 async-profiler stacks',
+  L2: 'L2 JFR events',
+  L3: 'L3 /proc io deltas',
+  L4: 'L4 syscalls and block I/O'
+}
+
+/**
+ * run_id and repeat come from the columns, else from the path `<run_id>/<repeat>/events.parquet`,
+ * else from the file name (repeat 0).
+ */
+export function runIdentity(
+  file: string,
+  profile: Pick<RunProfile, 'runId' | 'repeat'>
+): { runId: string; repeat: number } {
+  const repeatDir = basename(dirname(file))
+  const fromPath = /^\d+$/.test(repeatDir) ? basename(dirname(dirname(file))) : ''
+  const runId =
+    profile.runId ?? (fromPath !== '' && fromPath !== '.' ? fromPath : basename(file, '.parquet'))
+  const repeat = profile.repeat ?? (fromPath !== '' ? Number(repeatDir) : 0)
+  return { runId, repeat }
+}
+
+function runNotes(profile: RunProfile): string[] {
+  const notes: string[] = []
+  if (profile.rowsWithoutTime > 0) {
+    notes.push(`${profile.rowsWithoutTime} row(s) without a timestamp were ignored`)
+  }
+  if (profile.rowsWithoutLayer > 0) {
+    notes.push(`${profile.rowsWithoutLayer} row(s) without a layer were ignored`)
+  }
+  const unknown = [...profile.layers.keys()].filter((layer) => !/^L[0-4]$/.test(layer))
+  if (unknown.length > 0) {
+    notes.push(`rows of unknown layers were ignored: ${unknown.sort().join(', ')}`)
+  }
+  const absent = Object.keys(LAYER_NAMES).filter((layer) => !profile.layers.has(layer))
+  if (absent.length > 0) {
+    notes.push(`absent from this file: ${absent.map((layer) => LAYER_NAMES[layer]).join('; ')}`)
+  }
+  if (profile.layers.has('L1')) {
+    const { sampling } = profile
+    if (sampling.source === 'median-gap') {
+      notes.push(
+        `L1 samples without weight stand for ${Math.round(sampling.ns) / 1e6} ms each ` +
+          '(median gap between consecutive samples of one thread)'
+      )
+    } else if (sampling.source === 'default') {
+      notes.push(
+        'L1 samples without weight stand for 10 ms each (too few samples per thread to measure the interval)'
+      )
+    }
+  }
+  return notes
+}
+
+/**
+ * Analyses one events.parquet: the first pass profiles the whole file (metric series, layers,
+ * thread names, sampling interval), detection finds the spike windows, and the second pass reads
+ * only the row groups that overlap a window. Throws EventsFileError for anything unreadable.
+ */
+export async function analyseFile(
+  path: string,
+  options: AnalysisOptions,
+  shownPath: string = path
+): Promise<RunReport> {
+  let file
+  try {
+    file = await openEventsFile(path)
+  } catch (error) {
+    if (error instanceof EventsFileError) throw new EventsFileError(shownPath, error.problem)
+    throw error
+  }
+  try {
+    const profiler = createProfiler(options.metric)
+    for await (const batch of readBatches(file, PROFILE_COLUMNS)) profiler.add(batch)
+    const profile = profiler.finish()
+
+    let detection
+    try {
+      detection = detectSpikes(profile.series, options)
+    } catch (error) {
+      if (error instanceof MetricError) throw new EventsFileError(shownPath, error.message)
+      throw error
+    }
+
+    const attributor = createAttributor(detection.spikes, {
+      threadNames: profile.threadNames,
+      tickThread: options.tickThread,
+      samplingNs: profile.sampling.ns,
+      classify: createFrameClassifier(options.registry, options.notPluginPrefixes),
+      availability: {
+        layers: new Set(profile.layers.keys()),
+        columns: new Set(Object.keys(file.columns) as Column[])
+      },
+      baseNs: file.baseNs,
+      runStartOffset: profile.startOffset
+    })
+    if (detection.spikes.length > 0) {
+      const groups = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes))
+      for await (const batch of readBatches(file, ATTRIBUTION_COLUMNS, groups)) {
+        attributor.add(batch)
+      }
+    }
+
+    const { runId, repeat } = runIdentity(path, profile)
+    const layers = Object.fromEntries(
+      [...profile.layers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    )
+    return {
+      run_id: runId,
+      repeat,
+      file: shownPath,
+      metric: detection.metric,
+      samples: detection.samples,
+      floor_ms: detection.floorMs,
+      p95_ms: detection.p95Ms,
+      sigma_ms: detection.sigmaMs,
+      sigma_mult: options.sigmaMult,
+      threshold_ms: detection.thresholdMs,
+      start_ns: (file.baseNs + BigInt(Math.round(profile.startOffset))).toString(),
+      rows: profile.rows,
+      layers,
+      sampling_interval_ms:
+        profile.sampling.source === 'weight' ? null : Math.round(profile.sampling.ns) / 1e6,
+      sampling_source: profile.sampling.source,
+      spikes: attributor.finish(),
+      notes: [...detection.notes, ...runNotes(profile)]
+    }
+  } catch (error) {
+    if (error instanceof EventsFileError) {
+      throw error.file === shownPath ? error : new EventsFileError(shownPath, error.problem)
+    }
+    throw new EventsFileError(
+      shownPath,
+      `analysis failed (${error instanceof Error ? error.message : String(error)})`
+    )
+  } finally {
+    await file.close()
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The shapes of report JSON v1 (analysis-and-report.md). Field names are a contract: other tools
+ * and the project's own tests read them; fields may be added, never renamed.
+ */
+
+export interface ThreadShare {
+  thread: string
+  tid: number | null
+  tick_thread: boolean
+  samples: number
+  cpu_ms: number
+  syscall_ms: number
+  /** Time in wait syscalls (futex, nanosleep, poll, …): not counted in syscall_ms. */
+  wait_ms: number
+  io_bytes: number
+}
+
+export interface PluginShare {
+  plugin: string
+  samples: number
+  tick_thread_samples: number
+  cpu_ms: number
+}
+
+export interface SyscallShare {
+  syscall: string
+  wait: boolean
+  count: number
+  total_ms: number
+  max_ms: number
+}
+
+export interface PathShare {
+  path: string
+  total_ms: number
+  bytes: number
+  ops: number
+}
+
+export interface DeviceShare {
+  device: string
+  bytes: number
+  ops: number
+  total_ms: number
+}
+
+export interface SpikeReport {
+  ts_ns: string
+  start_ns: string
+  end_ns: string
+  /** Start of the window relative to the run's first observation. */
+  offset_ms: number
+  value_ms: number
+  top_thread: string | null
+  top_plugin: string | null
+  entry_plugin: string | null
+  first_syscall: string | null
+  /** Whose syscalls first_syscall was taken from. */
+  first_syscall_scope: 'tick-thread' | 'all-threads' | null
+  top_path: string | null
+  top_device: string | null
+  signature: string
+  threads: ThreadShare[]
+  plugins: PluginShare[]
+  syscalls: SyscallShare[]
+  paths: PathShare[]
+  devices: DeviceShare[]
+  notes: string[]
+}
+
+export interface RunReport {
+  run_id: string
+  repeat: number
+  file: string
+  metric: string | null
+  samples: number
+  floor_ms: number
+  p95_ms: number | null
+  sigma_ms: number | null
+  sigma_mult: number
+  threshold_ms: number | null
+  /** First observation of the run (CLOCK_MONOTONIC or epoch, as the file has it). */
+  start_ns: string
+  rows: number
+  layers: Record<string, number>
+  sampling_interval_ms: number | null
+  sampling_source: 'weight' | 'median-gap' | 'default'
+  spikes: SpikeReport[]
+  notes: string[]
+}
+
+export interface SignatureSummary {
+  signature: string
+  top_plugin: string | null
+  first_syscall: string | null
+  spikes: number
+  repeats: number
+  worst_ms: number
+}
+
+export interface PersistingSignature extends SignatureSummary {
+  base_spikes: number
+  head_spikes: number
+  base_worst_ms: number
+}
+
+export interface BaselineSource {
+  kind: 'report' | 'events' | 'artifact'
+  /** Where the baseline came from: a report file, targets, or an artifact of a workflow run. */
+  location: string
+  run_id?: string
+  commit?: string
+  url?: string
+}
+
+export interface DiffReport {
+  base: BaselineSource
+  new: SignatureSummary[]
+  resolved: SignatureSummary[]
+  persisting: PersistingSignature[]
+}
+
+export interface InputError {
+  file: string
+  message: string
+}
+
+export interface Report {
+  schema_version: 1
+  generator: { name: string; version: string }
+  options: {
+    metric: string | null
+    threshold_ms: number
+    sigma_mult: number
+    tick_thread: string
+  }
+  runs: RunReport[]
+  signatures: SignatureSummary[]
+  diff: DiffReport | null
+  errors: InputError[]
+}

@@ -1,0 +1,215 @@
+import { readFile, stat, writeFile } from 'node:fs/promises'
+import { parseArgs } from 'node:util'
+import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import type { BaselineSource, InputError, SignatureSummary } from './analysis/types.js'
+import { parseAnalysisOptions, UsageError } from './options.js'
+import { analyseFiles, describeOptions, type Analysed } from './pipeline.js'
+import { buildReport, parseReport, reportToJson, ReportFormatError } from './report/json.js'
+import { renderMarkdown } from './report/markdown.js'
+import { discoverTargets } from './telemetry/discover.js'
+import { VERSION } from './version.js'
+import type { AnalysisOptions } from './analysis/run.js'
+
+export const DEFAULT_RUNS_DIR = '/fast/plugbench/runs'
+
+const USAGE = `iostorm ${VERSION} — MSPT spike detection and attribution for plugbench events.parquet
+
+Usage:
+  iostorm detect <target>... [options] [--out-md FILE] [--out-json FILE]
+  iostorm diff <base> <head> [options] [--out-md FILE] [--out-json FILE] [--fail-on-new]
+
+A target is an events.parquet file, a directory searched for events.parquet, or a run id
+looked up under --runs-dir. <base> and <head> of diff are report JSON files written by
+detect --out-json, or targets.
+
+Options:
+  --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
+  --metric NAME           L0 metric to detect on (default: first of tick_ms, mspt_p99, mspt_p95, mspt_p50, mspt)
+  --threshold-ms N        spike floor in ms, at least 50 (default 50)
+  --sigma-mult K          threshold = max(floor, p95 + K·σ) (default 3)
+  --tick-thread REGEX     thread names that tick the server (default ^Server thread$)
+  --plugin-packages FILE  JSON registry: { "PluginName": ["package.prefix", …] }
+  --not-plugin PREFIXES   extra comma-separated package prefixes that are never plugin code
+  --out-md FILE           write the markdown report here instead of standard output
+  --out-json FILE         write the JSON report (schema_version 1) here
+  --fail-on-new           diff: exit 1 when the head has signatures the base does not
+
+Exit status: 0 done; 1 --fail-on-new and new signatures; 2 usage error or unreadable input.
+`
+
+interface Io {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+}
+
+const OPTION_SPEC = {
+  'runs-dir': { type: 'string' },
+  metric: { type: 'string' },
+  'threshold-ms': { type: 'string' },
+  'sigma-mult': { type: 'string' },
+  'tick-thread': { type: 'string' },
+  'plugin-packages': { type: 'string' },
+  'not-plugin': { type: 'string', multiple: true },
+  'out-md': { type: 'string' },
+  'out-json': { type: 'string' },
+  'fail-on-new': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' }
+} as const
+
+async function analyseTargets(
+  targets: readonly string[],
+  runsDir: string,
+  options: AnalysisOptions
+): Promise<Analysed> {
+  const found = await discoverTargets(targets, runsDir)
+  const analysed = await analyseFiles(found.files, options)
+  return { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] }
+}
+
+async function isReportFile(path: string): Promise<boolean> {
+  if (!path.endsWith('.json')) return false
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
+
+interface Side extends Analysed {
+  signatures: SignatureSummary[] | null
+  source: BaselineSource
+}
+
+async function loadSide(target: string, runsDir: string, options: AnalysisOptions): Promise<Side> {
+  if (await isReportFile(target)) {
+    try {
+      const stored = parseReport(await readFile(target, 'utf8'))
+      return {
+        runs: stored.runs,
+        errors: [],
+        signatures: stored.signatures,
+        source: { kind: 'report', location: target }
+      }
+    } catch (error) {
+      const message = error instanceof ReportFormatError ? error.message : String(error)
+      return {
+        runs: [],
+        errors: [{ file: target, message }],
+        signatures: null,
+        source: { kind: 'report', location: target }
+      }
+    }
+  }
+  const analysed = await analyseTargets([target], runsDir, options)
+  return {
+    ...analysed,
+    signatures: summariseSignatures(analysed.runs),
+    source: { kind: 'events', location: target }
+  }
+}
+
+function reportErrors(errors: readonly InputError[], io: Io): void {
+  for (const error of errors) io.stderr(`iostorm: ${error.file}: ${error.message}\n`)
+}
+
+async function writeOutputs(
+  markdown: string,
+  json: string,
+  values: { 'out-md'?: string; 'out-json'?: string },
+  io: Io
+): Promise<void> {
+  if (values['out-md']) await writeFile(values['out-md'], markdown)
+  else io.stdout(markdown)
+  if (values['out-json']) await writeFile(values['out-json'], json)
+}
+
+/** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: OPTION_SPEC,
+      allowPositionals: true,
+      strict: true
+    })
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error))
+      .replace(/^\w+ \[ERR_[A-Z_]+\]: /, '')
+      .replace(/\n+/g, ' ')
+    io.stderr(`iostorm: ${message} (see iostorm --help)\n`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.version) {
+    io.stdout(`${VERSION}\n`)
+    return 0
+  }
+  const [command, ...targets] = positionals
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout(USAGE)
+    return command === undefined && !values.help ? 2 : 0
+  }
+  try {
+    const options = await parseAnalysisOptions({
+      metric: values.metric,
+      thresholdMs: values['threshold-ms'],
+      sigmaMult: values['sigma-mult'],
+      tickThread: values['tick-thread'],
+      pluginPackages: values['plugin-packages'],
+      notPlugin: values['not-plugin']
+    })
+    const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
+
+    if (command === 'detect') {
+      if (targets.length === 0) throw new UsageError('detect needs at least one target')
+      if (values['fail-on-new']) throw new UsageError('--fail-on-new only applies to diff')
+      const analysed = await analyseTargets(targets, runsDir, options)
+      const report = buildReport({ ...analysed, options: describeOptions(options) })
+      await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
+      reportErrors(analysed.errors, io)
+      return analysed.errors.length > 0 ? 2 : 0
+    }
+
+    if (command === 'diff') {
+      if (targets.length !== 2)
+        throw new UsageError('diff needs exactly two arguments: <base> <head>')
+      const [baseTarget, headTarget] = targets
+      const base = await loadSide(baseTarget, runsDir, options)
+      const head = await loadSide(headTarget, runsDir, options)
+      const errors = [
+        ...base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` })),
+        ...head.errors
+      ]
+      const baseUsable =
+        base.signatures !== null && (base.runs.length > 0 || base.source.kind === 'report')
+      const diff =
+        baseUsable && head.signatures !== null
+          ? diffSignatures(base.signatures ?? [], head.signatures, base.source)
+          : null
+      const report = buildReport({
+        runs: head.runs,
+        errors,
+        options: describeOptions(options),
+        diff
+      })
+      await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
+      reportErrors(errors, io)
+      if (errors.length > 0) return 2
+      return values['fail-on-new'] && diff !== null && diff.new.length > 0 ? 1 : 0
+    }
+    throw new UsageError(`unknown command "${command}" (expected detect or diff)`)
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`iostorm: ${error.message}\n`)
+      return 2
+    }
+    const detail = io.env.IOSTORM_DEBUG && error instanceof Error ? `\n${error.stack}` : ''
+    io.stderr(
+      `iostorm: internal error: ${error instanceof Error ? error.message : error}${detail}\n`
+    )
+    return 2
+  }
+}

@@ -1,0 +1,106 @@
+import { readFile } from 'node:fs/promises'
+import { FLOOR_MS } from './analysis/detect.js'
+import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
+import { DEFAULT_OPTIONS, DEFAULT_TICK_THREAD, type AnalysisOptions } from './analysis/run.js'
+
+/** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
+export class UsageError extends Error {}
+
+/** Analysis options as the user typed them (CLI flags or action inputs); empty means default. */
+export interface RawAnalysisOptions {
+  metric?: string
+  thresholdMs?: string
+  sigmaMult?: string
+  tickThread?: string
+  /** Path of a plugin registry JSON file. */
+  pluginPackages?: string
+  /** Extra not-plugin package prefixes, comma- or newline-separated. */
+  notPlugin?: string[]
+}
+
+const given = (value: string | undefined) =>
+  value !== undefined && value.trim() !== '' ? value.trim() : undefined
+
+function parseNumber(name: string, value: string): number {
+  const number = Number(value)
+  if (!Number.isFinite(number)) throw new UsageError(`${name} must be a number; got "${value}"`)
+  return number
+}
+
+async function loadRegistry(path: string): Promise<AnalysisOptions['registry']> {
+  let content: string
+  try {
+    content = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new UsageError(
+      `plugin registry ${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`
+    )
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(content)
+  } catch (error) {
+    throw new UsageError(
+      `plugin registry ${path}: not valid JSON (${error instanceof Error ? error.message : error})`
+    )
+  }
+  try {
+    return parseRegistry(json)
+  } catch (error) {
+    if (error instanceof RegistryError)
+      throw new UsageError(`plugin registry ${path}: ${error.message}`)
+    throw error
+  }
+}
+
+/** Validates user options; throws UsageError with the option's name and what was expected. */
+export async function parseAnalysisOptions(
+  raw: RawAnalysisOptions,
+  names: Record<keyof RawAnalysisOptions, string> = {
+    metric: '--metric',
+    thresholdMs: '--threshold-ms',
+    sigmaMult: '--sigma-mult',
+    tickThread: '--tick-thread',
+    pluginPackages: '--plugin-packages',
+    notPlugin: '--not-plugin'
+  }
+): Promise<AnalysisOptions> {
+  const options: AnalysisOptions = { ...DEFAULT_OPTIONS }
+  const metric = given(raw.metric)
+  if (metric !== undefined) options.metric = metric
+
+  const threshold = given(raw.thresholdMs)
+  if (threshold !== undefined) {
+    options.thresholdMs = parseNumber(names.thresholdMs, threshold)
+    if (options.thresholdMs < FLOOR_MS) {
+      throw new UsageError(
+        `${names.thresholdMs} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${threshold}`
+      )
+    }
+  }
+  const sigma = given(raw.sigmaMult)
+  if (sigma !== undefined) {
+    options.sigmaMult = parseNumber(names.sigmaMult, sigma)
+    if (options.sigmaMult < 0) {
+      throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`)
+    }
+  }
+  const tickThread = given(raw.tickThread) ?? DEFAULT_TICK_THREAD
+  try {
+    options.tickThread = new RegExp(tickThread)
+  } catch (error) {
+    throw new UsageError(
+      `${names.tickThread} is not a valid regular expression: ${error instanceof Error ? error.message : error}`
+    )
+  }
+  const registry = given(raw.pluginPackages)
+  if (registry !== undefined) options.registry = await loadRegistry(registry)
+
+  const extra = (raw.notPlugin ?? [])
+    .flatMap((value) => value.split(/[,\n]/))
+    .map((prefix) => prefix.trim())
+    .filter((prefix) => prefix !== '')
+  if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra]
+  return options
+}

@@ -1,0 +1,356 @@
+import { markdownTable } from 'markdown-table'
+import type {
+  DiffReport,
+  Report,
+  RunReport,
+  SignatureSummary,
+  SpikeReport
+} from '../analysis/types.js'
+import { cell, code, html, text } from './escape.js'
+import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
+
+export interface MarkdownOptions {
+  /** Heading level of the report title; sections use the next level. */
+  level?: number
+  /** Spikes listed in the spike table (the worst ones, shown in time order). */
+  maxSpikeRows?: number
+  /** Spikes given a `<details>` block (the worst ones). */
+  maxDetails?: number
+  /** Rows per table inside a `<details>` block. */
+  detailRows?: number
+  /** Said wherever detail was left out, e.g. "the iostorm-report artifact". */
+  fullReportHint?: string
+}
+
+const DEFAULTS: Required<MarkdownOptions> = {
+  level: 2,
+  maxSpikeRows: 30,
+  maxDetails: 10,
+  detailRows: 8,
+  fullReportHint: 'the JSON report'
+}
+
+const table = (rows: string[][], align: ('l' | 'r' | 'c')[]) =>
+  markdownTable(rows, { align, alignDelimiters: false })
+
+interface RankedSpike {
+  run: RunReport
+  spike: SpikeReport
+  /** 1-based number in time order across the report. */
+  number: number
+}
+
+function runLabel(run: RunReport): string {
+  return `${run.run_id} #${run.repeat}`
+}
+
+function allSpikes(report: Report): RankedSpike[] {
+  const spikes = report.runs.flatMap((run) => run.spikes.map((spike) => ({ run, spike })))
+  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }))
+}
+
+function worstFirst(spikes: RankedSpike[]): RankedSpike[] {
+  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number)
+}
+
+function pluginCell(spike: SpikeReport): string {
+  if (spike.top_plugin === null) return '–'
+  const plugin = cell(spike.top_plugin, 40)
+  return spike.entry_plugin === null ? plugin : `${plugin} via ${cell(spike.entry_plugin, 40)}`
+}
+
+function syscallCell(spike: SpikeReport): string {
+  if (spike.first_syscall === null) return '–'
+  const name = cell(spike.first_syscall, 30)
+  return spike.first_syscall_scope === 'all-threads' ? `${name} (other thread)` : name
+}
+
+function optionalCell(value: string | null, max: number, keep: 'start' | 'end' = 'start'): string {
+  return value === null ? '–' : cell(value, max, keep)
+}
+
+function summaryLine(report: Report, spikes: RankedSpike[]): string {
+  const analysed = report.runs.length
+  const withSpikes = report.runs.filter((run) => run.spikes.length > 0).length
+  if (analysed === 0) return 'No input could be analysed.'
+  if (spikes.length === 0) {
+    return `No MSPT spikes in ${plural(analysed, 'run')}.`
+  }
+  const worst = worstFirst(spikes)[0]
+  return (
+    `**${plural(spikes.length, 'spike')}** in ${withSpikes} of ${plural(analysed, 'run')}; ` +
+    `worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${code(runLabel(worst.run), 40)} ` +
+    `at ${formatOffset(worst.spike.offset_ms)}, ${code(worst.spike.signature, 60)}).`
+  )
+}
+
+function runsTable(runs: RunReport[]): string {
+  const rows = runs.map((run) => {
+    const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity)
+    const atFloor = run.threshold_ms !== null && run.threshold_ms === run.floor_ms
+    return [
+      cell(runLabel(run), 40),
+      run.metric === null ? '–' : cell(run.metric, 20),
+      formatCount(run.samples),
+      formatMs(run.p95_ms),
+      formatMs(run.sigma_ms),
+      run.threshold_ms === null ? '–' : formatMs(run.threshold_ms) + (atFloor ? ' (floor)' : ''),
+      formatCount(run.spikes.length),
+      run.spikes.length > 0 ? formatMs(worst) : '–'
+    ]
+  })
+  return table(
+    [['run', 'metric', 'values', 'p95', 'σ', 'threshold', 'spikes', 'worst'], ...rows],
+    ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']
+  )
+}
+
+function spikesTable(spikes: RankedSpike[]): string {
+  const rows = spikes.map(({ run, spike, number }) => [
+    `${number}`,
+    cell(runLabel(run), 30),
+    formatOffset(spike.offset_ms),
+    `**${spike.value_ms.toFixed(1)}**`,
+    optionalCell(spike.top_thread, 40),
+    pluginCell(spike),
+    syscallCell(spike),
+    optionalCell(spike.top_path, 48, 'end'),
+    optionalCell(spike.top_device, 20)
+  ])
+  return table(
+    [
+      ['#', 'run', 'at', 'MSPT', 'top thread', 'plugin', 'first syscall', 'top path', 'device'],
+      ...rows
+    ],
+    ['r', 'l', 'r', 'r', 'l', 'l', 'l', 'l', 'l']
+  )
+}
+
+function detailTables(spike: SpikeReport, limit: number): string[] {
+  const parts: string[] = []
+  const more = (count: number) => (count > limit ? `\n\n…and ${count - limit} more.` : '')
+  if (spike.threads.length > 0) {
+    const rows = spike.threads
+      .slice(0, limit)
+      .map((t) => [
+        cell(t.thread, 48) + (t.tick_thread ? ' (tick)' : ''),
+        t.tid === null ? '–' : String(t.tid),
+        formatCount(t.samples),
+        t.cpu_ms.toFixed(1),
+        t.syscall_ms.toFixed(1),
+        t.wait_ms.toFixed(1),
+        formatBytes(t.io_bytes)
+      ])
+    parts.push(
+      '**Threads**\n\n' +
+        table(
+          [['thread', 'tid', 'samples', 'sampled ms', 'syscall ms', 'wait ms', 'I/O'], ...rows],
+          ['l', 'r', 'r', 'r', 'r', 'r', 'r']
+        ) +
+        more(spike.threads.length)
+    )
+  }
+  if (spike.plugins.length > 0) {
+    const rows = spike.plugins
+      .slice(0, limit)
+      .map((p) => [
+        cell(p.plugin, 48),
+        formatCount(p.tick_thread_samples),
+        formatCount(p.samples),
+        p.cpu_ms.toFixed(1)
+      ])
+    parts.push(
+      '**Plugins** (owner = leaf-most plugin frame)' +
+        (spike.entry_plugin ? `; called from ${code(spike.entry_plugin, 48)}` : '') +
+        '\n\n' +
+        table(
+          [['plugin', 'tick-thread samples', 'samples', 'sampled ms'], ...rows],
+          ['l', 'r', 'r', 'r']
+        ) +
+        more(spike.plugins.length)
+    )
+  }
+  if (spike.syscalls.length > 0) {
+    const rows = spike.syscalls
+      .slice(0, limit)
+      .map((s) => [
+        cell(s.syscall, 30) + (s.wait ? ' (wait)' : ''),
+        formatCount(s.count),
+        s.total_ms.toFixed(1),
+        s.max_ms.toFixed(1)
+      ])
+    parts.push(
+      '**Syscalls**\n\n' +
+        table([['syscall', 'count', 'total ms', 'max ms'], ...rows], ['l', 'r', 'r', 'r']) +
+        more(spike.syscalls.length)
+    )
+  }
+  if (spike.paths.length > 0) {
+    const rows = spike.paths
+      .slice(0, limit)
+      .map((p) => [
+        cell(p.path, 72, 'end'),
+        p.total_ms.toFixed(1),
+        formatBytes(p.bytes),
+        formatCount(p.ops)
+      ])
+    parts.push(
+      '**Paths**\n\n' +
+        table([['path', 'ms', 'bytes', 'ops'], ...rows], ['l', 'r', 'r', 'r']) +
+        more(spike.paths.length)
+    )
+  }
+  if (spike.devices.length > 0) {
+    const rows = spike.devices
+      .slice(0, limit)
+      .map((d) => [
+        cell(d.device, 30),
+        formatBytes(d.bytes),
+        formatCount(d.ops),
+        d.total_ms.toFixed(1)
+      ])
+    parts.push(
+      '**Block devices**\n\n' +
+        table([['device', 'bytes', 'ops', 'ms'], ...rows], ['l', 'r', 'r', 'r']) +
+        more(spike.devices.length)
+    )
+  }
+  if (spike.notes.length > 0) {
+    parts.push(spike.notes.map((note) => `- ${text(note, 300)}`).join('\n'))
+  }
+  return parts
+}
+
+function spikeDetails({ run, spike, number }: RankedSpike, limit: number): string {
+  const summary =
+    `#${number} · ${html(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
+    `${spike.value_ms.toFixed(1)} ms · <code>${html(spike.signature, 80)}</code>`
+  const window = `Window ${spike.start_ns} → ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`
+  return [
+    '<details>',
+    `<summary>${summary}</summary>`,
+    '',
+    window,
+    '',
+    detailTables(spike, limit).join('\n\n'),
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+function signaturesTable(signatures: SignatureSummary[]): string {
+  const rows = signatures.map((s) => [
+    cell(s.signature, 80),
+    formatCount(s.spikes),
+    formatCount(s.repeats),
+    formatMs(s.worst_ms)
+  ])
+  return table([['signature', 'spikes', 'repeats', 'worst'], ...rows], ['l', 'r', 'r', 'r'])
+}
+
+export function diffVerdict(diff: DiffReport): string {
+  if (diff.new.length > 0) {
+    return `❌ **${plural(diff.new.length, 'new spike signature')}** compared with the baseline.`
+  }
+  if (diff.resolved.length > 0) {
+    return `✅ No new spike signatures; ${plural(diff.resolved.length, 'signature')} resolved.`
+  }
+  return '✅ No new spike signatures.'
+}
+
+function diffTable(diff: DiffReport): string {
+  const rows = [
+    ...diff.new.map((s) => [
+      '🆕 new',
+      cell(s.signature, 80),
+      `0 → ${s.spikes}`,
+      formatMs(s.worst_ms)
+    ]),
+    ...diff.resolved.map((s) => ['✅ resolved', cell(s.signature, 80), `${s.spikes} → 0`, '–']),
+    ...diff.persisting.map((s) => [
+      'persisting',
+      cell(s.signature, 80),
+      `${s.base_spikes} → ${s.head_spikes}`,
+      formatMs(s.worst_ms)
+    ])
+  ]
+  if (rows.length === 0) return 'Neither side has spikes.'
+  return table(
+    [['', 'signature', 'spikes (base → head)', 'worst (head)'], ...rows],
+    ['l', 'l', 'r', 'r']
+  )
+}
+
+function baseLine(diff: DiffReport): string {
+  const { base } = diff
+  const where = base.url
+    ? `[${text(base.location, 120)}](${encodeURI(base.url)})`
+    : code(base.location, 120)
+  const commit = base.commit ? ` at ${code(base.commit.slice(0, 12), 12)}` : ''
+  return `Baseline: ${where}${commit}.`
+}
+
+/**
+ * The human report: summary, diff (when there is one), runs, spikes, per-spike details, notes and
+ * unreadable inputs. Long reports keep the worst spikes and say where the rest is.
+ */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const settings = { ...DEFAULTS, ...options }
+  const heading = (offset: number) => '#'.repeat(Math.min(6, settings.level + offset))
+  const spikes = allSpikes(report)
+  const sections: string[] = []
+
+  sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`)
+  if (report.diff) {
+    sections.push(diffVerdict(report.diff))
+    sections.push(diffTable(report.diff))
+    sections.push(baseLine(report.diff))
+  }
+  sections.push(summaryLine(report, spikes))
+  if (report.runs.length > 0) sections.push(runsTable(report.runs))
+
+  if (spikes.length > 0) {
+    const listed = worstFirst(spikes)
+      .slice(0, settings.maxSpikeRows)
+      .sort((a, b) => a.number - b.number)
+    sections.push(`${heading(1)} Spikes`)
+    sections.push(spikesTable(listed))
+    if (listed.length < spikes.length) {
+      sections.push(
+        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
+      )
+    }
+    const detailed = worstFirst(spikes)
+      .slice(0, settings.maxDetails)
+      .sort((a, b) => a.number - b.number)
+    if (detailed.length > 0) {
+      sections.push(detailed.map((entry) => spikeDetails(entry, settings.detailRows)).join('\n\n'))
+      if (detailed.length < spikes.length) {
+        sections.push(
+          `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
+        )
+      }
+    }
+    if (!report.diff) {
+      sections.push(`${heading(1)} Signatures`)
+      sections.push(signaturesTable(report.signatures))
+    }
+  }
+
+  const notes = report.runs.flatMap((run) =>
+    run.notes.map((note) => `- ${code(runLabel(run), 40)}: ${text(note, 300)}`)
+  )
+  if (notes.length > 0) {
+    sections.push(`${heading(1)} Notes`)
+    sections.push(notes.join('\n'))
+  }
+  if (report.errors.length > 0) {
+    sections.push(`${heading(1)} Inputs that could not be analysed`)
+    sections.push(
+      report.errors
+        .map((error) => `- ${code(error.file, 120, 'end')}: ${text(error.message, 300)}`)
+        .join('\n')
+    )
+  }
+  return sections.join('\n\n') + '\n'
+}
