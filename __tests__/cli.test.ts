@@ -161,6 +161,24 @@ describe('iostorm diff', () => {
     })
   })
 
+  it('warns when the baseline was analysed with other options', async () => {
+    await withTempDir(async (dir) => {
+      const base = join(dir, 'base.json')
+      await iostorm([
+        'detect',
+        'fixtures/runs/s3-quests-coreprotect',
+        ...REGISTRY,
+        '--out-json',
+        base
+      ])
+      const result = await iostorm(['diff', base, 'fixtures/runs/s3-quests-coreprotect'])
+      expect(result.stdout).toContain(
+        '⚠️ The baseline was analysed with other options (`plugin_registry`): some signatures may differ only because of that.'
+      )
+      expect(result.stdout).toContain('`net.coreprotect.database\\|pread64`')
+    })
+  })
+
   it('exits 2 and still reports the head when the base report is unreadable', async () => {
     await withTempDir(async (dir) => {
       const base = join(dir, 'base.json')

@@ -3,16 +3,17 @@
  * ones from real bug reports. None is an events table; each must be read or rejected with one line
  * naming the file, without crashing, hanging or taking other files' results down.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { readdirSync } from 'node:fs'
+import { afterAll, beforeAll, expect, it } from '@jest/globals'
+import { describeWithShared, SHARED } from './support/shared.js'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { analyseFile } from '../src/analysis/run.js'
 import { EventsFileError, openParquet, readGroup } from '../src/telemetry/events-file.js'
 import { iostorm } from './support/cli.js'
 import { options } from './support/engine.js'
 
-const CORPUS = '../shared/corpus/parquet-testing'
-const files = ['data', 'data/geospatial', 'bad_data']
+const CORPUS = `${SHARED}/corpus/parquet-testing`
+const files = (existsSync(CORPUS) ? ['data', 'data/geospatial', 'bad_data'] : [])
   .flatMap((folder) =>
     readdirSync(join(CORPUS, folder))
       .filter((name) => name.endsWith('.parquet'))
@@ -47,7 +48,7 @@ async function decodeEverything(path: string): Promise<string> {
   }
 }
 
-describe('the parquet-testing corpus', () => {
+describeWithShared('the parquet-testing corpus', () => {
   it('has files to test', () => {
     expect(files.length).toBeGreaterThan(80)
   })

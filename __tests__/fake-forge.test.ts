@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import { describeWithShared } from './support/shared.js'
 import {
   faults,
   makeRuntimeToken,
@@ -269,7 +270,7 @@ describe('GitHub runs and artifacts', () => {
   })
 })
 
-describe('Forgejo mode', () => {
+describeWithShared('Forgejo mode', () => {
   it('pages comments by page/limit (limit capped at 50) and flags page/limit as undeclared', async () => {
     const f = await start({ kind: 'forgejo' })
     expect(f.apiUrl).toBe(`${f.url}/api/v1`)
@@ -392,7 +393,7 @@ describe('Forgejo mode', () => {
   })
 })
 
-describe('Forgejo contract', () => {
+describeWithShared('Forgejo contract', () => {
   it('matches templates and checks query parameters and body fields', () => {
     const contract = loadForgejoContract()
     expect(contract.find('GET', '/repos/o/r/actions/runs/5/artifacts')?.operationId).toBe(

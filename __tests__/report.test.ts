@@ -53,6 +53,7 @@ function run(file: string, spikes: SpikeReport[], overrides: Partial<RunReport> 
     layers: { L0: 10 },
     sampling_interval_ms: 10,
     sampling_source: 'median-gap',
+    series: null,
     spikes,
     notes: [],
     ...overrides

@@ -32,7 +32,21 @@ function summariseSignatures(runs) {
   }
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank);
 }
-function diffSignatures(base, head, source) {
+function changedOptions(base, head) {
+  if (!base || !head) return [];
+  const keys = [
+    "metric",
+    "threshold_ms",
+    "sigma_mult",
+    "tick_thread",
+    "plugin_registry",
+    "not_plugin"
+  ];
+  return keys.filter(
+    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
+  );
+}
+function diffSignatures(base, head, source, optionsChanged = []) {
   const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]));
   const headSignatures = new Set(head.map((entry) => entry.signature));
   const persisting = head.filter((entry) => baseBySignature.has(entry.signature)).map((entry) => {
@@ -46,6 +60,7 @@ function diffSignatures(base, head, source) {
   });
   return {
     base: source,
+    options_changed: optionsChanged,
     new: head.filter((entry) => !baseBySignature.has(entry.signature)).sort(byRank),
     resolved: base.filter((entry) => !headSignatures.has(entry.signature)).sort(byRank),
     persisting: persisting.sort(byRank)
@@ -147,6 +162,23 @@ function detectSpikes(series, options) {
     spikes.push({ ts: data.ts[row], start, end, valueMs });
   });
   return { metric, samples: values.length, floorMs, p95Ms, sigmaMs, thresholdMs, spikes, notes };
+}
+var SERIES_POINTS = 60;
+function downsample(series, runStartOffset, points = SERIES_POINTS) {
+  const finite = series.ts.filter((_, i) => !Number.isNaN(series.value[i]));
+  const last = finite.reduce((max2, ts) => Math.max(max2, ts), runStartOffset);
+  const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS);
+  const bucketMs = Math.max(1, Math.ceil(spanMs / points));
+  const count = Math.min(points, Math.floor(spanMs / bucketMs) + 1);
+  const max = new Array(count).fill(null);
+  series.ts.forEach((ts, i) => {
+    const value = series.value[i];
+    if (Number.isNaN(value)) return;
+    const bucket = Math.min(count - 1, Math.floor((ts - runStartOffset) / NS_PER_MS / bucketMs));
+    const current = max[bucket];
+    if (current === null || value > current) max[bucket] = value;
+  });
+  return { bucket_ms: bucketMs, max_ms: max };
 }
 
 // src/analysis/plugins.ts
@@ -9726,6 +9758,7 @@ async function analyseFile(path, options, shownPath = path) {
       layers,
       sampling_interval_ms: profile.sampling.source === "weight" ? null : Math.round(profile.sampling.ns) / 1e6,
       sampling_source: profile.sampling.source,
+      series: detection.metric === null ? null : downsample(profile.series.get(detection.metric), profile.startOffset),
       spikes: attributor.finish(),
       notes: [...detection.notes, ...runNotes(profile)]
     };
@@ -9820,25 +9853,33 @@ async function parseAnalysisOptions(raw, names = {
 }
 
 // src/pipeline.ts
-async function analyseFiles(files, options) {
+import { createHash } from "node:crypto";
+async function analyseFiles(files, options, show = (file) => file) {
   const runs = [];
   const errors = [];
   for (const file of files) {
     try {
-      runs.push(await analyseFile(file, options));
+      runs.push(await analyseFile(file, options, show(file)));
     } catch (error) {
       const message = error instanceof EventsFileError ? error.problem : `internal error (${error instanceof Error ? error.message : String(error)})`;
-      errors.push({ file, message });
+      errors.push({ file: show(file), message });
     }
   }
   return { runs, errors };
+}
+function registryDigest(options) {
+  if (options.registry.size === 0) return null;
+  const entries = [...options.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
 }
 function describeOptions(options) {
   return {
     metric: options.metric ?? null,
     threshold_ms: options.thresholdMs,
     sigma_mult: options.sigmaMult,
-    tick_thread: options.tickThread.source
+    tick_thread: options.tickThread.source,
+    plugin_registry: registryDigest(options),
+    not_plugin: options.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
   };
 }
 
@@ -9888,7 +9929,8 @@ function parseReport(json) {
     throw new ReportFormatError('report has no valid "signatures" list');
   }
   const runs = Array.isArray(parsed.runs) ? parsed.runs : [];
-  return { schema_version: 1, signatures: parsed.signatures, runs };
+  const options = isRecord(parsed.options) ? parsed.options : void 0;
+  return { schema_version: 1, signatures: parsed.signatures, runs, options };
 }
 
 // node_modules/markdown-table/index.js
@@ -10034,6 +10076,44 @@ function toAlignment(value) {
   return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
 }
 
+// src/report/chart.ts
+function label(text2) {
+  return text2.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
+}
+var round2 = (value) => Math.round(value * 10) / 10;
+function chartedRun(report) {
+  const withSeries = report.runs.filter((run) => run.series !== null && run.threshold_ms !== null);
+  const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+  return [...withSeries].sort((a, b) => worst(b) - worst(a))[0];
+}
+function msptChart(run) {
+  const { series, threshold_ms: threshold } = run;
+  if (series === null || threshold === null || series.max_ms.length < 2) return null;
+  let previous = series.max_ms.find((value) => value !== null) ?? 0;
+  const values = series.max_ms.map((value) => previous = value ?? previous);
+  const bars = values.map(() => 0);
+  for (const spike of run.spikes) {
+    const bucket = Math.min(
+      bars.length - 1,
+      Math.max(0, Math.floor(spike.offset_ms / series.bucket_ms))
+    );
+    bars[bucket] = Math.max(bars[bucket], spike.value_ms);
+  }
+  const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
+  const seconds = round2(series.bucket_ms * values.length / 1e3);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `    title "MSPT of ${label(`${run.run_id} #${run.repeat}`)}, max per ${round2(series.bucket_ms / 1e3)} s; threshold ${round2(threshold)} ms"`,
+    `    x-axis "seconds from the run start" 0 --> ${seconds}`,
+    `    y-axis "ms per tick" 0 --> ${top}`,
+    `    bar [${bars.map(round2).join(", ")}]`,
+    `    line [${values.map(round2).join(", ")}]`,
+    `    line [${values.map(() => round2(threshold)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+
 // src/report/escape.ts
 var DEFAULT_CAP = 80;
 var ZERO_WIDTH_SPACE = "\u200B";
@@ -10096,7 +10176,12 @@ var DEFAULTS = {
   maxSpikeRows: 30,
   maxDetails: 10,
   detailRows: 8,
-  fullReportHint: "the JSON report"
+  fullReportHint: "the JSON report",
+  chart: false,
+  maxNotes: 40,
+  maxRuns: 200,
+  maxDiffRows: 100,
+  verdict: ""
 };
 var table = (rows, align2) => markdownTable(rows, { align: align2, alignDelimiters: false });
 function runLabel(run) {
@@ -10278,7 +10363,7 @@ function diffVerdict(diff) {
   }
   return "\u2705 No new spike signatures.";
 }
-function diffTable(diff) {
+function diffTable(diff, limit) {
   const rows = [
     ...diff.new.map((s) => [
       "\u{1F195} new",
@@ -10294,11 +10379,15 @@ function diffTable(diff) {
       formatMs(s.worst_ms)
     ])
   ];
-  if (rows.length === 0) return "Neither side has spikes.";
-  return table(
-    [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...rows],
-    ["l", "l", "r", "r"]
-  );
+  if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
+  const shown = rows.slice(0, limit);
+  return {
+    table: table(
+      [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...shown],
+      ["l", "l", "r", "r"]
+    ),
+    cut: rows.length - shown.length
+  };
 }
 function baseLine(diff) {
   const { base } = diff;
@@ -10307,31 +10396,64 @@ function baseLine(diff) {
   return `Baseline: ${where}${commit}.`;
 }
 function renderMarkdown(report, options = {}) {
+  return renderReport(report, options).markdown;
+}
+function renderReport(report, options = {}) {
   const settings = { ...DEFAULTS, ...options };
+  let omitted = false;
   const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
   const spikes = allSpikes(report);
   const sections = [];
   sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`);
   if (report.diff) {
     sections.push(diffVerdict(report.diff));
-    sections.push(diffTable(report.diff));
+    if (report.diff.options_changed.length > 0) {
+      sections.push(
+        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => code(name, 30)).join(", ")}): some signatures may differ only because of that.`
+      );
+    }
+    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows);
+    if (cut > 0) {
+      omitted = true;
+      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
+    }
     sections.push(baseLine(report.diff));
+  } else if (settings.verdict) {
+    sections.push(settings.verdict);
   }
   sections.push(summaryLine(report, spikes));
-  if (report.runs.length > 0) sections.push(runsTable(report.runs));
+  if (report.runs.length > 0) {
+    const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+    const shown = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
+    sections.push(runsTable(report.runs.filter((run) => shown.includes(run))));
+    if (shown.length < report.runs.length) {
+      omitted = true;
+      sections.push(
+        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+      );
+    }
+  }
+  const charted = settings.chart ? chartedRun(report) : void 0;
+  const chart = charted ? msptChart(charted) : null;
+  if (chart) sections.push(chart);
   if (spikes.length > 0) {
     const listed = worstFirst(spikes).slice(0, settings.maxSpikeRows).sort((a, b) => a.number - b.number);
     sections.push(`${heading(1)} Spikes`);
     sections.push(spikesTable(listed));
     if (listed.length < spikes.length) {
+      omitted = true;
       sections.push(
         `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
       );
     }
     const detailed = worstFirst(spikes).slice(0, settings.maxDetails).sort((a, b) => a.number - b.number);
     if (detailed.length > 0) {
-      sections.push(detailed.map((entry) => spikeDetails(entry, settings.detailRows)).join("\n\n"));
+      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows));
+      if (blocks.some((block) => block.includes("\u2026and "))) omitted = true;
+      sections.push(blocks.join("\n\n"));
       if (detailed.length < spikes.length) {
+        omitted = true;
         sections.push(
           `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
         );
@@ -10347,7 +10469,12 @@ function renderMarkdown(report, options = {}) {
   );
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`);
-    sections.push(notes.join("\n"));
+    const listed = notes.slice(0, settings.maxNotes);
+    if (listed.length < notes.length) {
+      omitted = true;
+      listed.push(`- \u2026and ${notes.length - listed.length} more in ${settings.fullReportHint}.`);
+    }
+    sections.push(listed.join("\n"));
   }
   if (report.errors.length > 0) {
     sections.push(`${heading(1)} Inputs that could not be analysed`);
@@ -10355,7 +10482,7 @@ function renderMarkdown(report, options = {}) {
       report.errors.map((error) => `- ${code(error.file, 120, "end")}: ${text(error.message, 300)}`).join("\n")
     );
   }
-  return sections.join("\n\n") + "\n";
+  return { markdown: sections.join("\n\n") + "\n", omitted };
 }
 
 // src/telemetry/discover.ts
@@ -10462,6 +10589,7 @@ async function loadSide(target, runsDir, options) {
         runs: stored.runs,
         errors: [],
         signatures: stored.signatures,
+        options: stored.options,
         source: { kind: "report", location: target }
       };
     } catch (error) {
@@ -10478,6 +10606,7 @@ async function loadSide(target, runsDir, options) {
   return {
     ...analysed,
     signatures: summariseSignatures(analysed.runs),
+    options: describeOptions(options),
     source: { kind: "events", location: target }
   };
 }
@@ -10546,7 +10675,12 @@ async function main(argv, io) {
         ...head.errors
       ];
       const baseUsable = base.signatures !== null && (base.runs.length > 0 || base.source.kind === "report");
-      const diff = baseUsable && head.signatures !== null ? diffSignatures(base.signatures ?? [], head.signatures, base.source) : null;
+      const diff = baseUsable && head.signatures !== null ? diffSignatures(
+        base.signatures ?? [],
+        head.signatures,
+        base.source,
+        changedOptions(base.options, head.options)
+      ) : null;
       const report = buildReport({
         runs: head.runs,
         errors,

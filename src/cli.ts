@@ -1,7 +1,12 @@
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
-import type { BaselineSource, InputError, SignatureSummary } from './analysis/types.js'
+import { changedOptions, diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import type {
+  BaselineSource,
+  InputError,
+  ReportOptions,
+  SignatureSummary
+} from './analysis/types.js'
 import { parseAnalysisOptions, UsageError } from './options.js'
 import { analyseFiles, describeOptions, type Analysed } from './pipeline.js'
 import { buildReport, parseReport, reportToJson, ReportFormatError } from './report/json.js'
@@ -80,6 +85,7 @@ async function isReportFile(path: string): Promise<boolean> {
 interface Side extends Analysed {
   signatures: SignatureSummary[] | null
   source: BaselineSource
+  options?: Partial<ReportOptions>
 }
 
 async function loadSide(target: string, runsDir: string, options: AnalysisOptions): Promise<Side> {
@@ -90,6 +96,7 @@ async function loadSide(target: string, runsDir: string, options: AnalysisOption
         runs: stored.runs,
         errors: [],
         signatures: stored.signatures,
+        options: stored.options,
         source: { kind: 'report', location: target }
       }
     } catch (error) {
@@ -106,6 +113,7 @@ async function loadSide(target: string, runsDir: string, options: AnalysisOption
   return {
     ...analysed,
     signatures: summariseSignatures(analysed.runs),
+    options: describeOptions(options),
     source: { kind: 'events', location: target }
   }
 }
@@ -187,7 +195,12 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         base.signatures !== null && (base.runs.length > 0 || base.source.kind === 'report')
       const diff =
         baseUsable && head.signatures !== null
-          ? diffSignatures(base.signatures ?? [], head.signatures, base.source)
+          ? diffSignatures(
+              base.signatures ?? [],
+              head.signatures,
+              base.source,
+              changedOptions(base.options, head.options)
+            )
           : null
       const report = buildReport({
         runs: head.runs,

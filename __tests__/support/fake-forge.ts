@@ -75,6 +75,7 @@ export interface FaultSpec extends FaultResponse {
   path: RegExp | string // matched against the pathname (a string must be equal)
   method?: string
   times?: number // default 1
+  afterHandling?: boolean // do the work, then answer with the fault (a reply lost on the way back)
 }
 
 export interface RecordedRequest {
@@ -938,11 +939,22 @@ function signedArtifactUrl(s: State, c: Ctx): Reply {
   return json(200, { signedUrl: signedUrl(s, a.blobPath, 'r') })
 }
 
+// What upload-artifact's `overwrite` (and a re-run job) does before uploading a name again.
+function deleteResultsArtifact(s: State, c: Ctx): Reply {
+  const run = field(c.json, 'workflow_run_backend_id') ?? ''
+  const name = field(c.json, 'name')
+  const found = resultsArtifacts(s, run).find((a) => a.name === name)
+  if (!found) return twirpError('not_found', `artifact ${name ?? ''} not found`)
+  s.artifacts.delete(found.id)
+  return json(200, { ok: true, artifact_id: String(found.id) })
+}
+
 const TWIRP_METHODS: Record<string, Handler> = {
   CreateArtifact: createArtifact,
   FinalizeArtifact: finalizeArtifact,
   ListArtifacts: listResultsArtifacts,
-  GetSignedArtifactURL: signedArtifactUrl
+  GetSignedArtifactURL: signedArtifactUrl,
+  DeleteArtifact: deleteResultsArtifact
 }
 
 function twirp(s: State, c: Ctx, method: string): Reply {
@@ -1032,6 +1044,19 @@ function blob(s: State, c: Ctx): Reply {
   return blobWritten(c.raw)
 }
 
+// Every pull request is open against main; enough for a job that learns the base branch.
+function getPull(s: State, c: Ctx): Reply {
+  const number = Number(c.p['index'])
+  return json(200, {
+    id: 90_000 + number,
+    number,
+    state: 'open',
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/pull/${number}`,
+    base: { ref: 'main', sha: 'ba5eba11'.repeat(5), label: 'main' },
+    head: { ref: 'feature', sha: 'f00dfeed'.repeat(5), label: 'feature' }
+  })
+}
+
 // ---------- routing ----------
 
 const commentRoutes: Route[] = [
@@ -1041,6 +1066,7 @@ const commentRoutes: Route[] = [
   { method: 'PATCH', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: updateComment },
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: deleteComment },
   { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs/{run_id}', run: getRun },
+  { method: 'GET', template: '/repos/{owner}/{repo}/pulls/{index}', run: getPull },
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
@@ -1128,7 +1154,11 @@ function resolve(s: State, c: Ctx): Target {
   return resolveApi(s, c)
 }
 
-function takeFault(s: State, method: string, path: string): Reply | undefined {
+function takeFault(
+  s: State,
+  method: string,
+  path: string
+): (Reply & { afterHandling?: boolean }) | undefined {
   const i = s.faults.findIndex(
     (f) =>
       (!f.method || f.method.toUpperCase() === method) &&
@@ -1137,9 +1167,15 @@ function takeFault(s: State, method: string, path: string): Reply | undefined {
   const f = s.faults[i]
   if (!f) return undefined
   if (--f.left <= 0) s.faults.splice(i, 1)
-  return typeof f.body === 'string'
-    ? { status: f.status, headers: { 'content-type': 'text/html', ...f.headers }, raw: f.body }
-    : { status: f.status, headers: f.headers, json: f.body ?? { message: `injected ${f.status}` } }
+  const reply: Reply =
+    typeof f.body === 'string'
+      ? { status: f.status, headers: { 'content-type': 'text/html', ...f.headers }, raw: f.body }
+      : {
+          status: f.status,
+          headers: f.headers,
+          json: f.body ?? { message: `injected ${f.status}` }
+        }
+  return { ...reply, afterHandling: f.afterHandling }
 }
 
 function baseHeaders(s: State, path: string): Record<string, string> {
@@ -1245,6 +1281,7 @@ async function handle(s: State, req: IncomingMessage, res: ServerResponse): Prom
   rec.fault = fault !== undefined
   let reply: Reply
   try {
+    if (fault?.afterHandling) target.run()
     reply = fault ?? target.run()
   } catch (e) {
     reply = json(500, {

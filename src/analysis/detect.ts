@@ -126,3 +126,31 @@ export function detectSpikes(
   })
   return { metric, samples: values.length, floorMs, p95Ms, sigmaMs, thresholdMs, spikes, notes }
 }
+
+/** Points in the downsampled MSPT series kept for the report's chart. */
+export const SERIES_POINTS = 60
+
+/**
+ * The metric downsampled to at most SERIES_POINTS buckets from the run start, keeping each
+ * bucket's maximum so no spike disappears in the averaging.
+ */
+export function downsample(
+  series: MetricSeries,
+  runStartOffset: number,
+  points = SERIES_POINTS
+): { bucket_ms: number; max_ms: (number | null)[] } {
+  const finite = series.ts.filter((_, i) => !Number.isNaN(series.value[i]))
+  const last = finite.reduce((max, ts) => Math.max(max, ts), runStartOffset)
+  const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS)
+  const bucketMs = Math.max(1, Math.ceil(spanMs / points))
+  const count = Math.min(points, Math.floor(spanMs / bucketMs) + 1)
+  const max: (number | null)[] = new Array(count).fill(null)
+  series.ts.forEach((ts, i) => {
+    const value = series.value[i]
+    if (Number.isNaN(value)) return
+    const bucket = Math.min(count - 1, Math.floor((ts - runStartOffset) / NS_PER_MS / bucketMs))
+    const current = max[bucket]
+    if (current === null || value > current) max[bucket] = value
+  })
+  return { bucket_ms: bucketMs, max_ms: max }
+}

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path'
 import type { Column } from '../telemetry/columns.js'
 import { openEventsFile, readBatches, EventsFileError } from '../telemetry/events-file.js'
 import { ATTRIBUTION_COLUMNS, createAttributor, groupMayOverlap } from './attribute.js'
-import { detectSpikes, FLOOR_MS, MetricError } from './detect.js'
+import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
@@ -152,6 +152,10 @@ export async function analyseFile(
       sampling_interval_ms:
         profile.sampling.source === 'weight' ? null : Math.round(profile.sampling.ns) / 1e6,
       sampling_source: profile.sampling.source,
+      series:
+        detection.metric === null
+          ? null
+          : downsample(profile.series.get(detection.metric) as MetricSeries, profile.startOffset),
       spikes: attributor.finish(),
       notes: [...detection.notes, ...runNotes(profile)]
     }

@@ -2,6 +2,7 @@ import type {
   BaselineSource,
   DiffReport,
   PersistingSignature,
+  ReportOptions,
   RunReport,
   SignatureSummary
 } from './types.js'
@@ -38,11 +39,31 @@ export function summariseSignatures(runs: readonly RunReport[]): SignatureSummar
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank)
 }
 
+/** Names of the options that differ; options missing on either side are not compared. */
+export function changedOptions(
+  base: Partial<ReportOptions> | undefined,
+  head: Partial<ReportOptions> | undefined
+): string[] {
+  if (!base || !head) return []
+  const keys = [
+    'metric',
+    'threshold_ms',
+    'sigma_mult',
+    'tick_thread',
+    'plugin_registry',
+    'not_plugin'
+  ] as const
+  return keys.filter(
+    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
+  )
+}
+
 /** new = in head only, resolved = in base only, persisting = in both (with both counts). */
 export function diffSignatures(
   base: readonly SignatureSummary[],
   head: readonly SignatureSummary[],
-  source: BaselineSource
+  source: BaselineSource,
+  optionsChanged: string[] = []
 ): DiffReport {
   const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]))
   const headSignatures = new Set(head.map((entry) => entry.signature))
@@ -59,6 +80,7 @@ export function diffSignatures(
     })
   return {
     base: source,
+    options_changed: optionsChanged,
     new: head.filter((entry) => !baseBySignature.has(entry.signature)).sort(byRank),
     resolved: base.filter((entry) => !headSignatures.has(entry.signature)).sort(byRank),
     persisting: persisting.sort(byRank)

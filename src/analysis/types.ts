@@ -85,6 +85,8 @@ export interface RunReport {
   layers: Record<string, number>
   sampling_interval_ms: number | null
   sampling_source: 'weight' | 'median-gap' | 'default'
+  /** The metric downsampled for charts: the maximum of each bucket, from the run start. */
+  series: { bucket_ms: number; max_ms: (number | null)[] } | null
   spikes: SpikeReport[]
   notes: string[]
 }
@@ -115,6 +117,8 @@ export interface BaselineSource {
 
 export interface DiffReport {
   base: BaselineSource
+  /** Analysis options that differ between base and head: signatures may differ for that reason. */
+  options_changed: string[]
   new: SignatureSummary[]
   resolved: SignatureSummary[]
   persisting: PersistingSignature[]
@@ -125,15 +129,21 @@ export interface InputError {
   message: string
 }
 
+/** The analysis options a report was made with, so a diff can tell when they differ. */
+export interface ReportOptions {
+  metric: string | null
+  threshold_ms: number
+  sigma_mult: number
+  tick_thread: string
+  /** A digest of the plugin registry (null without one): plugin names depend on it. */
+  plugin_registry: string | null
+  not_plugin: string[]
+}
+
 export interface Report {
   schema_version: 1
   generator: { name: string; version: string }
-  options: {
-    metric: string | null
-    threshold_ms: number
-    sigma_mult: number
-    tick_thread: string
-  }
+  options: ReportOptions
   runs: RunReport[]
   signatures: SignatureSummary[]
   diff: DiffReport | null

@@ -51,7 +51,12 @@ function isSignature(value: unknown): value is SignatureSummary {
  * Reads the parts of a stored report that a diff needs. Reports from newer minor versions are
  * accepted as long as schema_version is 1 and the signatures are well formed.
  */
-export function parseReport(json: string): Pick<Report, 'schema_version' | 'signatures' | 'runs'> {
+export function parseReport(json: string): Pick<
+  Report,
+  'schema_version' | 'signatures' | 'runs'
+> & {
+  options?: Partial<Report['options']>
+} {
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
@@ -71,5 +76,8 @@ export function parseReport(json: string): Pick<Report, 'schema_version' | 'sign
     throw new ReportFormatError('report has no valid "signatures" list')
   }
   const runs = Array.isArray(parsed.runs) ? (parsed.runs as RunReport[]) : []
-  return { schema_version: 1, signatures: parsed.signatures, runs }
+  const options = isRecord(parsed.options)
+    ? (parsed.options as Partial<Report['options']>)
+    : undefined
+  return { schema_version: 1, signatures: parsed.signatures, runs, options }
 }

@@ -6,6 +6,7 @@ import type {
   SignatureSummary,
   SpikeReport
 } from '../analysis/types.js'
+import { chartedRun, msptChart } from './chart.js'
 import { cell, code, html, text } from './escape.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
 
@@ -20,6 +21,16 @@ export interface MarkdownOptions {
   detailRows?: number
   /** Said wherever detail was left out, e.g. "the iostorm-report artifact". */
   fullReportHint?: string
+  /** Include a mermaid MSPT chart of the run with the worst spike. */
+  chart?: boolean
+  /** Run notes listed at most (the rest are counted). */
+  maxNotes?: number
+  /** Runs listed at most in the runs table: those with the worst spikes first. */
+  maxRuns?: number
+  /** Rows of the diff table at most: new signatures first, then resolved, then persisting. */
+  maxDiffRows?: number
+  /** Lines shown right under the title when the report has no diff (e.g. "no baseline"). */
+  verdict?: string
 }
 
 const DEFAULTS: Required<MarkdownOptions> = {
@@ -27,7 +38,12 @@ const DEFAULTS: Required<MarkdownOptions> = {
   maxSpikeRows: 30,
   maxDetails: 10,
   detailRows: 8,
-  fullReportHint: 'the JSON report'
+  fullReportHint: 'the JSON report',
+  chart: false,
+  maxNotes: 40,
+  maxRuns: 200,
+  maxDiffRows: 100,
+  verdict: ''
 }
 
 const table = (rows: string[][], align: ('l' | 'r' | 'c')[]) =>
@@ -258,7 +274,7 @@ export function diffVerdict(diff: DiffReport): string {
   return '✅ No new spike signatures.'
 }
 
-function diffTable(diff: DiffReport): string {
+function diffTable(diff: DiffReport, limit: number): { table: string; cut: number } {
   const rows = [
     ...diff.new.map((s) => [
       '🆕 new',
@@ -274,11 +290,15 @@ function diffTable(diff: DiffReport): string {
       formatMs(s.worst_ms)
     ])
   ]
-  if (rows.length === 0) return 'Neither side has spikes.'
-  return table(
-    [['', 'signature', 'spikes (base → head)', 'worst (head)'], ...rows],
-    ['l', 'l', 'r', 'r']
-  )
+  if (rows.length === 0) return { table: 'Neither side has spikes.', cut: 0 }
+  const shown = rows.slice(0, limit)
+  return {
+    table: table(
+      [['', 'signature', 'spikes (base → head)', 'worst (head)'], ...shown],
+      ['l', 'l', 'r', 'r']
+    ),
+    cut: rows.length - shown.length
+  }
 }
 
 function baseLine(diff: DiffReport): string {
@@ -295,7 +315,16 @@ function baseLine(diff: DiffReport): string {
  * unreadable inputs. Long reports keep the worst spikes and say where the rest is.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  return renderReport(report, options).markdown
+}
+
+/** renderMarkdown, also telling whether anything was left out for length. */
+export function renderReport(
+  report: Report,
+  options: MarkdownOptions = {}
+): { markdown: string; omitted: boolean } {
   const settings = { ...DEFAULTS, ...options }
+  let omitted = false
   const heading = (offset: number) => '#'.repeat(Math.min(6, settings.level + offset))
   const spikes = allSpikes(report)
   const sections: string[] = []
@@ -303,11 +332,41 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`)
   if (report.diff) {
     sections.push(diffVerdict(report.diff))
-    sections.push(diffTable(report.diff))
+    if (report.diff.options_changed.length > 0) {
+      sections.push(
+        `⚠️ The baseline was analysed with other options (${report.diff.options_changed.map((name) => code(name, 30)).join(', ')}): ` +
+          'some signatures may differ only because of that.'
+      )
+    }
+    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows)
+    sections.push(diffRows)
+    if (cut > 0) {
+      omitted = true
+      sections.push(`…and ${cut} more signatures in ${settings.fullReportHint}.`)
+    }
     sections.push(baseLine(report.diff))
+  } else if (settings.verdict) {
+    sections.push(settings.verdict)
   }
   sections.push(summaryLine(report, spikes))
-  if (report.runs.length > 0) sections.push(runsTable(report.runs))
+  if (report.runs.length > 0) {
+    const worst = (run: RunReport) =>
+      run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1)
+    const shown =
+      report.runs.length <= settings.maxRuns
+        ? report.runs
+        : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns)
+    sections.push(runsTable(report.runs.filter((run) => shown.includes(run))))
+    if (shown.length < report.runs.length) {
+      omitted = true
+      sections.push(
+        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+      )
+    }
+  }
+  const charted = settings.chart ? chartedRun(report) : undefined
+  const chart = charted ? msptChart(charted) : null
+  if (chart) sections.push(chart)
 
   if (spikes.length > 0) {
     const listed = worstFirst(spikes)
@@ -316,6 +375,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     sections.push(`${heading(1)} Spikes`)
     sections.push(spikesTable(listed))
     if (listed.length < spikes.length) {
+      omitted = true
       sections.push(
         `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
       )
@@ -324,8 +384,11 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
       .slice(0, settings.maxDetails)
       .sort((a, b) => a.number - b.number)
     if (detailed.length > 0) {
-      sections.push(detailed.map((entry) => spikeDetails(entry, settings.detailRows)).join('\n\n'))
+      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows))
+      if (blocks.some((block) => block.includes('…and '))) omitted = true
+      sections.push(blocks.join('\n\n'))
       if (detailed.length < spikes.length) {
+        omitted = true
         sections.push(
           `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
         )
@@ -342,7 +405,12 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   )
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`)
-    sections.push(notes.join('\n'))
+    const listed = notes.slice(0, settings.maxNotes)
+    if (listed.length < notes.length) {
+      omitted = true
+      listed.push(`- …and ${notes.length - listed.length} more in ${settings.fullReportHint}.`)
+    }
+    sections.push(listed.join('\n'))
   }
   if (report.errors.length > 0) {
     sections.push(`${heading(1)} Inputs that could not be analysed`)
@@ -352,5 +420,5 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
         .join('\n')
     )
   }
-  return sections.join('\n\n') + '\n'
+  return { markdown: sections.join('\n\n') + '\n', omitted }
 }

@@ -1,0 +1,300 @@
+import { describe, expect, it } from '@jest/globals'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { namePattern } from '../src/forge/artifacts.js'
+import { readContext } from '../src/forge/context.js'
+import { crc32, readZip } from '../src/forge/zip.js'
+import { readInputs } from '../src/inputs.js'
+import { UsageError } from '../src/options.js'
+import { msptChart } from '../src/report/chart.js'
+import { renderComment } from '../src/report/comment.js'
+import { globFiles, globPattern } from '../src/telemetry/discover.js'
+import { zipFiles } from './support/fake-forge.js'
+import { withTempDir } from './support/engine.js'
+import { actionManifest } from './support/action-runner.js'
+import type { Report, RunReport, SpikeReport } from '../src/analysis/types.js'
+
+const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+describe('action.yml', () => {
+  it('is valid YAML declaring every input with a description and default, and every output', async () => {
+    const manifest = await actionManifest()
+    expect(manifest.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+    for (const [name, input] of Object.entries(manifest.inputs)) {
+      expect([name, typeof input.description, typeof input.default]).toEqual([
+        name,
+        'string',
+        'string'
+      ])
+    }
+    // the input and output names of spec/action.md are a contract
+    expect(Object.keys(manifest.inputs)).toEqual(
+      expect.arrayContaining([
+        'events',
+        'artifacts',
+        'baseline',
+        'report-name',
+        'upload',
+        'comment',
+        'comment-key',
+        'fail-on-new',
+        'metric',
+        'threshold-ms',
+        'sigma-mult',
+        'tick-thread',
+        'plugin-packages',
+        'output-dir',
+        'github-token'
+      ])
+    )
+    expect(Object.keys(manifest.outputs).sort()).toEqual([
+      'baseline-run-id',
+      'comment-url',
+      'new-signatures',
+      'report-json',
+      'report-markdown',
+      'resolved-signatures',
+      'signatures',
+      'spikes',
+      'verdict'
+    ])
+    expect(manifest.inputs['github-token'].default).toBe('${{ github.token }}')
+  })
+})
+
+describe('inputs', () => {
+  it('applies the documented defaults and resolves paths in the workspace', () => {
+    const read = readInputs(inputs({}), '/ws')
+    expect(read).toMatchObject({
+      events: ['**/events.parquet'],
+      artifacts: [],
+      baseline: { mode: 'auto' },
+      reportName: 'iostorm-report',
+      upload: true,
+      comment: true,
+      commentKey: 'iostorm',
+      failOnNew: true,
+      outputDir: '/ws/iostorm-report'
+    })
+    const custom = readInputs(
+      inputs({
+        events: 'a/**/events.parquet,\n!a/skip/**',
+        baseline: 'base/report.json',
+        'plugin-packages': 'cfg/plugins.json'
+      }),
+      '/ws'
+    )
+    expect(custom.events).toEqual(['a/**/events.parquet', '!a/skip/**'])
+    expect(custom.baseline).toEqual({ mode: 'path', path: '/ws/base/report.json' })
+    expect(custom.analysis.pluginPackages).toBe('/ws/cfg/plugins.json')
+  })
+
+  it.each([
+    [{ upload: 'yes' }, 'input "upload" must be true or false; got "yes"'],
+    [{ 'comment-key': 'a b' }, 'input "comment-key" may hold letters, digits'],
+    [{ 'report-name': 'a/b' }, 'input "report-name" is not a valid artifact name'],
+    [{ 'pull-request': '12a' }, 'input "pull-request" must be a pull request number']
+  ])('rejects %j', (values, message) => {
+    expect(() => readInputs(inputs(values), '/ws')).toThrow(UsageError)
+    expect(() => readInputs(inputs(values), '/ws')).toThrow(message)
+  })
+})
+
+describe('globs', () => {
+  it('matches ** across folders, * and ? within one', () => {
+    expect(globPattern('**/events.parquet').test('runs/a/0/events.parquet')).toBe(true)
+    expect(globPattern('**/events.parquet').test('events.parquet')).toBe(true)
+    expect(globPattern('runs/*/events.parquet').test('runs/a/0/events.parquet')).toBe(false)
+    expect(globPattern('./runs/?/events.parquet').test('runs/a/events.parquet')).toBe(true)
+  })
+
+  it('finds files in the workspace and inside artifact folders, with exclusions', async () => {
+    await withTempDir(async (root) => {
+      for (const file of [
+        'runs/a/0/events.parquet',
+        'runs/skip/0/events.parquet',
+        'node_modules/x/events.parquet',
+        '.iostorm-artifacts/plugbench-1/runs/b/0/events.parquet'
+      ]) {
+        await mkdir(join(root, file, '..'), { recursive: true })
+        await writeFile(join(root, file), '')
+      }
+      expect(await globFiles(root, ['**/events.parquet', '!runs/skip/**'])).toEqual([
+        '.iostorm-artifacts/plugbench-1/runs/b/0/events.parquet',
+        'runs/a/0/events.parquet'
+      ])
+      expect(
+        await globFiles(root, ['runs/*/0/events.parquet'], ['.iostorm-artifacts/plugbench-1'])
+      ).toEqual([
+        '.iostorm-artifacts/plugbench-1/runs/b/0/events.parquet',
+        'runs/a/0/events.parquet',
+        'runs/skip/0/events.parquet'
+      ])
+    })
+  })
+
+  it('matches artifact names with * and ?', () => {
+    expect(namePattern('plugbench-*').test('plugbench-linux-1')).toBe(true)
+    expect(namePattern('plugbench-?').test('plugbench-12')).toBe(false)
+  })
+})
+
+describe('context', () => {
+  it('reads a pull_request event and tells the forge apart', async () => {
+    await withTempDir(async (dir) => {
+      const event = join(dir, 'event.json')
+      await writeFile(
+        event,
+        JSON.stringify({ pull_request: { number: 7, base: { ref: 'main' }, head: { sha: 'abc' } } })
+      )
+      const env = {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_RUN_ID: '9',
+        FORGEJO_ACTIONS: 'true',
+        GITHUB_API_URL: 'https://code.example/api/v1/'
+      }
+      expect(readContext(env)).toMatchObject({
+        forge: 'forgejo',
+        pullNumber: 7,
+        baseRef: 'main',
+        headSha: 'abc',
+        runId: 9,
+        apiUrl: 'https://code.example/api/v1'
+      })
+      expect(readContext({ ...env, GITHUB_EVENT_NAME: 'push' }).pullNumber).toBeNull()
+      expect(readContext({ ...env, GITHUB_EVENT_NAME: 'push' }, 12).pullNumber).toBe(12)
+      expect(() => readContext({ ...env, GITHUB_REPOSITORY: '' })).toThrow(/GITHUB_REPOSITORY/)
+    })
+  })
+})
+
+describe('zip', () => {
+  it('reads stored and deflated entries and checks their CRC', () => {
+    const zip = zipFiles({ 'report.json': '{"a":1}', 'dir/b.txt': 'x'.repeat(1000) })
+    const files = readZip(zip)
+    expect(files.get('report.json')?.toString()).toBe('{"a":1}')
+    expect(files.get('dir/b.txt')?.length).toBe(1000)
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926)
+    const broken = Buffer.from(zip)
+    broken[45] ^= 0xff
+    expect(() => readZip(broken)).toThrow()
+    expect(() => readZip(Buffer.from('not a zip'))).toThrow('not a zip archive')
+  })
+})
+
+function spike(value: number, offset: number): SpikeReport {
+  return {
+    ts_ns: '0',
+    start_ns: '0',
+    end_ns: '1',
+    offset_ms: offset,
+    value_ms: value,
+    top_thread: 'Server thread',
+    top_plugin: null,
+    entry_plugin: null,
+    first_syscall: null,
+    first_syscall_scope: null,
+    top_path: null,
+    top_device: null,
+    signature: '-|-',
+    threads: [],
+    plugins: [],
+    syscalls: [],
+    paths: [],
+    devices: [],
+    notes: ['n'.repeat(250)]
+  }
+}
+
+function runWith(spikes: SpikeReport[], index = 0): RunReport {
+  return {
+    run_id: `run-${index}`,
+    repeat: 0,
+    file: `f${index}`,
+    metric: 'tick_ms',
+    samples: 100,
+    floor_ms: 50,
+    p95_ms: 30,
+    sigma_ms: 5,
+    sigma_mult: 3,
+    threshold_ms: 60,
+    start_ns: '0',
+    rows: 1,
+    layers: {},
+    sampling_interval_ms: 10,
+    sampling_source: 'median-gap',
+    series: { bucket_ms: 1000, max_ms: [20, null, 300, 25] },
+    spikes,
+    notes: ['note '.repeat(50)]
+  }
+}
+
+const reportOf = (runs: RunReport[]): Report => ({
+  schema_version: 1,
+  generator: { name: 'io-storm-catcher', version: '0' },
+  options: {
+    metric: null,
+    threshold_ms: 50,
+    sigma_mult: 3,
+    tick_thread: 'x',
+    plugin_registry: null,
+    not_plugin: []
+  },
+  runs,
+  signatures: [],
+  diff: null,
+  errors: []
+})
+
+describe('comment body', () => {
+  it('starts with the marker and keeps everything when it fits', () => {
+    const body = renderComment(reportOf([runWith([spike(300, 2000)])]), {
+      marker: '<!-- m -->',
+      fullReportHint: 'the artifact',
+      headSha: 'abcdef0123456789'
+    })
+    expect(body.startsWith('<!-- m -->\n## io-storm-catcher')).toBe(true)
+    expect(body).toContain('Analysed `abcdef012345`')
+    expect(body).not.toContain('left out')
+  })
+
+  it('drops detail until it fits and says where the rest is', () => {
+    const runs = Array.from({ length: 60 }, (_, i) =>
+      runWith(
+        Array.from({ length: 20 }, (_, j) => spike(100 + j, j * 1000)),
+        i
+      )
+    )
+    const body = renderComment(reportOf(runs), {
+      marker: '<!-- m -->',
+      fullReportHint: 'the artifact',
+      runUrl: 'https://x/runs/1',
+      limit: 20_000
+    })
+    expect(body.length).toBeLessThanOrEqual(20_000)
+    expect(body).toContain(
+      'Detail was left out to fit a comment: the full report is in the artifact of [this run](https://x/runs/1).'
+    )
+    const tiny = renderComment(reportOf(runs), {
+      marker: '<!-- m -->',
+      fullReportHint: 'the artifact',
+      limit: 1_000
+    })
+    expect(tiny.length).toBeLessThanOrEqual(1_000)
+    expect(tiny.startsWith('<!-- m -->')).toBe(true)
+    expect(tiny).toContain('the artifact has everything')
+  })
+})
+
+describe('chart', () => {
+  it('draws the bucket maxima, the threshold and the spikes', () => {
+    const chart = msptChart(runWith([spike(300, 2100)])) as string
+    expect(chart).toContain('xychart-beta')
+    expect(chart).toContain('bar [0, 0, 300, 0]')
+    expect(chart).toContain('line [20, 20, 300, 25]')
+    expect(chart).toContain('line [60, 60, 60, 60]')
+    expect(msptChart({ ...runWith([]), series: null })).toBeNull()
+  })
+})

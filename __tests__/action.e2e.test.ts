@@ -1,0 +1,511 @@
+/**
+ * The built action (dist/index.js) run as a real child process against a fake GitHub / Forgejo:
+ * every request goes over HTTP to 127.0.0.1, the way the runner's step would make it.
+ */
+import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEFAULT_OPTIONS } from '../src/analysis/run.js'
+import { commentMarker } from '../src/forge/comments.js'
+import { analyseFiles, describeOptions } from '../src/pipeline.js'
+import { buildReport, reportToJson } from '../src/report/json.js'
+import { discoverTargets } from '../src/telemetry/discover.js'
+import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
+import {
+  CURRENT_RUN,
+  PR,
+  pullRequestPayload,
+  pushPayload,
+  runAction,
+  TOKEN,
+  type RunOptions
+} from './support/action-runner.js'
+import { faults, startFakeForge, type FakeForge } from './support/fake-forge.js'
+import { schemaErrors } from './support/schema.js'
+import { describeWithShared } from './support/shared.js'
+
+const MARKER = commentMarker('iostorm')
+const SAVE_ALL: [string, string] = ['fixtures/runs/s1-save-all', 'bench-out/s1-save-all']
+const GC_PAUSE: [string, string] = ['fixtures/runs/s7-gc-pause', 'bench-out/s7-gc-pause']
+const forges: FakeForge[] = []
+
+afterEach(async () => {
+  await Promise.all(forges.splice(0).map((forge) => forge.close()))
+})
+
+async function forge(kind: 'github' | 'forgejo' = 'github'): Promise<FakeForge> {
+  const started = await startFakeForge({
+    kind,
+    token: TOKEN,
+    forgejoIgnoresPaging: true,
+    currentRunId: CURRENT_RUN
+  })
+  forges.push(started)
+  started.seedRun({
+    id: CURRENT_RUN,
+    branch: 'feature/faster-saves',
+    event: 'pull_request',
+    status: 'in_progress',
+    conclusion: null
+  })
+  return started
+}
+
+/** A report JSON as `detect` would have stored it for the base branch. */
+async function reportOf(folder: string): Promise<string> {
+  const { files } = await discoverTargets([folder], '.')
+  const analysed = await analyseFiles(files, DEFAULT_OPTIONS)
+  return reportToJson(buildReport({ ...analysed, options: describeOptions(DEFAULT_OPTIONS) }))
+}
+
+async function seedBaseline(
+  target: FakeForge,
+  folder: string,
+  id = 6001,
+  extra: Partial<Parameters<FakeForge['seedRun']>[0]> = {}
+) {
+  target.seedRun({
+    id,
+    branch: 'main',
+    event: 'push',
+    head_sha: 'ba5eba11'.repeat(5),
+    artifacts: [
+      {
+        name: 'iostorm-report',
+        files: { 'report.json': await reportOf(folder), 'report.md': '# base' }
+      }
+    ],
+    ...extra
+  })
+}
+
+const onPr = (target: FakeForge, options: Partial<RunOptions> = {}) =>
+  runAction({
+    forge: target,
+    event: 'pull_request',
+    payload: pullRequestPayload(target),
+    files: [SAVE_ALL],
+    ...options
+  })
+
+/**
+ * Eight repeats of a run with 60 spikes, each window full of threads, plugins, syscalls, files
+ * and devices: a report far over a comment's 65,536 characters.
+ */
+async function crowdedRun(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'iostorm-crowded-'))
+  crowded.push(root)
+  const MS = 1_000_000n
+  const rows: EventRow[] = []
+  const start = 5_000_000_000_000n
+  for (let tick = 0; tick < 1500; tick++) {
+    const at = start + BigInt(tick) * 500n * MS
+    const spike = tick % 25 === 7
+    rows.push({
+      ts_ns: at,
+      layer: 'L0',
+      metric: 'tick_ms',
+      value: spike ? 450 + (tick % 13) : 20 + (tick % 9),
+      dur_ns: null
+    })
+    if (!spike) continue
+    for (let k = 0; k < 14; k++) {
+      const thread = `Craft Scheduler Thread - ${k} (a rather long pool thread name, ${tick})`
+      const path = `/srv/minecraft/servers/survival-main/plugins/SomePlugin${k}/data/storage/deeply/nested/file-${tick}-${k}.db`
+      rows.push(
+        {
+          ts_ns: at + BigInt(k + 1) * MS,
+          layer: 'L1',
+          tid: 1000 + k,
+          thread,
+          frames: ['java.lang.Thread.run', `com.example.plugin${k}.tasks.Worker.run`]
+        },
+        {
+          ts_ns: at + BigInt(k + 2) * MS,
+          layer: 'L4',
+          tid: 1000 + k,
+          comm: thread.slice(0, 15),
+          syscall: `syscall_${k}`,
+          dur_ns: 5n * MS,
+          path,
+          bytes: 4096
+        },
+        {
+          ts_ns: at + BigInt(k + 3) * MS,
+          layer: 'L4',
+          comm: 'kworker/u16:3',
+          device: `nvme${k}n1`,
+          bytes: 65536 * (k + 1),
+          dur_ns: 2n * MS
+        }
+      )
+    }
+  }
+  rows.sort((a, b) => (a.ts_ns < b.ts_ns ? -1 : a.ts_ns > b.ts_ns ? 1 : 0))
+  for (let repeat = 0; repeat < 8; repeat++) {
+    await writeEvents('hyparquet-writer', join(root, String(repeat), 'events.parquet'), rows)
+  }
+  return root
+}
+const crowded: string[] = []
+afterAll(async () => {
+  await Promise.all(crowded.map((dir) => rm(dir, { recursive: true, force: true })))
+})
+
+const marked = (target: FakeForge) =>
+  target.commentsOn(PR).filter((comment) => comment.body.includes(MARKER))
+
+describe('pull request on GitHub', () => {
+  it('without a baseline: says so, publishes everything, does not fail', async () => {
+    const github = await forge()
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({
+      spikes: '1',
+      signatures: '1',
+      'new-signatures': '0',
+      'resolved-signatures': '0',
+      verdict: 'no-baseline',
+      'baseline-run-id': ''
+    })
+    const [comment] = marked(github)
+    expect(run.outputs['comment-url']).toMatch(
+      new RegExp(`/pull/${PR}#issuecomment-${comment.id}$`)
+    )
+    expect(comment.body.startsWith(`${MARKER}\n## io-storm-catcher`)).toBe(true)
+    expect(comment.body).toContain(
+      '**No baseline to compare with** (no successful push runs of this workflow on main yet)'
+    )
+    expect(comment.body).toContain('```mermaid\nxychart-beta')
+    expect(run.summary).toContain('`Paper I/O Worker #0`')
+    expect(run.report && schemaErrors(run.report)).toEqual([])
+    const [artifact] = github.uploadedArtifacts
+    expect(artifact.name).toBe('iostorm-report')
+    expect(Object.keys(artifact.files).sort()).toEqual(['report.json', 'report.md'])
+    expect(JSON.parse(artifact.files['report.json'].toString()).signatures[0].signature).toBe(
+      '-|fsync'
+    )
+  }, 30_000)
+
+  it('with a baseline: diffs, comments before failing on the new signature', async () => {
+    const github = await forge()
+    await seedBaseline(github, GC_PAUSE[0])
+    const run = await onPr(github)
+    expect(run.status).toBe(1)
+    expect(run.outputs).toMatchObject({
+      verdict: 'fail',
+      'new-signatures': '1',
+      'resolved-signatures': '1',
+      'baseline-run-id': '6001'
+    })
+    expect(run.stdout).toContain('::error::new spike signatures: -|fsync')
+    const [comment] = marked(github)
+    expect(comment.body).toContain('❌ **1 new spike signature** compared with the baseline.')
+    expect(comment.body).toContain('| 🆕 new | `-\\|fsync` | 0 → 1 |')
+    expect(comment.body).toContain('| ✅ resolved | `-\\|futex` | 1 → 0 |')
+    expect(comment.body).toContain('Baseline: [artifact "iostorm-report" of run 6001](')
+    expect(run.report?.diff?.base).toMatchObject({
+      kind: 'artifact',
+      run_id: '6001',
+      commit: 'ba5eba11'.repeat(5)
+    })
+    expect(github.uploadedArtifacts).toHaveLength(1)
+    // publishing came before failing: the comment and the artifact exist although the step failed
+    const order = github.requests.map((request) => `${request.method} ${request.path}`)
+    expect(order.findIndex((r) => r.startsWith('POST') && r.includes('/comments'))).toBeGreaterThan(
+      0
+    )
+  }, 30_000)
+
+  it('with fail-on-new false: reports the new signature and passes', async () => {
+    const github = await forge()
+    await seedBaseline(github, GC_PAUSE[0])
+    const run = await onPr(github, { inputs: { 'fail-on-new': 'false' } })
+    expect(run.status).toBe(0)
+    expect(run.outputs.verdict).toBe('fail')
+  }, 30_000)
+
+  it('passes quietly when nothing changed, and skips rewriting an identical comment', async () => {
+    const github = await forge()
+    await seedBaseline(github, SAVE_ALL[0])
+    const first = await onPr(github)
+    expect(first.status).toBe(0)
+    expect(first.outputs).toMatchObject({ verdict: 'pass', 'new-signatures': '0' })
+    expect(marked(github)[0].body).toContain('✅ No new spike signatures.')
+    const second = await onPr(github)
+    expect(second.status).toBe(0)
+    expect(github.hits('PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}')).toBe(0)
+    expect(marked(github)).toHaveLength(1)
+  }, 30_000)
+
+  it('creates the comment once, then updates it in place', async () => {
+    const github = await forge()
+    await onPr(github, { files: [GC_PAUSE] })
+    const created = marked(github)
+    expect(created).toHaveLength(1)
+    await onPr(github)
+    const updated = marked(github)
+    expect(updated).toHaveLength(1)
+    expect(updated[0].id).toBe(created[0].id)
+    expect(updated[0].body).toContain('-|fsync')
+    expect(updated[0].body).not.toContain('-|futex')
+  }, 30_000)
+
+  it('finds its comment behind 130 unrelated ones and touches none of them', async () => {
+    const github = await forge()
+    const unrelated = github.seedComments(
+      PR,
+      Array.from({ length: 130 }, (_, i) => ({
+        body: `review comment ${i} mentioning io-storm-catcher`
+      }))
+    )
+    const marker = github.seedComments(PR, [{ body: `${MARKER}\nold report` }])[0]
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    const after = github.commentsOn(PR)
+    expect(after).toHaveLength(131)
+    expect(after.find((comment) => comment.id === marker.id)?.body).toContain('-|fsync')
+    for (const comment of unrelated) {
+      expect(after.find((c) => c.id === comment.id)?.body).toBe(comment.body)
+    }
+    const listed = github.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith(`/issues/${PR}/comments`)
+    )
+    expect(listed.map((r) => r.query.page)).toEqual(['1', '2'])
+  }, 30_000)
+
+  it('keeps the newest of duplicate marker comments and deletes the others', async () => {
+    const github = await forge()
+    const [older, newer] = github.seedComments(PR, [
+      { body: `${MARKER}\nrace A`, created_at: '2026-11-01T10:00:00Z' },
+      { body: `${MARKER}\nrace B`, created_at: '2026-11-01T10:00:05Z' },
+      { body: 'a human comment', created_at: '2026-11-01T10:00:09Z' }
+    ])
+    await onPr(github)
+    const after = github.commentsOn(PR)
+    expect(after.map((comment) => comment.id)).toEqual([newer.id, after[1].id])
+    expect(after.some((comment) => comment.id === older.id)).toBe(false)
+    expect(after[0].body).toContain('-|fsync')
+    expect(after[1].body).toBe('a human comment')
+  }, 30_000)
+
+  it('turns a 403 on the comment into a warning that explains the workflow_run pattern', async () => {
+    const github = await forge()
+    github.injectFault({ method: 'POST', path: /\/issues\/\d+\/comments$/, ...faults.forbidden() })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.annotations.join('\n')).toMatch(
+      /::warning::could not comment: .*HTTP 403.*workflow_run/
+    )
+    expect(run.outputs).toMatchObject({ verdict: 'no-baseline', 'comment-url': '' })
+    expect(run.summary).toContain('-|fsync')
+    expect(github.uploadedArtifacts).toHaveLength(1)
+  }, 30_000)
+
+  it('retries a 500 and still posts exactly one comment', async () => {
+    const github = await forge()
+    github.injectFault({
+      method: 'POST',
+      path: /\/issues\/\d+\/comments$/,
+      ...faults.serverError()
+    })
+    github.injectFault({
+      method: 'GET',
+      path: /\/actions\/workflows\/.*\/runs$/,
+      ...faults.badGateway()
+    })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(marked(github)).toHaveLength(1)
+    expect(github.pendingFaults()).toBe(0)
+  }, 30_000)
+
+  it('does not post twice when the answer to a created comment is lost (502 after the write)', async () => {
+    const github = await forge()
+    github.injectFault({
+      method: 'POST',
+      path: /\/issues\/\d+\/comments$/,
+      afterHandling: true,
+      ...faults.badGateway()
+    })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(marked(github)).toHaveLength(1)
+    expect(github.hits('POST /repos/{owner}/{repo}/issues/{index}/comments')).toBe(1)
+  }, 30_000)
+
+  it('replaces its own artifact when a job is re-run in the same workflow run', async () => {
+    const github = await forge()
+    const first = await onPr(github, { runBackendId: 'run-backend-rerun' })
+    const second = await onPr(github, { runBackendId: 'run-backend-rerun' })
+    expect([first.status, second.status]).toEqual([0, 0])
+    expect(github.uploadedArtifacts.map((artifact) => artifact.name)).toEqual([
+      'iostorm-report',
+      'iostorm-report'
+    ])
+  }, 30_000)
+
+  it('falls back to an older base run when the newest report artifact expired', async () => {
+    const github = await forge()
+    await seedBaseline(github, SAVE_ALL[0], 5001, { created_at: '2026-11-20T10:00:00Z' })
+    github.seedRun({
+      id: 5002,
+      branch: 'main',
+      event: 'push',
+      created_at: '2026-11-21T10:00:00Z',
+      artifacts: [{ name: 'iostorm-report', files: { 'report.json': '{}' }, expired: true }]
+    })
+    const run = await onPr(github)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '5001' })
+  }, 30_000)
+
+  it('fits the comment in 65,536 characters and says where the full report is', async () => {
+    const github = await forge()
+    const run = await onPr(github, { files: [[await crowdedRun(), 'bench/crowded']] })
+    expect(run.status).toBe(0)
+    expect(Number(run.outputs.spikes)).toBeGreaterThan(100)
+    const [comment] = marked(github)
+    expect(comment.body.length).toBeLessThanOrEqual(65_536)
+    expect(comment.body.length).toBeGreaterThan(20_000)
+    expect(comment.body).toMatch(
+      /the full report is in the `iostorm-report` artifact and the job summary of \[this run\]\(https:\/\/github\.com\/octo-org\/bench-repo\/actions\/runs\/7001\)/
+    )
+    // the job summary has room for far more
+    expect(run.summary.length).toBeGreaterThan(65_536)
+    expect((comment.body.match(/<details>/g) ?? []).length).toBeLessThan(
+      (run.summary.match(/<details>/g) ?? []).length
+    )
+  }, 60_000)
+
+  it('rejects a configuration error before publishing anything', async () => {
+    const github = await forge()
+    const run = await onPr(github, { inputs: { 'threshold-ms': '20' } })
+    expect(run.status).toBe(1)
+    expect(run.stdout).toContain(
+      '::error::input "threshold-ms" must be at least 50 (the 50 ms floor is never lowered); got 20'
+    )
+    expect(github.commentsOn(PR)).toHaveLength(0)
+    expect(github.uploadedArtifacts).toHaveLength(0)
+  }, 30_000)
+
+  it('reports unreadable inputs, publishes the rest, then fails', async () => {
+    const github = await forge()
+    const run = await onPr(github, {
+      files: [SAVE_ALL, ['package.json', 'bench-out/broken/0/events.parquet']]
+    })
+    expect(run.status).toBe(1)
+    expect(run.stdout).toContain(
+      '::error::bench-out/broken/0/events.parquet: not a parquet file (no PAR1 magic bytes)'
+    )
+    expect(marked(github)[0].body).toContain('Inputs that could not be analysed')
+    expect(run.outputs.spikes).toBe('1')
+  }, 30_000)
+})
+
+describe('push on GitHub', () => {
+  it('analyses and uploads the baseline report; no comment, no diff', async () => {
+    const github = await forge()
+    const run = await runAction({
+      forge: github,
+      event: 'push',
+      payload: pushPayload(github),
+      files: [SAVE_ALL]
+    })
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'comment-url': '', 'baseline-run-id': '' })
+    expect(github.requests.some((request) => request.path.includes('/comments'))).toBe(false)
+    expect(github.uploadedArtifacts.map((artifact) => artifact.name)).toEqual(['iostorm-report'])
+    expect(run.report?.diff).toBeNull()
+  }, 30_000)
+
+  it('downloads the telemetry artifacts of the current run by name pattern', async () => {
+    const github = await forge()
+    const events = await readFile('fixtures/runs/s2-player-quit/0/events.parquet')
+    github.seedResultsArtifact({
+      name: 'plugbench-quit',
+      files: { 'runs/quit/0/events.parquet': events }
+    })
+    github.seedResultsArtifact({ name: 'unrelated-logs', files: { 'log.txt': 'x' } })
+    const run = await runAction({
+      forge: github,
+      event: 'push',
+      payload: pushPayload(github),
+      inputs: { artifacts: 'plugbench-*', events: 'runs/*/0/events.parquet' }
+    })
+    expect(run.status).toBe(0)
+    expect(run.report?.runs.map((r) => [r.run_id, r.file])).toEqual([
+      ['quit', '.iostorm-artifacts/plugbench-quit/runs/quit/0/events.parquet']
+    ])
+  }, 30_000)
+})
+
+describeWithShared('Forgejo', () => {
+  it('comments through /api/v1, finds the baseline with Forgejo endpoints, keeps the report on disk', async () => {
+    const forgejo = await forge('forgejo')
+    await seedBaseline(forgejo, GC_PAUSE[0])
+    forgejo.seedComments(
+      PR,
+      Array.from({ length: 60 }, (_, i) => ({ body: `comment ${i}` }))
+    )
+    const run = await onPr(forgejo, { inputs: { 'fail-on-new': 'false' } })
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({ verdict: 'fail', 'baseline-run-id': '6001' })
+    expect(marked(forgejo)).toHaveLength(1)
+    expect(run.annotations.join('\n')).toMatch(
+      /::notice::Forgejo does not let actions upload artifacts.*forgejo\/upload-artifact@v4/
+    )
+    expect(forgejo.uploadedArtifacts).toHaveLength(0)
+    expect(forgejo.requests.every((request) => request.path.startsWith('/api/v1/'))).toBe(true)
+    expect(forgejo.contractViolations).toEqual([])
+  }, 30_000)
+
+  it('treats a server without the run API (404) as no baseline, not an error', async () => {
+    const forgejo = await forge('forgejo')
+    forgejo.injectFault({
+      method: 'GET',
+      path: /\/actions\/runs\/\d+$/,
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    const run = await onPr(forgejo)
+    expect(run.status).toBe(0)
+    expect(run.outputs.verdict).toBe('no-baseline')
+    expect(marked(forgejo)[0].body).toContain('not available on this server (HTTP 404)')
+    expect(forgejo.contractViolations).toEqual([])
+  }, 30_000)
+
+  it('updates its comment in place on the second run', async () => {
+    const forgejo = await forge('forgejo')
+    await onPr(forgejo, { files: [GC_PAUSE] })
+    await onPr(forgejo)
+    expect(marked(forgejo)).toHaveLength(1)
+    expect(marked(forgejo)[0].body).toContain('-|fsync')
+    expect(forgejo.contractViolations).toEqual([])
+  }, 30_000)
+})
+
+describe('workflow_run (fork-safe second workflow)', () => {
+  it('comments on the pull request named by the pull-request input, using its base branch', async () => {
+    const github = await forge()
+    await seedBaseline(github, SAVE_ALL[0])
+    const payload = {
+      workflow_run: {
+        id: 6999,
+        workflow_id: 1001,
+        head_sha: 'f00dfeed'.repeat(5),
+        pull_requests: []
+      }
+    }
+    const run = await runAction({
+      forge: github,
+      event: 'workflow_run',
+      payload,
+      files: [SAVE_ALL],
+      inputs: { 'pull-request': String(PR), upload: 'false' }
+    })
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '6001' })
+    expect(marked(github)).toHaveLength(1)
+  }, 30_000)
+})

@@ -1,0 +1,173 @@
+import * as core from '@actions/core'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { changedOptions, diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import type { DiffReport } from './analysis/types.js'
+import {
+  ARTIFACTS_DIR,
+  artifactFolders,
+  artifactsSupported,
+  fetchTelemetryArtifacts
+} from './forge/artifacts.js'
+import { REPORT_FILE, resolveBaseline, type BaselineLookup } from './forge/baseline.js'
+import { createClient, messageOf } from './forge/client.js'
+import { readContext } from './forge/context.js'
+import { publishArtifact, publishComment } from './forge/publish.js'
+import { ANALYSIS_INPUT_NAMES, readInputs } from './inputs.js'
+import { parseAnalysisOptions, UsageError } from './options.js'
+import { analyseFiles, describeOptions } from './pipeline.js'
+import { text } from './report/escape.js'
+import { buildReport, reportToJson } from './report/json.js'
+import { renderMarkdown } from './report/markdown.js'
+import { globFiles } from './telemetry/discover.js'
+
+const MARKDOWN_FILE = 'report.md'
+/** GitHub renders at most 1 MiB of job summary per step. */
+const SUMMARY_LIMIT = 1024 * 1024 - 1024
+const log = { info: core.info, warning: core.warning, notice: core.notice }
+
+function verdictLine(lookup: BaselineLookup | null): string | undefined {
+  if (lookup === null || lookup.found) return undefined
+  return `⚪ **No baseline to compare with** (${text(lookup.reason, 300)}): spikes are reported, not judged.`
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return
+  const cut = markdown.lastIndexOf('\n', SUMMARY_LIMIT)
+  const body =
+    markdown.length <= SUMMARY_LIMIT
+      ? markdown
+      : `${markdown.slice(0, cut)}\n\n…(cut at the 1 MiB summary limit)\n`
+  await core.summary.addRaw(body, true).write()
+}
+
+/**
+ * inputs → analysis → baseline and diff → job summary, comment, artifact → outputs → verdict.
+ * Everything is published before the step fails.
+ */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
+    const inputs = readInputs((name) => core.getInput(name), workspace)
+    const context = readContext(env, inputs.pullRequest)
+    const options = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES)
+    const client = inputs.token ? createClient(inputs.token, context, log) : null
+    if (client === null) core.warning('no github-token: no comment and no baseline lookup')
+
+    await fetchTelemetryArtifacts(inputs.artifacts, context, log)
+    const files = await globFiles(workspace, inputs.events, await artifactFolders(workspace))
+    if (files.length === 0) {
+      throw new UsageError(
+        `no file matches input "events" (${inputs.events.join(', ')}) in ${workspace} or ${ARTIFACTS_DIR}/`
+      )
+    }
+    core.info(`analysing ${files.length} file(s)`)
+    const analysed = await analyseFiles(
+      files.map((file) => join(workspace, file)),
+      options,
+      (file) => relative(workspace, file)
+    )
+    for (const error of analysed.errors) core.error(`${error.file}: ${error.message}`)
+
+    const pull = context.pullNumber
+    let lookup: BaselineLookup | null = null
+    let diff: DiffReport | null = null
+    if (pull !== null) {
+      lookup = await resolveBaseline(inputs.baseline, client, context, pull, inputs.reportName, log)
+      if (lookup.found) {
+        const changed = changedOptions(lookup.options, describeOptions(options))
+        const head = summariseSignatures(analysed.runs)
+        diff = diffSignatures(lookup.signatures, head, lookup.source, changed)
+      } else {
+        core.notice(`no baseline: ${lookup.reason}`)
+      }
+    }
+    const verdict =
+      lookup?.found === false
+        ? 'no-baseline'
+        : diff !== null && diff.new.length > 0
+          ? 'fail'
+          : 'pass'
+    const report = buildReport({ ...analysed, options: describeOptions(options), diff })
+
+    // report.md and the job summary (up to 1 MiB) carry far more detail than a comment can
+    const markdown = renderMarkdown(report, {
+      chart: true,
+      verdict: verdictLine(lookup),
+      fullReportHint: `\`${REPORT_FILE}\``,
+      maxSpikeRows: 200,
+      maxDetails: 50,
+      maxRuns: 1000,
+      maxNotes: 300,
+      maxDiffRows: 1000
+    })
+    await mkdir(inputs.outputDir, { recursive: true })
+    const jsonPath = join(inputs.outputDir, REPORT_FILE)
+    const markdownPath = join(inputs.outputDir, MARKDOWN_FILE)
+    await writeFile(jsonPath, reportToJson(report))
+    await writeFile(markdownPath, markdown)
+    await writeSummary(markdown)
+
+    let commentUrl = ''
+    if (pull !== null && inputs.comment && client !== null) {
+      const uploaded = inputs.upload && artifactsSupported(context)
+      const hint = uploaded
+        ? `the \`${inputs.reportName}\` artifact and the job summary`
+        : `\`${relative(workspace, jsonPath)}\` on the runner and the job summary`
+      commentUrl = await publishComment(
+        {
+          client,
+          context,
+          pull,
+          key: inputs.commentKey,
+          report,
+          verdict: verdictLine(lookup),
+          fullReportHint: hint
+        },
+        log
+      )
+    }
+    if (inputs.upload)
+      await publishArtifact(
+        context,
+        inputs.reportName,
+        [jsonPath, markdownPath],
+        inputs.outputDir,
+        log
+      )
+
+    const newSignatures = diff?.new ?? []
+    core.setOutput(
+      'spikes',
+      report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
+    )
+    core.setOutput('signatures', report.signatures.length)
+    core.setOutput('new-signatures', newSignatures.length)
+    core.setOutput('resolved-signatures', diff?.resolved.length ?? 0)
+    core.setOutput('verdict', verdict)
+    core.setOutput('report-json', jsonPath)
+    core.setOutput('report-markdown', markdownPath)
+    core.setOutput('comment-url', commentUrl)
+    core.setOutput('baseline-run-id', lookup?.found ? (lookup.source.run_id ?? '') : '')
+    core.info(
+      `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures.length} new, ${diff?.resolved.length ?? 0} resolved`
+    )
+
+    const failures: string[] = []
+    if (verdict === 'fail' && inputs.failOnNew) {
+      failures.push(`new spike signatures: ${newSignatures.map((s) => s.signature).join(', ')}`)
+    }
+    if (analysed.errors.length > 0) {
+      failures.push(
+        `${analysed.errors.length} input file(s) could not be analysed (see the errors above)`
+      )
+    }
+    if (failures.length > 0) core.setFailed(failures.join('; '))
+  } catch (error) {
+    core.setFailed(
+      error instanceof UsageError ? error.message : `io-storm-catcher failed: ${messageOf(error)}`
+    )
+    if (!(error instanceof UsageError) && error instanceof Error && error.stack)
+      core.debug(error.stack)
+  }
+}

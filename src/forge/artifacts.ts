@@ -1,0 +1,113 @@
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Log } from './client.js'
+import type { RunContext } from './context.js'
+
+/**
+ * @actions/artifact is by far the largest dependency (Azure SDK, zip, protobuf): it is imported
+ * only when a step uploads or downloads, so other runs do not pay for parsing it.
+ */
+async function artifactClient() {
+  const { DefaultArtifactClient } = await import('@actions/artifact')
+  return new DefaultArtifactClient()
+}
+
+/** @actions/artifact refuses to run on any host but github.com and GHE.com (its GHES check). */
+export function artifactsSupported(context: RunContext): boolean {
+  return context.forge === 'github'
+}
+
+export interface UploadedReport {
+  id: number | undefined
+  url: string | undefined
+}
+
+export async function uploadReport(
+  context: RunContext,
+  name: string,
+  files: string[],
+  rootDirectory: string
+): Promise<UploadedReport> {
+  const client = await artifactClient()
+  let id: number | undefined
+  try {
+    ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
+  } catch (error) {
+    // a re-run of the job finds its earlier attempt's artifact: replace it, as overwrite: true does
+    if (
+      !/already exists|409|Conflict/i.test(error instanceof Error ? error.message : String(error))
+    )
+      throw error
+    await client.deleteArtifact(name)
+    ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
+  }
+  const url =
+    id !== undefined && context.runId !== null
+      ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}/artifacts/${id}`
+      : undefined
+  return { id, url }
+}
+
+/** `*` and `?` wildcards, as upload/download-artifact name patterns use them. */
+export function namePattern(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${escaped}$`)
+}
+
+/**
+ * Downloads the current run's artifacts whose names match one of `patterns` into
+ * `<root>/<artifact-name>/`. Returns the names downloaded.
+ */
+export async function downloadRunArtifacts(patterns: string[], root: string): Promise<string[]> {
+  const client = await artifactClient()
+  const matchers = patterns.map(namePattern)
+  const { artifacts } = await client.listArtifacts({ latest: true })
+  const wanted = artifacts.filter((artifact) =>
+    matchers.some((matcher) => matcher.test(artifact.name))
+  )
+  for (const artifact of wanted) {
+    await client.downloadArtifact(artifact.id, { path: join(root, artifact.name) })
+  }
+  return wanted.map((artifact) => artifact.name).sort()
+}
+
+/** Where artifacts named by the `artifacts` input are downloaded, inside the workspace. */
+export const ARTIFACTS_DIR = '.iostorm-artifacts'
+
+/**
+ * Downloads the telemetry artifacts of this run named by `patterns` (GitHub only: Forgejo and
+ * Gitea offer actions no artifact service, so there a download step must come first).
+ */
+export async function fetchTelemetryArtifacts(
+  patterns: string[],
+  context: RunContext,
+  log: Log
+): Promise<void> {
+  if (patterns.length === 0) return
+  if (!artifactsSupported(context)) {
+    log.warning(
+      'input "artifacts" needs the GitHub artifact service, which Forgejo and Gitea do not offer to ' +
+        'actions: download them with a forgejo/download-artifact step before this one instead.'
+    )
+    return
+  }
+  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR))
+  if (names.length === 0) {
+    log.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(', ')}`)
+  } else {
+    log.info(`downloaded ${names.length} artifact(s) into ${ARTIFACTS_DIR}/: ${names.join(', ')}`)
+  }
+}
+
+/** The per-artifact folders under ARTIFACTS_DIR, as workspace-relative paths. */
+export async function artifactFolders(workspace: string): Promise<string[]> {
+  const entries = await readdir(join(workspace, ARTIFACTS_DIR), { withFileTypes: true }).catch(
+    () => []
+  )
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `${ARTIFACTS_DIR}/${entry.name}`)
+}

@@ -1,0 +1,65 @@
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import type { RunContext } from './context.js'
+
+export type ForgeClient = ReturnType<typeof getOctokit>
+
+export interface Log {
+  info(message: string): void
+  warning(message: string): void
+}
+
+/** Attempts a rate-limited or failing request gets before giving up. */
+const RETRIES = 3
+
+/**
+ * A REST client for GitHub or Forgejo/Gitea (whose GITHUB_API_URL already ends in /api/v1):
+ * transient 5xx and network errors are retried with backoff, rate limits wait as the server asks.
+ */
+export function createClient(token: string, context: RunContext, log: Log): ForgeClient {
+  return getOctokit(
+    token,
+    {
+      baseUrl: context.apiUrl,
+      // (not request.retries: set there, plugin-retry would retry every error, 404s included)
+      retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number
+        ) => {
+          log.warning(
+            `rate limited on ${options.method} ${options.url}; retrying in ${retryAfter} s`
+          )
+          return retryCount < RETRIES
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number
+        ) => {
+          log.warning(
+            `secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`
+          )
+          return retryCount < RETRIES
+        }
+      }
+    },
+    retry,
+    throttling
+  )
+}
+
+/** The HTTP status of a failed request, when it had one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status
+  return typeof status === 'number' ? status : undefined
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error)
+}

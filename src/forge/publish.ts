@@ -1,0 +1,81 @@
+import { relative } from 'node:path'
+import type { Report } from '../analysis/types.js'
+import { renderComment } from '../report/comment.js'
+import { artifactsSupported, uploadReport } from './artifacts.js'
+import { messageOf, type ForgeClient, type Log } from './client.js'
+import { commentMarker, CommentForbiddenError, upsertStickyComment } from './comments.js'
+import type { RunContext } from './context.js'
+
+export const FORK_HINT =
+  'This is expected for pull requests from forks, whose token is read-only. To comment on them, ' +
+  'run this action with comment: false in the pull_request workflow, upload the telemetry as an ' +
+  'artifact, and post the comment from a second workflow triggered by workflow_run ' +
+  '(see "Pull requests from forks" in the README).'
+
+export interface CommentRequest {
+  client: ForgeClient
+  context: RunContext
+  pull: number
+  key: string
+  report: Report
+  verdict: string | undefined
+  fullReportHint: string
+}
+
+/**
+ * Creates or updates the sticky comment; returns its URL, or '' when the comment could not be
+ * written (a warning says why: a read-only fork token gets the workflow_run recipe).
+ */
+export async function publishComment(request: CommentRequest, log: Log): Promise<string> {
+  const { client, context, pull, key, report } = request
+  const runUrl =
+    context.runId !== null
+      ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`
+      : undefined
+  const marker = commentMarker(key)
+  const body = renderComment(report, {
+    marker,
+    verdict: request.verdict,
+    fullReportHint: request.fullReportHint,
+    runUrl,
+    headSha: context.headSha
+  })
+  try {
+    const result = await upsertStickyComment(client, context, pull, marker, body, log)
+    const deleted = result.deleted ? ` (${result.deleted} duplicate(s) deleted)` : ''
+    log.info(`comment ${result.action}${deleted}: ${result.url}`)
+    return result.url
+  } catch (error) {
+    if (error instanceof CommentForbiddenError) {
+      log.warning(`could not comment: ${error.message}. ${FORK_HINT}`)
+    } else {
+      log.warning(`could not comment: ${messageOf(error)}`)
+    }
+    return ''
+  }
+}
+
+/**
+ * Uploads report.json and report.md as an artifact on GitHub. Forgejo and Gitea refuse
+ * @actions/artifact, so there the files stay in `directory` and a notice gives the step to add.
+ */
+export async function publishArtifact(
+  context: RunContext,
+  name: string,
+  files: string[],
+  directory: string,
+  log: Log & { notice(message: string): void }
+): Promise<void> {
+  if (artifactsSupported(context)) {
+    const uploaded = await uploadReport(context, name, files, directory)
+    log.info(`uploaded artifact "${name}"${uploaded.url ? `: ${uploaded.url}` : ''}`)
+    return
+  }
+  const folder = `${relative(context.workspace, directory) || '.'}/`
+  log.notice(
+    `${context.forge === 'forgejo' ? 'Forgejo' : 'Gitea'} does not let actions upload artifacts ` +
+      `through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a ` +
+      `baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with ` +
+      `name: ${name} and path: ${folder}`
+  )
+}
