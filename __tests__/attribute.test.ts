@@ -1,28 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
-import { createAttributor, groupMayOverlap, type Availability } from '../src/analysis/attribute.js'
+import {
+  ATTRIBUTION_COLUMNS,
+  createAttributor,
+  groupMayOverlap,
+  type Availability
+} from '../src/analysis/attribute.js'
 import type { SpikeWindow } from '../src/analysis/detect.js'
 import { createFrameClassifier, parseRegistry } from '../src/analysis/plugins.js'
 import type { Column } from '../src/telemetry/columns.js'
 import { batchOf, type TestRow } from './support/engine.js'
 
 const MS = 1e6
-const ALL_COLUMNS: Column[] = [
-  'ts',
-  'dur',
-  'layer',
-  'tid',
-  'thread',
-  'comm',
-  'frames',
-  'plugin',
-  'weight',
-  'syscall',
-  'path',
-  'bytes',
-  'device',
-  'read_bytes',
-  'write_bytes'
-]
+const ALL_COLUMNS: Column[] = [...ATTRIBUTION_COLUMNS]
 const everything: Availability = {
   layers: new Set(['L0', 'L1', 'L2', 'L3', 'L4']),
   columns: new Set(ALL_COLUMNS)

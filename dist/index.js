@@ -432,6 +432,10 @@ throttling.triggersNotification = triggersNotification;
 // src/forge/client.ts
 var RETRIES = 3;
 function createClient(token, context, log2) {
+  const waitAndRetry = (limit) => (retryAfter, options, _octokit, retryCount) => {
+    log2.warning(`${limit} on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
+    return retryCount < RETRIES;
+  };
   return getOctokit(
     token,
     {
@@ -439,18 +443,8 @@ function createClient(token, context, log2) {
       // (not request.retries: set there, plugin-retry would retry every error, 404s included)
       retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
-        onRateLimit: (retryAfter, options, _octokit, retryCount) => {
-          log2.warning(
-            `rate limited on ${options.method} ${options.url}; retrying in ${retryAfter} s`
-          );
-          return retryCount < RETRIES;
-        },
-        onSecondaryRateLimit: (retryAfter, options, _octokit, retryCount) => {
-          log2.warning(
-            `secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`
-          );
-          return retryCount < RETRIES;
-        }
+        onRateLimit: waitAndRetry("rate limit"),
+        onSecondaryRateLimit: waitAndRetry("secondary rate limit")
       }
     },
     retry,
@@ -550,23 +544,28 @@ async function bytes(data) {
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   throw new Error("the artifact download returned no binary data");
 }
+async function thisRunsWorkflow(client, context) {
+  if (context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
+  const run2 = await call(
+    () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+      owner: context.owner,
+      repo: context.repo,
+      run_id: context.runId
+    }),
+    "reading this workflow run"
+  );
+  const workflow = record(run2.data).workflow_id;
+  if (typeof workflow !== "number" && typeof workflow !== "string") {
+    throw new Unavailable("reading this workflow run: the answer names no workflow");
+  }
+  return workflow;
+}
 function githubApi(client, context, baseRef) {
   const repo = { owner: context.owner, repo: context.repo };
   return {
     describe: `successful push runs of this workflow on ${baseRef}`,
     async runs() {
-      let workflowId = context.workflowId;
-      if (workflowId === null) {
-        if (context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
-        const run2 = await call(
-          () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-            ...repo,
-            run_id: context.runId
-          }),
-          "reading this workflow run"
-        );
-        workflowId = run2.data.workflow_id;
-      }
+      const workflowId = context.workflowId ?? await thisRunsWorkflow(client, context);
       const runs = await call(
         () => client.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
           ...repo,
@@ -616,18 +615,7 @@ function forgejoApi(client, context, baseRef) {
   return {
     describe: `successful push runs of this workflow on ${baseRef}`,
     async runs() {
-      let workflow = context.workflowId;
-      if (workflow === null) {
-        if (context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
-        const run2 = await call(
-          () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-            ...repo,
-            run_id: context.runId
-          }),
-          "reading this workflow run"
-        );
-        workflow = String(record(run2.data).workflow_id ?? "");
-      }
+      const workflow = context.workflowId ?? await thisRunsWorkflow(client, context);
       const response = await call(
         () => client.request("GET /repos/{owner}/{repo}/actions/runs", {
           ...repo,

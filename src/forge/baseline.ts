@@ -79,25 +79,35 @@ async function bytes(data: unknown): Promise<Uint8Array> {
   throw new Error('the artifact download returned no binary data')
 }
 
+/** The workflow of the running job's run: GitHub's numeric id, Forgejo's workflow file name. */
+async function thisRunsWorkflow(
+  client: ForgeClient,
+  context: RunContext
+): Promise<number | string> {
+  if (context.runId === null) throw new Unavailable('GITHUB_RUN_ID is not set')
+  const run = await call(
+    () =>
+      client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+        owner: context.owner,
+        repo: context.repo,
+        run_id: context.runId as number
+      }),
+    'reading this workflow run'
+  )
+  const workflow = record(run.data).workflow_id
+  if (typeof workflow !== 'number' && typeof workflow !== 'string') {
+    throw new Unavailable('reading this workflow run: the answer names no workflow')
+  }
+  return workflow
+}
+
 /** GitHub: workflow of this run → its successful push runs on the base branch → artifacts. */
 function githubApi(client: ForgeClient, context: RunContext, baseRef: string): ForgeApi {
   const repo = { owner: context.owner, repo: context.repo }
   return {
     describe: `successful push runs of this workflow on ${baseRef}`,
     async runs() {
-      let workflowId = context.workflowId
-      if (workflowId === null) {
-        if (context.runId === null) throw new Unavailable('GITHUB_RUN_ID is not set')
-        const run = await call(
-          () =>
-            client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
-              ...repo,
-              run_id: context.runId as number
-            }),
-          'reading this workflow run'
-        )
-        workflowId = run.data.workflow_id
-      }
+      const workflowId = context.workflowId ?? (await thisRunsWorkflow(client, context))
       const runs = await call(
         () =>
           client.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
@@ -155,19 +165,7 @@ function forgejoApi(client: ForgeClient, context: RunContext, baseRef: string): 
   return {
     describe: `successful push runs of this workflow on ${baseRef}`,
     async runs() {
-      let workflow = context.workflowId
-      if (workflow === null) {
-        if (context.runId === null) throw new Unavailable('GITHUB_RUN_ID is not set')
-        const run = await call(
-          () =>
-            client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
-              ...repo,
-              run_id: context.runId as number
-            }),
-          'reading this workflow run'
-        )
-        workflow = String(record(run.data).workflow_id ?? '')
-      }
+      const workflow = context.workflowId ?? (await thisRunsWorkflow(client, context))
       const response = await call(
         () =>
           client.request('GET /repos/{owner}/{repo}/actions/runs', {

@@ -18,6 +18,18 @@ const RETRIES = 3
  * transient 5xx and network errors are retried with backoff, rate limits wait as the server asks.
  */
 export function createClient(token: string, context: RunContext, log: Log): ForgeClient {
+  // throttling waits as long as the server asks, then tries again, a few times at most
+  const waitAndRetry =
+    (limit: string) =>
+    (
+      retryAfter: number,
+      options: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number
+    ) => {
+      log.warning(`${limit} on ${options.method} ${options.url}; retrying in ${retryAfter} s`)
+      return retryCount < RETRIES
+    }
   return getOctokit(
     token,
     {
@@ -25,28 +37,8 @@ export function createClient(token: string, context: RunContext, log: Log): Forg
       // (not request.retries: set there, plugin-retry would retry every error, 404s included)
       retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
-        onRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number
-        ) => {
-          log.warning(
-            `rate limited on ${options.method} ${options.url}; retrying in ${retryAfter} s`
-          )
-          return retryCount < RETRIES
-        },
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          options: { method: string; url: string },
-          _octokit: unknown,
-          retryCount: number
-        ) => {
-          log.warning(
-            `secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter} s`
-          )
-          return retryCount < RETRIES
-        }
+        onRateLimit: waitAndRetry('rate limit'),
+        onSecondaryRateLimit: waitAndRetry('secondary rate limit')
       }
     },
     retry,
