@@ -30,6 +30,7 @@ function attribute(
   overrides: { tickThread?: RegExp; names?: [number, string][]; availability?: Availability } = {}
 ) {
   const spikes: SpikeWindow[] = windows.map(([start, end]) => ({
+    row: 0,
     ts: start * MS,
     start: start * MS,
     end: end * MS,
@@ -356,7 +357,7 @@ describe('times in the report', () => {
 })
 
 describe('row-group pruning', () => {
-  const spikes: SpikeWindow[] = [{ ts: 100, start: 100, end: 200, valueMs: 1 }]
+  const spikes: SpikeWindow[] = [{ row: 0, ts: 100, start: 100, end: 200, valueMs: 1 }]
   const span = (tsMin: number, tsMax: number, durMax: number) => ({
     index: 0,
     rowStart: 0,

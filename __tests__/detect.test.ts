@@ -12,6 +12,7 @@ function series(
   return {
     ts: values.map((_, i) => (options.at ? options.at[i] : i * 50) * MS),
     value: values,
+    row: values.map((_, i) => i),
     dur: values.map((_, i) => {
       const dur = options.dur?.[i]
       return dur === undefined || dur === null ? NaN : dur * MS

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/analysis/run.js'
 import { parseRegistry } from '../../src/analysis/plugins.js'
-import type { Batch } from '../../src/telemetry/events-file.js'
+import { framesColumn, stringColumn, type Batch } from '../../src/telemetry/batch.js'
 import { SAMPLE_REGISTRY } from '../../scripts/fixtures/scenarios.js'
 
 export const SAMPLE_OPTIONS: AnalysisOptions = {
@@ -75,11 +75,16 @@ export function batchOf(rows: TestRow[]): Batch {
     }
   }
   for (const field of STRING_FIELDS) {
-    if (rows.some((row) => row[field] !== undefined))
-      target[field] = rows.map((row) => row[field] ?? null)
+    if (rows.some((row) => row[field] !== undefined)) {
+      target[field] = stringColumn(rows.map((row) => row[field] ?? null))
+    }
   }
-  if (rows.some((row) => row.frames !== undefined))
-    batch.frames = rows.map((row) => row.frames ?? null)
+  if (rows.some((row) => row.frames !== undefined)) {
+    batch.frames = framesColumn(
+      rows.map((row) => row.frames ?? null),
+      false
+    )
+  }
   return batch
 }
 

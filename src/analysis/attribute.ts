@@ -1,7 +1,8 @@
 import type { Column } from '../telemetry/columns.js'
-import type { Batch, RowGroupSpan } from '../telemetry/events-file.js'
+import { stringAt, type Batch, type FramesColumn } from '../telemetry/batch.js'
+import type { RowGroupSpan } from '../telemetry/events-file.js'
 import type { SpikeWindow } from './detect.js'
-import { pluginFrames, type FrameClassifier } from './plugins.js'
+import type { FrameClassifier } from './plugins.js'
 import type {
   DeviceShare,
   PathShare,
@@ -16,8 +17,6 @@ export const ATTRIBUTION_COLUMNS: readonly Column[] = [
   'ts',
   'dur',
   'layer',
-  'event',
-  'source',
   'tid',
   'thread',
   'comm',
@@ -46,6 +45,24 @@ export const WAIT_SYSCALLS: ReadonlySet<string> = new Set([
   'select',
   'pselect6'
 ])
+
+const LAYER_INDEX = new Map(['L0', 'L1', 'L2', 'L3', 'L4'].map((name, index) => [name, index]))
+
+/** The plugins of a row's leaf-most and outermost plugin frames (frames are root → leaf). */
+function framePlugins(
+  frames: FramesColumn,
+  row: number,
+  pluginOfFrame: readonly (string | null)[]
+): { leaf: string | null; entry: string | null } {
+  const first = frames.offsets[row]
+  const last = frames.offsets[row + 1]
+  let leaf: string | null = null
+  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]]
+  if (leaf === null) return { leaf: null, entry: null }
+  let entry: string | null = null
+  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]]
+  return { leaf, entry }
+}
 
 /** Longest list of each kind kept per spike; the rest is counted in a note. */
 export const LIST_LIMIT = 25
@@ -239,29 +256,37 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
   function add(batch: Batch): void {
     const { ts, dur, layer, tid, thread, comm, frames, plugin, weight, syscall, path, bytes } =
       batch
+    if (!layer) return
+    // per dictionary entry, once per batch: rows then compare integers
+    const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1)
+    const pluginOfFrame = frames?.dictionary.map((frame) => context.classify(frame))
+    const syscallWait = syscall?.dictionary.map((name) => WAIT_SYSCALLS.has(name))
+    const metricIsBytes = batch.metric?.dictionary.map(
+      (name) => name === 'read_bytes' || name === 'write_bytes'
+    )
     for (let i = 0; i < batch.length; i++) {
-      const rowLayer = layer?.[i]
-      if (rowLayer !== 'L1' && rowLayer !== 'L2' && rowLayer !== 'L3' && rowLayer !== 'L4') {
-        continue
-      }
+      const layerCode = layer.codes[i]
+      const rowLayer = layerCode < 0 ? -1 : layerOf[layerCode]
+      if (rowLayer < 1) continue
       const from = ts[i]
       if (Number.isNaN(from)) continue
-      const length = rowLayer === 'L1' || !dur || !(dur[i] > 0) ? 0 : dur[i]
+      const length = rowLayer === 1 || !dur || !(dur[i] > 0) ? 0 : dur[i]
       overlapping(from, from + length, hits)
       if (hits.length === 0) continue
 
       const threadId = tid ? tid[i] : NaN
       const fullName =
-        thread?.[i] ?? (Number.isNaN(threadId) ? undefined : context.threadNames.get(threadId))
-      const name = fullName ?? comm?.[i] ?? null
-      const commOnly = fullName === undefined && name !== null
+        stringAt(thread, i) ??
+        (Number.isNaN(threadId) ? null : (context.threadNames.get(threadId) ?? null))
+      const name = fullName ?? stringAt(comm, i)
+      const commOnly = fullName === null && name !== null
 
       for (const index of hits) {
         const tally = tallies[index]
         const { start, end } = tally.window
         const overlapNs = length > 0 ? Math.min(from + length, end) - Math.max(from, start) : 0
 
-        if (rowLayer === 'L1') {
+        if (rowLayer === 1) {
           tally.samples++
           const owner = threadOf(tally, threadId, name, commOnly)
           const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs
@@ -270,9 +295,8 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
             owner.samples++
             owner.cpuNs += cpuNs
           }
-          const stack = frames?.[i]
-          const found = stack ? pluginFrames(stack, context.classify) : undefined
-          const explicit = plugin?.[i]
+          const found = frames && pluginOfFrame ? framePlugins(frames, i, pluginOfFrame) : undefined
+          const explicit = stringAt(plugin, i)
           const leaf = explicit ? explicit : (found?.leaf ?? null)
           if (leaf === null) continue
           let share = tally.plugins.get(leaf)
@@ -289,38 +313,40 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
           counts[0]++
           if (tick) counts[1]++
           callers.set(entry, counts)
-        } else if (rowLayer === 'L3') {
+        } else if (rowLayer === 3) {
           tally.l3Rows++
+          const metricCode = batch.metric ? batch.metric.codes[i] : -1
           const written =
             (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) +
             (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) +
-            ((batch.metric?.[i] === 'read_bytes' || batch.metric?.[i] === 'write_bytes') &&
-            batch.value &&
-            batch.value[i] > 0
+            (metricCode >= 0 && metricIsBytes?.[metricCode] && batch.value && batch.value[i] > 0
               ? batch.value[i]
               : 0)
           if (written > 0) {
             const owner = threadOf(tally, threadId, name, commOnly)
             if (owner) owner.ioBytes += written
           }
-        } else if (rowLayer === 'L2') {
+        } else if (rowLayer === 2) {
           tally.l2Rows++
-          addPath(tally, path?.[i], overlapNs, bytes?.[i])
-        } else if (syscall?.[i]) {
-          const call = syscall[i] as string
+          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i])
+        } else if (syscall && syscall.codes[i] >= 0) {
+          const code = syscall.codes[i]
+          const call = syscall.dictionary[code]
+          const wait = (syscallWait as boolean[])[code]
           tally.syscallRows++
           addSyscall(tally.syscalls, call, overlapNs)
           const owner = threadOf(tally, threadId, name, commOnly)
           if (owner) {
             owner.syscallRows++
-            if (WAIT_SYSCALLS.has(call)) owner.waitNs += overlapNs
+            if (wait) owner.waitNs += overlapNs
             else owner.syscallNs += overlapNs
             if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs)
           }
-          addPath(tally, path?.[i], overlapNs, bytes?.[i])
-        } else if (batch.device?.[i]) {
+          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i])
+        } else {
+          const device = stringAt(batch.device, i)
+          if (device === null) continue
           tally.blockRows++
-          const device = batch.device[i] as string
           let share = tally.devices.get(device)
           if (!share) tally.devices.set(device, (share = { bytes: 0, ops: 0, totalNs: 0 }))
           share.ops++

@@ -11,7 +11,10 @@ const NS_PER_MS = 1e6
 export interface MetricSeries {
   ts: number[]
   value: number[]
+  /** NaN where unknown: null, or not read yet (see `durations` of detectSpikes). */
   dur: number[]
+  /** Row of each value in the file. */
+  row: number[]
 }
 
 export interface DetectionOptions {
@@ -22,6 +25,8 @@ export interface DetectionOptions {
 
 /** A spike's window as nanosecond offsets from the file's base: [start, end]. */
 export interface SpikeWindow {
+  /** Row of the metric value in the file. */
+  row: number
   ts: number
   start: number
   end: number
@@ -87,11 +92,14 @@ function windowOf(
   metric: string,
   series: MetricSeries,
   order: number[],
-  position: number
+  position: number,
+  durations: ReadonlyMap<number, number> | undefined
 ): { start: number; end: number } {
   const row = order[position]
   const ts = series.ts[row]
-  const dur = series.dur[row]
+  const dur = Number.isNaN(series.dur[row])
+    ? (durations?.get(series.row[row]) ?? NaN)
+    : series.dur[row]
   if (!Number.isNaN(dur)) return { start: ts, end: ts + dur }
   if (metric === 'tick_ms')
     return { start: ts, end: ts + Math.round(series.value[row] * NS_PER_MS) }
@@ -102,7 +110,9 @@ function windowOf(
 /** Detection per analysis-and-report.md: p95 + k·σ over the whole file, never under the floor. */
 export function detectSpikes(
   series: ReadonlyMap<string, MetricSeries>,
-  options: DetectionOptions
+  options: DetectionOptions,
+  /** dur_ns by file row, for series read without durations (only spike rows need one). */
+  durations?: ReadonlyMap<number, number>
 ): Detection {
   const notes: string[] = []
   const floorMs = Math.max(FLOOR_MS, options.thresholdMs)
@@ -121,8 +131,8 @@ export function detectSpikes(
   order.forEach((row, position) => {
     const valueMs = data.value[row]
     if (!(valueMs >= thresholdMs)) return
-    const { start, end } = windowOf(metric, data, order, position)
-    spikes.push({ ts: data.ts[row], start, end, valueMs })
+    const { start, end } = windowOf(metric, data, order, position, durations)
+    spikes.push({ row: data.row[row], ts: data.ts[row], start, end, valueMs })
   })
   return { metric, samples: values.length, floorMs, p95Ms, sigmaMs, thresholdMs, spikes, notes }
 }

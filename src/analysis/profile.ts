@@ -1,17 +1,17 @@
 import type { Column } from '../telemetry/columns.js'
-import type { Batch } from '../telemetry/events-file.js'
+import type { Batch, StringColumn } from '../telemetry/batch.js'
 import { MSPT_METRICS, type MetricSeries } from './detect.js'
-import { median } from './statistics.js'
+import { createGapHistogram } from './statistics.js'
 
-/** The columns the first pass reads over the whole file. */
+/**
+ * The columns the first pass reads over the whole file. Not dur_ns (only spike rows need it,
+ * read afterwards) nor run_id/repeat (constant in a file: read from the first rows that have them).
+ */
 export const PROFILE_COLUMNS: readonly Column[] = [
   'ts',
-  'dur',
   'layer',
   'metric',
   'value',
-  'run_id',
-  'repeat',
   'tid',
   'thread',
   'weight'
@@ -42,8 +42,14 @@ export interface RunProfile {
   sampling: SamplingInterval
 }
 
+const LAYER_INDEX = new Map(['L0', 'L1', 'L2', 'L3', 'L4'].map((name, index) => [name, index]))
+
 export interface Profiler {
   add(batch: Batch): void
+  /** Takes run_id and repeat from a batch of just those columns. */
+  identity(batch: Batch): void
+  /** Whether run_id and repeat have been seen (reading more rows cannot change them). */
+  identityKnown(): boolean
   finish(): RunProfile
 }
 
@@ -57,8 +63,11 @@ export function createProfiler(forcedMetric?: string): Profiler {
   const series = new Map<string, MetricSeries>()
   const layers = new Map<string, number>()
   const threadNames = new Map<number, string>()
-  const sampleTimes = new Map<number | string, number[]>()
+  // last L1 sample time per thread (tid, or name when a row has no tid) and the gaps between them
+  const lastSample = new Map<number | string, number>()
+  const gaps = createGapHistogram()
   let weightedSamples = 0
+  let unweightedSamples = 0
   let rows = 0
   let rowsWithoutTime = 0
   let rowsWithoutLayer = 0
@@ -66,66 +75,91 @@ export function createProfiler(forcedMetric?: string): Profiler {
   let runId: string | null = null
   let repeat: number | null = null
 
+  function noteSample(key: number | string, at: number): void {
+    const last = lastSample.get(key)
+    if (last !== undefined) gaps.add(Math.abs(at - last))
+    if (last === undefined || at > last) lastSample.set(key, at)
+  }
+
+  function identity(batch: Batch): void {
+    if (runId === null && batch.run_id) {
+      const first = batch.run_id.codes.find((code) => code >= 0)
+      if (first !== undefined) runId = batch.run_id.dictionary[first]
+    }
+    if (repeat === null && batch.repeat) {
+      const first = batch.repeat.find((value) => !Number.isNaN(value))
+      if (first !== undefined) repeat = first
+    }
+  }
+
   function add(batch: Batch): void {
     const { ts, layer, metric, value, dur, tid, thread, weight } = batch
     rows += batch.length
+    identity(batch)
+    if (!layer) {
+      rowsWithoutLayer += batch.length
+      return
+    }
+    // per dictionary entry: which layer (0–4, 5 for others) and which tracked metric series
+    const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? 5)
+    const perEntry = new Float64Array(layer.dictionary.length)
+    const seriesOf = (metric?.dictionary ?? []).map((name) => {
+      if (!metrics.has(name)) return undefined
+      let rowsOfMetric = series.get(name)
+      if (!rowsOfMetric) series.set(name, (rowsOfMetric = { ts: [], value: [], dur: [], row: [] }))
+      return rowsOfMetric
+    })
+    const threadCodes = thread?.codes
     for (let i = 0; i < batch.length; i++) {
-      if (runId === null && batch.run_id?.[i]) runId = batch.run_id[i]
-      if (repeat === null && batch.repeat && !Number.isNaN(batch.repeat[i])) {
-        repeat = batch.repeat[i]
-      }
       const at = ts[i]
       if (Number.isNaN(at)) {
         rowsWithoutTime++
         continue
       }
-      const rowLayer = layer?.[i] ?? null
-      if (rowLayer === null) {
+      const code = layer.codes[i]
+      if (code < 0) {
         rowsWithoutLayer++
         continue
       }
       if (at < startOffset) startOffset = at
-      layers.set(rowLayer, (layers.get(rowLayer) ?? 0) + 1)
-
-      if (rowLayer === 'L0') {
-        const name = metric?.[i]
-        if (name != null && metrics.has(name)) {
-          let rowsOfMetric = series.get(name)
-          if (!rowsOfMetric) series.set(name, (rowsOfMetric = { ts: [], value: [], dur: [] }))
-          rowsOfMetric.ts.push(at)
-          rowsOfMetric.value.push(value ? value[i] : NaN)
-          rowsOfMetric.dur.push(dur ? dur[i] : NaN)
+      perEntry[code]++
+      const rowLayer = layerOf[code]
+      if (rowLayer === 0) {
+        const metricCode = metric ? metric.codes[i] : -1
+        const target = metricCode < 0 ? undefined : seriesOf[metricCode]
+        if (target) {
+          target.ts.push(at)
+          target.value.push(value ? value[i] : NaN)
+          target.dur.push(dur ? dur[i] : NaN)
+          target.row.push(batch.rowStart + i)
         }
         continue
       }
-      if (rowLayer !== 'L1' && rowLayer !== 'L2') continue
+      if (rowLayer !== 1 && rowLayer !== 2) continue
       const threadId = tid ? tid[i] : NaN
-      const threadName = thread?.[i] ?? null
-      if (threadName !== null && !Number.isNaN(threadId) && !threadNames.has(threadId)) {
-        threadNames.set(threadId, threadName)
+      const nameCode = threadCodes ? threadCodes[i] : -1
+      if (nameCode >= 0 && !Number.isNaN(threadId) && !threadNames.has(threadId)) {
+        threadNames.set(threadId, (thread as StringColumn).dictionary[nameCode])
       }
-      if (rowLayer === 'L1') {
+      if (rowLayer === 1) {
         if (weight && !Number.isNaN(weight[i])) {
           weightedSamples++
           continue
         }
-        const key = Number.isNaN(threadId) ? threadName : threadId
-        if (key === null) continue
-        let times = sampleTimes.get(key)
-        if (!times) sampleTimes.set(key, (times = []))
-        times.push(at)
+        unweightedSamples++
+        if (!Number.isNaN(threadId)) noteSample(threadId, at)
+        else if (nameCode >= 0)
+          noteSample(`name:${(thread as StringColumn).dictionary[nameCode]}`, at)
       }
     }
+    layer.dictionary.forEach((name, code) => {
+      if (perEntry[code] > 0) layers.set(name, (layers.get(name) ?? 0) + perEntry[code])
+    })
   }
 
   function samplingInterval(): SamplingInterval {
-    const gaps: number[] = []
-    for (const times of sampleTimes.values()) {
-      const sorted = Float64Array.from(times).sort()
-      for (let i = 1; i < sorted.length; i++) gaps.push(sorted[i] - sorted[i - 1])
-    }
-    if (gaps.length > 0) return { ns: median(Float64Array.from(gaps)), source: 'median-gap' }
-    if (weightedSamples > 0 && sampleTimes.size === 0) {
+    if (gaps.count > 0) return { ns: gaps.median(), source: 'median-gap' }
+    if (weightedSamples > 0 && unweightedSamples === 0) {
       return { ns: DEFAULT_SAMPLING_INTERVAL_NS, source: 'weight' }
     }
     return { ns: DEFAULT_SAMPLING_INTERVAL_NS, source: 'default' }
@@ -133,6 +167,8 @@ export function createProfiler(forcedMetric?: string): Profiler {
 
   return {
     add,
+    identity,
+    identityKnown: () => runId !== null && repeat !== null,
     finish: () => ({
       rows,
       layers,

@@ -1,10 +1,16 @@
 import { basename, dirname } from 'node:path'
 import type { Column } from '../telemetry/columns.js'
-import { openEventsFile, readBatches, EventsFileError } from '../telemetry/events-file.js'
+import {
+  EventsFileError,
+  openEventsFile,
+  type EventsFile,
+  readBatches,
+  type ReaderKind
+} from '../telemetry/events-file.js'
 import { ATTRIBUTION_COLUMNS, createAttributor, groupMayOverlap } from './attribute.js'
 import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
-import { createProfiler, PROFILE_COLUMNS, type RunProfile } from './profile.js'
+import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
 
 export interface AnalysisOptions {
@@ -15,6 +21,8 @@ export interface AnalysisOptions {
   tickThread: RegExp
   registry: PluginRegistry
   notPluginPrefixes: readonly string[]
+  /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
+  reader?: ReaderKind
 }
 
 export const DEFAULT_TICK_THREAD = '^Server thread$'
@@ -82,6 +90,35 @@ function runNotes(profile: RunProfile): string[] {
   return notes
 }
 
+/** run_id and repeat from the first row group(s) that have them: they are the same on every row. */
+async function readIdentity(file: EventsFile, profiler: Profiler, reader: ReaderKind | undefined) {
+  const columns = (['run_id', 'repeat'] as const).filter((column) => file.columns[column])
+  for (const span of columns.length > 0 ? file.rowGroups : []) {
+    for await (const batch of readBatches(file, columns, [span], reader)) profiler.identity(batch)
+    if (profiler.identityKnown()) return
+  }
+}
+
+/** dur_ns of the given file rows, reading only the row groups that hold them. */
+async function readDurations(
+  file: EventsFile,
+  rows: readonly number[],
+  reader: ReaderKind | undefined
+): Promise<Map<number, number>> {
+  const wanted = new Set(rows)
+  const groups = file.rowGroups.filter((span) =>
+    rows.some((row) => row >= span.rowStart && row < span.rowStart + span.rowCount)
+  )
+  const durations = new Map<number, number>()
+  for await (const batch of readBatches(file, ['dur'], groups, reader)) {
+    for (const row of wanted) {
+      const index = row - batch.rowStart
+      if (index >= 0 && index < batch.length && batch.dur) durations.set(row, batch.dur[index])
+    }
+  }
+  return durations
+}
+
 /**
  * Analyses one events.parquet: the first pass profiles the whole file (metric series, layers,
  * thread names, sampling interval), detection finds the spike windows, and the second pass reads
@@ -101,12 +138,23 @@ export async function analyseFile(
   }
   try {
     const profiler = createProfiler(options.metric)
-    for await (const batch of readBatches(file, PROFILE_COLUMNS)) profiler.add(batch)
+    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
+      profiler.add(batch)
+    }
+    await readIdentity(file, profiler, options.reader)
     const profile = profiler.finish()
 
     let detection
     try {
       detection = detectSpikes(profile.series, options)
+      if (detection.spikes.length > 0 && file.columns.dur) {
+        const rows = detection.spikes.map((spike) => spike.row)
+        detection = detectSpikes(
+          profile.series,
+          options,
+          await readDurations(file, rows, options.reader)
+        )
+      }
     } catch (error) {
       if (error instanceof MetricError) throw new EventsFileError(shownPath, error.message)
       throw error
@@ -126,7 +174,7 @@ export async function analyseFile(
     })
     if (detection.spikes.length > 0) {
       const groups = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes))
-      for await (const batch of readBatches(file, ATTRIBUTION_COLUMNS, groups)) {
+      for await (const batch of readBatches(file, ATTRIBUTION_COLUMNS, groups, options.reader)) {
         attributor.add(batch)
       }
     }

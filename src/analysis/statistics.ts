@@ -26,3 +26,48 @@ export function median(values: Float64Array): number {
   const sorted = values.slice().sort()
   return percentile(sorted, 50)
 }
+
+/** Gaps up to this many microseconds are counted in a fixed array; longer ones in a map. */
+const GAP_BINS = 1_000_000
+
+/**
+ * The median of non-negative nanosecond gaps, taken to the microsecond: a histogram keeps memory
+ * fixed however many samples a run has (an exact median would hold every gap).
+ */
+export function createGapHistogram() {
+  let bins: Uint32Array | undefined
+  const overflow = new Map<number, number>()
+  let count = 0
+  return {
+    add(gapNs: number): void {
+      const micros = Math.round(gapNs / 1000)
+      if (micros < GAP_BINS) {
+        bins ??= new Uint32Array(GAP_BINS)
+        bins[micros]++
+      } else {
+        overflow.set(micros, (overflow.get(micros) ?? 0) + 1)
+      }
+      count++
+    },
+    get count(): number {
+      return count
+    },
+    /** numpy's median (the mean of the two middle values for an even count), in nanoseconds. */
+    median(): number {
+      if (count === 0) return NaN
+      const wanted = [Math.floor((count - 1) / 2), Math.ceil((count - 1) / 2)]
+      const found: number[] = []
+      let seen = 0
+      const visit = (micros: number, n: number) => {
+        while (found.length < 2 && wanted[found.length] < seen + n) found.push(micros)
+        seen += n
+      }
+      if (bins)
+        for (let micros = 0; micros < GAP_BINS && found.length < 2; micros++)
+          if (bins[micros]) visit(micros, bins[micros])
+      for (const micros of [...overflow.keys()].sort((a, b) => a - b))
+        visit(micros, overflow.get(micros) as number)
+      return ((found[0] + found[1]) / 2) * 1000
+    }
+  }
+}

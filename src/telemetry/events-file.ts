@@ -4,12 +4,23 @@ import {
   parquetRead,
   parquetSchema,
   type AsyncBuffer,
+  type Compressors,
   type FileMetaData,
   type ParquetParsers,
+  type SchemaElement,
   type Statistics
 } from 'hyparquet'
-import { compressors } from 'hyparquet-compressors'
-import { resolveColumns, SchemaError, type Column, type ColumnMap } from './columns.js'
+import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
+import { framesColumn, stringColumn, type Batch } from './batch.js'
+import { codecs } from './codecs.js'
+import { decodeChunk, UnsupportedChunk, type ChunkTarget, type DecodedChunk } from './chunks.js'
+import {
+  COLUMN_KINDS,
+  resolveColumns,
+  SchemaError,
+  type Column,
+  type ColumnMap
+} from './columns.js'
 
 /** Everything that goes wrong with one input file carries the file and one readable line. */
 export class EventsFileError extends Error {
@@ -149,6 +160,7 @@ export interface ParquetFile {
   path: string
   buffer: AsyncBuffer
   metadata: FileMetaData
+  compressors: Compressors
   close(): Promise<void>
 }
 
@@ -171,7 +183,7 @@ export async function openParquet(path: string): Promise<ParquetFile> {
     const { size } = await handle.stat()
     const buffer = await bufferFromHandle(handle, size)
     const metadata = await readFooter(path, buffer)
-    return { path, buffer, metadata, close: () => handle.close() }
+    return { path, buffer, metadata, compressors: await codecs(), close: () => handle.close() }
   } catch (error) {
     await handle.close()
     if (error instanceof EventsFileError) throw error
@@ -264,7 +276,7 @@ export async function readGroup(
       await parquetRead({
         file: file.buffer,
         metadata: file.metadata,
-        compressors,
+        compressors: file.compressors,
         parsers: NANOSECOND_PARSERS,
         columns: [name],
         rowStart: span.rowStart,
@@ -280,61 +292,189 @@ export async function readGroup(
   }
 }
 
-export interface Batch {
-  /** First row of the batch in the file. */
-  rowStart: number
-  length: number
-  /** Nanosecond offsets from EventsFile.baseNs; NaN for null. */
-  ts: Float64Array
-  dur?: Float64Array
-  tid?: Float64Array
-  repeat?: Float64Array
-  value?: Float64Array
-  weight?: Float64Array
-  bytes?: Float64Array
-  read_bytes?: Float64Array
-  write_bytes?: Float64Array
-  layer?: (string | null)[]
-  source?: (string | null)[]
-  event?: (string | null)[]
-  run_id?: (string | null)[]
-  thread?: (string | null)[]
-  comm?: (string | null)[]
-  metric?: (string | null)[]
-  plugin?: (string | null)[]
-  syscall?: (string | null)[]
-  path?: (string | null)[]
-  device?: (string | null)[]
-  /** Frames root → leaf, exactly as written (dotted or slashed). */
-  frames?: (readonly string[] | null)[]
+export type { Batch } from './batch.js'
+
+/**
+ * `fast` decodes pages into typed arrays itself (falling back per chunk to hyparquet for
+ * encodings it does not handle); `reference` reads everything through hyparquet's general
+ * reader. Both give the same batches: tests compare them on every fixture.
+ */
+export type ReaderKind = 'fast' | 'reference'
+
+const NUMERIC_KINDS = new Set(['time', 'integer', 'number'])
+
+interface ColumnPlan {
+  column: Column
+  physical: string
+  chunk: number
+  target: ChunkTarget
+  maxDefinition: number
+  maxRepetition: number
+  element: SchemaElement
 }
 
-type NumericColumn = 'ts' | 'dur' | 'tid' | 'repeat' | 'value' | 'weight' | 'bytes'
-type StringColumn = Exclude<keyof Batch, NumericColumn | 'rowStart' | 'length' | 'frames'>
-
-const NUMERIC = new Set<string>([
-  'ts',
-  'dur',
-  'tid',
-  'repeat',
-  'value',
-  'weight',
-  'bytes',
-  'read_bytes',
-  'write_bytes'
-])
-
-function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value
-  if (typeof value === 'bigint') return Number(value)
-  return NaN
+/** How each wanted column of this file is decoded, or undefined when the file lacks it. */
+function planColumns(file: EventsFile, wanted: readonly Column[]): ColumnPlan[] {
+  const schema = parquetSchema(file.metadata)
+  const plans: ColumnPlan[] = []
+  for (const column of new Set<Column>(['ts', ...wanted])) {
+    const resolved = file.columns[column]
+    if (!resolved) continue
+    const chunk = columnIndex(file.metadata, resolved.physical)
+    const leaf = file.metadata.row_groups[0]?.columns[chunk]?.meta_data?.path_in_schema ?? [
+      resolved.physical
+    ]
+    const schemaPath = getTreePath(schema, leaf)
+    const element = schemaPath[schemaPath.length - 1].element
+    const kind = COLUMN_KINDS[column]
+    let target: ChunkTarget
+    if (kind === 'time') {
+      const unit =
+        element.logical_type?.type === 'TIMESTAMP' ? element.logical_type.unit : undefined
+      const converted = element.converted_type
+      const scale =
+        unit === 'MILLIS' || converted === 'TIMESTAMP_MILLIS'
+          ? 1_000_000
+          : unit === 'MICROS' || converted === 'TIMESTAMP_MICROS'
+            ? 1_000
+            : 1
+      target = { kind: 'time', baseNs: file.baseNs, scale }
+    } else if (kind === 'frames') {
+      target = { kind: resolved.shape === 'joined' ? 'frames-joined' : 'frames-list' }
+    } else {
+      target = { kind: NUMERIC_KINDS.has(kind) ? 'number' : 'string' }
+    }
+    plans.push({
+      column,
+      physical: resolved.physical,
+      chunk,
+      target,
+      maxDefinition: getMaxDefinitionLevel(schemaPath),
+      maxRepetition: getMaxRepetitionLevel(schemaPath),
+      element
+    })
+  }
+  return plans
 }
 
-function toFrames(value: unknown, joined: boolean): readonly string[] | null {
-  if (value == null) return null
-  if (joined) return typeof value === 'string' && value !== '' ? value.split(';') : []
-  if (!Array.isArray(value)) return null
-  return value.filter((frame): frame is string => typeof frame === 'string')
+/** Converts what hyparquet's general reader gives into the batch form. */
+function fromDecoded(
+  plan: ColumnPlan,
+  data: ArrayLike<unknown>,
+  rows: number,
+  baseNs: bigint
+): DecodedChunk {
+  switch (plan.target.kind) {
+    case 'time': {
+      const out = new Float64Array(rows).fill(NaN)
+      for (let i = 0; i < Math.min(rows, data.length); i++) {
+        const value = data[i]
+        if (typeof value === 'bigint') out[i] = Number(value - baseNs)
+      }
+      return out
+    }
+    case 'number': {
+      const out = new Float64Array(rows).fill(NaN)
+      for (let i = 0; i < Math.min(rows, data.length); i++) {
+        const value = data[i]
+        if (typeof value === 'number') out[i] = value
+        else if (typeof value === 'bigint') out[i] = Number(value)
+      }
+      return out
+    }
+    case 'string':
+      return stringColumn(data, rows)
+    case 'frames-list':
+      return framesColumn(data, false, rows)
+    case 'frames-joined':
+      return framesColumn(data, true, rows)
+  }
+}
+
+/** One column of one row group through hyparquet's general reader, assembled into rows. */
+async function readReference(
+  file: EventsFile,
+  span: RowGroupSpan,
+  plan: ColumnPlan
+): Promise<DecodedChunk> {
+  const rows: unknown[] = new Array(span.rowCount).fill(null)
+  await readGroup(file, span, [plan.physical], (_name, data, offset) => {
+    const end = Math.min(data.length, span.rowCount - offset)
+    for (let i = 0; i < end; i++) rows[offset + i] = data[i]
+  })
+  return fromDecoded(plan, rows, span.rowCount, file.baseNs)
+}
+
+/** Counts what the fast reader handed to hyparquet's general reader, by reason. */
+export type FallbackLog = Map<string, number>
+
+/** Where a column chunk's bytes are: from its dictionary page (when it has one) to its end. */
+function chunkRange(
+  file: EventsFile,
+  group: number,
+  plan: ColumnPlan
+): [number, number] | undefined {
+  const meta = file.metadata.row_groups[group].columns[plan.chunk]?.meta_data
+  if (!meta) return undefined
+  const dictionary = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : undefined
+  const data = Number(meta.data_page_offset)
+  const start = dictionary !== undefined && dictionary < data ? dictionary : data
+  return [start, start + Number(meta.total_compressed_size)]
+}
+
+async function readFast(
+  file: EventsFile,
+  span: RowGroupSpan,
+  plan: ColumnPlan,
+  bytes: Uint8Array | undefined,
+  reuse: DecodedChunk | undefined,
+  fallbacks?: FallbackLog
+): Promise<DecodedChunk> {
+  const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data
+  if (!meta || !bytes) return readReference(file, span, plan)
+  try {
+    return decodeChunk({
+      bytes,
+      rows: span.rowCount,
+      meta,
+      element: plan.element,
+      maxDefinition: plan.maxDefinition,
+      maxRepetition: plan.maxRepetition,
+      compressors: file.compressors,
+      target: plan.target,
+      reuse
+    })
+  } catch (error) {
+    if (error instanceof UnsupportedChunk) {
+      const reason = `${plan.physical}: ${error.message}`
+      fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1)
+      return readReference(file, span, plan)
+    }
+    throw new EventsFileError(
+      file.path,
+      `corrupt data in column "${plan.physical}", row group ${span.index} (${errorText(error)})`
+    )
+  }
+}
+
+/** The bytes of every wanted chunk of a row group, fetched in one read. */
+async function groupBytes(
+  file: EventsFile,
+  span: RowGroupSpan,
+  plans: ColumnPlan[]
+): Promise<(Uint8Array | undefined)[]> {
+  const ranges = plans.map((plan) => chunkRange(file, span.index, plan))
+  const known = ranges.filter((range): range is [number, number] => range !== undefined)
+  if (known.length === 0) return ranges.map(() => undefined)
+  const first = Math.min(...known.map(([start]) => start))
+  const last = Math.max(...known.map(([, end]) => end))
+  if (first < 0 || last > file.buffer.byteLength) {
+    throw new EventsFileError(file.path, `corrupt column chunk offsets in row group ${span.index}`)
+  }
+  const all = new Uint8Array(await file.buffer.slice(first, last))
+  return ranges.map((range) =>
+    range ? all.subarray(range[0] - first, range[1] - first) : undefined
+  )
 }
 
 /**
@@ -345,48 +485,25 @@ function toFrames(value: unknown, joined: boolean): readonly string[] | null {
 export async function* readBatches(
   file: EventsFile,
   wanted: readonly Column[],
-  groups: readonly RowGroupSpan[] = file.rowGroups
+  groups: readonly RowGroupSpan[] = file.rowGroups,
+  reader: ReaderKind = 'fast',
+  fallbacks?: FallbackLog
 ): AsyncGenerator<Batch> {
-  const present = [...new Set<Column>(['ts', ...wanted])].filter((column) => file.columns[column])
-  const byPhysical = new Map(present.map((column) => [file.columns[column]?.physical, column]))
-  const base = file.baseNs
+  const plans = planColumns(file, wanted)
+  // the previous batch's arrays are reused for the next: consumers never keep a batch
+  const previous = new Map<Column, DecodedChunk>()
   for (const span of groups) {
     const batch: Batch = { rowStart: span.rowStart, length: span.rowCount, ts: new Float64Array() }
-    const target = batch as unknown as Record<string, unknown>
-    for (const column of present) {
-      target[column] = NUMERIC.has(column)
-        ? new Float64Array(span.rowCount).fill(NaN)
-        : new Array(span.rowCount).fill(null)
+    const target = batch as unknown as Record<string, DecodedChunk>
+    const bytes = reader === 'fast' ? await groupBytes(file, span, plans) : []
+    for (const [index, plan] of plans.entries()) {
+      const decoded =
+        reader === 'fast'
+          ? await readFast(file, span, plan, bytes[index], previous.get(plan.column), fallbacks)
+          : await readReference(file, span, plan)
+      previous.set(plan.column, decoded)
+      target[plan.column] = decoded
     }
-    await readGroup(file, span, [...byPhysical.keys()] as string[], (physical, data, offset) => {
-      const column = byPhysical.get(physical) as Column
-      const end = Math.min(data.length, span.rowCount - offset)
-      if (column === 'ts') {
-        const out = batch.ts
-        for (let i = 0; i < end; i++) {
-          const value = data[i]
-          out[offset + i] =
-            typeof value === 'bigint'
-              ? Number(value - base)
-              : typeof value === 'number'
-                ? Number(BigInt(value) - base)
-                : NaN
-        }
-      } else if (NUMERIC.has(column)) {
-        const out = target[column] as Float64Array
-        for (let i = 0; i < end; i++) out[offset + i] = toNumber(data[i])
-      } else if (column === 'frames') {
-        const joined = file.columns.frames?.shape === 'joined'
-        const out = batch.frames as (readonly string[] | null)[]
-        for (let i = 0; i < end; i++) out[offset + i] = toFrames(data[i], joined)
-      } else {
-        const out = target[column as StringColumn] as (string | null)[]
-        for (let i = 0; i < end; i++) {
-          const value = data[i]
-          out[offset + i] = typeof value === 'string' ? value : null
-        }
-      }
-    })
     yield batch
   }
 }

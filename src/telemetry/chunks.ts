@@ -1,0 +1,579 @@
+/**
+ * A fast decoder for the column chunks of an events table. hyparquet's readers assemble every
+ * value into a JS array (strings per row, BigInts, nulls), which costs tens of milliseconds per
+ * 100k rows; here pages decode straight into typed arrays: numbers into a Float64Array, strings
+ * into dictionary codes, frames lists into offsets + codes, and the definition levels of flat
+ * columns into a presence bitmap (bit-packed levels already are one). Page headers,
+ * decompression and plain decoding are hyparquet's own. Encodings not covered here raise
+ * UnsupportedChunk, and the caller falls back to hyparquet's general reader for that chunk.
+ */
+import type { ColumnMetaData, Compressors, SchemaElement } from 'hyparquet'
+import { parquetHeader } from 'hyparquet/src/column.js'
+import { decompressPage } from 'hyparquet/src/datapage.js'
+import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
+import { readPlain } from 'hyparquet/src/plain.js'
+import { createInterner, type FramesColumn, type StringColumn } from './batch.js'
+
+export class UnsupportedChunk extends Error {}
+
+const TWO_32 = 4294967296
+
+/** What a chunk's values become. */
+export type ChunkTarget =
+  | { kind: 'number' }
+  /** INT64 times as offsets from a base, `scale` nanoseconds per stored unit. */
+  | { kind: 'time'; baseNs: bigint; scale: number }
+  | { kind: 'string' }
+  | { kind: 'frames-list' }
+  | { kind: 'frames-joined' }
+
+export interface ChunkSpec {
+  bytes: Uint8Array
+  rows: number
+  meta: ColumnMetaData
+  element: SchemaElement
+  maxDefinition: number
+  maxRepetition: number
+  compressors: Compressors
+  target: ChunkTarget
+  /** The previous output of this column, overwritten when it fits (less garbage per group). */
+  reuse?: DecodedChunk
+}
+
+export type DecodedChunk = Float64Array | StringColumn | FramesColumn
+
+const decoder = new TextDecoder()
+
+interface Reader {
+  view: DataView
+  offset: number
+}
+
+function readerOf(bytes: Uint8Array): Reader {
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 }
+}
+
+function bytesOf(reader: Reader): Uint8Array {
+  const { view } = reader
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+}
+
+const widthOf = (maxLevel: number) => 32 - Math.clz32(maxLevel)
+
+/** An unsigned LEB128 varint (a run header), as a double so no header overflows. */
+function varint(bytes: Uint8Array, reader: Reader): number {
+  let value = 0
+  let scale = 1
+  let byte: number
+  do {
+    byte = bytes[reader.offset++]
+    value += (byte & 0x7f) * scale
+    scale *= 128
+  } while (byte & 0x80)
+  return value
+}
+
+/**
+ * The RLE / bit-packed hybrid (levels and dictionary indices) over raw bytes: a byte at a time
+ * into a 32-bit buffer, runs as typed-array fills. Widths over 24 bits (dictionaries of more than
+ * 16M entries) go to hyparquet's general decoder.
+ */
+function decodeHybrid(
+  reader: Reader,
+  width: number,
+  out: Int32Array | Uint8Array,
+  byteLength: number
+): void {
+  if (width > 24) {
+    readRleBitPackedHybrid(reader, width, out, byteLength)
+    return
+  }
+  const bytes = bytesOf(reader)
+  const end = Math.min(reader.offset + byteLength, bytes.length)
+  const mask = (1 << width) - 1
+  const byteWidth = (width + 7) >> 3
+  const count = out.length
+  let seen = 0
+  while (seen < count && reader.offset < end) {
+    const header = varint(bytes, reader)
+    if (header % 2 === 1) {
+      const groups = (header - 1) / 2
+      let pos = reader.offset
+      const stop = pos + groups * width
+      const values = Math.min(groups * 8, count - seen)
+      let buffer = 0
+      let bits = 0
+      for (let k = 0; k < values; k++) {
+        while (bits < width) {
+          buffer |= bytes[pos++] << bits
+          bits += 8
+        }
+        out[seen++] = buffer & mask
+        buffer >>>= width
+        bits -= width
+      }
+      reader.offset = stop
+    } else {
+      let value = 0
+      for (let i = 0; i < byteWidth; i++) value |= bytes[reader.offset++] << (8 * i)
+      const stop = Math.min(count, seen + header / 2)
+      out.fill(value, seen, stop)
+      seen = stop
+    }
+  }
+  reader.offset = end
+}
+
+const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
+  let bits = 0
+  for (let b = byte; b; b >>= 1) bits += b & 1
+  return bits
+})
+
+/**
+ * Definition levels of a flat optional column (bit width 1) as a bitmap of present rows: a
+ * bit-packed run is copied byte for byte, a run of ones is filled. Returns the bitmap and how
+ * many rows are present.
+ */
+function readPresence(
+  reader: Reader,
+  count: number,
+  byteLength: number
+): { presence: Uint8Array; present: number } {
+  const bytes = bytesOf(reader)
+  const end = Math.min(reader.offset + byteLength, bytes.length)
+  const presence = new Uint8Array((count + 7) >> 3)
+  let seen = 0
+  let present = 0
+  while (seen < count && reader.offset < end) {
+    const header = varint(bytes, reader)
+    if (header % 2 === 1) {
+      const groups = (header - 1) / 2
+      const take = Math.min(groups, (count - seen + 7) >> 3)
+      const shift = seen & 7
+      let at = seen >> 3
+      for (let k = 0; k < take; k++) {
+        let byte = bytes[reader.offset + k]
+        if ((k + 1) * 8 > count - seen) byte &= (1 << (count - seen - k * 8)) - 1
+        present += POPCOUNT[byte]
+        presence[at] |= (byte << shift) & 0xff
+        if (shift) presence[at + 1] |= byte >> (8 - shift)
+        at++
+      }
+      reader.offset += groups
+      seen = Math.min(count, seen + groups * 8)
+    } else {
+      const run = Math.min(header / 2, count - seen)
+      if (bytes[reader.offset++] & 1) {
+        present += run
+        let from = seen
+        const to = seen + run
+        while (from < to && from & 7) presence[from >> 3] |= 1 << (from++ & 7)
+        const whole = (to - from) >> 3
+        presence.fill(0xff, from >> 3, (from >> 3) + whole)
+        from += whole * 8
+        while (from < to) presence[from >> 3] |= 1 << (from++ & 7)
+      }
+      seen += run
+    }
+  }
+  reader.offset = end
+  return { presence, present }
+}
+
+/** One page's presence (flat) or levels (lists), and its values. */
+interface PageValues {
+  count: number
+  /** Flat columns: a bit per row, set when present; undefined when every row is. */
+  presence?: Uint8Array
+  repetition?: Uint8Array
+  definition?: Uint8Array
+  /** Dictionary indices, when the page is dictionary-encoded. */
+  indices?: Int32Array
+  /** Decoded non-null values otherwise. */
+  plain?: ArrayLike<unknown>
+}
+
+function readLevels(
+  reader: Reader,
+  count: number,
+  maxLevel: number,
+  byteLength: number
+): Uint8Array {
+  const levels = new Uint8Array(count)
+  decodeHybrid(reader, widthOf(maxLevel), levels, byteLength)
+  return levels
+}
+
+function levelLength(reader: Reader, given: number | undefined): number {
+  if (given !== undefined) return given
+  // data page v1: the levels carry their own 4-byte length
+  const length = reader.view.getUint32(reader.offset, true)
+  reader.offset += 4
+  return length
+}
+
+interface Levels {
+  presence?: Uint8Array
+  present: number
+  repetition?: Uint8Array
+  definition?: Uint8Array
+}
+
+function readPageLevels(
+  reader: Reader,
+  spec: ChunkSpec,
+  count: number,
+  lengths?: { repetition: number; definition: number }
+): Levels {
+  if (spec.maxRepetition === 0) {
+    if (spec.maxDefinition === 0) return { present: count }
+    const length = levelLength(reader, lengths?.definition)
+    return readPresence(reader, count, length)
+  }
+  const repetition = readLevels(
+    reader,
+    count,
+    spec.maxRepetition,
+    levelLength(reader, lengths?.repetition)
+  )
+  const definition = readLevels(
+    reader,
+    count,
+    spec.maxDefinition,
+    levelLength(reader, lengths?.definition)
+  )
+  let present = 0
+  for (let i = 0; i < count; i++) if (definition[i] === spec.maxDefinition) present++
+  return { repetition, definition, present }
+}
+
+function readValues(reader: Reader, encoding: string, count: number, spec: ChunkSpec, end: number) {
+  const type = spec.meta.type
+  if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
+    const indices = new Int32Array(count)
+    const width = reader.view.getUint8(reader.offset++)
+    if (width > 0) decodeHybrid(reader, width, indices, end - reader.offset)
+    return { indices }
+  }
+  const plainType = type !== 'BOOLEAN' && type !== 'INT96' && type !== 'FIXED_LEN_BYTE_ARRAY'
+  if (encoding === 'PLAIN' && plainType) {
+    return { plain: readPlain(reader, type, count, spec.element.type_length) }
+  }
+  throw new UnsupportedChunk(`${encoding} ${type}`)
+}
+
+function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike<unknown> }> {
+  const reader = readerOf(spec.bytes)
+  const { codec } = spec.meta
+  let valuesSeen = 0
+  const total = Number(spec.meta.num_values)
+  while (valuesSeen < total && reader.offset < spec.bytes.length) {
+    const header = parquetHeader(reader)
+    const size = header.compressed_page_size
+    const compressed = spec.bytes.subarray(reader.offset, reader.offset + size)
+    reader.offset += size
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = decompressPage(
+        compressed,
+        header.uncompressed_page_size,
+        codec,
+        spec.compressors
+      )
+      const count = header.dictionary_page_header?.num_values ?? 0
+      yield {
+        dictionary: readPlain(readerOf(page), spec.meta.type, count, spec.element.type_length)
+      }
+    } else if (header.type === 'DATA_PAGE') {
+      const daph = header.data_page_header
+      if (!daph) throw new UnsupportedChunk('data page without header')
+      const page = decompressPage(
+        compressed,
+        header.uncompressed_page_size,
+        codec,
+        spec.compressors
+      )
+      const pageReader = readerOf(page)
+      const levels = readPageLevels(pageReader, spec, daph.num_values)
+      const values = readValues(pageReader, daph.encoding, levels.present, spec, page.length)
+      valuesSeen += daph.num_values
+      yield { count: daph.num_values, ...levels, ...values }
+    } else if (header.type === 'DATA_PAGE_V2') {
+      const daph2 = header.data_page_header_v2
+      if (!daph2) throw new UnsupportedChunk('data page v2 without header')
+      const lengths = {
+        repetition: daph2.repetition_levels_byte_length,
+        definition: daph2.definition_levels_byte_length
+      }
+      const levels =
+        daph2.num_nulls === 0 && spec.maxRepetition === 0
+          ? { present: daph2.num_values }
+          : readPageLevels(readerOf(compressed), spec, daph2.num_values, lengths)
+      const levelBytes = lengths.repetition + lengths.definition
+      let body = compressed.subarray(levelBytes)
+      const bodySize = header.uncompressed_page_size - levelBytes
+      if (daph2.is_compressed !== false && bodySize > 0) {
+        body = decompressPage(body, bodySize, codec, spec.compressors)
+      }
+      const values = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length)
+      valuesSeen += daph2.num_values
+      yield { count: daph2.num_values, ...levels, ...values }
+    } else {
+      throw new UnsupportedChunk(`page type ${header.type}`)
+    }
+  }
+}
+
+function int64Numbers(values: ArrayLike<unknown>): Float64Array {
+  const out = new Float64Array(values.length)
+  if (values instanceof BigInt64Array) {
+    // two 32-bit halves: no BigInt per value
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
+    for (let i = 0; i < values.length; i++)
+      out[i] = words[2 * i + 1] * TWO_32 + (words[2 * i] >>> 0)
+  } else {
+    for (let i = 0; i < values.length; i++) out[i] = Number(values[i] as bigint | number)
+  }
+  return out
+}
+
+/** INT64 units → nanosecond offsets from the base, exact while the offset is under 2^53. */
+function timeOffsets(values: ArrayLike<unknown>, baseNs: bigint, scale: number): Float64Array {
+  const out = new Float64Array(values.length)
+  const base = baseNs / BigInt(scale)
+  const remainder = Number(baseNs - base * BigInt(scale))
+  const baseHigh = Number(BigInt.asIntN(64, base) >> 32n)
+  const baseLow = Number(BigInt.asUintN(32, base))
+  if (values instanceof BigInt64Array) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
+    for (let i = 0; i < values.length; i++) {
+      const units = (words[2 * i + 1] - baseHigh) * TWO_32 + ((words[2 * i] >>> 0) - baseLow)
+      out[i] = units * scale - remainder
+    }
+  } else {
+    for (let i = 0; i < values.length; i++) {
+      out[i] = Number(BigInt(values[i] as bigint) * BigInt(scale) - baseNs)
+    }
+  }
+  return out
+}
+
+function numbersOf(values: ArrayLike<unknown>, spec: ChunkSpec): Float64Array {
+  const { target } = spec
+  if (target.kind === 'time') return timeOffsets(values, target.baseNs, target.scale)
+  if (values instanceof Float64Array) return values
+  if (values instanceof Float32Array || values instanceof Int32Array)
+    return Float64Array.from(values)
+  if (spec.meta.type === 'INT64') return int64Numbers(values)
+  throw new UnsupportedChunk(`numbers from ${spec.meta.type}`)
+}
+
+function stringsOf(values: ArrayLike<unknown>): string[] {
+  const out = new Array<string>(values.length)
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]
+    out[i] = value instanceof Uint8Array ? decoder.decode(value) : String(value)
+  }
+  return out
+}
+
+/**
+ * Copies a page's values into the rows its presence bitmap marks (every row without one),
+ * skipping whole absent bytes (eight rows) at once: numbers from `values[k]` or, with indices,
+ * `values[indices[k]]`. Two monomorphic copies (numbers, codes) keep V8's loops fast.
+ */
+function scatterNumbers(
+  out: Float64Array,
+  firstRow: number,
+  page: PageValues,
+  values: Float64Array,
+  indices: Int32Array | undefined
+): void {
+  const { presence, count } = page
+  if (!presence) {
+    if (indices) for (let k = 0; k < count; k++) out[firstRow + k] = values[indices[k]]
+    else out.set(values.subarray(0, count), firstRow)
+    return
+  }
+  let next = 0
+  for (let b = 0; b < presence.length; b++) {
+    const byte = presence[b]
+    if (byte === 0) continue
+    const row = firstRow + b * 8
+    for (let k = 0; k < 8; k++) {
+      if (byte & (1 << k)) out[row + k] = values[indices ? indices[next++] : next++]
+    }
+  }
+}
+
+function scatterCodes(
+  out: Int32Array,
+  firstRow: number,
+  page: PageValues,
+  codes: Int32Array
+): void {
+  const { presence, count } = page
+  if (!presence) {
+    out.set(codes.subarray(0, count), firstRow)
+    return
+  }
+  let next = 0
+  for (let b = 0; b < presence.length; b++) {
+    const byte = presence[b]
+    if (byte === 0) continue
+    const row = firstRow + b * 8
+    if (byte === 0xff) {
+      for (let k = 0; k < 8; k++) out[row + k] = codes[next++]
+    } else {
+      for (let k = 0; k < 8; k++) if (byte & (1 << k)) out[row + k] = codes[next++]
+    }
+  }
+}
+
+function decodeNumbers(spec: ChunkSpec): Float64Array {
+  const out =
+    spec.reuse instanceof Float64Array && spec.reuse.length === spec.rows
+      ? spec.reuse
+      : new Float64Array(spec.rows)
+  out.fill(NaN)
+  let dictionary: Float64Array | undefined
+  let row = 0
+  for (const page of pages(spec)) {
+    if ('dictionary' in page) {
+      dictionary = numbersOf(page.dictionary, spec)
+      continue
+    }
+    const { indices } = page
+    if (indices && !dictionary) throw new UnsupportedChunk('dictionary page missing')
+    const values = indices ? (dictionary as Float64Array) : numbersOf(page.plain ?? [], spec)
+    scatterNumbers(out, row, page, values, indices)
+    row += page.count
+  }
+  return out
+}
+
+function reusableCodes(spec: ChunkSpec): Int32Array {
+  const previous = spec.reuse
+  const codes =
+    previous &&
+    !(previous instanceof Float64Array) &&
+    !('offsets' in previous) &&
+    previous.codes.length === spec.rows
+      ? previous.codes
+      : new Int32Array(spec.rows)
+  return codes.fill(-1)
+}
+
+function decodeStrings(spec: ChunkSpec): StringColumn {
+  const codes = reusableCodes(spec)
+  let dictionary: string[] = []
+  const interner = createInterner()
+  let interned = false
+  let row = 0
+  for (const page of pages(spec)) {
+    if ('dictionary' in page) {
+      dictionary = stringsOf(page.dictionary)
+      continue
+    }
+    const { indices } = page
+    if (indices) {
+      scatterCodes(codes, row, page, indices)
+    } else {
+      if (!interned) {
+        // plain pages after dictionary ones (a dictionary that grew too large): one dictionary
+        for (const value of dictionary) interner.intern(value)
+        interned = true
+      }
+      const plain = stringsOf(page.plain ?? [])
+      const internedCodes = Int32Array.from(plain, (value) => interner.intern(value))
+      scatterCodes(codes, row, page, internedCodes)
+    }
+    row += page.count
+  }
+  return { codes, dictionary: interned ? interner.dictionary : dictionary }
+}
+
+function decodeFramesList(spec: ChunkSpec): FramesColumn {
+  const offsets = new Int32Array(spec.rows + 1)
+  // one level entry per element, empty list or null: an upper bound on the elements
+  const elements = new Int32Array(Number(spec.meta.num_values))
+  let used = 0
+  let dictionary: string[] = []
+  const interner = createInterner()
+  let interned = false
+  let row = -1
+  for (const page of pages(spec)) {
+    if ('dictionary' in page) {
+      dictionary = stringsOf(page.dictionary)
+      continue
+    }
+    const { repetition, definition, count, indices } = page
+    if (!repetition || !definition) throw new UnsupportedChunk('frames list without levels')
+    const plain = indices ? undefined : stringsOf(page.plain ?? [])
+    if (plain && !interned) {
+      for (const value of dictionary) interner.intern(value)
+      interned = true
+    }
+    let next = 0
+    for (let i = 0; i < count; i++) {
+      if (repetition[i] === 0) {
+        if (row >= 0) offsets[row + 1] = used
+        row++
+        if (row >= spec.rows) throw new UnsupportedChunk('more list rows than the row group has')
+      }
+      if (definition[i] === spec.maxDefinition) {
+        if (used >= elements.length)
+          throw new UnsupportedChunk('more list values than the chunk has')
+        elements[used++] = indices ? indices[next++] : interner.intern((plain as string[])[next++])
+      }
+    }
+  }
+  for (let r = Math.max(row, 0); r < spec.rows; r++) offsets[r + 1] = used
+  return {
+    offsets,
+    codes: elements.subarray(0, used),
+    dictionary: interned ? interner.dictionary : dictionary
+  }
+}
+
+/** `;`-joined stacks: each distinct stack is split once, rows copy its frame codes. */
+function decodeFramesJoined(spec: ChunkSpec): FramesColumn {
+  const stacks = decodeStrings({ ...spec, reuse: undefined })
+  const interner = createInterner()
+  const split = stacks.dictionary.map((stack) =>
+    Int32Array.from(stack === '' ? [] : stack.split(';').map((frame) => interner.intern(frame)))
+  )
+  const offsets = new Int32Array(spec.rows + 1)
+  let total = 0
+  for (let row = 0; row < spec.rows; row++) {
+    const code = stacks.codes[row]
+    total += code < 0 ? 0 : split[code].length
+    offsets[row + 1] = total
+  }
+  const codes = new Int32Array(total)
+  for (let row = 0; row < spec.rows; row++) {
+    const code = stacks.codes[row]
+    if (code >= 0) codes.set(split[code], offsets[row])
+  }
+  return { offsets, codes, dictionary: interner.dictionary }
+}
+
+/** Decodes one column chunk of `rows` rows; throws UnsupportedChunk for encodings not handled. */
+export function decodeChunk(spec: ChunkSpec): DecodedChunk {
+  const nested = spec.maxRepetition > 0 || spec.maxDefinition > 1
+  switch (spec.target.kind) {
+    case 'number':
+    case 'time':
+      if (nested) throw new UnsupportedChunk('nested number')
+      return decodeNumbers(spec)
+    case 'string':
+      if (nested) throw new UnsupportedChunk('nested string')
+      return decodeStrings(spec)
+    case 'frames-joined':
+      if (nested) throw new UnsupportedChunk('nested stack')
+      return decodeFramesJoined(spec)
+    case 'frames-list':
+      if (spec.maxRepetition !== 1) throw new UnsupportedChunk('frames nested deeper than one list')
+      return decodeFramesList(spec)
+  }
+}
