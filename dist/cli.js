@@ -3651,6 +3651,24 @@ function framesColumn(values, joined, length = values.length) {
   }
   return { offsets, codes: Int32Array.from(codes), dictionary: interner.dictionary };
 }
+function pickRows(column, rows) {
+  if (column instanceof Float64Array) return Float64Array.from(rows, (row) => column[row]);
+  if ("offsets" in column) {
+    const offsets = new Int32Array(rows.length + 1);
+    rows.forEach(
+      (row, k) => offsets[k + 1] = offsets[k] + column.offsets[row + 1] - column.offsets[row]
+    );
+    const codes = new Int32Array(offsets[rows.length]);
+    rows.forEach(
+      (row, k) => codes.set(column.codes.subarray(column.offsets[row], column.offsets[row + 1]), offsets[k])
+    );
+    return { offsets, codes, dictionary: column.dictionary };
+  }
+  return {
+    codes: Int32Array.from(rows, (row) => column.codes[row]),
+    dictionary: column.dictionary
+  };
+}
 
 // node_modules/fzstd/esm/index.mjs
 var ab = ArrayBuffer;
@@ -8944,9 +8962,23 @@ function decodeHybrid(reader, width, out, byteLength) {
       let pos = reader.offset;
       const stop = pos + groups * width;
       const values = Math.min(groups * 8, count - seen);
+      let k = 0;
+      if (width <= 8) {
+        for (; k + 8 <= values; k += 8, pos += width) {
+          let low = 0;
+          let high = 0;
+          for (let b = 0; b < width; b++) {
+            if (b < 4) low |= bytes[pos + b] << 8 * b;
+            else high |= bytes[pos + b] << 8 * (b - 4);
+          }
+          for (let v = 0, bit = 0; v < 8; v++, bit += width) {
+            out[seen++] = (bit + width <= 32 ? low >>> bit : bit >= 32 ? high >>> bit - 32 : low >>> bit | high << 32 - bit) & mask;
+          }
+        }
+      }
       let buffer = 0;
       let bits2 = 0;
-      for (let k = 0; k < values; k++) {
+      for (; k < values; k++) {
         while (bits2 < width) {
           buffer |= bytes[pos++] << bits2;
           bits2 += 8;
@@ -9012,6 +9044,62 @@ function readPresence(reader, count, byteLength) {
   reader.offset = end;
   return { presence, present };
 }
+function decodeHybridAt(reader, width, byteLength, positions, out) {
+  if (width === 0) {
+    out.fill(0);
+    return;
+  }
+  if (width > 24) {
+    const all = new Int32Array(positions.length ? positions[positions.length - 1] + 1 : 0);
+    readRleBitPackedHybrid({ ...reader }, width, all, byteLength);
+    for (let k2 = 0; k2 < positions.length; k2++) out[k2] = all[positions[k2]];
+    return;
+  }
+  const bytes = bytesOf(reader);
+  const end = Math.min(reader.offset + byteLength, bytes.length);
+  const mask = (1 << width) - 1;
+  const byteWidth2 = width + 7 >> 3;
+  let pos = reader.offset;
+  let seen = 0;
+  let k = 0;
+  const cursor = { view: reader.view, offset: pos };
+  while (k < positions.length && pos < end) {
+    cursor.offset = pos;
+    const header = varint(bytes, cursor);
+    pos = cursor.offset;
+    if (header % 2 === 1) {
+      const groups = (header - 1) / 2;
+      const runEnd = seen + groups * 8;
+      while (k < positions.length && positions[k] < runEnd) {
+        const bit = (positions[k] - seen) * width;
+        const at = pos + (bit >> 3);
+        const word = bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24;
+        out[k++] = word >>> (bit & 7) & mask;
+      }
+      pos += groups * width;
+      seen = runEnd;
+    } else {
+      const run = header / 2;
+      let value = 0;
+      for (let i = 0; i < byteWidth2; i++) value |= bytes[pos++] << 8 * i;
+      while (k < positions.length && positions[k] < seen + run) out[k++] = value;
+      seen += run;
+    }
+  }
+}
+var scratch = new Int32Array(0);
+function allIndices(source) {
+  if (scratch.length < source.count) scratch = new Int32Array(source.count);
+  const indices = scratch.subarray(0, source.count);
+  if (source.width > 0) decodeHybrid({ ...source.reader }, source.width, indices, source.byteLength);
+  else indices.fill(0);
+  return indices;
+}
+function indicesAt(source, positions) {
+  const out = new Int32Array(positions.length);
+  decodeHybridAt(source.reader, source.width, source.byteLength, positions, out);
+  return out;
+}
 function readLevels(reader, count, maxLevel, byteLength) {
   const levels = new Uint8Array(count);
   decodeHybrid(reader, widthOf(maxLevel), levels, byteLength);
@@ -9048,14 +9136,16 @@ function readPageLevels(reader, spec, count, lengths) {
 function readValues(reader, encoding, count, spec, end) {
   const type = spec.meta.type;
   if (encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY") {
-    const indices = new Int32Array(count);
-    const width = reader.view.getUint8(reader.offset++);
-    if (width > 0) decodeHybrid(reader, width, indices, end - reader.offset);
-    return { indices };
+    const width = count > 0 ? reader.view.getUint8(reader.offset++) : 0;
+    return { kind: "indices", reader: { ...reader }, width, byteLength: end - reader.offset, count };
   }
   const plainType = type !== "BOOLEAN" && type !== "INT96" && type !== "FIXED_LEN_BYTE_ARRAY";
+  if (encoding === "PLAIN" && type === "INT64") {
+    if (reader.offset + count * 8 > reader.view.byteLength) throw new Error("INT64 page too short");
+    return { kind: "int64", view: reader.view, offset: reader.offset, count };
+  }
   if (encoding === "PLAIN" && plainType) {
-    return { plain: readPlain(reader, type, count, spec.element.type_length) };
+    return { kind: "plain", values: readPlain(reader, type, count, spec.element.type_length) };
   }
   throw new UnsupportedChunk(`${encoding} ${type}`);
 }
@@ -9091,9 +9181,9 @@ function* pages(spec) {
       );
       const pageReader = readerOf(page);
       const levels = readPageLevels(pageReader, spec, daph.num_values);
-      const values = readValues(pageReader, daph.encoding, levels.present, spec, page.length);
+      const source = readValues(pageReader, daph.encoding, levels.present, spec, page.length);
       valuesSeen += daph.num_values;
-      yield { count: daph.num_values, ...levels, ...values };
+      yield { count: daph.num_values, ...levels, source };
     } else if (header.type === "DATA_PAGE_V2") {
       const daph2 = header.data_page_header_v2;
       if (!daph2) throw new UnsupportedChunk("data page v2 without header");
@@ -9108,16 +9198,16 @@ function* pages(spec) {
       if (daph2.is_compressed !== false && bodySize > 0) {
         body = decompressPage(body, bodySize, codec, spec.compressors);
       }
-      const values = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length);
+      const source = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length);
       valuesSeen += daph2.num_values;
-      yield { count: daph2.num_values, ...levels, ...values };
+      yield { count: daph2.num_values, ...levels, source };
     } else {
       throw new UnsupportedChunk(`page type ${header.type}`);
     }
   }
 }
-function int64Numbers(values) {
-  const out = new Float64Array(values.length);
+function int64Numbers(values, into) {
+  const out = into ?? new Float64Array(values.length);
   if (values instanceof BigInt64Array) {
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = 0; i < values.length; i++)
@@ -9127,8 +9217,8 @@ function int64Numbers(values) {
   }
   return out;
 }
-function timeOffsets(values, baseNs, scale) {
-  const out = new Float64Array(values.length);
+function timeOffsets(values, baseNs, scale, into) {
+  const out = into ?? new Float64Array(values.length);
   const base = baseNs / BigInt(scale);
   const remainder = Number(baseNs - base * BigInt(scale));
   const baseHigh = Number(BigInt.asIntN(64, base) >> 32n);
@@ -9146,13 +9236,15 @@ function timeOffsets(values, baseNs, scale) {
   }
   return out;
 }
-function numbersOf(values, spec) {
+function numbersOf(values, spec, into) {
   const { target } = spec;
-  if (target.kind === "time") return timeOffsets(values, target.baseNs, target.scale);
-  if (values instanceof Float64Array) return values;
-  if (values instanceof Float32Array || values instanceof Int32Array)
-    return Float64Array.from(values);
-  if (spec.meta.type === "INT64") return int64Numbers(values);
+  if (target.kind === "time") return timeOffsets(values, target.baseNs, target.scale, into);
+  if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
+    if (!into) return values instanceof Float64Array ? values : Float64Array.from(values);
+    into.set(values);
+    return into;
+  }
+  if (spec.meta.type === "INT64") return int64Numbers(values, into);
   throw new UnsupportedChunk(`numbers from ${spec.meta.type}`);
 }
 function stringsOf(values) {
@@ -9162,6 +9254,34 @@ function stringsOf(values) {
     out[i] = value instanceof Uint8Array ? decoder4.decode(value) : String(value);
   }
   return out;
+}
+function selectedValues(page, firstRow, select, cursor) {
+  const { presence, count } = page;
+  const end = firstRow + count;
+  const from = cursor.next;
+  if (select) while (cursor.next < select.length && select[cursor.next] < end) cursor.next++;
+  else cursor.next += count;
+  const rows = cursor.next - from;
+  const targets = new Int32Array(rows);
+  const positions = new Int32Array(rows);
+  let kept = 0;
+  let byte = 0;
+  let before = 0;
+  for (let t = 0; t < rows; t++) {
+    const local = (select ? select[from + t] : firstRow + t) - firstRow;
+    let position = local;
+    if (presence) {
+      const b = local >> 3;
+      while (byte < b) before += POPCOUNT[presence[byte++]];
+      const bits2 = presence[b];
+      const bit = local & 7;
+      if ((bits2 & 1 << bit) === 0) continue;
+      position = before + POPCOUNT[bits2 & (1 << bit) - 1];
+    }
+    targets[kept] = from + t;
+    positions[kept++] = position;
+  }
+  return { targets: targets.subarray(0, kept), positions: positions.subarray(0, kept) };
 }
 function scatterNumbers(out, firstRow, page, values, indices) {
   const { presence, count } = page;
@@ -9198,96 +9318,182 @@ function scatterCodes(out, firstRow, page, codes) {
     }
   }
 }
+function int64Reader(spec) {
+  const { target } = spec;
+  if (target.kind !== "time") {
+    return (view, at) => view.getInt32(at + 4, true) * TWO_32 + view.getUint32(at, true);
+  }
+  const { baseNs, scale } = target;
+  const base = baseNs / BigInt(scale);
+  const remainder = Number(baseNs - base * BigInt(scale));
+  const baseHigh = Number(BigInt.asIntN(64, base) >> 32n);
+  const baseLow = Number(BigInt.asUintN(32, base));
+  return (view, at) => ((view.getInt32(at + 4, true) - baseHigh) * TWO_32 + (view.getUint32(at, true) - baseLow)) * scale - remainder;
+}
 function decodeNumbers(spec) {
-  const out = spec.reuse instanceof Float64Array && spec.reuse.length === spec.rows ? spec.reuse : new Float64Array(spec.rows);
+  const length = spec.select ? spec.select.length : spec.rows;
+  const out = spec.reuse instanceof Float64Array && spec.reuse.length === length ? spec.reuse : new Float64Array(length);
   out.fill(NaN);
   let dictionary2;
   let row = 0;
+  const cursor = { next: 0 };
   for (const page of pages(spec)) {
     if ("dictionary" in page) {
       dictionary2 = numbersOf(page.dictionary, spec);
       continue;
     }
-    const { indices } = page;
-    if (indices && !dictionary2) throw new UnsupportedChunk("dictionary page missing");
-    const values = indices ? dictionary2 : numbersOf(page.plain ?? [], spec);
-    scatterNumbers(out, row, page, values, indices);
+    if (page.source.kind === "indices" && !dictionary2) {
+      throw new UnsupportedChunk("dictionary page missing");
+    }
+    if (page.source.kind === "int64") {
+      const { view, offset } = page.source;
+      const read = int64Reader(spec);
+      if (!spec.select && !page.presence) {
+        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * 8);
+      } else if (!spec.select) {
+        const presence = page.presence;
+        let next = 0;
+        for (let b = 0; b < presence.length; b++) {
+          const byte = presence[b];
+          for (let k = 0; byte !== 0 && k < 8; k++) {
+            if (byte & 1 << k) out[row + b * 8 + k] = read(view, offset + next++ * 8);
+          }
+        }
+      } else {
+        const { targets: targets2, positions: positions2 } = selectedValues(page, row, spec.select, cursor);
+        for (let k = 0; k < targets2.length; k++) {
+          out[targets2[k]] = read(view, offset + positions2[k] * 8);
+        }
+      }
+      row += page.count;
+      continue;
+    }
+    if (!spec.select && !page.presence && page.source.kind === "plain") {
+      numbersOf(page.source.values, spec, out.subarray(row, row + page.count));
+      row += page.count;
+      continue;
+    }
+    if (!spec.select) {
+      const values = page.source.kind === "indices" ? dictionary2 : numbersOf(page.source.values, spec);
+      const indices = page.source.kind === "indices" ? allIndices(page.source) : void 0;
+      scatterNumbers(out, row, page, values, indices);
+      row += page.count;
+      continue;
+    }
+    const { targets, positions } = selectedValues(page, row, spec.select, cursor);
+    if (page.source.kind === "indices") {
+      const values = dictionary2;
+      const indices = indicesAt(page.source, positions);
+      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[indices[k]];
+    } else {
+      const values = numbersOf(page.source.values, spec);
+      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[positions[k]];
+    }
     row += page.count;
   }
   return out;
 }
-function reusableCodes(spec) {
+function reusableCodes(spec, length) {
   const previous = spec.reuse;
-  const codes = previous && !(previous instanceof Float64Array) && !("offsets" in previous) && previous.codes.length === spec.rows ? previous.codes : new Int32Array(spec.rows);
+  const codes = previous && !(previous instanceof Float64Array) && !("offsets" in previous) && previous.codes.length === length ? previous.codes : new Int32Array(length);
   return codes.fill(-1);
 }
 function decodeStrings(spec) {
-  const codes = reusableCodes(spec);
+  const codes = reusableCodes(spec, spec.select ? spec.select.length : spec.rows);
   let dictionary2 = [];
   const interner = createInterner();
   let interned = false;
   let row = 0;
+  const cursor = { next: 0 };
   for (const page of pages(spec)) {
     if ("dictionary" in page) {
       dictionary2 = stringsOf(page.dictionary);
       continue;
     }
-    const { indices } = page;
-    if (indices) {
-      scatterCodes(codes, row, page, indices);
+    if (!spec.select && page.source.kind === "indices") {
+      scatterCodes(codes, row, page, allIndices(page.source));
+      row += page.count;
+      continue;
+    }
+    const { targets, positions } = selectedValues(page, row, spec.select, cursor);
+    if (page.source.kind === "indices") {
+      const indices = indicesAt(page.source, positions);
+      for (let k = 0; k < targets.length; k++) codes[targets[k]] = indices[k];
     } else {
       if (!interned) {
         for (const value of dictionary2) interner.intern(value);
         interned = true;
       }
-      const plain = stringsOf(page.plain ?? []);
-      const internedCodes = Int32Array.from(plain, (value) => interner.intern(value));
-      scatterCodes(codes, row, page, internedCodes);
+      if (page.source.kind !== "plain") throw new UnsupportedChunk("strings stored as INT64");
+      const values = page.source.values;
+      for (let k = 0; k < targets.length; k++) {
+        const value = values[positions[k]];
+        codes[targets[k]] = interner.intern(
+          value instanceof Uint8Array ? decoder4.decode(value) : String(value)
+        );
+      }
     }
     row += page.count;
   }
   return { codes, dictionary: interned ? interner.dictionary : dictionary2 };
 }
 function decodeFramesList(spec) {
-  const offsets = new Int32Array(spec.rows + 1);
-  const elements = new Int32Array(Number(spec.meta.num_values));
+  const { select } = spec;
+  const rows = select ? select.length : spec.rows;
+  const offsets = new Int32Array(rows + 1);
+  const parts = [];
   let used = 0;
   let dictionary2 = [];
   const interner = createInterner();
   let interned = false;
   let row = -1;
+  let target = 0;
   for (const page of pages(spec)) {
     if ("dictionary" in page) {
       dictionary2 = stringsOf(page.dictionary);
       continue;
     }
-    const { repetition, definition, count, indices } = page;
+    const { repetition, definition, count, source } = page;
     if (!repetition || !definition) throw new UnsupportedChunk("frames list without levels");
-    const plain = indices ? void 0 : stringsOf(page.plain ?? []);
-    if (plain && !interned) {
-      for (const value of dictionary2) interner.intern(value);
-      interned = true;
-    }
-    let next = 0;
+    const positions = new Int32Array(page.present);
+    let wanted = 0;
+    let position = 0;
+    let keep = false;
     for (let i = 0; i < count; i++) {
       if (repetition[i] === 0) {
-        if (row >= 0) offsets[row + 1] = used;
         row++;
         if (row >= spec.rows) throw new UnsupportedChunk("more list rows than the row group has");
+        keep = select ? target < select.length && select[target] === row : true;
+        if (keep) offsets[target++] = used + wanted;
       }
       if (definition[i] === spec.maxDefinition) {
-        if (used >= elements.length)
-          throw new UnsupportedChunk("more list values than the chunk has");
-        elements[used++] = indices ? indices[next++] : interner.intern(plain[next++]);
+        if (keep) positions[wanted++] = position;
+        position++;
       }
     }
+    const kept = positions.subarray(0, wanted);
+    if (source.kind === "indices") {
+      parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted));
+    } else {
+      if (source.kind !== "plain") throw new UnsupportedChunk("frames stored as INT64");
+      if (!interned) {
+        for (const value of dictionary2) interner.intern(value);
+        interned = true;
+      }
+      const strings = stringsOf(Array.from(kept, (p) => source.values[p]));
+      parts.push(Int32Array.from(strings, (value) => interner.intern(value)));
+    }
+    used += wanted;
   }
-  for (let r = Math.max(row, 0); r < spec.rows; r++) offsets[r + 1] = used;
-  return {
-    offsets,
-    codes: elements.subarray(0, used),
-    dictionary: interned ? interner.dictionary : dictionary2
-  };
+  while (target < rows) offsets[target++] = used;
+  offsets[rows] = used;
+  const codes = new Int32Array(used);
+  let at = 0;
+  for (const part of parts) {
+    codes.set(part, at);
+    at += part.length;
+  }
+  return { offsets, codes, dictionary: interned ? interner.dictionary : dictionary2 };
 }
 function decodeFramesJoined(spec) {
   const stacks = decodeStrings({ ...spec, reuse: void 0 });
@@ -9295,15 +9501,16 @@ function decodeFramesJoined(spec) {
   const split = stacks.dictionary.map(
     (stack) => Int32Array.from(stack === "" ? [] : stack.split(";").map((frame) => interner.intern(frame)))
   );
-  const offsets = new Int32Array(spec.rows + 1);
+  const rows = stacks.codes.length;
+  const offsets = new Int32Array(rows + 1);
   let total = 0;
-  for (let row = 0; row < spec.rows; row++) {
+  for (let row = 0; row < rows; row++) {
     const code2 = stacks.codes[row];
     total += code2 < 0 ? 0 : split[code2].length;
     offsets[row + 1] = total;
   }
   const codes = new Int32Array(total);
-  for (let row = 0; row < spec.rows; row++) {
+  for (let row = 0; row < rows; row++) {
     const code2 = stacks.codes[row];
     if (code2 >= 0) codes.set(split[code2], offsets[row]);
   }
@@ -9755,9 +9962,13 @@ function chunkRange(file, group, plan) {
   const start = dictionary2 !== void 0 && dictionary2 < data ? dictionary2 : data;
   return [start, start + Number(meta.total_compressed_size)];
 }
-async function readFast(file, span, plan, bytes, reuse, fallbacks) {
+async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data;
-  if (!meta || !bytes) return readReference(file, span, plan);
+  const reference = async () => {
+    const all = await readReference(file, span, plan);
+    return select ? pickRows(all, select) : all;
+  };
+  if (!meta || !bytes) return reference();
   try {
     return decodeChunk({
       bytes,
@@ -9768,13 +9979,14 @@ async function readFast(file, span, plan, bytes, reuse, fallbacks) {
       maxRepetition: plan.maxRepetition,
       compressors: file.compressors,
       target: plan.target,
-      reuse
+      reuse,
+      select
     });
   } catch (error) {
     if (error instanceof UnsupportedChunk) {
       const reason = `${plan.physical}: ${error.message}`;
       fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1);
-      return readReference(file, span, plan);
+      return reference();
     }
     throw new EventsFileError(
       file.path,
@@ -9782,31 +9994,55 @@ async function readFast(file, span, plan, bytes, reuse, fallbacks) {
     );
   }
 }
-async function groupBytes(file, span, plans) {
+var ONE_READ_LIMIT = 4 * 1024 * 1024;
+function groupBytes(file, span, plans) {
   const ranges = plans.map((plan) => chunkRange(file, span.index, plan));
   const known = ranges.filter((range) => range !== void 0);
-  if (known.length === 0) return ranges.map(() => void 0);
   const first = Math.min(...known.map(([start]) => start));
   const last = Math.max(...known.map(([, end]) => end));
-  if (first < 0 || last > file.buffer.byteLength) {
+  if (known.length > 0 && (first < 0 || last > file.buffer.byteLength)) {
     throw new EventsFileError(file.path, `corrupt column chunk offsets in row group ${span.index}`);
   }
-  const all = new Uint8Array(await file.buffer.slice(first, last));
-  return ranges.map(
-    (range) => range ? all.subarray(range[0] - first, range[1] - first) : void 0
-  );
+  let whole;
+  return async (index) => {
+    const range = ranges[index];
+    if (!range) return void 0;
+    if (last - first > ONE_READ_LIMIT)
+      return new Uint8Array(await file.buffer.slice(range[0], range[1]));
+    whole ??= Promise.resolve(file.buffer.slice(first, last)).then(
+      (buffer) => new Uint8Array(buffer)
+    );
+    return (await whole).subarray(range[0] - first, range[1] - first);
+  };
 }
-async function* readBatches(file, wanted, groups = file.rowGroups, reader = "fast", fallbacks) {
-  const plans = planColumns(file, wanted);
+async function* readBatches(file, wanted, groups = file.rowGroups, reader = "fast", fallbacks, selector) {
+  const plans = planColumns(file, [...wanted, ...selector?.keys ?? []]);
+  const keys = new Set(selector ? ["ts", ...selector.keys] : []);
   const previous = /* @__PURE__ */ new Map();
   for (const span of groups) {
     const batch = { rowStart: span.rowStart, length: span.rowCount, ts: new Float64Array() };
     const target = batch;
-    const bytes = reader === "fast" ? await groupBytes(file, span, plans) : [];
+    const bytes = groupBytes(file, span, plans);
+    const decode2 = async (index, select) => {
+      const plan = plans[index];
+      if (reader === "reference") {
+        const all = await readReference(file, span, plan);
+        return select ? pickRows(all, select) : all;
+      }
+      const reuse = select ? void 0 : previous.get(plan.column);
+      const decoded = await readFast(file, span, plan, await bytes(index), reuse, select, fallbacks);
+      if (!select) previous.set(plan.column, decoded);
+      return decoded;
+    };
     for (const [index, plan] of plans.entries()) {
-      const decoded = reader === "fast" ? await readFast(file, span, plan, bytes[index], previous.get(plan.column), fallbacks) : await readReference(file, span, plan);
-      previous.set(plan.column, decoded);
-      target[plan.column] = decoded;
+      if (!selector || keys.has(plan.column)) target[plan.column] = await decode2(index, void 0);
+    }
+    if (selector) {
+      const rows = selector.rows(batch);
+      for (const [index, plan] of plans.entries()) {
+        target[plan.column] = keys.has(plan.column) ? pickRows(target[plan.column], rows) : await decode2(index, rows);
+      }
+      batch.length = rows.length;
     }
     yield batch;
   }
@@ -10138,7 +10374,23 @@ function createAttributor(spikes, context) {
       notes
     };
   }
-  return { add, finish: () => tallies.map(report) };
+  function select(batch) {
+    const { ts, dur, layer } = batch;
+    const rows = new Int32Array(batch.length);
+    let kept = 0;
+    if (!layer) return rows.subarray(0, 0);
+    const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1);
+    for (let i = 0; i < batch.length; i++) {
+      const code2 = layer.codes[i];
+      const rowLayer = code2 < 0 ? -1 : layerOf[code2];
+      if (rowLayer < 1 || Number.isNaN(ts[i])) continue;
+      const length = rowLayer === 1 || !dur || !(dur[i] > 0) ? 0 : dur[i];
+      overlapping(ts[i], ts[i] + length, hits);
+      if (hits.length > 0) rows[kept++] = i;
+    }
+    return rows.subarray(0, kept);
+  }
+  return { add, select, finish: () => tallies.map(report) };
 }
 function explainGaps(tally, available, hasPlugins) {
   const notes = [];
@@ -10433,9 +10685,16 @@ async function analyseFile(path, options, shownPath = path) {
     });
     if (detection.spikes.length > 0) {
       const groups = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes));
-      for await (const batch of readBatches(file, ATTRIBUTION_COLUMNS, groups, options.reader)) {
-        attributor.add(batch);
-      }
+      const selector = { keys: ["ts", "dur", "layer"], rows: attributor.select };
+      const batches = readBatches(
+        file,
+        ATTRIBUTION_COLUMNS,
+        groups,
+        options.reader,
+        void 0,
+        selector
+      );
+      for await (const batch of batches) attributor.add(batch);
     }
     const { runId, repeat } = runIdentity(path, profile);
     const layers = Object.fromEntries(

@@ -484,7 +484,25 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
     }
   }
 
-  return { add, finish: () => tallies.map(report) }
+  /** Rows of a batch (by ts, dur_ns and layer) that overlap a window: the rest need no decoding. */
+  function select(batch: Batch): Int32Array {
+    const { ts, dur, layer } = batch
+    const rows = new Int32Array(batch.length)
+    let kept = 0
+    if (!layer) return rows.subarray(0, 0)
+    const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1)
+    for (let i = 0; i < batch.length; i++) {
+      const code = layer.codes[i]
+      const rowLayer = code < 0 ? -1 : layerOf[code]
+      if (rowLayer < 1 || Number.isNaN(ts[i])) continue
+      const length = rowLayer === 1 || !dur || !(dur[i] > 0) ? 0 : dur[i]
+      overlapping(ts[i], ts[i] + length, hits)
+      if (hits.length > 0) rows[kept++] = i
+    }
+    return rows.subarray(0, kept)
+  }
+
+  return { add, select, finish: () => tallies.map(report) }
 }
 
 /** One note for each part of a spike's attribution that is empty, with the reason. */

@@ -174,9 +174,17 @@ export async function analyseFile(
     })
     if (detection.spikes.length > 0) {
       const groups = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes))
-      for await (const batch of readBatches(file, ATTRIBUTION_COLUMNS, groups, options.reader)) {
-        attributor.add(batch)
-      }
+      // only rows that overlap a window are decoded beyond ts, dur_ns and layer
+      const selector = { keys: ['ts', 'dur', 'layer'] as Column[], rows: attributor.select }
+      const batches = readBatches(
+        file,
+        ATTRIBUTION_COLUMNS,
+        groups,
+        options.reader,
+        undefined,
+        selector
+      )
+      for await (const batch of batches) attributor.add(batch)
     }
 
     const { runId, repeat } = runIdentity(path, profile)

@@ -122,3 +122,26 @@ export function framesColumn(
   }
   return { offsets, codes: Int32Array.from(codes), dictionary: interner.dictionary }
 }
+
+/** The given rows of a column (sorted row indices), in order. */
+export function pickRows<T extends Float64Array | StringColumn | FramesColumn>(
+  column: T,
+  rows: Int32Array
+): T {
+  if (column instanceof Float64Array) return Float64Array.from(rows, (row) => column[row]) as T
+  if ('offsets' in column) {
+    const offsets = new Int32Array(rows.length + 1)
+    rows.forEach(
+      (row, k) => (offsets[k + 1] = offsets[k] + column.offsets[row + 1] - column.offsets[row])
+    )
+    const codes = new Int32Array(offsets[rows.length])
+    rows.forEach((row, k) =>
+      codes.set(column.codes.subarray(column.offsets[row], column.offsets[row + 1]), offsets[k])
+    )
+    return { offsets, codes, dictionary: column.dictionary } as T
+  }
+  return {
+    codes: Int32Array.from(rows, (row) => column.codes[row]),
+    dictionary: column.dictionary
+  } as T
+}

@@ -38,6 +38,8 @@ export interface ChunkSpec {
   target: ChunkTarget
   /** The previous output of this column, overwritten when it fits (less garbage per group). */
   reuse?: DecodedChunk
+  /** Rows of the group to keep (sorted); the output then has one entry per selected row. */
+  select?: Int32Array
 }
 
 export type DecodedChunk = Float64Array | StringColumn | FramesColumn
@@ -101,9 +103,29 @@ function decodeHybrid(
       let pos = reader.offset
       const stop = pos + groups * width
       const values = Math.min(groups * 8, count - seen)
+      let k = 0
+      if (width <= 8) {
+        // eight values fill exactly `width` bytes: two 32-bit words hold them all
+        for (; k + 8 <= values; k += 8, pos += width) {
+          let low = 0
+          let high = 0
+          for (let b = 0; b < width; b++) {
+            if (b < 4) low |= bytes[pos + b] << (8 * b)
+            else high |= bytes[pos + b] << (8 * (b - 4))
+          }
+          for (let v = 0, bit = 0; v < 8; v++, bit += width) {
+            out[seen++] =
+              (bit + width <= 32
+                ? low >>> bit
+                : bit >= 32
+                  ? high >>> (bit - 32)
+                  : (low >>> bit) | (high << (32 - bit))) & mask
+          }
+        }
+      }
       let buffer = 0
       let bits = 0
-      for (let k = 0; k < values; k++) {
+      for (; k < values; k++) {
         while (bits < width) {
           buffer |= bytes[pos++] << bits
           bits += 8
@@ -181,6 +203,89 @@ function readPresence(
   return { presence, present }
 }
 
+/**
+ * Dictionary indices at the given value positions only (sorted), without unpacking the others:
+ * RLE runs give their value, bit-packed runs are read at `position × width` bits.
+ */
+function decodeHybridAt(
+  reader: Reader,
+  width: number,
+  byteLength: number,
+  positions: Int32Array,
+  out: Int32Array
+): void {
+  if (width === 0) {
+    out.fill(0)
+    return
+  }
+  if (width > 24) {
+    const all = new Int32Array(positions.length ? positions[positions.length - 1] + 1 : 0)
+    readRleBitPackedHybrid({ ...reader }, width, all, byteLength)
+    for (let k = 0; k < positions.length; k++) out[k] = all[positions[k]]
+    return
+  }
+  const bytes = bytesOf(reader)
+  const end = Math.min(reader.offset + byteLength, bytes.length)
+  const mask = (1 << width) - 1
+  const byteWidth = (width + 7) >> 3
+  let pos = reader.offset
+  let seen = 0
+  let k = 0
+  const cursor = { view: reader.view, offset: pos }
+  while (k < positions.length && pos < end) {
+    cursor.offset = pos
+    const header = varint(bytes, cursor)
+    pos = cursor.offset
+    if (header % 2 === 1) {
+      const groups = (header - 1) / 2
+      const runEnd = seen + groups * 8
+      while (k < positions.length && positions[k] < runEnd) {
+        const bit = (positions[k] - seen) * width
+        const at = pos + (bit >> 3)
+        const word =
+          bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)
+        out[k++] = (word >>> (bit & 7)) & mask
+      }
+      pos += groups * width
+      seen = runEnd
+    } else {
+      const run = header / 2
+      let value = 0
+      for (let i = 0; i < byteWidth; i++) value |= bytes[pos++] << (8 * i)
+      while (k < positions.length && positions[k] < seen + run) out[k++] = value
+      seen += run
+    }
+  }
+}
+
+/** A page's values: dictionary indices still encoded (decoded all or at positions), or plain. */
+type ValueSource =
+  | { kind: 'indices'; reader: Reader; width: number; byteLength: number; count: number }
+  /** PLAIN INT64 read in place (pages are rarely 8-byte aligned: no copy to align them). */
+  | { kind: 'int64'; view: DataView; offset: number; count: number }
+  | { kind: 'plain'; values: ArrayLike<unknown> }
+
+/** Scratch space for a page's dictionary indices, reused page after page (decoding is sync). */
+let scratch = new Int32Array(0)
+
+/** Every dictionary index of a page, in a buffer valid until the next call. */
+function allIndices(source: Extract<ValueSource, { kind: 'indices' }>): Int32Array {
+  if (scratch.length < source.count) scratch = new Int32Array(source.count)
+  const indices = scratch.subarray(0, source.count)
+  if (source.width > 0) decodeHybrid({ ...source.reader }, source.width, indices, source.byteLength)
+  else indices.fill(0)
+  return indices
+}
+
+function indicesAt(
+  source: Extract<ValueSource, { kind: 'indices' }>,
+  positions: Int32Array
+): Int32Array {
+  const out = new Int32Array(positions.length)
+  decodeHybridAt(source.reader, source.width, source.byteLength, positions, out)
+  return out
+}
+
 /** One page's presence (flat) or levels (lists), and its values. */
 interface PageValues {
   count: number
@@ -188,10 +293,8 @@ interface PageValues {
   presence?: Uint8Array
   repetition?: Uint8Array
   definition?: Uint8Array
-  /** Dictionary indices, when the page is dictionary-encoded. */
-  indices?: Int32Array
-  /** Decoded non-null values otherwise. */
-  plain?: ArrayLike<unknown>
+  present: number
+  source: ValueSource
 }
 
 function readLevels(
@@ -248,17 +351,25 @@ function readPageLevels(
   return { repetition, definition, present }
 }
 
-function readValues(reader: Reader, encoding: string, count: number, spec: ChunkSpec, end: number) {
+function readValues(
+  reader: Reader,
+  encoding: string,
+  count: number,
+  spec: ChunkSpec,
+  end: number
+): ValueSource {
   const type = spec.meta.type
   if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
-    const indices = new Int32Array(count)
-    const width = reader.view.getUint8(reader.offset++)
-    if (width > 0) decodeHybrid(reader, width, indices, end - reader.offset)
-    return { indices }
+    const width = count > 0 ? reader.view.getUint8(reader.offset++) : 0
+    return { kind: 'indices', reader: { ...reader }, width, byteLength: end - reader.offset, count }
   }
   const plainType = type !== 'BOOLEAN' && type !== 'INT96' && type !== 'FIXED_LEN_BYTE_ARRAY'
+  if (encoding === 'PLAIN' && type === 'INT64') {
+    if (reader.offset + count * 8 > reader.view.byteLength) throw new Error('INT64 page too short')
+    return { kind: 'int64', view: reader.view, offset: reader.offset, count }
+  }
   if (encoding === 'PLAIN' && plainType) {
-    return { plain: readPlain(reader, type, count, spec.element.type_length) }
+    return { kind: 'plain', values: readPlain(reader, type, count, spec.element.type_length) }
   }
   throw new UnsupportedChunk(`${encoding} ${type}`)
 }
@@ -295,9 +406,9 @@ function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike
       )
       const pageReader = readerOf(page)
       const levels = readPageLevels(pageReader, spec, daph.num_values)
-      const values = readValues(pageReader, daph.encoding, levels.present, spec, page.length)
+      const source = readValues(pageReader, daph.encoding, levels.present, spec, page.length)
       valuesSeen += daph.num_values
-      yield { count: daph.num_values, ...levels, ...values }
+      yield { count: daph.num_values, ...levels, source }
     } else if (header.type === 'DATA_PAGE_V2') {
       const daph2 = header.data_page_header_v2
       if (!daph2) throw new UnsupportedChunk('data page v2 without header')
@@ -315,17 +426,17 @@ function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike
       if (daph2.is_compressed !== false && bodySize > 0) {
         body = decompressPage(body, bodySize, codec, spec.compressors)
       }
-      const values = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length)
+      const source = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length)
       valuesSeen += daph2.num_values
-      yield { count: daph2.num_values, ...levels, ...values }
+      yield { count: daph2.num_values, ...levels, source }
     } else {
       throw new UnsupportedChunk(`page type ${header.type}`)
     }
   }
 }
 
-function int64Numbers(values: ArrayLike<unknown>): Float64Array {
-  const out = new Float64Array(values.length)
+function int64Numbers(values: ArrayLike<unknown>, into?: Float64Array): Float64Array {
+  const out = into ?? new Float64Array(values.length)
   if (values instanceof BigInt64Array) {
     // two 32-bit halves: no BigInt per value
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2)
@@ -338,8 +449,13 @@ function int64Numbers(values: ArrayLike<unknown>): Float64Array {
 }
 
 /** INT64 units → nanosecond offsets from the base, exact while the offset is under 2^53. */
-function timeOffsets(values: ArrayLike<unknown>, baseNs: bigint, scale: number): Float64Array {
-  const out = new Float64Array(values.length)
+function timeOffsets(
+  values: ArrayLike<unknown>,
+  baseNs: bigint,
+  scale: number,
+  into?: Float64Array
+): Float64Array {
+  const out = into ?? new Float64Array(values.length)
   const base = baseNs / BigInt(scale)
   const remainder = Number(baseNs - base * BigInt(scale))
   const baseHigh = Number(BigInt.asIntN(64, base) >> 32n)
@@ -358,13 +474,20 @@ function timeOffsets(values: ArrayLike<unknown>, baseNs: bigint, scale: number):
   return out
 }
 
-function numbersOf(values: ArrayLike<unknown>, spec: ChunkSpec): Float64Array {
+/** Plain values as numbers, written into `into` (of the same length) when given. */
+function numbersOf(values: ArrayLike<unknown>, spec: ChunkSpec, into?: Float64Array): Float64Array {
   const { target } = spec
-  if (target.kind === 'time') return timeOffsets(values, target.baseNs, target.scale)
-  if (values instanceof Float64Array) return values
-  if (values instanceof Float32Array || values instanceof Int32Array)
-    return Float64Array.from(values)
-  if (spec.meta.type === 'INT64') return int64Numbers(values)
+  if (target.kind === 'time') return timeOffsets(values, target.baseNs, target.scale, into)
+  if (
+    values instanceof Float64Array ||
+    values instanceof Float32Array ||
+    values instanceof Int32Array
+  ) {
+    if (!into) return values instanceof Float64Array ? values : Float64Array.from(values)
+    into.set(values)
+    return into
+  }
+  if (spec.meta.type === 'INT64') return int64Numbers(values, into)
   throw new UnsupportedChunk(`numbers from ${spec.meta.type}`)
 }
 
@@ -378,8 +501,47 @@ function stringsOf(values: ArrayLike<unknown>): string[] {
 }
 
 /**
- * Copies a page's values into the rows its presence bitmap marks (every row without one),
- * skipping whole absent bytes (eight rows) at once: numbers from `values[k]` or, with indices,
+ * Which of a flat page's rows the output keeps and where their values are: `targets` are output
+ * positions, `positions` the value indices (present rows only, in order). Without a selection
+ * every row of the page is kept.
+ */
+function selectedValues(
+  page: PageValues,
+  firstRow: number,
+  select: Int32Array | undefined,
+  cursor: { next: number }
+): { targets: Int32Array; positions: Int32Array } {
+  const { presence, count } = page
+  const end = firstRow + count
+  const from = cursor.next
+  if (select) while (cursor.next < select.length && select[cursor.next] < end) cursor.next++
+  else cursor.next += count
+  const rows = cursor.next - from
+  const targets = new Int32Array(rows)
+  const positions = new Int32Array(rows)
+  let kept = 0
+  let byte = 0
+  let before = 0
+  for (let t = 0; t < rows; t++) {
+    const local = (select ? select[from + t] : firstRow + t) - firstRow
+    let position = local
+    if (presence) {
+      const b = local >> 3
+      while (byte < b) before += POPCOUNT[presence[byte++]]
+      const bits = presence[b]
+      const bit = local & 7
+      if ((bits & (1 << bit)) === 0) continue
+      position = before + POPCOUNT[bits & ((1 << bit) - 1)]
+    }
+    targets[kept] = from + t
+    positions[kept++] = position
+  }
+  return { targets: targets.subarray(0, kept), positions: positions.subarray(0, kept) }
+}
+
+/**
+ * Copies a page's values into every row its presence bitmap marks (all rows without one),
+ * skipping whole absent bytes (eight rows) at once: `values[k]`, or with indices
  * `values[indices[k]]`. Two monomorphic copies (numbers, codes) keep V8's loops fast.
  */
 function scatterNumbers(
@@ -430,63 +592,142 @@ function scatterCodes(
   }
 }
 
+/** INT64 value `index` of a page as a number: a time offset from the base, or the integer. */
+function int64Reader(spec: ChunkSpec): (view: DataView, at: number) => number {
+  const { target } = spec
+  if (target.kind !== 'time') {
+    return (view, at) => view.getInt32(at + 4, true) * TWO_32 + view.getUint32(at, true)
+  }
+  const { baseNs, scale } = target
+  const base = baseNs / BigInt(scale)
+  const remainder = Number(baseNs - base * BigInt(scale))
+  const baseHigh = Number(BigInt.asIntN(64, base) >> 32n)
+  const baseLow = Number(BigInt.asUintN(32, base))
+  return (view, at) =>
+    ((view.getInt32(at + 4, true) - baseHigh) * TWO_32 + (view.getUint32(at, true) - baseLow)) *
+      scale -
+    remainder
+}
+
 function decodeNumbers(spec: ChunkSpec): Float64Array {
+  const length = spec.select ? spec.select.length : spec.rows
   const out =
-    spec.reuse instanceof Float64Array && spec.reuse.length === spec.rows
+    spec.reuse instanceof Float64Array && spec.reuse.length === length
       ? spec.reuse
-      : new Float64Array(spec.rows)
+      : new Float64Array(length)
   out.fill(NaN)
   let dictionary: Float64Array | undefined
   let row = 0
+  const cursor = { next: 0 }
   for (const page of pages(spec)) {
     if ('dictionary' in page) {
       dictionary = numbersOf(page.dictionary, spec)
       continue
     }
-    const { indices } = page
-    if (indices && !dictionary) throw new UnsupportedChunk('dictionary page missing')
-    const values = indices ? (dictionary as Float64Array) : numbersOf(page.plain ?? [], spec)
-    scatterNumbers(out, row, page, values, indices)
+    if (page.source.kind === 'indices' && !dictionary) {
+      throw new UnsupportedChunk('dictionary page missing')
+    }
+    if (page.source.kind === 'int64') {
+      const { view, offset } = page.source
+      const read = int64Reader(spec)
+      if (!spec.select && !page.presence) {
+        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * 8)
+      } else if (!spec.select) {
+        const presence = page.presence as Uint8Array
+        let next = 0
+        for (let b = 0; b < presence.length; b++) {
+          const byte = presence[b]
+          for (let k = 0; byte !== 0 && k < 8; k++) {
+            if (byte & (1 << k)) out[row + b * 8 + k] = read(view, offset + next++ * 8)
+          }
+        }
+      } else {
+        const { targets, positions } = selectedValues(page, row, spec.select, cursor)
+        for (let k = 0; k < targets.length; k++) {
+          out[targets[k]] = read(view, offset + positions[k] * 8)
+        }
+      }
+      row += page.count
+      continue
+    }
+    if (!spec.select && !page.presence && page.source.kind === 'plain') {
+      // every row present, plain values: converted straight into the output
+      numbersOf(page.source.values, spec, out.subarray(row, row + page.count))
+      row += page.count
+      continue
+    }
+    if (!spec.select) {
+      // every row: walk the presence bitmap, no per-row bookkeeping
+      const values =
+        page.source.kind === 'indices'
+          ? (dictionary as Float64Array)
+          : numbersOf(page.source.values, spec)
+      const indices = page.source.kind === 'indices' ? allIndices(page.source) : undefined
+      scatterNumbers(out, row, page, values, indices)
+      row += page.count
+      continue
+    }
+    const { targets, positions } = selectedValues(page, row, spec.select, cursor)
+    if (page.source.kind === 'indices') {
+      const values = dictionary as Float64Array
+      const indices = indicesAt(page.source, positions)
+      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[indices[k]]
+    } else {
+      const values = numbersOf(page.source.values, spec)
+      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[positions[k]]
+    }
     row += page.count
   }
   return out
 }
 
-function reusableCodes(spec: ChunkSpec): Int32Array {
+function reusableCodes(spec: ChunkSpec, length: number): Int32Array {
   const previous = spec.reuse
   const codes =
     previous &&
     !(previous instanceof Float64Array) &&
     !('offsets' in previous) &&
-    previous.codes.length === spec.rows
+    previous.codes.length === length
       ? previous.codes
-      : new Int32Array(spec.rows)
+      : new Int32Array(length)
   return codes.fill(-1)
 }
 
 function decodeStrings(spec: ChunkSpec): StringColumn {
-  const codes = reusableCodes(spec)
+  const codes = reusableCodes(spec, spec.select ? spec.select.length : spec.rows)
   let dictionary: string[] = []
   const interner = createInterner()
   let interned = false
   let row = 0
+  const cursor = { next: 0 }
   for (const page of pages(spec)) {
     if ('dictionary' in page) {
       dictionary = stringsOf(page.dictionary)
       continue
     }
-    const { indices } = page
-    if (indices) {
-      scatterCodes(codes, row, page, indices)
+    if (!spec.select && page.source.kind === 'indices') {
+      scatterCodes(codes, row, page, allIndices(page.source))
+      row += page.count
+      continue
+    }
+    const { targets, positions } = selectedValues(page, row, spec.select, cursor)
+    if (page.source.kind === 'indices') {
+      const indices = indicesAt(page.source, positions)
+      for (let k = 0; k < targets.length; k++) codes[targets[k]] = indices[k]
     } else {
       if (!interned) {
         // plain pages after dictionary ones (a dictionary that grew too large): one dictionary
         for (const value of dictionary) interner.intern(value)
         interned = true
       }
-      const plain = stringsOf(page.plain ?? [])
-      const internedCodes = Int32Array.from(plain, (value) => interner.intern(value))
-      scatterCodes(codes, row, page, internedCodes)
+      if (page.source.kind !== 'plain') throw new UnsupportedChunk('strings stored as INT64')
+      const values = page.source.values
+      for (let k = 0; k < targets.length; k++) {
+        const value = values[positions[k]]
+        codes[targets[k]] = interner.intern(
+          value instanceof Uint8Array ? decoder.decode(value) : String(value)
+        )
+      }
     }
     row += page.count
   }
@@ -494,46 +735,64 @@ function decodeStrings(spec: ChunkSpec): StringColumn {
 }
 
 function decodeFramesList(spec: ChunkSpec): FramesColumn {
-  const offsets = new Int32Array(spec.rows + 1)
-  // one level entry per element, empty list or null: an upper bound on the elements
-  const elements = new Int32Array(Number(spec.meta.num_values))
+  const { select } = spec
+  const rows = select ? select.length : spec.rows
+  const offsets = new Int32Array(rows + 1)
+  const parts: Int32Array[] = []
   let used = 0
   let dictionary: string[] = []
   const interner = createInterner()
   let interned = false
   let row = -1
+  let target = 0
   for (const page of pages(spec)) {
     if ('dictionary' in page) {
       dictionary = stringsOf(page.dictionary)
       continue
     }
-    const { repetition, definition, count, indices } = page
+    const { repetition, definition, count, source } = page
     if (!repetition || !definition) throw new UnsupportedChunk('frames list without levels')
-    const plain = indices ? undefined : stringsOf(page.plain ?? [])
-    if (plain && !interned) {
-      for (const value of dictionary) interner.intern(value)
-      interned = true
-    }
-    let next = 0
+    // which values (by position) belong to kept rows, and where each kept row starts
+    const positions = new Int32Array(page.present)
+    let wanted = 0
+    let position = 0
+    let keep = false
     for (let i = 0; i < count; i++) {
       if (repetition[i] === 0) {
-        if (row >= 0) offsets[row + 1] = used
         row++
         if (row >= spec.rows) throw new UnsupportedChunk('more list rows than the row group has')
+        keep = select ? target < select.length && select[target] === row : true
+        if (keep) offsets[target++] = used + wanted
       }
       if (definition[i] === spec.maxDefinition) {
-        if (used >= elements.length)
-          throw new UnsupportedChunk('more list values than the chunk has')
-        elements[used++] = indices ? indices[next++] : interner.intern((plain as string[])[next++])
+        if (keep) positions[wanted++] = position
+        position++
       }
     }
+    const kept = positions.subarray(0, wanted)
+    if (source.kind === 'indices') {
+      // (a copy: the scratch buffer is reused by the next page)
+      parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted))
+    } else {
+      if (source.kind !== 'plain') throw new UnsupportedChunk('frames stored as INT64')
+      if (!interned) {
+        for (const value of dictionary) interner.intern(value)
+        interned = true
+      }
+      const strings = stringsOf(Array.from(kept, (p) => source.values[p]))
+      parts.push(Int32Array.from(strings, (value) => interner.intern(value)))
+    }
+    used += wanted
   }
-  for (let r = Math.max(row, 0); r < spec.rows; r++) offsets[r + 1] = used
-  return {
-    offsets,
-    codes: elements.subarray(0, used),
-    dictionary: interned ? interner.dictionary : dictionary
+  while (target < rows) offsets[target++] = used
+  offsets[rows] = used
+  const codes = new Int32Array(used)
+  let at = 0
+  for (const part of parts) {
+    codes.set(part, at)
+    at += part.length
   }
+  return { offsets, codes, dictionary: interned ? interner.dictionary : dictionary }
 }
 
 /** `;`-joined stacks: each distinct stack is split once, rows copy its frame codes. */
@@ -543,22 +802,26 @@ function decodeFramesJoined(spec: ChunkSpec): FramesColumn {
   const split = stacks.dictionary.map((stack) =>
     Int32Array.from(stack === '' ? [] : stack.split(';').map((frame) => interner.intern(frame)))
   )
-  const offsets = new Int32Array(spec.rows + 1)
+  const rows = stacks.codes.length
+  const offsets = new Int32Array(rows + 1)
   let total = 0
-  for (let row = 0; row < spec.rows; row++) {
+  for (let row = 0; row < rows; row++) {
     const code = stacks.codes[row]
     total += code < 0 ? 0 : split[code].length
     offsets[row + 1] = total
   }
   const codes = new Int32Array(total)
-  for (let row = 0; row < spec.rows; row++) {
+  for (let row = 0; row < rows; row++) {
     const code = stacks.codes[row]
     if (code >= 0) codes.set(split[code], offsets[row])
   }
   return { offsets, codes, dictionary: interner.dictionary }
 }
 
-/** Decodes one column chunk of `rows` rows; throws UnsupportedChunk for encodings not handled. */
+/**
+ * Decodes one column chunk of `rows` rows (or only the `select`ed rows, in that order); throws
+ * UnsupportedChunk for encodings not handled.
+ */
 export function decodeChunk(spec: ChunkSpec): DecodedChunk {
   const nested = spec.maxRepetition > 0 || spec.maxDefinition > 1
   switch (spec.target.kind) {

@@ -11,7 +11,7 @@ import {
   type Statistics
 } from 'hyparquet'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
-import { framesColumn, stringColumn, type Batch } from './batch.js'
+import { framesColumn, pickRows, stringColumn, type Batch } from './batch.js'
 import { codecs } from './codecs.js'
 import { decodeChunk, UnsupportedChunk, type ChunkTarget, type DecodedChunk } from './chunks.js'
 import {
@@ -428,10 +428,15 @@ async function readFast(
   plan: ColumnPlan,
   bytes: Uint8Array | undefined,
   reuse: DecodedChunk | undefined,
+  select: Int32Array | undefined,
   fallbacks?: FallbackLog
 ): Promise<DecodedChunk> {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data
-  if (!meta || !bytes) return readReference(file, span, plan)
+  const reference = async () => {
+    const all = await readReference(file, span, plan)
+    return select ? pickRows(all, select) : all
+  }
+  if (!meta || !bytes) return reference()
   try {
     return decodeChunk({
       bytes,
@@ -442,13 +447,14 @@ async function readFast(
       maxRepetition: plan.maxRepetition,
       compressors: file.compressors,
       target: plan.target,
-      reuse
+      reuse,
+      select
     })
   } catch (error) {
     if (error instanceof UnsupportedChunk) {
       const reason = `${plan.physical}: ${error.message}`
       fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1)
-      return readReference(file, span, plan)
+      return reference()
     }
     throw new EventsFileError(
       file.path,
@@ -457,52 +463,90 @@ async function readFast(
   }
 }
 
-/** The bytes of every wanted chunk of a row group, fetched in one read. */
-async function groupBytes(
+/** Groups up to this many compressed bytes are fetched in one read; larger ones chunk by chunk. */
+const ONE_READ_LIMIT = 4 * 1024 * 1024
+
+/**
+ * The bytes of each wanted chunk of a row group: one read for a small group (one call instead of
+ * twenty), chunk by chunk for a large one (so a chunk's bytes can go once it is decoded).
+ */
+function groupBytes(
   file: EventsFile,
   span: RowGroupSpan,
   plans: ColumnPlan[]
-): Promise<(Uint8Array | undefined)[]> {
+): (index: number) => Promise<Uint8Array | undefined> {
   const ranges = plans.map((plan) => chunkRange(file, span.index, plan))
   const known = ranges.filter((range): range is [number, number] => range !== undefined)
-  if (known.length === 0) return ranges.map(() => undefined)
   const first = Math.min(...known.map(([start]) => start))
   const last = Math.max(...known.map(([, end]) => end))
-  if (first < 0 || last > file.buffer.byteLength) {
+  if (known.length > 0 && (first < 0 || last > file.buffer.byteLength)) {
     throw new EventsFileError(file.path, `corrupt column chunk offsets in row group ${span.index}`)
   }
-  const all = new Uint8Array(await file.buffer.slice(first, last))
-  return ranges.map((range) =>
-    range ? all.subarray(range[0] - first, range[1] - first) : undefined
-  )
+  let whole: Promise<Uint8Array> | undefined
+  return async (index) => {
+    const range = ranges[index]
+    if (!range) return undefined
+    if (last - first > ONE_READ_LIMIT)
+      return new Uint8Array(await file.buffer.slice(range[0], range[1]))
+    whole ??= Promise.resolve(file.buffer.slice(first, last)).then(
+      (buffer) => new Uint8Array(buffer)
+    )
+    return (await whole).subarray(range[0] - first, range[1] - first)
+  }
+}
+
+/**
+ * Keeps only some rows of each row group: `keys` are decoded first, `rows` picks from them (sorted
+ * row indices of the group), and the other columns are decoded for those rows only.
+ */
+export interface RowSelector {
+  keys: readonly Column[]
+  rows(batch: Batch): Int32Array
 }
 
 /**
  * Reads the requested contract columns of the chosen row groups, one row group at a time, so
  * memory holds one group's columns however large the file is. Columns the file lacks are absent
- * from the batch.
+ * from the batch. With a selector, a batch holds only the selected rows.
  */
 export async function* readBatches(
   file: EventsFile,
   wanted: readonly Column[],
   groups: readonly RowGroupSpan[] = file.rowGroups,
   reader: ReaderKind = 'fast',
-  fallbacks?: FallbackLog
+  fallbacks?: FallbackLog,
+  selector?: RowSelector
 ): AsyncGenerator<Batch> {
-  const plans = planColumns(file, wanted)
+  const plans = planColumns(file, [...wanted, ...(selector?.keys ?? [])])
+  const keys = new Set<Column>(selector ? ['ts', ...selector.keys] : [])
   // the previous batch's arrays are reused for the next: consumers never keep a batch
   const previous = new Map<Column, DecodedChunk>()
   for (const span of groups) {
     const batch: Batch = { rowStart: span.rowStart, length: span.rowCount, ts: new Float64Array() }
     const target = batch as unknown as Record<string, DecodedChunk>
-    const bytes = reader === 'fast' ? await groupBytes(file, span, plans) : []
+    const bytes = groupBytes(file, span, plans)
+    const decode = async (index: number, select: Int32Array | undefined) => {
+      const plan = plans[index]
+      if (reader === 'reference') {
+        const all = await readReference(file, span, plan)
+        return select ? pickRows(all, select) : all
+      }
+      const reuse = select ? undefined : previous.get(plan.column)
+      const decoded = await readFast(file, span, plan, await bytes(index), reuse, select, fallbacks)
+      if (!select) previous.set(plan.column, decoded)
+      return decoded
+    }
     for (const [index, plan] of plans.entries()) {
-      const decoded =
-        reader === 'fast'
-          ? await readFast(file, span, plan, bytes[index], previous.get(plan.column), fallbacks)
-          : await readReference(file, span, plan)
-      previous.set(plan.column, decoded)
-      target[plan.column] = decoded
+      if (!selector || keys.has(plan.column)) target[plan.column] = await decode(index, undefined)
+    }
+    if (selector) {
+      const rows = selector.rows(batch)
+      for (const [index, plan] of plans.entries()) {
+        target[plan.column] = keys.has(plan.column)
+          ? pickRows(target[plan.column], rows)
+          : await decode(index, rows)
+      }
+      batch.length = rows.length
     }
     yield batch
   }
