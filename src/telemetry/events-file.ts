@@ -313,7 +313,7 @@ interface ColumnPlan {
   element: SchemaElement
 }
 
-/** How each wanted column of this file is decoded, or undefined when the file lacks it. */
+/** How each wanted column of this file is decoded; columns the file lacks are left out. */
 function planColumns(file: EventsFile, wanted: readonly Column[]): ColumnPlan[] {
   const schema = parquetSchema(file.metadata)
   const plans: ColumnPlan[] = []
