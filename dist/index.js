@@ -539,6 +539,29 @@ function artifactsOf(data) {
     };
   });
 }
+async function runArtifacts(client, context, run2, name) {
+  const response = await call(
+    () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", {
+      owner: context.owner,
+      repo: context.repo,
+      run_id: run2.id,
+      name
+    }),
+    "listing run artifacts"
+  );
+  return artifactsOf(response.data);
+}
+async function downloadArtifact(client, context, artifact) {
+  const response = await call(
+    () => client.request("GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip", {
+      owner: context.owner,
+      repo: context.repo,
+      artifact_id: artifact.id
+    }),
+    "downloading the report artifact"
+  );
+  return bytes(response.data);
+}
 async function bytes(data) {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -582,31 +605,6 @@ function githubApi(client, context, baseRef) {
         sha: run2.head_sha,
         url: run2.html_url
       }));
-    },
-    async artifacts(run2, name) {
-      const response = await call(
-        () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", {
-          ...repo,
-          run_id: run2.id,
-          name
-        }),
-        "listing run artifacts"
-      );
-      return artifactsOf(response.data);
-    },
-    async download(artifact) {
-      const response = await call(
-        () => client.request(
-          "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}",
-          {
-            ...repo,
-            artifact_id: artifact.id,
-            archive_format: "zip"
-          }
-        ),
-        "downloading the report artifact"
-      );
-      return bytes(response.data);
     }
   };
 }
@@ -636,27 +634,6 @@ function forgejoApi(client, context, baseRef) {
           url: String(run2.html_url ?? "")
         };
       });
-    },
-    async artifacts(run2, name) {
-      const response = await call(
-        () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", {
-          ...repo,
-          run_id: run2.id,
-          name
-        }),
-        "listing run artifacts"
-      );
-      return artifactsOf(response.data);
-    },
-    async download(artifact) {
-      const response = await call(
-        () => client.request("GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip", {
-          ...repo,
-          artifact_id: artifact.id
-        }),
-        "downloading the report artifact"
-      );
-      return bytes(response.data);
     }
   };
 }
@@ -666,7 +643,7 @@ async function findBaseline(client, context, baseRef, reportName, log2) {
     const runs = (await api.runs()).slice(0, RUNS_TRIED);
     if (runs.length === 0) return { found: false, reason: `no ${api.describe} yet` };
     for (const run2 of runs) {
-      const artifacts = (await api.artifacts(run2, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
+      const artifacts = (await runArtifacts(client, context, run2, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
       if (artifacts.length === 0) {
         log2.info(
           `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
@@ -674,7 +651,7 @@ async function findBaseline(client, context, baseRef, reportName, log2) {
         continue;
       }
       try {
-        const files = readZip(await api.download(artifacts[0]));
+        const files = readZip(await downloadArtifact(client, context, artifacts[0]));
         const json = files.get(REPORT_FILE);
         if (!json) throw new ReportFormatError(`the artifact has no ${REPORT_FILE}`);
         const report = parseReport(json.toString("utf8"));

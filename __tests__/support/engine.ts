@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/analysis/run.js'
 import { parseRegistry } from '../../src/analysis/plugins.js'
-import { framesColumn, stringColumn, type Batch } from '../../src/telemetry/batch.js'
+import {
+  framesColumn,
+  stringColumn,
+  type Batch,
+  type NumberField,
+  type StringField
+} from '../../src/telemetry/batch.js'
 import { SAMPLE_REGISTRY } from '../../scripts/fixtures/scenarios.js'
 
 export const SAMPLE_OPTIONS: AnalysisOptions = {
@@ -14,21 +20,6 @@ export const SAMPLE_OPTIONS: AnalysisOptions = {
 export function options(overrides: Partial<AnalysisOptions> = {}): AnalysisOptions {
   return { ...DEFAULT_OPTIONS, ...overrides }
 }
-
-type NumberField =
-  'dur' | 'tid' | 'repeat' | 'value' | 'weight' | 'bytes' | 'read_bytes' | 'write_bytes'
-type StringField =
-  | 'layer'
-  | 'source'
-  | 'event'
-  | 'run_id'
-  | 'thread'
-  | 'comm'
-  | 'metric'
-  | 'plugin'
-  | 'syscall'
-  | 'path'
-  | 'device'
 
 /** A row for batch-level tests: times in ms (converted to ns offsets). */
 export type TestRow = { at: number } & Partial<Record<NumberField, number>> &

@@ -66,11 +66,48 @@ function artifactsOf(data: unknown): CandidateArtifact[] {
   })
 }
 
+/** How a forge lists the runs a baseline may come from (the artifact endpoints are common). */
 interface ForgeApi {
   describe: string
   runs(): Promise<CandidateRun[]>
-  artifacts(run: CandidateRun, name: string): Promise<CandidateArtifact[]>
-  download(artifact: CandidateArtifact): Promise<Uint8Array>
+}
+
+/** GitHub wraps the list in `{ artifacts }`; Forgejo answers a bare array. */
+async function runArtifacts(
+  client: ForgeClient,
+  context: RunContext,
+  run: CandidateRun,
+  name: string
+): Promise<CandidateArtifact[]> {
+  const response = await call(
+    () =>
+      client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
+        owner: context.owner,
+        repo: context.repo,
+        run_id: run.id,
+        name
+      }),
+    'listing run artifacts'
+  )
+  return artifactsOf(response.data)
+}
+
+/** The artifact's zip: GitHub redirects to blob storage (followed without the token), Forgejo serves it. */
+async function downloadArtifact(
+  client: ForgeClient,
+  context: RunContext,
+  artifact: CandidateArtifact
+): Promise<Uint8Array> {
+  const response = await call(
+    () =>
+      client.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip', {
+        owner: context.owner,
+        repo: context.repo,
+        artifact_id: artifact.id
+      }),
+    'downloading the report artifact'
+  )
+  return bytes(response.data)
 }
 
 async function bytes(data: unknown): Promise<Uint8Array> {
@@ -125,33 +162,6 @@ function githubApi(client: ForgeClient, context: RunContext, baseRef: string): F
         sha: run.head_sha,
         url: run.html_url
       }))
-    },
-    async artifacts(run, name) {
-      const response = await call(
-        () =>
-          client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
-            ...repo,
-            run_id: run.id,
-            name
-          }),
-        'listing run artifacts'
-      )
-      return artifactsOf(response.data)
-    },
-    async download(artifact) {
-      const response = await call(
-        () =>
-          client.request(
-            'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
-            {
-              ...repo,
-              artifact_id: artifact.id,
-              archive_format: 'zip'
-            }
-          ),
-        'downloading the report artifact'
-      )
-      return bytes(response.data)
     }
   }
 }
@@ -187,29 +197,6 @@ function forgejoApi(client: ForgeClient, context: RunContext, baseRef: string): 
           url: String(run.html_url ?? '')
         }
       })
-    },
-    async artifacts(run, name) {
-      const response = await call(
-        () =>
-          client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts', {
-            ...repo,
-            run_id: run.id,
-            name
-          }),
-        'listing run artifacts'
-      )
-      return artifactsOf(response.data)
-    },
-    async download(artifact) {
-      const response = await call(
-        () =>
-          client.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip', {
-            ...repo,
-            artifact_id: artifact.id
-          }),
-        'downloading the report artifact'
-      )
-      return bytes(response.data)
     }
   }
 }
@@ -234,7 +221,7 @@ export async function findBaseline(
     const runs = (await api.runs()).slice(0, RUNS_TRIED)
     if (runs.length === 0) return { found: false, reason: `no ${api.describe} yet` }
     for (const run of runs) {
-      const artifacts = (await api.artifacts(run, reportName))
+      const artifacts = (await runArtifacts(client, context, run, reportName))
         .filter((artifact) => !artifact.expired)
         .sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)
       if (artifacts.length === 0) {
@@ -244,7 +231,7 @@ export async function findBaseline(
         continue
       }
       try {
-        const files = readZip(await api.download(artifacts[0]))
+        const files = readZip(await downloadArtifact(client, context, artifacts[0]))
         const json = files.get(REPORT_FILE)
         if (!json) throw new ReportFormatError(`the artifact has no ${REPORT_FILE}`)
         const report = parseReport(json.toString('utf8'))
