@@ -321,6 +321,25 @@ describe('pull request on GitHub', () => {
     expect(github.pendingFaults()).toBe(0)
   }, 30_000)
 
+  it('waits out rate limits (retry-after, x-ratelimit-reset) and still comments once', async () => {
+    const github = await forge()
+    github.injectFault({
+      method: 'GET',
+      path: /\/issues\/\d+\/comments$/,
+      ...faults.secondaryRateLimit(1)
+    })
+    github.injectFault({
+      method: 'POST',
+      path: /\/issues\/\d+\/comments$/,
+      ...faults.tooManyRequests(1)
+    })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.annotations.join('\n')).toMatch(/::warning::secondary rate limit on GET/)
+    expect(marked(github)).toHaveLength(1)
+    expect(github.pendingFaults()).toBe(0)
+  }, 30_000)
+
   it('does not post twice when the answer to a created comment is lost (502 after the write)', async () => {
     const github = await forge()
     github.injectFault({
