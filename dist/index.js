@@ -12045,7 +12045,7 @@ function createProfiler(forcedMetric) {
   return {
     add,
     identity,
-    identityKnown: () => runId !== null && repeat !== null,
+    identityKnown: (columns) => columns.every((column) => column === "run_id" ? runId !== null : repeat !== null),
     finish: () => ({
       rows,
       layers,
@@ -12117,7 +12117,7 @@ async function readIdentity(file, profiler, reader) {
   const columns = ["run_id", "repeat"].filter((column) => file.columns[column]);
   for (const span of columns.length > 0 ? file.rowGroups : []) {
     for await (const batch of readBatches(file, columns, [span], reader)) profiler.identity(batch);
-    if (profiler.identityKnown()) return;
+    if (profiler.identityKnown(columns)) return;
   }
 }
 async function readDurations(file, rows, reader) {

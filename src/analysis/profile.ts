@@ -48,8 +48,8 @@ export interface Profiler {
   add(batch: Batch): void
   /** Takes run_id and repeat from a batch of just those columns. */
   identity(batch: Batch): void
-  /** Whether run_id and repeat have been seen (reading more rows cannot change them). */
-  identityKnown(): boolean
+  /** Whether the given identity columns have all been seen (more rows cannot change them). */
+  identityKnown(columns: readonly ('run_id' | 'repeat')[]): boolean
   finish(): RunProfile
 }
 
@@ -168,7 +168,8 @@ export function createProfiler(forcedMetric?: string): Profiler {
   return {
     add,
     identity,
-    identityKnown: () => runId !== null && repeat !== null,
+    identityKnown: (columns) =>
+      columns.every((column) => (column === 'run_id' ? runId !== null : repeat !== null)),
     finish: () => ({
       rows,
       layers,

@@ -95,7 +95,7 @@ async function readIdentity(file: EventsFile, profiler: Profiler, reader: Reader
   const columns = (['run_id', 'repeat'] as const).filter((column) => file.columns[column])
   for (const span of columns.length > 0 ? file.rowGroups : []) {
     for await (const batch of readBatches(file, columns, [span], reader)) profiler.identity(batch)
-    if (profiler.identityKnown()) return
+    if (profiler.identityKnown(columns)) return
   }
 }
 
