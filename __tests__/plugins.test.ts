@@ -6,6 +6,7 @@ import {
   pluginFrames,
   RegistryError
 } from '../src/analysis/plugins.js'
+import { framesColumn } from '../src/telemetry/batch.js'
 
 const registry = parseRegistry({
   WorldEdit: ['com.sk89q.worldedit'],
@@ -16,6 +17,12 @@ const registry = parseRegistry({
 })
 const classify = createFrameClassifier(registry)
 const auto = createFrameClassifier(new Map())
+
+/** pluginFrames on a one-row frames column, classified without a registry. */
+function framesOf(stack: string[]) {
+  const column = framesColumn([stack], false)
+  return pluginFrames(column, 0, column.dictionary.map(auto))
+}
 
 describe('frame names', () => {
   it('normalises Java frames to dotted package.Class.method', () => {
@@ -98,11 +105,11 @@ describe('plugin of a frame', () => {
       'org.sqlite.core.NativeDB.step',
       'pread64'
     ]
-    expect(pluginFrames(stack, auto)).toEqual({
+    expect(framesOf(stack)).toEqual({
       leaf: 'net.coreprotect',
       entry: 'com.leonardobishop.quests'
     })
-    expect(pluginFrames(['java.lang.Thread.run', 'fsync'], auto)).toEqual({
+    expect(framesOf(['java.lang.Thread.run', 'fsync'])).toEqual({
       leaf: null,
       entry: null
     })

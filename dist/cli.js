@@ -322,6 +322,16 @@ function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
     return plugin;
   };
 }
+function pluginFrames(frames, row, pluginOfFrame) {
+  const first = frames.offsets[row];
+  const last = frames.offsets[row + 1];
+  let leaf = null;
+  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]];
+  if (leaf === null) return { leaf: null, entry: null };
+  let entry = null;
+  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]];
+  return { leaf, entry };
+}
 
 // src/analysis/run.ts
 import { basename, dirname } from "node:path";
@@ -10080,16 +10090,6 @@ var WAIT_SYSCALLS = /* @__PURE__ */ new Set([
   "pselect6"
 ]);
 var LAYER_INDEX = new Map(["L0", "L1", "L2", "L3", "L4"].map((name, index) => [name, index]));
-function framePlugins(frames, row, pluginOfFrame) {
-  const first = frames.offsets[row];
-  const last = frames.offsets[row + 1];
-  let leaf = null;
-  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]];
-  if (leaf === null) return { leaf: null, entry: null };
-  let entry = null;
-  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]];
-  return { leaf, entry };
-}
 var LIST_LIMIT = 25;
 function newTally(window) {
   return {
@@ -10226,7 +10226,7 @@ function createAttributor(spikes, context) {
             owner.samples++;
             owner.cpuNs += cpuNs;
           }
-          const found = frames && pluginOfFrame ? framePlugins(frames, i, pluginOfFrame) : void 0;
+          const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : void 0;
           const explicit = stringAt(plugin, i);
           const leaf = explicit ? explicit : found?.leaf ?? null;
           if (leaf === null) continue;

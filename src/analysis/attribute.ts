@@ -1,8 +1,8 @@
 import type { Column } from '../telemetry/columns.js'
-import { stringAt, type Batch, type FramesColumn } from '../telemetry/batch.js'
+import { stringAt, type Batch } from '../telemetry/batch.js'
 import type { RowGroupSpan } from '../telemetry/events-file.js'
 import type { SpikeWindow } from './detect.js'
-import type { FrameClassifier } from './plugins.js'
+import { pluginFrames, type FrameClassifier } from './plugins.js'
 import type {
   DeviceShare,
   PathShare,
@@ -47,22 +47,6 @@ export const WAIT_SYSCALLS: ReadonlySet<string> = new Set([
 ])
 
 const LAYER_INDEX = new Map(['L0', 'L1', 'L2', 'L3', 'L4'].map((name, index) => [name, index]))
-
-/** The plugins of a row's leaf-most and outermost plugin frames (frames are root → leaf). */
-function framePlugins(
-  frames: FramesColumn,
-  row: number,
-  pluginOfFrame: readonly (string | null)[]
-): { leaf: string | null; entry: string | null } {
-  const first = frames.offsets[row]
-  const last = frames.offsets[row + 1]
-  let leaf: string | null = null
-  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]]
-  if (leaf === null) return { leaf: null, entry: null }
-  let entry: string | null = null
-  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]]
-  return { leaf, entry }
-}
 
 /** Longest list of each kind kept per spike; the rest is counted in a note. */
 export const LIST_LIMIT = 25
@@ -295,7 +279,7 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
             owner.samples++
             owner.cpuNs += cpuNs
           }
-          const found = frames && pluginOfFrame ? framePlugins(frames, i, pluginOfFrame) : undefined
+          const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : undefined
           const explicit = stringAt(plugin, i)
           const leaf = explicit ? explicit : (found?.leaf ?? null)
           if (leaf === null) continue

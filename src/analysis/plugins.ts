@@ -1,3 +1,5 @@
+import type { FramesColumn } from '../telemetry/batch.js'
+
 /**
  * Which plugin a stack frame belongs to: the registry's longest package prefix first, else a name
  * made from the frame's package, unless the package is server, library or JDK code.
@@ -136,15 +138,21 @@ export function createFrameClassifier(
   }
 }
 
-/** The plugin of the leaf-most plugin frame and of the outermost one (frames are root → leaf). */
+/**
+ * The plugins of a row's leaf-most and outermost plugin frames (frames are root → leaf), given
+ * the plugin of each frame of the column's dictionary.
+ */
 export function pluginFrames(
-  frames: readonly string[],
-  classify: FrameClassifier
+  frames: FramesColumn,
+  row: number,
+  pluginOfFrame: readonly (string | null)[]
 ): { leaf: string | null; entry: string | null } {
+  const first = frames.offsets[row]
+  const last = frames.offsets[row + 1]
   let leaf: string | null = null
-  for (let i = frames.length - 1; i >= 0 && leaf === null; i--) leaf = classify(frames[i])
+  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]]
   if (leaf === null) return { leaf: null, entry: null }
   let entry: string | null = null
-  for (let i = 0; i < frames.length && entry === null; i++) entry = classify(frames[i])
+  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]]
   return { leaf, entry }
 }

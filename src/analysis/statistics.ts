@@ -21,12 +21,6 @@ export function populationSigma(values: ArrayLike<number>): number {
   return Math.sqrt(squares / n)
 }
 
-export function median(values: Float64Array): number {
-  if (values.length === 0) return NaN
-  const sorted = values.slice().sort()
-  return percentile(sorted, 50)
-}
-
 /** Gaps up to this many microseconds are counted in a fixed array; longer ones in a map. */
 const GAP_BINS = 1_000_000
 

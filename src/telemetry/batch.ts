@@ -66,11 +66,6 @@ export function stringAt(column: StringColumn | undefined, row: number): string 
   return code < 0 ? null : column.dictionary[code]
 }
 
-/** The code of `value` in the column's dictionary, or -1 (dictionaries are small). */
-export function codeOf(column: StringColumn | undefined, value: string): number {
-  return column ? column.dictionary.indexOf(value) : -1
-}
-
 /** A dictionary built while reading values that arrive as plain strings. */
 export function createInterner(): { intern(value: string): number; dictionary: string[] } {
   const codes = new Map<string, number>()

@@ -196,7 +196,3 @@ export function resolveColumns(schema: SchemaTree): ColumnMap {
   }
   return map
 }
-
-export function physicalName(map: ColumnMap, column: Column): string | undefined {
-  return map[column]?.physical
-}
