@@ -252,6 +252,19 @@ describe('pull request on GitHub', () => {
     expect(updated[0].body).not.toContain('-|futex')
   }, 30_000)
 
+  it('leaves a comment written by a newer workflow run alone (an older run finishing late)', async () => {
+    const github = await forge()
+    const newer = github.seedComments(PR, [
+      {
+        body: `${MARKER}\nreport of a later push\n<!-- io-storm-catcher-run:${CURRENT_RUN + 5} -->`
+      }
+    ])[0]
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('comment kept-newer')
+    expect(github.commentsOn(PR).map((comment) => comment.body)).toEqual([newer.body])
+  }, 30_000)
+
   it('finds its comment behind 130 unrelated ones and touches none of them', async () => {
     const github = await forge()
     const unrelated = github.seedComments(

@@ -1405,6 +1405,13 @@ var CommentForbiddenError = class extends Error {
 function commentMarker(key) {
   return `<!-- io-storm-catcher:${key} -->`;
 }
+var STAMP_ROOM = 64;
+var STAMP = /\n<!-- io-storm-catcher-run:(\d+) -->$/;
+function stampOf(body) {
+  const found = STAMP.exec(body);
+  return found ? Number(found[1]) : null;
+}
+var unstamped = (body) => body.replace(STAMP, "");
 var COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 var GITHUB_PAGE = 100;
 var FORGEJO_PAGE = 50;
@@ -1456,8 +1463,10 @@ function forbidden(error2) {
     `the token may not write comments on this pull request (HTTP ${statusOf(error2)})`
   );
 }
-async function upsertStickyComment(client, context, pull, marker, body, log2) {
+async function upsertStickyComment(client, context, pull, marker, report, log2) {
   const base = { owner: context.owner, repo: context.repo };
+  const body = context.runId === null ? report : `${report}
+<!-- io-storm-catcher-run:${context.runId} -->`;
   const marked = async () => (await listComments(client, context, pull)).filter((c) => c.body.includes(marker)).sort(newestFirst);
   try {
     let existing = await marked();
@@ -1496,7 +1505,11 @@ async function upsertStickyComment(client, context, pull, marker, body, log2) {
         if (statusOf(error2) !== 404) throw error2;
       }
     }
-    if (keep.body === body) {
+    const writtenBy = stampOf(keep.body);
+    if (writtenBy !== null && context.runId !== null && writtenBy > context.runId) {
+      return { action: "kept-newer", url: keep.html_url, deleted: duplicates.length };
+    }
+    if (unstamped(keep.body) === unstamped(body)) {
       return { action: "unchanged", url: keep.html_url, deleted: duplicates.length };
     }
     const updated = await client.request(
@@ -1529,7 +1542,8 @@ async function publishComment(request, log2) {
     verdict: request.verdict,
     fullReportHint: request.fullReportHint,
     runUrl,
-    headSha: context.headSha
+    headSha: context.headSha,
+    limit: COMMENT_LIMIT - STAMP_ROOM
   });
   try {
     const result = await upsertStickyComment(client, context, pull, marker, body, log2);

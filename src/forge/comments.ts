@@ -9,7 +9,8 @@ export interface IssueComment {
 }
 
 export interface StickyResult {
-  action: 'created' | 'updated' | 'unchanged'
+  /** `kept-newer`: a later workflow run already wrote the comment, so this older one leaves it. */
+  action: 'created' | 'updated' | 'unchanged' | 'kept-newer'
   url: string
   /** Duplicate marker comments removed (left over from concurrent runs). */
   deleted: number
@@ -21,6 +22,18 @@ export class CommentForbiddenError extends Error {}
 export function commentMarker(key: string): string {
   return `<!-- io-storm-catcher:${key} -->`
 }
+
+/** Characters the run stamp adds to a body. */
+export const STAMP_ROOM = 64
+const STAMP = /\n<!-- io-storm-catcher-run:(\d+) -->$/
+
+/** The workflow run that wrote a body, hidden at its end (null when unknown). */
+function stampOf(body: string): number | null {
+  const found = STAMP.exec(body)
+  return found ? Number(found[1]) : null
+}
+
+const unstamped = (body: string) => body.replace(STAMP, '')
 
 export const COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
@@ -105,10 +118,13 @@ export async function upsertStickyComment(
   context: RunContext,
   pull: number,
   marker: string,
-  body: string,
+  report: string,
   log: Log
 ): Promise<StickyResult> {
   const base = { owner: context.owner, repo: context.repo }
+  // the run id lets an older run that finishes late leave a newer run's comment alone
+  const body =
+    context.runId === null ? report : `${report}\n<!-- io-storm-catcher-run:${context.runId} -->`
   const marked = async () =>
     (await listComments(client, context, pull))
       .filter((c) => c.body.includes(marker))
@@ -152,7 +168,11 @@ export async function upsertStickyComment(
         if (statusOf(error) !== 404) throw error
       }
     }
-    if (keep.body === body) {
+    const writtenBy = stampOf(keep.body)
+    if (writtenBy !== null && context.runId !== null && writtenBy > context.runId) {
+      return { action: 'kept-newer', url: keep.html_url, deleted: duplicates.length }
+    }
+    if (unstamped(keep.body) === unstamped(body)) {
       return { action: 'unchanged', url: keep.html_url, deleted: duplicates.length }
     }
     const updated = await client.request(

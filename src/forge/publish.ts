@@ -1,9 +1,14 @@
 import { relative } from 'node:path'
 import type { Report } from '../analysis/types.js'
-import { renderComment } from '../report/comment.js'
+import { COMMENT_LIMIT, renderComment } from '../report/comment.js'
 import { artifactsSupported, uploadReport } from './artifacts.js'
 import { messageOf, type ForgeClient, type Log } from './client.js'
-import { commentMarker, CommentForbiddenError, upsertStickyComment } from './comments.js'
+import {
+  commentMarker,
+  CommentForbiddenError,
+  STAMP_ROOM,
+  upsertStickyComment
+} from './comments.js'
 import type { RunContext } from './context.js'
 
 export const FORK_HINT =
@@ -38,7 +43,8 @@ export async function publishComment(request: CommentRequest, log: Log): Promise
     verdict: request.verdict,
     fullReportHint: request.fullReportHint,
     runUrl,
-    headSha: context.headSha
+    headSha: context.headSha,
+    limit: COMMENT_LIMIT - STAMP_ROOM
   })
   try {
     const result = await upsertStickyComment(client, context, pull, marker, body, log)
