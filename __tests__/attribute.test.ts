@@ -2,11 +2,11 @@ import { describe, expect, it } from '@jest/globals'
 import {
   ATTRIBUTION_COLUMNS,
   createAttributor,
-  groupMayOverlap,
   type Availability
 } from '../src/analysis/attribute.js'
 import type { SpikeWindow } from '../src/analysis/detect.js'
 import { createFrameClassifier, parseRegistry } from '../src/analysis/plugins.js'
+import { countAtMost, groupMayOverlap, indexWindows } from '../src/analysis/windows.js'
 import type { Column } from '../src/telemetry/columns.js'
 import { batchOf, type TestRow } from './support/engine.js'
 
@@ -357,7 +357,7 @@ describe('times in the report', () => {
 })
 
 describe('row-group pruning', () => {
-  const spikes: SpikeWindow[] = [{ row: 0, ts: 100, start: 100, end: 200, valueMs: 1 }]
+  const spikes = indexWindows([{ row: 0, ts: 100, start: 100, end: 200, valueMs: 1 }])
   const span = (tsMin: number, tsMax: number, durMax: number) => ({
     index: 0,
     rowStart: 0,
@@ -373,5 +373,30 @@ describe('row-group pruning', () => {
     expect(groupMayOverlap(span(150, 160, 0), spikes)).toBe(true)
     expect(groupMayOverlap(span(200, 300, 0), spikes)).toBe(false)
     expect(groupMayOverlap(span(NaN, NaN, 0), spikes)).toBe(true)
+  })
+
+  it('finds windows in any order, skips empty ones and sees a long window that started earlier', () => {
+    const window = (start: number, end: number): SpikeWindow => ({
+      row: start,
+      ts: start,
+      start,
+      end,
+      valueMs: 1
+    })
+    const windows = indexWindows([window(900, 950), window(100, 800), window(500, 500)])
+    expect(groupMayOverlap(span(700, 750, 0), windows)).toBe(true)
+    expect(groupMayOverlap(span(800, 850, 0), windows)).toBe(false)
+    expect(groupMayOverlap(span(850, 860, 40), windows)).toBe(true)
+    expect(groupMayOverlap(span(960, 990, 0), windows)).toBe(false)
+    expect(groupMayOverlap(span(0, 99, 0), windows)).toBe(false)
+    const empty = indexWindows([window(500, 500)])
+    expect(groupMayOverlap(span(400, 600, 0), empty)).toBe(false)
+  })
+
+  it('counts the leading values of a sorted list that are at most a value', () => {
+    const sorted = [1, 3, 3, 7]
+    expect([0, 1, 3, 5, 7, 8].map((value) => countAtMost(sorted, value))).toEqual([
+      0, 1, 3, 3, 4, 4
+    ])
   })
 })

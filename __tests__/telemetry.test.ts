@@ -154,6 +154,20 @@ describe.each(WRITERS)('files written by %s', (writer) => {
     expect(run.spikes[0].top_plugin).toBe('com.example.plugin')
     expect(run.rows).toBe(rows.length)
   })
+
+  it('gives each spike its own dur_ns when the file is not in time order', async () => {
+    const base = 10_000_000_000n
+    // durations differ from the tick values, so a window built without its dur_ns would show
+    const rows = smallRun(base).filter((row) => row.layer === 'L0')
+    rows[10] = { ...rows[10], value: 300, dur_ns: 350n * MS }
+    rows[30] = { ...rows[30], dur_ns: 450n * MS }
+    rows.reverse()
+    const run = await analyseRows(writer, rows, { rowGroupSize: writer === 'duckdb' ? 2048 : 4 })
+    expect(run.spikes.map((spike) => [spike.start_ns, spike.end_ns])).toEqual([
+      [(base + 5_000n * MS).toString(), (base + 5_350n * MS).toString()],
+      [(base + 15_000n * MS).toString(), (base + 15_450n * MS).toString()]
+    ])
+  })
 })
 
 async function writeRaw(

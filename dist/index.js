@@ -11565,6 +11565,43 @@ async function* readBatches(file, wanted, groups2 = file.rowGroups, reader = "fa
   }
 }
 
+// src/analysis/windows.ts
+function countAtMost(sorted, value) {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = low + high >> 1;
+    if (sorted[middle] <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+function indexWindows(spikes) {
+  const order = spikes.map((_, index) => index).sort((a, b) => spikes[a].start - spikes[b].start);
+  const starts = order.map((index) => spikes[index].start);
+  const longest = spikes.reduce((max, spike) => Math.max(max, spike.end - spike.start), 0);
+  function overlapping(from, to, found) {
+    found.length = 0;
+    for (let j = countAtMost(starts, to) - 1; j >= 0 && starts[j] + longest > from; j--) {
+      const { start, end } = spikes[order[j]];
+      const inside = to > from ? from < end && to > start : start <= from && from < end;
+      if (inside) found.push(order[j]);
+    }
+  }
+  function reaches(from, to) {
+    for (let j = countAtMost(starts, to) - 1; j >= 0 && starts[j] + longest > from; j--) {
+      const { start, end } = spikes[order[j]];
+      if (end > start && end > from) return true;
+    }
+    return false;
+  }
+  return { overlapping, reaches };
+}
+function groupMayOverlap(span, windows) {
+  if (Number.isNaN(span.tsMin) || Number.isNaN(span.tsMax)) return true;
+  return windows.reaches(span.tsMin, span.tsMax + span.durMax);
+}
+
 // src/analysis/attribute.ts
 var ATTRIBUTION_COLUMNS = [
   "ts",
@@ -11646,9 +11683,7 @@ function limited(list2, what, notes) {
   return list2.slice(0, LIST_LIMIT);
 }
 function createAttributor(spikes, context) {
-  const order = spikes.map((_, index) => index).sort((a, b) => spikes[a].start - spikes[b].start);
-  const starts = order.map((index) => spikes[index].start);
-  const longest = spikes.reduce((max, spike) => Math.max(max, spike.end - spike.start), 0);
+  const { overlapping } = indexWindows(spikes);
   const tallies = spikes.map(newTally);
   const tickNames = /* @__PURE__ */ new Map();
   function isTickThread(name) {
@@ -11659,21 +11694,6 @@ function createAttributor(spikes, context) {
       tickNames.set(name, tick);
     }
     return tick;
-  }
-  function overlapping(from, to, found) {
-    found.length = 0;
-    let high = starts.length;
-    let low = 0;
-    while (low < high) {
-      const middle = low + high >> 1;
-      if (starts[middle] <= to) low = middle + 1;
-      else high = middle;
-    }
-    for (let j = low - 1; j >= 0 && starts[j] + longest > from; j--) {
-      const { start, end } = spikes[order[j]];
-      const inside = to > from ? from < end && to > start : start <= from && from < end;
-      if (inside) found.push(order[j]);
-    }
   }
   function threadOf(tally, tid, name, commOnly) {
     if (name === null && Number.isNaN(tid)) return void 0;
@@ -11935,13 +11955,6 @@ function explainGaps(tally, available, hasPlugins) {
   }
   return notes;
 }
-function groupMayOverlap(span, spikes) {
-  if (Number.isNaN(span.tsMin) || Number.isNaN(span.tsMax)) return true;
-  const last = span.tsMax + span.durMax;
-  return spikes.some(
-    (spike) => spike.end > spike.start && span.tsMin < spike.end && last >= spike.start
-  );
-}
 
 // src/analysis/profile.ts
 var PROFILE_COLUMNS = [
@@ -12135,15 +12148,18 @@ async function readIdentity(file, profiler, reader) {
   }
 }
 async function readDurations(file, rows, reader) {
-  const wanted = new Set(rows);
-  const groups2 = file.rowGroups.filter(
-    (span) => rows.some((row) => row >= span.rowStart && row < span.rowStart + span.rowCount)
-  );
+  const sorted = Float64Array.from(rows).sort();
+  const firstFrom = (row) => countAtMost(sorted, row - 1);
+  const holdsOne = (rowStart, length) => {
+    const first = firstFrom(rowStart);
+    return first < sorted.length && sorted[first] < rowStart + length;
+  };
+  const groups2 = file.rowGroups.filter((span) => holdsOne(span.rowStart, span.rowCount));
   const durations = /* @__PURE__ */ new Map();
-  for await (const batch of readBatches(file, ["dur"], groups2, reader)) {
-    for (const row of wanted) {
-      const index = row - batch.rowStart;
-      if (index >= 0 && index < batch.length && batch.dur) durations.set(row, batch.dur[index]);
+  for await (const { rowStart, length, dur } of readBatches(file, ["dur"], groups2, reader)) {
+    if (!dur) continue;
+    for (let i = firstFrom(rowStart); i < sorted.length && sorted[i] < rowStart + length; i++) {
+      durations.set(sorted[i], dur[sorted[i] - rowStart]);
     }
   }
   return durations;
@@ -12191,7 +12207,8 @@ async function analyseFile(path, options, shownPath = path) {
       runStartOffset: profile.startOffset
     });
     if (detection.spikes.length > 0) {
-      const groups2 = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes));
+      const windows = indexWindows(detection.spikes);
+      const groups2 = file.rowGroups.filter((span) => groupMayOverlap(span, windows));
       const selector = { keys: ["ts", "dur", "layer"], rows: attributor.select };
       const batches = readBatches(
         file,

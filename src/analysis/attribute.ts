@@ -1,6 +1,5 @@
 import type { Column } from '../telemetry/columns.js'
 import { stringAt, type Batch } from '../telemetry/batch.js'
-import type { RowGroupSpan } from '../telemetry/events-file.js'
 import type { SpikeWindow } from './detect.js'
 import { pluginFrames, type FrameClassifier } from './plugins.js'
 import type {
@@ -11,6 +10,7 @@ import type {
   SyscallShare,
   ThreadShare
 } from './types.js'
+import { indexWindows } from './windows.js'
 
 /** The columns the second pass reads, for the row groups that overlap a spike window. */
 export const ATTRIBUTION_COLUMNS: readonly Column[] = [
@@ -174,9 +174,7 @@ function limited<T>(list: T[], what: string, notes: string[]): T[] {
  * counts only for the overlapping part; bytes count whole; L1 samples are instants.
  */
 export function createAttributor(spikes: readonly SpikeWindow[], context: AttributionContext) {
-  const order = spikes.map((_, index) => index).sort((a, b) => spikes[a].start - spikes[b].start)
-  const starts = order.map((index) => spikes[index].start)
-  const longest = spikes.reduce((max, spike) => Math.max(max, spike.end - spike.start), 0)
+  const { overlapping } = indexWindows(spikes)
   const tallies = spikes.map(newTally)
   const tickNames = new Map<string, boolean>()
 
@@ -188,23 +186,6 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
       tickNames.set(name, tick)
     }
     return tick
-  }
-
-  /** Spikes whose window holds the instant `at`, or overlaps (from, to) when to > from. */
-  function overlapping(from: number, to: number, found: number[]): void {
-    found.length = 0
-    let high = starts.length
-    let low = 0
-    while (low < high) {
-      const middle = (low + high) >> 1
-      if (starts[middle] <= to) low = middle + 1
-      else high = middle
-    }
-    for (let j = low - 1; j >= 0 && starts[j] + longest > from; j--) {
-      const { start, end } = spikes[order[j]]
-      const inside = to > from ? from < end && to > start : start <= from && from < end
-      if (inside) found.push(order[j])
-    }
   }
 
   function threadOf(
@@ -525,13 +506,4 @@ function explainGaps(tally: SpikeTally, available: Availability, hasPlugins: boo
     notes.push('no L3 /proc io rows in this run: per-thread io_bytes unavailable')
   }
   return notes
-}
-
-/** Whether a row group may hold a row overlapping one of the windows (unknown spans: yes). */
-export function groupMayOverlap(span: RowGroupSpan, spikes: readonly SpikeWindow[]): boolean {
-  if (Number.isNaN(span.tsMin) || Number.isNaN(span.tsMax)) return true
-  const last = span.tsMax + span.durMax
-  return spikes.some(
-    (spike) => spike.end > spike.start && span.tsMin < spike.end && last >= spike.start
-  )
 }

@@ -7,11 +7,12 @@ import {
   readBatches,
   type ReaderKind
 } from '../telemetry/events-file.js'
-import { ATTRIBUTION_COLUMNS, createAttributor, groupMayOverlap } from './attribute.js'
+import { ATTRIBUTION_COLUMNS, createAttributor } from './attribute.js'
 import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
+import { countAtMost, groupMayOverlap, indexWindows } from './windows.js'
 
 export interface AnalysisOptions {
   /** Force this L0 metric instead of the first MSPT metric present. */
@@ -105,15 +106,18 @@ async function readDurations(
   rows: readonly number[],
   reader: ReaderKind | undefined
 ): Promise<Map<number, number>> {
-  const wanted = new Set(rows)
-  const groups = file.rowGroups.filter((span) =>
-    rows.some((row) => row >= span.rowStart && row < span.rowStart + span.rowCount)
-  )
+  const sorted = Float64Array.from(rows).sort()
+  const firstFrom = (row: number) => countAtMost(sorted, row - 1)
+  const holdsOne = (rowStart: number, length: number) => {
+    const first = firstFrom(rowStart)
+    return first < sorted.length && sorted[first] < rowStart + length
+  }
+  const groups = file.rowGroups.filter((span) => holdsOne(span.rowStart, span.rowCount))
   const durations = new Map<number, number>()
-  for await (const batch of readBatches(file, ['dur'], groups, reader)) {
-    for (const row of wanted) {
-      const index = row - batch.rowStart
-      if (index >= 0 && index < batch.length && batch.dur) durations.set(row, batch.dur[index])
+  for await (const { rowStart, length, dur } of readBatches(file, ['dur'], groups, reader)) {
+    if (!dur) continue
+    for (let i = firstFrom(rowStart); i < sorted.length && sorted[i] < rowStart + length; i++) {
+      durations.set(sorted[i], dur[sorted[i] - rowStart])
     }
   }
   return durations
@@ -173,7 +177,8 @@ export async function analyseFile(
       runStartOffset: profile.startOffset
     })
     if (detection.spikes.length > 0) {
-      const groups = file.rowGroups.filter((span) => groupMayOverlap(span, detection.spikes))
+      const windows = indexWindows(detection.spikes)
+      const groups = file.rowGroups.filter((span) => groupMayOverlap(span, windows))
       // only rows that overlap a window are decoded beyond ts, dur_ns and layer
       const selector = { keys: ['ts', 'dur', 'layer'] as Column[], rows: attributor.select }
       const batches = readBatches(
