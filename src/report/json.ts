@@ -33,6 +33,12 @@ export function reportToJson(report: Report): string {
 
 export class ReportFormatError extends Error {}
 
+/**
+ * Stored reports (baselines, `diff` inputs) larger than this are refused before they are read:
+ * parsing JSON takes several times its size in memory. Reports this tool writes stay far below.
+ */
+export const REPORT_READ_LIMIT = 32 * 1024 * 1024
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
