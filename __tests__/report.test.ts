@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
 import type { Report, RunReport, SignatureSummary, SpikeReport } from '../src/analysis/types.js'
 import { analyseFiles, describeOptions } from '../src/pipeline.js'
-import { cap, cell, code, html, text } from '../src/report/escape.js'
+import { cap, cell, code, html, terminalLine, text } from '../src/report/escape.js'
 import { buildReport, parseReport, reportToJson } from '../src/report/json.js'
 import { renderMarkdown } from '../src/report/markdown.js'
 import { discoverTargets } from '../src/telemetry/discover.js'
@@ -163,12 +163,20 @@ describe('report JSON', () => {
     expect(schemaErrors(numericTime).length).toBeGreaterThan(0)
   })
 
-  it('reads back what it wrote and rejects what it cannot diff against', () => {
+  it('reads back what it wrote and rejects what it cannot diff against', async () => {
     const report = reportOf([run('a', [spike()])])
-    expect(parseReport(reportToJson(report)).signatures).toEqual(report.signatures)
-    expect(() => parseReport('{')).toThrow(/not valid JSON/)
-    expect(() => parseReport('{"schema_version": 2, "signatures": []}')).toThrow(/schema_version 2/)
-    expect(() => parseReport('{"schema_version": 1}')).toThrow(/no valid "signatures"/)
+    expect((await parseReport(reportToJson(report))).signatures).toEqual(report.signatures)
+    await expect(parseReport('{')).rejects.toThrow(/not valid JSON/)
+    await expect(parseReport('{"schema_version": 2, "signatures": []}')).rejects.toThrow(
+      /schema_version 2/
+    )
+    await expect(parseReport('{"schema_version": 1}')).rejects.toThrow(
+      /not a valid report: .*required/
+    )
+    const emptyRun = { ...JSON.parse(reportToJson(report)), runs: [{}] }
+    await expect(parseReport(JSON.stringify(emptyRun))).rejects.toThrow(
+      /"\/runs\/0" must have required/
+    )
   })
 })
 
@@ -211,6 +219,22 @@ describe('escaping telemetry text', () => {
     expect(text(hostile)).toContain('@\u200boctocat')
     expect(html(hostile)).toContain('&lt;script&gt;')
     expect(html(hostile)).not.toMatch(/<|@octocat/)
+  })
+
+  it('breaks references, links, hidden comments and invisible characters', () => {
+    const payload = 'see #123, GH-45, https://evil.example/x and www.evil.example'
+    for (const escaped of [text(payload), html(payload)]) {
+      expect(escaped).not.toMatch(/#\d|GH-\d|https:\/\/|www\./)
+      expect(escaped.replace(/\u200b/g, '')).toBe(payload.replace(/\//g, '/'))
+    }
+    expect(html("it's #1")).toBe('it&#39;s #\u200b1')
+    const marker = '<!-- io-storm-catcher:linux -->'
+    for (const escaped of [code(marker), cell(marker), text(marker), html(marker)]) {
+      expect(escaped).not.toContain('<!--')
+    }
+    const bidi = 'thread\u202eevil\u2066x\u200by\ufeff'
+    expect(cap(bidi)).toBe('thread\ufffdevil\ufffdx\ufffdy\ufffd')
+    expect(terminalLine('runs/a\nb/\u202eevents.parquet')).toBe('runs/a\\nb/\\u202eevents.parquet')
   })
 
   it('caps long values, keeping the end of paths', () => {

@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { access, constants, stat, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { changedOptions, diffSignatures, summariseSignatures } from './analysis/signatures.js'
 import type {
@@ -9,7 +10,8 @@ import type {
 } from './analysis/types.js'
 import { parseAnalysisOptions, UsageError } from './options.js'
 import { analyseFiles, describeOptions, type Analysed } from './pipeline.js'
-import { buildReport, parseReport, reportToJson, ReportFormatError } from './report/json.js'
+import { terminalLine } from './report/escape.js'
+import { buildReport, readReportFile, reportToJson, ReportFormatError } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
 import { discoverTargets } from './telemetry/discover.js'
 import { VERSION } from './version.js'
@@ -91,7 +93,7 @@ interface Side extends Analysed {
 async function loadSide(target: string, runsDir: string, options: AnalysisOptions): Promise<Side> {
   if (await isReportFile(target)) {
     try {
-      const stored = parseReport(await readFile(target, 'utf8'))
+      const stored = await readReportFile(target)
       return {
         runs: stored.runs,
         errors: [],
@@ -110,27 +112,66 @@ async function loadSide(target: string, runsDir: string, options: AnalysisOption
     }
   }
   const analysed = await analyseTargets([target], runsDir, options)
+  // a side none of whose inputs could be read has no signatures: never "all resolved"
+  const unreadable = analysed.runs.length === 0 && analysed.errors.length > 0
   return {
     ...analysed,
-    signatures: summariseSignatures(analysed.runs),
+    signatures: unreadable ? null : summariseSignatures(analysed.runs),
     options: describeOptions(options),
     source: { kind: 'events', location: target }
   }
 }
 
+/** One line per input that could not be read: the file, then what is wrong with it. */
 function reportErrors(errors: readonly InputError[], io: Io): void {
-  for (const error of errors) io.stderr(`iostorm: ${error.file}: ${error.message}\n`)
+  for (const error of errors) {
+    io.stderr(`iostorm: ${terminalLine(error.file)}: ${terminalLine(error.message)}\n`)
+  }
+}
+
+type OutputFlags = { 'out-md'?: string; 'out-json'?: string }
+
+/**
+ * An output file that cannot be written is a usage error found before the analysis starts, not
+ * after minutes of reading: its folder must exist and be writable, and it must not be a folder.
+ */
+async function checkOutputs(values: OutputFlags): Promise<void> {
+  for (const flag of ['out-md', 'out-json'] as const) {
+    const path = values[flag]
+    if (!path) continue
+    const shown = terminalLine(path)
+    const info = await stat(path).catch(() => null)
+    if (info?.isDirectory()) throw new UsageError(`--${flag} ${shown} is a directory`)
+    const folder = dirname(resolve(path))
+    const folderInfo = await stat(folder).catch(() => null)
+    if (!folderInfo?.isDirectory()) {
+      throw new UsageError(`--${flag} ${shown}: no such directory ${terminalLine(folder)}`)
+    }
+    const writable = await access(info ? path : folder, constants.W_OK).then(
+      () => true,
+      () => false
+    )
+    if (!writable) throw new UsageError(`--${flag} ${shown}: permission denied`)
+  }
 }
 
 async function writeOutputs(
   markdown: string,
   json: string,
-  values: { 'out-md'?: string; 'out-json'?: string },
+  values: OutputFlags,
   io: Io
 ): Promise<void> {
-  if (values['out-md']) await writeFile(values['out-md'], markdown)
+  const write = async (flag: keyof OutputFlags, content: string) => {
+    const path = values[flag] as string
+    await writeFile(path, content).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(
+        `--${flag} ${terminalLine(path)}: cannot write (${error.code ?? 'error'})`
+      )
+    })
+  }
+  if (values['out-md']) await write('out-md', markdown)
   else io.stdout(markdown)
-  if (values['out-json']) await writeFile(values['out-json'], json)
+  if (values['out-json']) await write('out-json', json)
 }
 
 /** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
@@ -170,6 +211,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       notPlugin: values['not-plugin']
     })
     const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
+    await checkOutputs(values)
 
     if (command === 'detect') {
       if (targets.length === 0) throw new UsageError('detect needs at least one target')
@@ -216,12 +258,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     throw new UsageError(`unknown command "${command}" (expected detect or diff)`)
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`iostorm: ${error.message}\n`)
+      io.stderr(`iostorm: ${terminalLine(error.message)}\n`)
       return 2
     }
     const detail = io.env.IOSTORM_DEBUG && error instanceof Error ? `\n${error.stack}` : ''
+    const message = error instanceof Error ? error.message : String(error)
     io.stderr(
-      `iostorm: internal error: ${error instanceof Error ? error.message : error}${detail}\n`
+      `iostorm: internal error (please report it; IOSTORM_DEBUG=1 shows where): ${terminalLine(message)}${detail}\n`
     )
     return 2
   }

@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { FLOOR_MS } from './analysis/detect.js'
 import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
-import { DEFAULT_OPTIONS, DEFAULT_TICK_THREAD, type AnalysisOptions } from './analysis/run.js'
+import {
+  DEFAULT_OPTIONS,
+  DEFAULT_TICK_THREAD,
+  type AnalysisOptions,
+  type NamePattern
+} from './analysis/run.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -27,16 +33,55 @@ function parseNumber(name: string, value: string): number {
   return number
 }
 
-async function loadRegistry(path: string): Promise<AnalysisOptions['registry']> {
-  let content: string
+/** A plugin registry is a few kilobytes; a file far larger is a mistake, not a registry. */
+const REGISTRY_LIMIT = 16 * 1024 * 1024
+
+async function readRegistryFile(path: string): Promise<string> {
+  let handle
   try {
-    content = await readFile(path, 'utf8')
+    // (without blocking: a FIFO would wait for a writer forever)
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new UsageError(
       `plugin registry ${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`
     )
   }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new UsageError(`plugin registry ${path}: not a regular file`)
+    if (info.size > REGISTRY_LIMIT) {
+      throw new UsageError(
+        `plugin registry ${path}: ${info.size} bytes, more than the ${REGISTRY_LIMIT / 1024 / 1024} MiB a registry may have`
+      )
+    }
+    return await handle.readFile('utf8')
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * A user's thread-name pattern runs against every thread name of the telemetry: it is compiled by
+ * RE2 (re2js), whose matching time is linear, so no pattern can hang the analysis on a long name
+ * (`^(a+)+$` would with JavaScript's backtracking RegExp). The default needs no such care.
+ */
+async function threadPattern(source: string, name: string): Promise<NamePattern> {
+  if (source === DEFAULT_TICK_THREAD) return new RegExp(source)
+  const { RE2JS } = await import('re2js')
+  let compiled
+  try {
+    compiled = RE2JS.compile(source)
+  } catch (error) {
+    throw new UsageError(
+      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${error instanceof Error ? error.message : error}`
+    )
+  }
+  return { source, test: (value: string) => compiled.test(value) }
+}
+
+async function loadRegistry(path: string): Promise<AnalysisOptions['registry']> {
+  const content = await readRegistryFile(path)
   let json: unknown
   try {
     json = JSON.parse(content)
@@ -86,14 +131,10 @@ export async function parseAnalysisOptions(
       throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`)
     }
   }
-  const tickThread = given(raw.tickThread) ?? DEFAULT_TICK_THREAD
-  try {
-    options.tickThread = new RegExp(tickThread)
-  } catch (error) {
-    throw new UsageError(
-      `${names.tickThread} is not a valid regular expression: ${error instanceof Error ? error.message : error}`
-    )
-  }
+  options.tickThread = await threadPattern(
+    given(raw.tickThread) ?? DEFAULT_TICK_THREAD,
+    names.tickThread
+  )
   const registry = given(raw.pluginPackages)
   if (registry !== undefined) options.registry = await loadRegistry(registry)
 

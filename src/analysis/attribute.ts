@@ -59,7 +59,7 @@ export interface Availability {
 
 export interface AttributionContext {
   threadNames: ReadonlyMap<number, string>
-  tickThread: RegExp
+  tickThread: { test(name: string): boolean }
   samplingNs: number
   classify: FrameClassifier
   availability: Availability

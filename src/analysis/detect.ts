@@ -5,6 +5,12 @@ export const MSPT_METRICS = ['tick_ms', 'mspt_p99', 'mspt_p95', 'mspt_p50', 'msp
 
 /** The MSPT floor: no spike is reported below it, whatever the statistics say. */
 export const FLOOR_MS = 50
+
+/**
+ * Spikes attributed per run at most: the worst ones. A run with more is a server that lagged the
+ * whole time, and attributing every one of them would hold memory per spike (docs/hostile-input.md).
+ */
+export const MAX_SPIKES_PER_RUN = 2000
 const NS_PER_MS = 1e6
 
 /** L0 rows of one metric in file order: nanosecond offsets, values in ms (NaN for null). */
@@ -41,13 +47,15 @@ export interface Detection {
   sigmaMs: number | null
   thresholdMs: number | null
   spikes: SpikeWindow[]
+  /** Spikes above the threshold beyond MAX_SPIKES_PER_RUN, left out (the least severe). */
+  omitted: number
   notes: string[]
 }
 
 export class MetricError extends Error {}
 
 function countValues(series: MetricSeries | undefined): number {
-  return series ? series.value.filter((value) => !Number.isNaN(value)).length : 0
+  return series ? series.value.filter((value) => Number.isFinite(value)).length : 0
 }
 
 function chooseMetric(
@@ -117,24 +125,66 @@ export function detectSpikes(
   const notes: string[] = []
   const floorMs = Math.max(FLOOR_MS, options.thresholdMs)
   const metric = chooseMetric(series, options.metric, notes)
-  const empty = { samples: 0, floorMs, p95Ms: null, sigmaMs: null, thresholdMs: null, spikes: [] }
+  const empty = {
+    samples: 0,
+    floorMs,
+    p95Ms: null,
+    sigmaMs: null,
+    thresholdMs: null,
+    spikes: [],
+    omitted: 0
+  }
   if (metric === null) return { metric, ...empty, notes }
 
   const data = series.get(metric) as MetricSeries
-  const values = Float64Array.from(data.value.filter((value) => !Number.isNaN(value)))
+  // ±Infinity would make σ NaN and the threshold max(floor, NaN): every spike silently lost
+  const values = Float64Array.from(data.value.filter((value) => Number.isFinite(value)))
+  const infinite = data.value.filter((value) => value === Infinity || value === -Infinity).length
+  if (infinite > 0) {
+    notes.push(`${infinite} infinite value(s) of ${metric} were left out of detection`)
+  }
   const sigmaMs = populationSigma(values)
   const p95Ms = percentile(values.slice().sort(), 95)
   const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs)
+  if (!Number.isFinite(thresholdMs)) {
+    notes.push(
+      `the ${metric} values are too large for a threshold (p95 + ${options.sigmaMult}·σ overflows)`
+    )
+  }
 
   const order = sortedByTime(data)
-  const spikes: SpikeWindow[] = []
+  let positions: number[] = []
   order.forEach((row, position) => {
     const valueMs = data.value[row]
-    if (!(valueMs >= thresholdMs)) return
-    const { start, end } = windowOf(metric, data, order, position, durations)
-    spikes.push({ row: data.row[row], ts: data.ts[row], start, end, valueMs })
+    if (Number.isFinite(valueMs) && valueMs >= thresholdMs) positions.push(position)
   })
-  return { metric, samples: values.length, floorMs, p95Ms, sigmaMs, thresholdMs, spikes, notes }
+  const omitted = Math.max(0, positions.length - MAX_SPIKES_PER_RUN)
+  if (omitted > 0) {
+    const valueAt = (position: number) => data.value[order[position]]
+    const worstFirst = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b)
+    const least = valueAt(worstFirst[MAX_SPIKES_PER_RUN])
+    notes.push(
+      `${omitted} more spike(s), of ${least} ms or less, were not attributed: ` +
+        `a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
+    )
+    positions = worstFirst.slice(0, MAX_SPIKES_PER_RUN).sort((a, b) => a - b)
+  }
+  const spikes = positions.map((position): SpikeWindow => {
+    const row = order[position]
+    const { start, end } = windowOf(metric, data, order, position, durations)
+    return { row: data.row[row], ts: data.ts[row], start, end, valueMs: data.value[row] }
+  })
+  return {
+    metric,
+    samples: values.length,
+    floorMs,
+    p95Ms,
+    sigmaMs,
+    thresholdMs,
+    spikes,
+    omitted,
+    notes
+  }
 }
 
 /** Points in the downsampled MSPT series kept for the report's chart. */
@@ -149,7 +199,7 @@ export function downsample(
   runStartOffset: number,
   points = SERIES_POINTS
 ): { bucket_ms: number; max_ms: (number | null)[] } {
-  const finite = series.ts.filter((_, i) => !Number.isNaN(series.value[i]))
+  const finite = series.ts.filter((_, i) => Number.isFinite(series.value[i]))
   const last = finite.reduce((max, ts) => Math.max(max, ts), runStartOffset)
   const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS)
   const bucketMs = Math.max(1, Math.ceil(spanMs / points))
@@ -157,7 +207,7 @@ export function downsample(
   const max: (number | null)[] = new Array(count).fill(null)
   series.ts.forEach((ts, i) => {
     const value = series.value[i]
-    if (Number.isNaN(value)) return
+    if (!Number.isFinite(value)) return
     const bucket = Math.min(count - 1, Math.floor((ts - runStartOffset) / NS_PER_MS / bucketMs))
     const current = max[bucket]
     if (current === null || value > current) max[bucket] = value

@@ -14,12 +14,18 @@ import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from 
 import type { RunReport } from './types.js'
 import { countAtMost, groupMayOverlap, indexWindows } from './windows.js'
 
+/** A thread-name pattern: a RegExp, or a linear-time RE2 pattern for what users write. */
+export interface NamePattern {
+  readonly source: string
+  test(name: string): boolean
+}
+
 export interface AnalysisOptions {
   /** Force this L0 metric instead of the first MSPT metric present. */
   metric?: string
   thresholdMs: number
   sigmaMult: number
-  tickThread: RegExp
+  tickThread: NamePattern
   registry: PluginRegistry
   notPluginPrefixes: readonly string[]
   /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
@@ -218,6 +224,7 @@ export async function analyseFile(
           ? null
           : downsample(profile.series.get(detection.metric) as MetricSeries, profile.startOffset),
       spikes: attributor.finish(),
+      spikes_omitted: detection.omitted,
       notes: [...detection.notes, ...runNotes(profile)]
     }
   } catch (error) {

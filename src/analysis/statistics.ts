@@ -9,10 +9,19 @@ export function percentile(sortedValues: ArrayLike<number>, p: number): number {
   return sortedValues[lower] + fraction * (sortedValues[upper] - sortedValues[lower])
 }
 
+/** Above this magnitude squared deviations could overflow: values are scaled down first. */
+const SCALE_ABOVE = 1e150
+
 /** Population standard deviation (ddof = 0), with a two-pass mean for numerical stability. */
 export function populationSigma(values: ArrayLike<number>): number {
   const n = values.length
   if (n === 0) return NaN
+  let largest = 0
+  for (let i = 0; i < n; i++) largest = Math.max(largest, Math.abs(values[i]))
+  if (largest > SCALE_ABOVE && Number.isFinite(largest)) {
+    const scaled = Float64Array.from(values as ArrayLike<number>, (value) => value / largest)
+    return largest * populationSigma(scaled)
+  }
   let sum = 0
   for (let i = 0; i < n; i++) sum += values[i]
   const mean = sum / n

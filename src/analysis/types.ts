@@ -88,6 +88,8 @@ export interface RunReport {
   /** The metric downsampled for charts: the maximum of each bucket, from the run start. */
   series: { bucket_ms: number; max_ms: (number | null)[] } | null
   spikes: SpikeReport[]
+  /** Spikes above the threshold left out of `spikes` (a run keeps its worst ones). */
+  spikes_omitted?: number
   notes: string[]
 }
 

@@ -234,7 +234,7 @@ export async function findBaseline(
         const files = readZip(await downloadArtifact(client, context, artifacts[0]))
         const json = files.get(REPORT_FILE)
         if (!json) throw new ReportFormatError(`the artifact has no ${REPORT_FILE}`)
-        const report = parseReport(json.toString('utf8'))
+        const report = await parseReport(json.toString('utf8'))
         return {
           found: true,
           signatures: report.signatures,
@@ -302,7 +302,7 @@ export async function resolveBaseline(
   if (setting.mode === 'path') {
     const shown = relative(context.workspace, setting.path) || setting.path
     try {
-      const stored = parseReport(await readFile(setting.path, 'utf8'))
+      const stored = await parseReport(await readFile(setting.path, 'utf8'))
       return {
         found: true,
         signatures: stored.signatures,

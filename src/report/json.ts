@@ -1,11 +1,9 @@
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
+import { constants } from 'node:fs'
+import { open } from 'node:fs/promises'
+import schema from '../../schema/report.schema.json' with { type: 'json' }
 import { summariseSignatures } from '../analysis/signatures.js'
-import type {
-  DiffReport,
-  InputError,
-  Report,
-  RunReport,
-  SignatureSummary
-} from '../analysis/types.js'
+import type { DiffReport, InputError, Report, RunReport } from '../analysis/types.js'
 import { VERSION } from '../version.js'
 
 export interface ReportInput {
@@ -15,7 +13,32 @@ export interface ReportInput {
   diff?: DiffReport | null
 }
 
+/**
+ * Spikes of a report that keep their thread, plugin, syscall, path and device lists: the worst
+ * ones. The others keep their attribution (top_*, signature) and a note, so that a report of many
+ * runs of many spikes stays small enough to be read back as a baseline (REPORT_READ_LIMIT).
+ */
+export const DETAILED_SPIKES = 1000
+
+function trimDetail(runs: readonly RunReport[]): void {
+  const spikes = runs.flatMap((run) => run.spikes)
+  if (spikes.length <= DETAILED_SPIKES) return
+  const worstFirst = [...spikes].sort((a, b) => b.value_ms - a.value_ms)
+  for (const spike of worstFirst.slice(DETAILED_SPIKES)) {
+    if (spike.threads.length + spike.plugins.length + spike.syscalls.length === 0) continue
+    spike.threads = []
+    spike.plugins = []
+    spike.syscalls = []
+    spike.paths = []
+    spike.devices = []
+    spike.notes = [
+      `thread, plugin, syscall, path and device lists left out: a report keeps them for its ${DETAILED_SPIKES} worst spikes`
+    ]
+  }
+}
+
 export function buildReport({ runs, errors, options, diff = null }: ReportInput): Report {
+  trimDetail(runs)
   return {
     schema_version: 1,
     generator: { name: 'io-storm-catcher', version: VERSION },
@@ -39,51 +62,92 @@ export class ReportFormatError extends Error {}
  */
 export const REPORT_READ_LIMIT = 32 * 1024 * 1024
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+let validator: Promise<ValidateFunction> | undefined
+
+/**
+ * The report schema, compiled on first use: most runs never read a stored report, so the
+ * validator (ajv) is loaded only then and does not slow down the action's start.
+ */
+async function validateAgainstSchema(value: unknown): Promise<readonly ErrorObject[]> {
+  validator ??= import('ajv/dist/2020.js').then(({ Ajv2020 }) =>
+    new Ajv2020({ allErrors: false, strict: false }).compile(schema)
+  )
+  const validate = await validator
+  return validate(value) ? [] : (validate.errors ?? [])
 }
 
-function isSignature(value: unknown): value is SignatureSummary {
-  return (
-    isRecord(value) &&
-    typeof value.signature === 'string' &&
-    typeof value.spikes === 'number' &&
-    typeof value.repeats === 'number' &&
-    typeof value.worst_ms === 'number'
-  )
+/** The first schema violation in words: where, and what was expected. */
+function describeViolation(error: ErrorObject | undefined): string {
+  if (!error) return 'it does not match the report schema'
+  const where = error.instancePath === '' ? 'the report' : `"${error.instancePath.slice(0, 80)}"`
+  return `${where} ${error.message ?? 'does not match the report schema'}`
+}
+
+export type StoredReport = Pick<Report, 'schema_version' | 'signatures' | 'runs'> & {
+  options?: Partial<Report['options']>
 }
 
 /**
- * Reads the parts of a stored report that a diff needs. Reports from newer minor versions are
- * accepted as long as schema_version is 1 and the signatures are well formed.
+ * A stored report (a baseline, a `diff` input): untrusted, so the whole of it is checked against
+ * schema/report.schema.json before any of it is used. Reports from newer minor versions pass as
+ * long as schema_version is 1, since the schema lets objects carry more fields.
  */
-export function parseReport(json: string): Pick<
-  Report,
-  'schema_version' | 'signatures' | 'runs'
-> & {
-  options?: Partial<Report['options']>
-} {
+export async function parseReport(json: string): Promise<StoredReport> {
   let parsed: unknown
   try {
     parsed = JSON.parse(json)
   } catch (error) {
     throw new ReportFormatError(
-      `not valid JSON (${error instanceof Error ? error.message : String(error)})`
+      `not valid JSON (${error instanceof Error ? error.message.split('\n')[0].slice(0, 120) : String(error)})`
     )
   }
-  if (!isRecord(parsed))
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ReportFormatError('not an io-storm-catcher report (not an object)')
-  if (parsed.schema_version !== 1) {
+  }
+  const version = (parsed as { schema_version?: unknown }).schema_version
+  if (version !== 1) {
     throw new ReportFormatError(
-      `unsupported report schema_version ${JSON.stringify(parsed.schema_version)} (expected 1)`
+      `unsupported report schema_version ${JSON.stringify(version)?.slice(0, 40)} (expected 1)`
     )
   }
-  if (!Array.isArray(parsed.signatures) || !parsed.signatures.every(isSignature)) {
-    throw new ReportFormatError('report has no valid "signatures" list')
+  const violations = await validateAgainstSchema(parsed)
+  if (violations.length > 0) {
+    throw new ReportFormatError(`not a valid report: ${describeViolation(violations[0])}`)
   }
-  const runs = Array.isArray(parsed.runs) ? (parsed.runs as RunReport[]) : []
-  const options = isRecord(parsed.options)
-    ? (parsed.options as Partial<Report['options']>)
-    : undefined
-  return { schema_version: 1, signatures: parsed.signatures, runs, options }
+  const report = parsed as Report
+  return {
+    schema_version: 1,
+    signatures: report.signatures,
+    runs: report.runs,
+    options: report.options
+  }
+}
+
+/**
+ * Reads and validates a stored report file: only regular files, at most REPORT_READ_LIMIT bytes
+ * (checked before reading, so a huge file costs nothing). Throws ReportFormatError in words.
+ */
+export async function readReportFile(path: string): Promise<StoredReport> {
+  let handle
+  try {
+    // (without blocking: a FIFO would wait for a writer forever)
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw new ReportFormatError(
+      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`
+    )
+  }
+  try {
+    const info = await handle.stat()
+    if (!info.isFile()) throw new ReportFormatError('not a regular file')
+    if (info.size > REPORT_READ_LIMIT) {
+      throw new ReportFormatError(
+        `${info.size} bytes, more than the ${REPORT_READ_LIMIT / 1024 / 1024} MiB a stored report may have`
+      )
+    }
+    return await parseReport(await handle.readFile('utf8'))
+  } finally {
+    await handle.close()
+  }
 }

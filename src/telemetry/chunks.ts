@@ -13,8 +13,15 @@ import { decompressPage } from 'hyparquet/src/datapage.js'
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js'
 import { readPlain } from 'hyparquet/src/plain.js'
 import { createInterner, type FramesColumn, type StringColumn } from './batch.js'
+import { PAGE_LIMIT } from './codecs.js'
 
 export class UnsupportedChunk extends Error {}
+
+/**
+ * The chunk's bytes contradict its own description (counts, sizes, dictionary indices): the file
+ * is corrupt, or lies (docs/hostile-input.md). Its message says what, in words.
+ */
+export class CorruptChunk extends Error {}
 
 const TWO_32 = 4294967296
 
@@ -260,7 +267,15 @@ function decodeHybridAt(
 
 /** A page's values: dictionary indices still encoded (decoded all or at positions), or plain. */
 type ValueSource =
-  | { kind: 'indices'; reader: Reader; width: number; byteLength: number; count: number }
+  | {
+      kind: 'indices'
+      reader: Reader
+      width: number
+      byteLength: number
+      count: number
+      /** Entries of the chunk's dictionary: every index must be below it. */
+      dictionarySize: number
+    }
   /** PLAIN INT64 read in place (pages are rarely 8-byte aligned: no copy to align them). */
   | { kind: 'int64'; view: DataView; offset: number; count: number }
   | { kind: 'plain'; values: ArrayLike<unknown> }
@@ -268,13 +283,33 @@ type ValueSource =
 /** Scratch space for a page's dictionary indices, reused page after page (decoding is sync). */
 let scratch = new Int32Array(0)
 
+/** An index outside the dictionary would make a value out of nothing: the chunk is corrupt. */
+function checkIndices(indices: Int32Array, dictionarySize: number): Int32Array {
+  let largest = -1
+  let smallest = 0
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]
+    if (index > largest) largest = index
+    if (index < smallest) smallest = index
+  }
+  if (largest >= dictionarySize || smallest < 0) {
+    const bad = smallest < 0 ? smallest >>> 0 : largest
+    throw new CorruptChunk(
+      dictionarySize === 0
+        ? 'dictionary-encoded values without a dictionary page'
+        : `dictionary index ${bad} out of range (the dictionary holds ${dictionarySize} values)`
+    )
+  }
+  return indices
+}
+
 /** Every dictionary index of a page, in a buffer valid until the next call. */
 function allIndices(source: Extract<ValueSource, { kind: 'indices' }>): Int32Array {
   if (scratch.length < source.count) scratch = new Int32Array(source.count)
   const indices = scratch.subarray(0, source.count)
   if (source.width > 0) decodeHybrid({ ...source.reader }, source.width, indices, source.byteLength)
   else indices.fill(0)
-  return indices
+  return checkIndices(indices, source.dictionarySize)
 }
 
 function indicesAt(
@@ -283,7 +318,7 @@ function indicesAt(
 ): Int32Array {
   const out = new Int32Array(positions.length)
   decodeHybridAt(source.reader, source.width, source.byteLength, positions, out)
-  return out
+  return checkIndices(out, source.dictionarySize)
 }
 
 /** One page's presence (flat) or levels (lists), and its values. */
@@ -351,36 +386,153 @@ function readPageLevels(
   return { repetition, definition, present }
 }
 
+/** The fewest bytes one PLAIN value of a physical type takes (a BYTE_ARRAY: its length). */
+function plainWidth(type: string, typeLength: number | undefined): number {
+  switch (type) {
+    case 'BOOLEAN':
+      return 0
+    case 'INT32':
+    case 'FLOAT':
+    case 'BYTE_ARRAY':
+      return 4
+    case 'INT64':
+    case 'DOUBLE':
+      return 8
+    case 'INT96':
+      return 12
+    default:
+      return typeLength ?? 0
+  }
+}
+
+/** `count` PLAIN values must fit in the bytes left, before anything is allocated for them. */
+function checkPlainRoom(reader: Reader, type: string, count: number, spec: ChunkSpec): void {
+  const needed = count * plainWidth(type, spec.element.type_length)
+  const left = reader.view.byteLength - reader.offset
+  if (needed > left) {
+    throw new CorruptChunk(`a page holds ${left} bytes for ${count} ${type} values`)
+  }
+}
+
 function readValues(
   reader: Reader,
   encoding: string,
   count: number,
   spec: ChunkSpec,
-  end: number
+  end: number,
+  dictionarySize: number
 ): ValueSource {
   const type = spec.meta.type
   if (encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') {
     const width = count > 0 ? reader.view.getUint8(reader.offset++) : 0
-    return { kind: 'indices', reader: { ...reader }, width, byteLength: end - reader.offset, count }
+    if (width > 32) throw new CorruptChunk(`dictionary index bit width ${width} (at most 32)`)
+    return {
+      kind: 'indices',
+      reader: { ...reader },
+      width,
+      byteLength: end - reader.offset,
+      count,
+      dictionarySize
+    }
   }
   const plainType = type !== 'BOOLEAN' && type !== 'INT96' && type !== 'FIXED_LEN_BYTE_ARRAY'
   if (encoding === 'PLAIN' && type === 'INT64') {
-    if (reader.offset + count * 8 > reader.view.byteLength) throw new Error('INT64 page too short')
+    checkPlainRoom(reader, type, count, spec)
     return { kind: 'int64', view: reader.view, offset: reader.offset, count }
   }
   if (encoding === 'PLAIN' && plainType) {
+    checkPlainRoom(reader, type, count, spec)
     return { kind: 'plain', values: readPlain(reader, type, count, spec.element.type_length) }
   }
   throw new UnsupportedChunk(`${encoding} ${type}`)
+}
+
+type PageHeader = ReturnType<typeof parquetHeader>
+
+function readPageHeader(reader: Reader): PageHeader {
+  try {
+    return parquetHeader(reader)
+  } catch {
+    throw new CorruptChunk(`unreadable page header at byte ${reader.offset} of the column chunk`)
+  }
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+
+/**
+ * Checks every page header of a chunk against the chunk and against each other before anything
+ * is decoded or allocated: page sizes inside the chunk and under PAGE_LIMIT, dictionary sizes
+ * that fit their page, data page value counts that add up to the chunk's, and a chunk whose value
+ * count matches its row count (one value, or null, per row of a flat column). Everything a
+ * decoder later allocates is sized by counts checked here (docs/hostile-input.md).
+ */
+export function checkChunk(
+  bytes: Uint8Array,
+  meta: Pick<ColumnMetaData, 'num_values' | 'type'>,
+  rows: number,
+  maxRepetition: number,
+  typeLength?: number
+): void {
+  const total = Number(meta.num_values)
+  if (!isCount(total)) throw new CorruptChunk(`the column chunk claims ${meta.num_values} values`)
+  if (maxRepetition === 0 && total !== rows) {
+    throw new CorruptChunk(`the column chunk holds ${total} values for ${rows} rows`)
+  }
+  if (maxRepetition > 0 && total < rows) {
+    throw new CorruptChunk(`the list column chunk holds ${total} values for ${rows} rows`)
+  }
+  const reader = readerOf(bytes)
+  let seen = 0
+  while (seen < total && reader.offset < bytes.length) {
+    const header = readPageHeader(reader)
+    const size = header.compressed_page_size
+    const expanded = header.uncompressed_page_size
+    if (!isCount(size) || reader.offset + size > bytes.length) {
+      throw new CorruptChunk(
+        `a page of ${size} bytes runs past the end of its column chunk (${bytes.length} bytes)`
+      )
+    }
+    if (!isCount(expanded) || expanded > PAGE_LIMIT) {
+      throw new CorruptChunk(`a page claims ${expanded} bytes uncompressed`)
+    }
+    reader.offset += size
+    if (header.type === 'DICTIONARY_PAGE') {
+      const count = header.dictionary_page_header?.num_values
+      const width = plainWidth(meta.type, typeLength)
+      if (!isCount(count) || count * width > expanded) {
+        throw new CorruptChunk(`a dictionary page claims ${count} values in ${expanded} bytes`)
+      }
+    } else if (header.type === 'DATA_PAGE' || header.type === 'DATA_PAGE_V2') {
+      const v2 = header.data_page_header_v2
+      const count = (header.data_page_header ?? v2)?.num_values
+      if (!isCount(count) || count > total - seen) {
+        throw new CorruptChunk(
+          `a data page claims ${count} values where the column chunk has ${total - seen} left`
+        )
+      }
+      if (v2) {
+        const levels = v2.definition_levels_byte_length + v2.repetition_levels_byte_length
+        if (!isCount(levels) || levels > size) {
+          throw new CorruptChunk(`a data page's levels claim ${levels} of its ${size} bytes`)
+        }
+      }
+      seen += count
+    }
+  }
+  if (seen < total) {
+    throw new CorruptChunk(`the column chunk's pages hold ${seen} of the ${total} values it claims`)
+  }
 }
 
 function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike<unknown> }> {
   const reader = readerOf(spec.bytes)
   const { codec } = spec.meta
   let valuesSeen = 0
+  let dictionarySize = 0
   const total = Number(spec.meta.num_values)
   while (valuesSeen < total && reader.offset < spec.bytes.length) {
-    const header = parquetHeader(reader)
+    const header = readPageHeader(reader)
     const size = header.compressed_page_size
     const compressed = spec.bytes.subarray(reader.offset, reader.offset + size)
     reader.offset += size
@@ -392,6 +544,7 @@ function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike
         spec.compressors
       )
       const count = header.dictionary_page_header?.num_values ?? 0
+      dictionarySize = count
       yield {
         dictionary: readPlain(readerOf(page), spec.meta.type, count, spec.element.type_length)
       }
@@ -406,7 +559,14 @@ function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike
       )
       const pageReader = readerOf(page)
       const levels = readPageLevels(pageReader, spec, daph.num_values)
-      const source = readValues(pageReader, daph.encoding, levels.present, spec, page.length)
+      const source = readValues(
+        pageReader,
+        daph.encoding,
+        levels.present,
+        spec,
+        page.length,
+        dictionarySize
+      )
       valuesSeen += daph.num_values
       yield { count: daph.num_values, ...levels, source }
     } else if (header.type === 'DATA_PAGE_V2') {
@@ -426,7 +586,14 @@ function* pages(spec: ChunkSpec): Generator<PageValues | { dictionary: ArrayLike
       if (daph2.is_compressed !== false && bodySize > 0) {
         body = decompressPage(body, bodySize, codec, spec.compressors)
       }
-      const source = readValues(readerOf(body), daph2.encoding, levels.present, spec, body.length)
+      const source = readValues(
+        readerOf(body),
+        daph2.encoding,
+        levels.present,
+        spec,
+        body.length,
+        dictionarySize
+      )
       valuesSeen += daph2.num_values
       yield { count: daph2.num_values, ...levels, source }
     } else {
@@ -625,7 +792,7 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
       continue
     }
     if (page.source.kind === 'indices' && !dictionary) {
-      throw new UnsupportedChunk('dictionary page missing')
+      throw new CorruptChunk('dictionary-encoded values without a dictionary page')
     }
     if (page.source.kind === 'int64') {
       const { view, offset } = page.source
@@ -760,7 +927,8 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
     for (let i = 0; i < count; i++) {
       if (repetition[i] === 0) {
         row++
-        if (row >= spec.rows) throw new UnsupportedChunk('more list rows than the row group has')
+        if (row >= spec.rows)
+          throw new CorruptChunk('the list column has more rows than its row group')
         keep = select ? target < select.length && select[target] === row : true
         if (keep) offsets[target++] = used + wanted
       }
@@ -823,6 +991,7 @@ function decodeFramesJoined(spec: ChunkSpec): FramesColumn {
  * UnsupportedChunk for encodings not handled.
  */
 export function decodeChunk(spec: ChunkSpec): DecodedChunk {
+  checkChunk(spec.bytes, spec.meta, spec.rows, spec.maxRepetition, spec.element.type_length)
   const nested = spec.maxRepetition > 0 || spec.maxDefinition > 1
   switch (spec.target.kind) {
     case 'number':

@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
 import { join } from 'node:path'
 
 export const EVENTS_FILE_NAME = 'events.parquet'
@@ -18,12 +19,68 @@ async function kind(path: string): Promise<'file' | 'directory' | null> {
   }
 }
 
-async function eventsFilesUnder(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true })
-  return entries
-    .filter((entry) => entry.isFile() && entry.name === EVENTS_FILE_NAME)
-    .map((entry) => join(entry.parentPath, entry.name))
-    .sort()
+/** A file or directory, whatever path led to it. */
+const identity = (info: Stats) => `${info.dev}:${info.ino}`
+
+interface Walked {
+  /** Every file found (relative to the root, `/`-separated), in name order. */
+  files: string[]
+  /** Symbolic links that lead nowhere, relative to the root. */
+  broken: string[]
+}
+
+/**
+ * Every file under `root`, following symbolic links to files and to directories. Each directory
+ * and each file is visited once however many paths lead to it, so a link loop ends and a file
+ * linked from two places is analysed once. Anything that is not a directory counts as a file
+ * here (FIFOs included): opening it says whether it can be read.
+ */
+async function walkFiles(root: string, skipped: ReadonlySet<string> = new Set()): Promise<Walked> {
+  const seen = new Set<string>()
+  const walked: Walked = { files: [], broken: [] }
+  async function walk(directory: string, prefix: string, info: Stats): Promise<void> {
+    if (seen.has(identity(info))) return
+    seen.add(identity(info))
+    const entries = await readdir(directory, { withFileTypes: true }).catch(() => [])
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    for (const entry of entries) {
+      const path = join(directory, entry.name)
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : undefined
+      if (target === null) {
+        walked.broken.push(relative)
+      } else if (target ? target.isDirectory() : entry.isDirectory()) {
+        if (!skipped.has(entry.name)) await walk(path, relative, target ?? (await stat(path)))
+      } else {
+        const file = target ?? (await stat(path).catch(() => null))
+        if (file === null || seen.has(identity(file))) continue
+        seen.add(identity(file))
+        walked.files.push(relative)
+      }
+    }
+  }
+  const info = await stat(root).catch(() => null)
+  if (info?.isDirectory()) await walk(root, '', info)
+  return walked
+}
+
+const isEventsFile = (relative: string) =>
+  relative === EVENTS_FILE_NAME || relative.endsWith(`/${EVENTS_FILE_NAME}`)
+
+async function eventsFilesUnder(
+  directory: string
+): Promise<{ files: string[]; errors: Discovery['errors'] }> {
+  const { files, broken } = await walkFiles(directory)
+  return {
+    files: files
+      .filter(isEventsFile)
+      .map((file) => join(directory, file))
+      .sort(),
+    errors: broken.filter(isEventsFile).map((file) => ({
+      file: join(directory, file),
+      message: 'a symbolic link that leads nowhere'
+    }))
+  }
 }
 
 /**
@@ -47,9 +104,10 @@ export async function discoverTargets(
       files.push(path)
     } else if (found === 'directory') {
       const under = await eventsFilesUnder(path)
-      if (under.length === 0)
+      errors.push(...under.errors)
+      if (under.files.length === 0 && under.errors.length === 0)
         errors.push({ file: target, message: `no ${EVENTS_FILE_NAME} under ${path}` })
-      files.push(...under)
+      files.push(...under.files)
     } else {
       errors.push({
         file: target,
@@ -86,19 +144,6 @@ export function globPattern(glob: string): RegExp {
   return new RegExp(`^${source}$`)
 }
 
-async function walk(directory: string, prefix: string, found: string[]): Promise<void> {
-  const entries = await readdir(directory, { withFileTypes: true }).catch(() => [])
-  for (const entry of entries) {
-    const relative = prefix ? `${prefix}/${entry.name}` : entry.name
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name))
-        await walk(join(directory, entry.name), relative, found)
-    } else if (entry.isFile()) {
-      found.push(relative)
-    }
-  }
-}
-
 /**
  * Files under `root` matching any of the globs (relative to root; `!glob` excludes). A glob also
  * matches relative to each directory of `alsoUnder`, e.g. the per-artifact download folders, so
@@ -113,8 +158,7 @@ export async function globFiles(
   const exclude = globs
     .filter((glob) => glob.startsWith('!'))
     .map((glob) => globPattern(glob.slice(1)))
-  const files: string[] = []
-  await walk(root, '', files)
+  const { files } = await walkFiles(root, SKIPPED_DIRECTORIES)
   const views = (file: string) => [
     file,
     ...alsoUnder

@@ -1,9 +1,11 @@
+import { constants } from 'node:fs'
 import { open, type FileHandle } from 'node:fs/promises'
 import {
   parquetMetadata,
   parquetRead,
   parquetSchema,
   type AsyncBuffer,
+  type ColumnMetaData,
   type Compressors,
   type FileMetaData,
   type ParquetParsers,
@@ -13,7 +15,14 @@ import {
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
 import { framesColumn, pickRows, stringColumn, type Batch } from './batch.js'
 import { codecs } from './codecs.js'
-import { decodeChunk, UnsupportedChunk, type ChunkTarget, type DecodedChunk } from './chunks.js'
+import {
+  checkChunk,
+  CorruptChunk,
+  decodeChunk,
+  UnsupportedChunk,
+  type ChunkTarget,
+  type DecodedChunk
+} from './chunks.js'
 import {
   COLUMN_KINDS,
   resolveColumns,
@@ -66,9 +75,50 @@ export interface EventsFile extends ParquetFile {
 
 const MAGIC = 'PAR1'
 
+/**
+ * One line of words for a decoding failure. Our own checks and hyparquet's errors say what is
+ * wrong; a TypeError or RangeError only says where a decoder tripped over bytes that are not what
+ * they claim to be, which means nothing to a user (docs/hostile-input.md).
+ */
 function errorText(error: unknown): string {
+  if (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError
+  ) {
+    return 'its bytes do not match its own description'
+  }
   const text = error instanceof Error ? error.message : String(error)
-  return text.replace(/\s+/g, ' ').trim() || 'unknown error'
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || 'unknown error'
+}
+
+/**
+ * The most rows a row group of `bytes` bytes is believed to hold: one bit per row, which real
+ * telemetry (a distinct nanosecond time on every row) never comes near, plus room for small files.
+ * Row counts are claims of the footer, and readers allocate by them (docs/hostile-input.md).
+ */
+export function plausibleRows(bytes: number): number {
+  return 8 * bytes + 1_048_576
+}
+
+/** Row counts that are negative, fractional or more than the file's bytes can hold are refused. */
+function checkRowGroups(file: string, metadata: FileMetaData, size: number): void {
+  metadata.row_groups.forEach((group, index) => {
+    const rows = Number(group.num_rows)
+    const bytes = group.columns.reduce(
+      (sum, chunk) => sum + Math.max(0, Number(chunk.meta_data?.total_compressed_size ?? 0)),
+      0
+    )
+    const limit = plausibleRows(Math.min(size, bytes))
+    if (!Number.isSafeInteger(rows) || rows < 0 || rows > limit) {
+      throw new EventsFileError(
+        file,
+        `corrupt parquet footer (row group ${index} claims ${group.num_rows} rows in ${Math.min(size, bytes)} bytes)`
+      )
+    }
+  })
 }
 
 async function bufferFromHandle(handle: FileHandle, byteLength: number): Promise<AsyncBuffer> {
@@ -115,7 +165,11 @@ async function readFooter(file: string, buffer: AsyncBuffer): Promise<FileMetaDa
   try {
     return parquetMetadata(footer, { parsers: NANOSECOND_PARSERS })
   } catch (error) {
-    throw new EventsFileError(file, `corrupt parquet footer (${errorText(error)})`)
+    const text =
+      error instanceof TypeError || error instanceof RangeError
+        ? 'its structure is not parquet metadata'
+        : errorText(error)
+    throw new EventsFileError(file, `corrupt parquet footer (${text})`)
   }
 }
 
@@ -164,11 +218,15 @@ export interface ParquetFile {
   close(): Promise<void>
 }
 
-/** Opens any parquet file and parses its footer; throws EventsFileError naming the problem. */
+/**
+ * Opens any parquet file and parses its footer; throws EventsFileError naming the problem. Only
+ * regular files are read: a FIFO or a device named events.parquet would block or never end, so it
+ * is opened without blocking and refused.
+ */
 export async function openParquet(path: string): Promise<ParquetFile> {
   let handle: FileHandle
   try {
-    handle = await open(path, 'r')
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const problem =
@@ -180,9 +238,14 @@ export async function openParquet(path: string): Promise<ParquetFile> {
     throw new EventsFileError(path, problem)
   }
   try {
-    const { size } = await handle.stat()
+    const info = await handle.stat()
+    if (info.isDirectory()) throw new EventsFileError(path, 'is a directory')
+    if (!info.isFile())
+      throw new EventsFileError(path, 'not a regular file (a FIFO, socket or device)')
+    const { size } = info
     const buffer = await bufferFromHandle(handle, size)
     const metadata = await readFooter(path, buffer)
+    checkRowGroups(path, metadata, size)
     return { path, buffer, metadata, compressors: await codecs(), close: () => handle.close() }
   } catch (error) {
     await handle.close()
@@ -273,6 +336,7 @@ export async function readGroup(
 ): Promise<void> {
   for (const name of physical) {
     try {
+      await checkChunkOf(file, span, name)
       await parquetRead({
         file: file.buffer,
         metadata: file.metadata,
@@ -290,6 +354,34 @@ export async function readGroup(
       )
     }
   }
+}
+
+/**
+ * hyparquet's general reader trusts the page headers it reads; before it sees a chunk, the chunk's
+ * headers are checked as the fast reader checks them (chunks.ts, checkChunk).
+ */
+async function checkChunkOf(
+  file: ParquetFile,
+  span: Pick<RowGroupSpan, 'index' | 'rowCount'>,
+  name: string
+): Promise<void> {
+  const group = file.metadata.row_groups[span.index]
+  const chunk = group?.columns.find((column) => column.meta_data?.path_in_schema[0] === name)
+  const meta = chunk?.meta_data
+  if (!meta) return
+  const schemaPath = getTreePath(parquetSchema(file.metadata), meta.path_in_schema)
+  const range = metaRange(meta)
+  if (range[0] < 0 || range[1] > file.buffer.byteLength || range[1] < range[0]) {
+    throw new CorruptChunk('its byte range lies outside the file')
+  }
+  const bytes = new Uint8Array(await file.buffer.slice(range[0], range[1]))
+  checkChunk(
+    bytes,
+    meta,
+    span.rowCount,
+    getMaxRepetitionLevel(schemaPath),
+    schemaPath[schemaPath.length - 1].element.type_length
+  )
 }
 
 export type { Batch } from './batch.js'
@@ -409,17 +501,20 @@ async function readReference(
 export type FallbackLog = Map<string, number>
 
 /** Where a column chunk's bytes are: from its dictionary page (when it has one) to its end. */
+function metaRange(meta: ColumnMetaData): [number, number] {
+  const dictionary = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : undefined
+  const data = Number(meta.data_page_offset)
+  const start = dictionary !== undefined && dictionary < data ? dictionary : data
+  return [start, start + Number(meta.total_compressed_size)]
+}
+
 function chunkRange(
   file: EventsFile,
   group: number,
   plan: ColumnPlan
 ): [number, number] | undefined {
   const meta = file.metadata.row_groups[group].columns[plan.chunk]?.meta_data
-  if (!meta) return undefined
-  const dictionary = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : undefined
-  const data = Number(meta.data_page_offset)
-  const start = dictionary !== undefined && dictionary < data ? dictionary : data
-  return [start, start + Number(meta.total_compressed_size)]
+  return meta ? metaRange(meta) : undefined
 }
 
 async function readFast(
@@ -479,7 +574,8 @@ function groupBytes(
   const known = ranges.filter((range): range is [number, number] => range !== undefined)
   const first = Math.min(...known.map(([start]) => start))
   const last = Math.max(...known.map(([, end]) => end))
-  if (known.length > 0 && (first < 0 || last > file.buffer.byteLength)) {
+  const inverted = known.some(([start, end]) => !(end >= start))
+  if (known.length > 0 && (inverted || !(first >= 0) || !(last <= file.buffer.byteLength))) {
     throw new EventsFileError(file.path, `corrupt column chunk offsets in row group ${span.index}`)
   }
   let whole: Promise<Uint8Array> | undefined
