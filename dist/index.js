@@ -455,9 +455,10 @@ var ReportFormatError = class extends Error {
 var REPORT_READ_LIMIT = 32 * 1024 * 1024;
 var validator;
 async function validateAgainstSchema(value) {
-  validator ??= import("./chunks/2020-MRFARCI4.js").then(
-    ({ Ajv2020 }) => new Ajv2020({ allErrors: false, strict: false }).compile(report_schema_default)
-  );
+  validator ??= import("./chunks/2020-MRFARCI4.js").then((ajv) => {
+    const Ajv2020 = ajv.Ajv2020 ?? ajv.default;
+    return new Ajv2020({ allErrors: false, strict: false }).compile(report_schema_default);
+  });
   const validate = await validator;
   return validate(value) ? [] : validate.errors ?? [];
 }
@@ -12275,6 +12276,10 @@ var WAIT_SYSCALLS = /* @__PURE__ */ new Set([
 ]);
 var LAYER_INDEX = new Map(["L0", "L1", "L2", "L3", "L4"].map((name, index) => [name, index]));
 var LIST_LIMIT = 25;
+var NAME_LIMIT = 4096;
+function bounded(name, max = NAME_LIMIT) {
+  return name.length <= max ? name : `${name.slice(0, max - 1)}\u2026`;
+}
 function newTally(window) {
   return {
     window,
@@ -12462,7 +12467,7 @@ function createAttributor(spikes, context) {
     const threads = [...tally.threads.values()].filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0).sort(
       (a, b) => b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) || b.ioBytes - a.ioBytes || byName(a.name, b.name) || (a.tid ?? -1) - (b.tid ?? -1)
     ).map((t) => ({
-      thread: t.name,
+      thread: bounded(t.name),
       tid: t.tid,
       tick_thread: t.tick,
       samples: t.samples,
@@ -12472,23 +12477,25 @@ function createAttributor(spikes, context) {
       io_bytes: t.ioBytes
     }));
     const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0);
-    const plugins = [...tally.plugins].sort(
+    const ranked = [...tally.plugins].sort(
       ([nameA, a], [nameB, b]) => (tickScope ? b.tickSamples - a.tickSamples : 0) || b.samples - a.samples || byName(nameA, nameB)
-    ).map(([name, share]) => ({
-      plugin: name,
+    );
+    const plugins = ranked.map(([name, share]) => ({
+      plugin: bounded(name),
       samples: share.samples,
       tick_thread_samples: share.tickSamples,
       cpu_ms: ms(share.cpuNs)
     }));
-    const topPlugin = plugins[0]?.plugin ?? null;
+    const top = ranked[0]?.[0] ?? null;
     let entryPlugin = null;
-    if (topPlugin !== null) {
-      const callers = [...tally.entries.get(topPlugin) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
+    if (top !== null) {
+      const callers = [...tally.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
       const caller = callers[0]?.[0];
-      entryPlugin = caller !== void 0 && caller !== topPlugin ? caller : null;
+      entryPlugin = caller !== void 0 && caller !== top ? bounded(caller) : null;
     }
+    const topPlugin = top === null ? null : bounded(top);
     const syscalls = rankSyscalls(tally.syscalls).map(([name, s]) => ({
-      syscall: name,
+      syscall: bounded(name),
       wait: WAIT_SYSCALLS.has(name),
       count: s.count,
       total_ms: ms(s.totalNs),
@@ -12497,7 +12504,7 @@ function createAttributor(spikes, context) {
     const paths = [...tally.paths].sort(
       ([nameA, a], [nameB, b]) => b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
     ).map(([name, share]) => ({
-      path: name,
+      path: bounded(name),
       total_ms: ms(share.totalNs),
       bytes: share.bytes,
       ops: share.ops
@@ -12505,17 +12512,18 @@ function createAttributor(spikes, context) {
     const devices = [...tally.devices].sort(
       ([nameA, a], [nameB, b]) => b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
     ).map(([name, share]) => ({
-      device: name,
+      device: bounded(name),
       bytes: share.bytes,
       ops: share.ops,
       total_ms: ms(share.totalNs)
     }));
-    const { first_syscall, first_syscall_scope } = firstSyscall(tally);
+    const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally);
+    const first_syscall = syscall === null ? null : bounded(syscall);
     notes.push(...explainGaps(tally, context.availability, plugins.length > 0));
     if (tally.commOnlyThreads.size > 0) {
       const names = [...tally.commOnlyThreads].sort(byName);
       notes.push(
-        `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps their tid to a full name): ${names.slice(0, 5).join(", ")}` + (names.length > 5 ? ", \u2026" : "")
+        `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps their tid to a full name): ${names.slice(0, 5).map((name) => bounded(name, 40)).join(", ")}` + (names.length > 5 ? ", \u2026" : "")
       );
     }
     const toNs = (offset) => (context.baseNs + BigInt(Math.round(offset))).toString();
@@ -12750,6 +12758,8 @@ function runIdentity(file, profile) {
   const repeat = profile.repeat ?? (fromPath !== "" ? Number(repeatDir) : 0);
   return { runId, repeat };
 }
+var UNKNOWN_LAYERS_LISTED = 10;
+var unknownLayers = (profile) => [...profile.layers.keys()].filter((layer) => !/^L[0-4]$/.test(layer)).sort();
 function runNotes(profile) {
   const notes = [];
   if (profile.rowsWithoutTime > 0) {
@@ -12758,9 +12768,13 @@ function runNotes(profile) {
   if (profile.rowsWithoutLayer > 0) {
     notes.push(`${profile.rowsWithoutLayer} row(s) without a layer were ignored`);
   }
-  const unknown = [...profile.layers.keys()].filter((layer) => !/^L[0-4]$/.test(layer));
+  const unknown = unknownLayers(profile);
   if (unknown.length > 0) {
-    notes.push(`rows of unknown layers were ignored: ${unknown.sort().join(", ")}`);
+    const named = unknown.slice(0, UNKNOWN_LAYERS_LISTED).map((layer) => bounded(layer, 40));
+    const more = unknown.length - named.length;
+    notes.push(
+      `rows of unknown layers were ignored: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}`
+    );
   }
   const absent = Object.keys(LAYER_NAMES).filter((layer) => !profile.layers.has(layer));
   if (absent.length > 0) {
@@ -12861,11 +12875,12 @@ async function analyseFile(path, options, shownPath = path) {
       for await (const batch of batches) attributor.add(batch);
     }
     const { runId, repeat } = runIdentity(path, profile);
+    const listed = new Set(unknownLayers(profile).slice(0, UNKNOWN_LAYERS_LISTED));
     const layers = Object.fromEntries(
-      [...profile.layers].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
+      [...profile.layers].filter(([layer]) => /^L[0-4]$/.test(layer) || listed.has(layer)).map(([layer, rows]) => [bounded(layer, 40), rows]).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
     );
     return {
-      run_id: runId,
+      run_id: bounded(runId),
       repeat,
       file: shownPath,
       metric: detection.metric,

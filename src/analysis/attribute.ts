@@ -51,6 +51,17 @@ const LAYER_INDEX = new Map(['L0', 'L1', 'L2', 'L3', 'L4'].map((name, index) => 
 /** Longest list of each kind kept per spike; the rest is counted in a note. */
 export const LIST_LIMIT = 25
 
+/** Longest name kept in a report (a path: PATH_MAX); a longer one is cut, with an ellipsis. */
+export const NAME_LIMIT = 4096
+
+/**
+ * A name from telemetry as the report keeps it: a thread or path of a megabyte would otherwise be
+ * copied into every spike that mentions it, and the report would grow without bound.
+ */
+export function bounded(name: string, max = NAME_LIMIT): string {
+  return name.length <= max ? name : `${name.slice(0, max - 1)}…`
+}
+
 /** What the file can tell at all, so notes can say why a part of the attribution is empty. */
 export interface Availability {
   layers: ReadonlySet<string>
@@ -350,7 +361,7 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
           (a.tid ?? -1) - (b.tid ?? -1)
       )
       .map((t) => ({
-        thread: t.name,
+        thread: bounded(t.name),
         tid: t.tid,
         tick_thread: t.tick,
         samples: t.samples,
@@ -361,32 +372,32 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
       }))
 
     const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0)
-    const plugins: PluginShare[] = [...tally.plugins]
-      .sort(
-        ([nameA, a], [nameB, b]) =>
-          (tickScope ? b.tickSamples - a.tickSamples : 0) ||
-          b.samples - a.samples ||
-          byName(nameA, nameB)
-      )
-      .map(([name, share]) => ({
-        plugin: name,
-        samples: share.samples,
-        tick_thread_samples: share.tickSamples,
-        cpu_ms: ms(share.cpuNs)
-      }))
-    const topPlugin = plugins[0]?.plugin ?? null
+    const ranked = [...tally.plugins].sort(
+      ([nameA, a], [nameB, b]) =>
+        (tickScope ? b.tickSamples - a.tickSamples : 0) ||
+        b.samples - a.samples ||
+        byName(nameA, nameB)
+    )
+    const plugins: PluginShare[] = ranked.map(([name, share]) => ({
+      plugin: bounded(name),
+      samples: share.samples,
+      tick_thread_samples: share.tickSamples,
+      cpu_ms: ms(share.cpuNs)
+    }))
+    const top = ranked[0]?.[0] ?? null
     let entryPlugin: string | null = null
-    if (topPlugin !== null) {
-      const callers = [...(tally.entries.get(topPlugin) ?? [])]
+    if (top !== null) {
+      const callers = [...(tally.entries.get(top) ?? [])]
         .map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]] as const)
         .filter(([name, count]) => name !== '' && count > 0)
         .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
       const caller = callers[0]?.[0]
-      entryPlugin = caller !== undefined && caller !== topPlugin ? caller : null
+      entryPlugin = caller !== undefined && caller !== top ? bounded(caller) : null
     }
+    const topPlugin = top === null ? null : bounded(top)
 
     const syscalls: SyscallShare[] = rankSyscalls(tally.syscalls).map(([name, s]) => ({
-      syscall: name,
+      syscall: bounded(name),
       wait: WAIT_SYSCALLS.has(name),
       count: s.count,
       total_ms: ms(s.totalNs),
@@ -398,7 +409,7 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
           b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
       )
       .map(([name, share]) => ({
-        path: name,
+        path: bounded(name),
         total_ms: ms(share.totalNs),
         bytes: share.bytes,
         ops: share.ops
@@ -409,19 +420,23 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
           b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
       )
       .map(([name, share]) => ({
-        device: name,
+        device: bounded(name),
         bytes: share.bytes,
         ops: share.ops,
         total_ms: ms(share.totalNs)
       }))
 
-    const { first_syscall, first_syscall_scope } = firstSyscall(tally)
+    const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally)
+    const first_syscall = syscall === null ? null : bounded(syscall)
     notes.push(...explainGaps(tally, context.availability, plugins.length > 0))
     if (tally.commOnlyThreads.size > 0) {
       const names = [...tally.commOnlyThreads].sort(byName)
       notes.push(
         `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps ` +
-          `their tid to a full name): ${names.slice(0, 5).join(', ')}` +
+          `their tid to a full name): ${names
+            .slice(0, 5)
+            .map((name) => bounded(name, 40))
+            .join(', ')}` +
           (names.length > 5 ? ', …' : '')
       )
     }

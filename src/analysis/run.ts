@@ -7,7 +7,7 @@ import {
   readBatches,
   type ReaderKind
 } from '../telemetry/events-file.js'
-import { ATTRIBUTION_COLUMNS, createAttributor } from './attribute.js'
+import { ATTRIBUTION_COLUMNS, bounded, createAttributor } from './attribute.js'
 import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
@@ -65,6 +65,12 @@ export function runIdentity(
   return { runId, repeat }
 }
 
+/** Unknown layer names listed (in notes and in `layers`) at most: a file may hold millions. */
+const UNKNOWN_LAYERS_LISTED = 10
+
+const unknownLayers = (profile: RunProfile) =>
+  [...profile.layers.keys()].filter((layer) => !/^L[0-4]$/.test(layer)).sort()
+
 function runNotes(profile: RunProfile): string[] {
   const notes: string[] = []
   if (profile.rowsWithoutTime > 0) {
@@ -73,9 +79,13 @@ function runNotes(profile: RunProfile): string[] {
   if (profile.rowsWithoutLayer > 0) {
     notes.push(`${profile.rowsWithoutLayer} row(s) without a layer were ignored`)
   }
-  const unknown = [...profile.layers.keys()].filter((layer) => !/^L[0-4]$/.test(layer))
+  const unknown = unknownLayers(profile)
   if (unknown.length > 0) {
-    notes.push(`rows of unknown layers were ignored: ${unknown.sort().join(', ')}`)
+    const named = unknown.slice(0, UNKNOWN_LAYERS_LISTED).map((layer) => bounded(layer, 40))
+    const more = unknown.length - named.length
+    notes.push(
+      `rows of unknown layers were ignored: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
+    )
   }
   const absent = Object.keys(LAYER_NAMES).filter((layer) => !profile.layers.has(layer))
   if (absent.length > 0) {
@@ -199,11 +209,15 @@ export async function analyseFile(
     }
 
     const { runId, repeat } = runIdentity(path, profile)
+    const listed = new Set(unknownLayers(profile).slice(0, UNKNOWN_LAYERS_LISTED))
     const layers = Object.fromEntries(
-      [...profile.layers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      [...profile.layers]
+        .filter(([layer]) => /^L[0-4]$/.test(layer) || listed.has(layer))
+        .map(([layer, rows]) => [bounded(layer, 40), rows])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     )
     return {
-      run_id: runId,
+      run_id: bounded(runId),
       repeat,
       file: shownPath,
       metric: detection.metric,

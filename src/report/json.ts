@@ -69,9 +69,11 @@ let validator: Promise<ValidateFunction> | undefined
  * validator (ajv) is loaded only then and does not slow down the action's start.
  */
 async function validateAgainstSchema(value: unknown): Promise<readonly ErrorObject[]> {
-  validator ??= import('ajv/dist/2020.js').then(({ Ajv2020 }) =>
-    new Ajv2020({ allErrors: false, strict: false }).compile(schema)
-  )
+  validator ??= import('ajv/dist/2020.js').then((ajv) => {
+    // (a CommonJS module: bundled, its class is the default export; under Node, a named one too)
+    const Ajv2020 = ajv.Ajv2020 ?? (ajv as unknown as { default: typeof ajv.Ajv2020 }).default
+    return new Ajv2020({ allErrors: false, strict: false }).compile(schema)
+  })
   const validate = await validator
   return validate(value) ? [] : (validate.errors ?? [])
 }
