@@ -9,8 +9,6 @@ import { execFileSync } from 'node:child_process'
 import { mkdir, symlink, writeFile, copyFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { ByteWriter } from 'hyparquet-writer'
-import { serializeTCompactProtocol } from 'hyparquet-writer/src/thrift.js'
 import type { ColumnMetaData } from 'hyparquet'
 import { detectSpikes, MAX_SPIKES_PER_RUN, type MetricSeries } from '../src/analysis/detect.js'
 import { populationSigma } from '../src/analysis/statistics.js'
@@ -19,6 +17,7 @@ import { codecs, PAGE_LIMIT, zstdContentBound } from '../src/telemetry/codecs.js
 import { discoverTargets } from '../src/telemetry/discover.js'
 import { openEventsFile } from '../src/telemetry/events-file.js'
 import { parseAnalysisOptions } from '../src/options.js'
+import { concat, thrift } from './support/bytes.js'
 import { iostorm } from './support/cli.js'
 import { withTempDir } from './support/engine.js'
 
@@ -28,22 +27,6 @@ const GOOD = 'fixtures/runs/s1-save-all/0/events.parquet'
 
 const PAGE = { DATA: 0, DICTIONARY: 2 }
 const ENCODING = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 }
-
-function thrift(fields: Record<string, unknown>): Uint8Array {
-  const writer = new ByteWriter()
-  serializeTCompactProtocol(writer, fields)
-  return new Uint8Array(writer.getBuffer())
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0))
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
 
 /** An uncompressed page: its header (sizes from the body unless `claims` say otherwise) + body. */
 function page(

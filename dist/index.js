@@ -10899,13 +10899,7 @@ function codecs() {
   return ready;
 }
 
-// src/telemetry/chunks.ts
-var UnsupportedChunk = class extends Error {
-};
-var CorruptChunk = class extends Error {
-};
-var TWO_32 = 4294967296;
-var decoder4 = new TextDecoder();
+// src/telemetry/hybrid.ts
 function readerOf(bytes2) {
   return { view: new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength), offset: 0 };
 }
@@ -11068,35 +11062,12 @@ function decodeHybridAt(reader, width, byteLength, positions, out) {
     }
   }
 }
-var scratch = new Int32Array(0);
-function checkIndices(indices, dictionarySize) {
-  let largest = -1;
-  let smallest = 0;
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i];
-    if (index > largest) largest = index;
-    if (index < smallest) smallest = index;
-  }
-  if (largest >= dictionarySize || smallest < 0) {
-    const bad = smallest < 0 ? smallest >>> 0 : largest;
-    throw new CorruptChunk(
-      dictionarySize === 0 ? "dictionary-encoded values without a dictionary page" : `dictionary index ${bad} out of range (the dictionary holds ${dictionarySize} values)`
-    );
-  }
-  return indices;
-}
-function allIndices(source) {
-  if (scratch.length < source.count) scratch = new Int32Array(source.count);
-  const indices = scratch.subarray(0, source.count);
-  if (source.width > 0) decodeHybrid({ ...source.reader }, source.width, indices, source.byteLength);
-  else indices.fill(0);
-  return checkIndices(indices, source.dictionarySize);
-}
-function indicesAt(source, positions) {
-  const out = new Int32Array(positions.length);
-  decodeHybridAt(source.reader, source.width, source.byteLength, positions, out);
-  return checkIndices(out, source.dictionarySize);
-}
+
+// src/telemetry/pages.ts
+var UnsupportedChunk = class extends Error {
+};
+var CorruptChunk = class extends Error {
+};
 function readLevels(reader, count, maxLevel, byteLength) {
   const levels = new Uint8Array(count);
   decodeHybrid(reader, widthOf(maxLevel), levels, byteLength);
@@ -11311,6 +11282,39 @@ function* pages(spec) {
     }
   }
 }
+
+// src/telemetry/values.ts
+var TWO_32 = 4294967296;
+var decoder4 = new TextDecoder();
+var scratch = new Int32Array(0);
+function checkIndices(indices, dictionarySize) {
+  let largest = -1;
+  let smallest = 0;
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i];
+    if (index > largest) largest = index;
+    if (index < smallest) smallest = index;
+  }
+  if (largest >= dictionarySize || smallest < 0) {
+    const bad = smallest < 0 ? smallest >>> 0 : largest;
+    throw new CorruptChunk(
+      dictionarySize === 0 ? "dictionary-encoded values without a dictionary page" : `dictionary index ${bad} out of range (the dictionary holds ${dictionarySize} values)`
+    );
+  }
+  return indices;
+}
+function allIndices(source) {
+  if (scratch.length < source.count) scratch = new Int32Array(source.count);
+  const indices = scratch.subarray(0, source.count);
+  if (source.width > 0) decodeHybrid({ ...source.reader }, source.width, indices, source.byteLength);
+  else indices.fill(0);
+  return checkIndices(indices, source.dictionarySize);
+}
+function indicesAt(source, positions) {
+  const out = new Int32Array(positions.length);
+  decodeHybridAt(source.reader, source.width, source.byteLength, positions, out);
+  return checkIndices(out, source.dictionarySize);
+}
 function int64Numbers(values, into) {
   const out = into ?? new Float64Array(values.length);
   if (values instanceof BigInt64Array) {
@@ -11435,6 +11439,9 @@ function int64Reader(spec) {
   const baseLow = Number(BigInt.asUintN(32, base));
   return (view, at) => ((view.getInt32(at + 4, true) - baseHigh) * TWO_32 + (view.getUint32(at, true) - baseLow)) * scale - remainder;
 }
+
+// src/telemetry/chunks.ts
+var decoder5 = new TextDecoder();
 function decodeNumbers(spec) {
   const length = spec.select ? spec.select.length : spec.rows;
   const out = spec.reuse instanceof Float64Array && spec.reuse.length === length ? spec.reuse : new Float64Array(length);
@@ -11534,7 +11541,7 @@ function decodeStrings(spec) {
       for (let k = 0; k < targets.length; k++) {
         const value = values[positions[k]];
         codes[targets[k]] = interner.intern(
-          value instanceof Uint8Array ? decoder4.decode(value) : String(value)
+          value instanceof Uint8Array ? decoder5.decode(value) : String(value)
         );
       }
     }
@@ -11860,10 +11867,10 @@ async function readFooter(file, buffer) {
   if (size < 12) {
     throw new EventsFileError(file, `not a parquet file (${size} bytes, too short)`);
   }
-  const decoder5 = new TextDecoder();
-  const head = decoder5.decode(await buffer.slice(0, 4));
+  const decoder6 = new TextDecoder();
+  const head = decoder6.decode(await buffer.slice(0, 4));
   const tail = new Uint8Array(await buffer.slice(size - 8, size));
-  const footerMagic = decoder5.decode(tail.subarray(4)) === MAGIC;
+  const footerMagic = decoder6.decode(tail.subarray(4)) === MAGIC;
   if (head === MAGIC && !footerMagic) {
     throw new EventsFileError(file, "truncated parquet file (starts with PAR1 but has no footer)");
   }

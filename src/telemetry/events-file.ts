@@ -12,7 +12,7 @@ import {
   type SchemaElement,
   type Statistics
 } from 'hyparquet'
-import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
+import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from './hyparquet-internals.js'
 import { framesColumn, pickRows, stringColumn, type Batch } from './batch.js'
 import { codecs } from './codecs.js'
 import {
