@@ -8,7 +8,7 @@ import { describeWithShared, SHARED } from './support/shared.js'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { analyseFile } from '../src/analysis/run.js'
-import { EventsFileError, openParquet, readGroup } from '../src/telemetry/events-file.js'
+import { EventsFileError, openParquet, readGroup } from '../src/telemetry/parquet-file.js'
 import { iostorm } from './support/cli.js'
 import { options } from './support/engine.js'
 

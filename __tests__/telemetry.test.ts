@@ -7,7 +7,8 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parquetWriteFile } from 'hyparquet-writer'
 import { analyseFile } from '../src/analysis/run.js'
-import { EventsFileError, openEventsFile, readBatches } from '../src/telemetry/events-file.js'
+import { openEventsFile, readBatches } from '../src/telemetry/events-file.js'
+import { EventsFileError } from '../src/telemetry/parquet-file.js'
 import {
   writeEvents,
   WRITERS,

@@ -14601,10 +14601,6 @@ function pluginFrames(frames, row, pluginOfFrame) {
 // src/analysis/run.ts
 import { basename, dirname } from "node:path";
 
-// src/telemetry/events-file.ts
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-
 // node_modules/hyparquet/src/constants.js
 var ParquetTypes = [
   "BOOLEAN",
@@ -24209,7 +24205,9 @@ function resolveColumns(schema) {
   return map;
 }
 
-// src/telemetry/events-file.ts
+// src/telemetry/parquet-file.ts
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 var EventsFileError = class extends Error {
   constructor(file, problem) {
     super(`${file}: ${problem}`);
@@ -24303,29 +24301,6 @@ function columnIndex(metadata, physical) {
   if (!first) return -1;
   return first.columns.findIndex((chunk) => chunk.meta_data?.path_in_schema[0] === physical);
 }
-function statisticsOf(metadata, group, column) {
-  if (column < 0) return void 0;
-  return metadata.row_groups[group].columns[column]?.meta_data?.statistics;
-}
-function bigintStat(value) {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
-  return void 0;
-}
-async function firstGroupMinimum(file) {
-  let minimum;
-  const physical = file.columns.ts?.physical;
-  for (const span of file.rowGroups) {
-    await readGroup(file, span, [physical], (_name, data) => {
-      for (let i = 0; i < data.length; i++) {
-        const value = data[i];
-        if (typeof value === "bigint" && (minimum === void 0 || value < minimum)) minimum = value;
-      }
-    });
-    if (minimum !== void 0) return minimum;
-  }
-  return 0n;
-}
 async function openParquet(path) {
   let handle;
   try {
@@ -24350,6 +24325,121 @@ async function openParquet(path) {
     if (error instanceof EventsFileError) throw error;
     throw new EventsFileError(path, errorText(error));
   }
+}
+async function readGroup(file, span, physical, sink) {
+  for (const name of physical) {
+    try {
+      await checkChunkOf(file, span, name);
+      await parquetRead({
+        file: file.buffer,
+        metadata: file.metadata,
+        compressors: file.compressors,
+        parsers: NANOSECOND_PARSERS,
+        columns: [name],
+        rowStart: span.rowStart,
+        rowEnd: span.rowStart + span.rowCount,
+        onChunk: (chunk) => sink(name, chunk.columnData, chunk.rowStart - span.rowStart)
+      });
+    } catch (error) {
+      throw new EventsFileError(
+        file.path,
+        `corrupt data in column "${name}", row group ${span.index} (${errorText(error)})`
+      );
+    }
+  }
+}
+async function checkChunkOf(file, span, name) {
+  const group = file.metadata.row_groups[span.index];
+  const chunk = group?.columns.find((column) => column.meta_data?.path_in_schema[0] === name);
+  const meta = chunk?.meta_data;
+  if (!meta) return;
+  const schemaPath = getTreePath(parquetSchema(file.metadata), meta.path_in_schema);
+  const range = metaRange(meta);
+  if (range[0] < 0 || range[1] > file.buffer.byteLength || range[1] < range[0]) {
+    throw new CorruptChunk("its byte range lies outside the file");
+  }
+  const bytes = new Uint8Array(await file.buffer.slice(range[0], range[1]));
+  checkChunk(
+    bytes,
+    meta,
+    span.rowCount,
+    getMaxRepetitionLevel(schemaPath),
+    schemaPath[schemaPath.length - 1].element.type_length
+  );
+}
+function metaRange(meta) {
+  const dictionary2 = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : void 0;
+  const data = Number(meta.data_page_offset);
+  const start = dictionary2 !== void 0 && dictionary2 < data ? dictionary2 : data;
+  return [start, start + Number(meta.total_compressed_size)];
+}
+
+// src/telemetry/column-plan.ts
+var NUMERIC_KINDS = /* @__PURE__ */ new Set(["time", "integer", "number"]);
+function planColumns(file, wanted) {
+  const schema = parquetSchema(file.metadata);
+  const plans = [];
+  for (const column of /* @__PURE__ */ new Set(["ts", ...wanted])) {
+    const resolved = file.columns[column];
+    if (!resolved) continue;
+    const chunk = columnIndex(file.metadata, resolved.physical);
+    const leaf = file.metadata.row_groups[0]?.columns[chunk]?.meta_data?.path_in_schema ?? [
+      resolved.physical
+    ];
+    const schemaPath = getTreePath(schema, leaf);
+    const element = schemaPath[schemaPath.length - 1].element;
+    const kind2 = COLUMN_KINDS[column];
+    let target;
+    if (kind2 === "time") {
+      const unit = element.logical_type?.type === "TIMESTAMP" ? element.logical_type.unit : void 0;
+      const converted = element.converted_type;
+      const scale = unit === "MILLIS" || converted === "TIMESTAMP_MILLIS" ? 1e6 : unit === "MICROS" || converted === "TIMESTAMP_MICROS" ? 1e3 : 1;
+      target = { kind: "time", baseNs: file.baseNs, scale };
+    } else if (kind2 === "frames") {
+      target = { kind: resolved.shape === "joined" ? "frames-joined" : "frames-list" };
+    } else {
+      target = { kind: NUMERIC_KINDS.has(kind2) ? "number" : "string" };
+    }
+    plans.push({
+      column,
+      physical: resolved.physical,
+      chunk,
+      target,
+      maxDefinition: getMaxDefinitionLevel(schemaPath),
+      maxRepetition: getMaxRepetitionLevel(schemaPath),
+      element
+    });
+  }
+  return plans;
+}
+function chunkRange(file, group, plan) {
+  const meta = file.metadata.row_groups[group].columns[plan.chunk]?.meta_data;
+  return meta ? metaRange(meta) : void 0;
+}
+
+// src/telemetry/events-file.ts
+function statisticsOf(metadata, group, column) {
+  if (column < 0) return void 0;
+  return metadata.row_groups[group].columns[column]?.meta_data?.statistics;
+}
+function bigintStat(value) {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+  return void 0;
+}
+async function firstGroupMinimum(file) {
+  let minimum;
+  const physical = file.columns.ts?.physical;
+  for (const span of file.rowGroups) {
+    await readGroup(file, span, [physical], (_name, data) => {
+      for (let i = 0; i < data.length; i++) {
+        const value = data[i];
+        if (typeof value === "bigint" && (minimum === void 0 || value < minimum)) minimum = value;
+      }
+    });
+    if (minimum !== void 0) return minimum;
+  }
+  return 0n;
 }
 async function openEventsFile(path) {
   const parquet = await openParquet(path);
@@ -24409,84 +24499,6 @@ async function openEventsFile(path) {
     throw new EventsFileError(path, errorText(error));
   }
 }
-async function readGroup(file, span, physical, sink) {
-  for (const name of physical) {
-    try {
-      await checkChunkOf(file, span, name);
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        compressors: file.compressors,
-        parsers: NANOSECOND_PARSERS,
-        columns: [name],
-        rowStart: span.rowStart,
-        rowEnd: span.rowStart + span.rowCount,
-        onChunk: (chunk) => sink(name, chunk.columnData, chunk.rowStart - span.rowStart)
-      });
-    } catch (error) {
-      throw new EventsFileError(
-        file.path,
-        `corrupt data in column "${name}", row group ${span.index} (${errorText(error)})`
-      );
-    }
-  }
-}
-async function checkChunkOf(file, span, name) {
-  const group = file.metadata.row_groups[span.index];
-  const chunk = group?.columns.find((column) => column.meta_data?.path_in_schema[0] === name);
-  const meta = chunk?.meta_data;
-  if (!meta) return;
-  const schemaPath = getTreePath(parquetSchema(file.metadata), meta.path_in_schema);
-  const range = metaRange(meta);
-  if (range[0] < 0 || range[1] > file.buffer.byteLength || range[1] < range[0]) {
-    throw new CorruptChunk("its byte range lies outside the file");
-  }
-  const bytes = new Uint8Array(await file.buffer.slice(range[0], range[1]));
-  checkChunk(
-    bytes,
-    meta,
-    span.rowCount,
-    getMaxRepetitionLevel(schemaPath),
-    schemaPath[schemaPath.length - 1].element.type_length
-  );
-}
-var NUMERIC_KINDS = /* @__PURE__ */ new Set(["time", "integer", "number"]);
-function planColumns(file, wanted) {
-  const schema = parquetSchema(file.metadata);
-  const plans = [];
-  for (const column of /* @__PURE__ */ new Set(["ts", ...wanted])) {
-    const resolved = file.columns[column];
-    if (!resolved) continue;
-    const chunk = columnIndex(file.metadata, resolved.physical);
-    const leaf = file.metadata.row_groups[0]?.columns[chunk]?.meta_data?.path_in_schema ?? [
-      resolved.physical
-    ];
-    const schemaPath = getTreePath(schema, leaf);
-    const element = schemaPath[schemaPath.length - 1].element;
-    const kind2 = COLUMN_KINDS[column];
-    let target;
-    if (kind2 === "time") {
-      const unit = element.logical_type?.type === "TIMESTAMP" ? element.logical_type.unit : void 0;
-      const converted = element.converted_type;
-      const scale = unit === "MILLIS" || converted === "TIMESTAMP_MILLIS" ? 1e6 : unit === "MICROS" || converted === "TIMESTAMP_MICROS" ? 1e3 : 1;
-      target = { kind: "time", baseNs: file.baseNs, scale };
-    } else if (kind2 === "frames") {
-      target = { kind: resolved.shape === "joined" ? "frames-joined" : "frames-list" };
-    } else {
-      target = { kind: NUMERIC_KINDS.has(kind2) ? "number" : "string" };
-    }
-    plans.push({
-      column,
-      physical: resolved.physical,
-      chunk,
-      target,
-      maxDefinition: getMaxDefinitionLevel(schemaPath),
-      maxRepetition: getMaxRepetitionLevel(schemaPath),
-      element
-    });
-  }
-  return plans;
-}
 function fromDecoded(plan, data, rows, baseNs) {
   switch (plan.target.kind) {
     case "time": {
@@ -24521,16 +24533,6 @@ async function readReference(file, span, plan) {
     for (let i = 0; i < end; i++) rows[offset + i] = data[i];
   });
   return fromDecoded(plan, rows, span.rowCount, file.baseNs);
-}
-function metaRange(meta) {
-  const dictionary2 = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : void 0;
-  const data = Number(meta.data_page_offset);
-  const start = dictionary2 !== void 0 && dictionary2 < data ? dictionary2 : data;
-  return [start, start + Number(meta.total_compressed_size)];
-}
-function chunkRange(file, group, plan) {
-  const meta = file.metadata.row_groups[group].columns[plan.chunk]?.meta_data;
-  return meta ? metaRange(meta) : void 0;
 }
 async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data;

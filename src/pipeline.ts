@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { NOT_PLUGIN_PREFIXES } from './analysis/plugins.js'
 import { analyseFile, type AnalysisOptions } from './analysis/run.js'
 import type { InputError, Report, RunReport } from './analysis/types.js'
-import { EventsFileError } from './telemetry/events-file.js'
+import { EventsFileError } from './telemetry/parquet-file.js'
 
 export interface Analysed {
   runs: RunReport[]

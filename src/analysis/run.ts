@@ -1,12 +1,12 @@
 import { basename, dirname } from 'node:path'
 import type { Column } from '../telemetry/columns.js'
 import {
-  EventsFileError,
   openEventsFile,
   type EventsFile,
   readBatches,
   type ReaderKind
 } from '../telemetry/events-file.js'
+import { EventsFileError } from '../telemetry/parquet-file.js'
 import { ATTRIBUTION_COLUMNS, bounded, createAttributor } from './attribute.js'
 import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'

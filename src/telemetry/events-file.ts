@@ -1,55 +1,21 @@
-import { constants } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
-import {
-  parquetMetadata,
-  parquetRead,
-  parquetSchema,
-  type AsyncBuffer,
-  type ColumnMetaData,
-  type Compressors,
-  type FileMetaData,
-  type ParquetParsers,
-  type SchemaElement,
-  type Statistics
-} from 'hyparquet'
-import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from './hyparquet-internals.js'
-import { framesColumn, pickRows, stringColumn, type Batch } from './batch.js'
-import { codecs } from './codecs.js'
-import {
-  checkChunk,
-  CorruptChunk,
-  decodeChunk,
-  UnsupportedChunk,
-  type ChunkTarget,
-  type DecodedChunk
-} from './chunks.js'
-import {
-  COLUMN_KINDS,
-  resolveColumns,
-  SchemaError,
-  type Column,
-  type ColumnMap
-} from './columns.js'
-
-/** Everything that goes wrong with one input file carries the file and one readable line. */
-export class EventsFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problem: string
-  ) {
-    super(`${file}: ${problem}`)
-  }
-}
-
 /**
- * TIMESTAMP columns of any unit (and INT96) become exact nanosecond BigInts instead of
- * hyparquet's default millisecond Dates.
+ * An events.parquet opened for the analysis: the contract columns resolved, each row group's time
+ * span learnt from its statistics, and batches of the wanted columns read one row group at a time
+ * (the fast reader, falling back per chunk to hyparquet's general one).
  */
-const NANOSECOND_PARSERS: Partial<ParquetParsers> = {
-  timestampFromMilliseconds: (millis: bigint) => BigInt(millis) * 1_000_000n,
-  timestampFromMicroseconds: (micros: bigint) => BigInt(micros) * 1_000n,
-  timestampFromNanoseconds: (nanos: bigint) => BigInt(nanos)
-}
+import { parquetSchema, type FileMetaData, type Statistics } from 'hyparquet'
+import { pickRows, framesColumn, stringColumn, type Batch } from './batch.js'
+import { decodeChunk, UnsupportedChunk, type DecodedChunk } from './chunks.js'
+import { chunkRange, planColumns, type ColumnPlan } from './column-plan.js'
+import { resolveColumns, SchemaError, type Column, type ColumnMap } from './columns.js'
+import {
+  columnIndex,
+  errorText,
+  EventsFileError,
+  openParquet,
+  readGroup,
+  type ParquetFile
+} from './parquet-file.js'
 
 /** One row group, with its time span as nanosecond offsets from the file's base (NaN: unknown). */
 export interface RowGroupSpan {
@@ -71,112 +37,6 @@ export interface EventsFile extends ParquetFile {
    */
   baseNs: bigint
   rowGroups: RowGroupSpan[]
-}
-
-const MAGIC = 'PAR1'
-
-/**
- * One line of words for a decoding failure. Our own checks and hyparquet's errors say what is
- * wrong; a TypeError or RangeError only says where a decoder tripped over bytes that are not what
- * they claim to be, which means nothing to a user (docs/hostile-input.md).
- */
-function errorText(error: unknown): string {
-  if (
-    error instanceof TypeError ||
-    error instanceof RangeError ||
-    error instanceof ReferenceError ||
-    error instanceof SyntaxError
-  ) {
-    return 'its bytes do not match its own description'
-  }
-  const text = error instanceof Error ? error.message : String(error)
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || 'unknown error'
-}
-
-/**
- * The most rows a row group of `bytes` bytes is believed to hold: one bit per row, which real
- * telemetry (a distinct nanosecond time on every row) never comes near, plus room for small files.
- * Row counts are claims of the footer, and readers allocate by them (docs/hostile-input.md).
- */
-export function plausibleRows(bytes: number): number {
-  return 8 * bytes + 1_048_576
-}
-
-/** Row counts that are negative, fractional or more than the file's bytes can hold are refused. */
-function checkRowGroups(file: string, metadata: FileMetaData, size: number): void {
-  metadata.row_groups.forEach((group, index) => {
-    const rows = Number(group.num_rows)
-    const bytes = group.columns.reduce(
-      (sum, chunk) => sum + Math.max(0, Number(chunk.meta_data?.total_compressed_size ?? 0)),
-      0
-    )
-    const limit = plausibleRows(Math.min(size, bytes))
-    if (!Number.isSafeInteger(rows) || rows < 0 || rows > limit) {
-      throw new EventsFileError(
-        file,
-        `corrupt parquet footer (row group ${index} claims ${group.num_rows} rows in ${Math.min(size, bytes)} bytes)`
-      )
-    }
-  })
-}
-
-async function bufferFromHandle(handle: FileHandle, byteLength: number): Promise<AsyncBuffer> {
-  return {
-    byteLength,
-    async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const stop = Math.min(end ?? byteLength, byteLength)
-      const length = Math.max(0, stop - start)
-      const bytes = new Uint8Array(length)
-      let filled = 0
-      while (filled < length) {
-        const { bytesRead } = await handle.read(bytes, filled, length - filled, start + filled)
-        if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${start + filled}`)
-        filled += bytesRead
-      }
-      return bytes.buffer
-    }
-  }
-}
-
-async function readFooter(file: string, buffer: AsyncBuffer): Promise<FileMetaData> {
-  const size = buffer.byteLength
-  if (size < 12) {
-    throw new EventsFileError(file, `not a parquet file (${size} bytes, too short)`)
-  }
-  const decoder = new TextDecoder()
-  const head = decoder.decode(await buffer.slice(0, 4))
-  const tail = new Uint8Array(await buffer.slice(size - 8, size))
-  const footerMagic = decoder.decode(tail.subarray(4)) === MAGIC
-  if (head === MAGIC && !footerMagic) {
-    throw new EventsFileError(file, 'truncated parquet file (starts with PAR1 but has no footer)')
-  }
-  if (head !== MAGIC || !footerMagic) {
-    throw new EventsFileError(file, 'not a parquet file (no PAR1 magic bytes)')
-  }
-  const footerLength = new DataView(tail.buffer).getUint32(0, true)
-  if (footerLength + 8 > size - 4) {
-    throw new EventsFileError(
-      file,
-      `corrupt parquet footer (footer length ${footerLength} exceeds the file size ${size})`
-    )
-  }
-  const footer = await buffer.slice(size - footerLength - 8, size)
-  try {
-    return parquetMetadata(footer, { parsers: NANOSECOND_PARSERS })
-  } catch (error) {
-    const text =
-      error instanceof TypeError || error instanceof RangeError
-        ? 'its structure is not parquet metadata'
-        : errorText(error)
-    throw new EventsFileError(file, `corrupt parquet footer (${text})`)
-  }
-}
-
-function columnIndex(metadata: FileMetaData, physical: string): number {
-  const first = metadata.row_groups[0]
-  if (!first) return -1
-  return first.columns.findIndex((chunk) => chunk.meta_data?.path_in_schema[0] === physical)
 }
 
 function statisticsOf(
@@ -207,51 +67,6 @@ async function firstGroupMinimum(file: EventsFile): Promise<bigint> {
     if (minimum !== undefined) return minimum
   }
   return 0n
-}
-
-/** A parquet file opened for reading: its footer parsed, its bytes read on demand. */
-export interface ParquetFile {
-  path: string
-  buffer: AsyncBuffer
-  metadata: FileMetaData
-  compressors: Compressors
-  close(): Promise<void>
-}
-
-/**
- * Opens any parquet file and parses its footer; throws EventsFileError naming the problem. Only
- * regular files are read: a FIFO or a device named events.parquet would block or never end, so it
- * is opened without blocking and refused.
- */
-export async function openParquet(path: string): Promise<ParquetFile> {
-  let handle: FileHandle
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const problem =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : `cannot open (${errorText(error)})`
-    throw new EventsFileError(path, problem)
-  }
-  try {
-    const info = await handle.stat()
-    if (info.isDirectory()) throw new EventsFileError(path, 'is a directory')
-    if (!info.isFile())
-      throw new EventsFileError(path, 'not a regular file (a FIFO, socket or device)')
-    const { size } = info
-    const buffer = await bufferFromHandle(handle, size)
-    const metadata = await readFooter(path, buffer)
-    checkRowGroups(path, metadata, size)
-    return { path, buffer, metadata, compressors: await codecs(), close: () => handle.close() }
-  } catch (error) {
-    await handle.close()
-    if (error instanceof EventsFileError) throw error
-    throw new EventsFileError(path, errorText(error))
-  }
 }
 
 /**
@@ -322,132 +137,12 @@ export async function openEventsFile(path: string): Promise<EventsFile> {
   }
 }
 
-export type ChunkSink = (physical: string, data: ArrayLike<unknown>, offset: number) => void
-
-/**
- * Decodes the given physical columns of one row group, column by column, and hands each decoded
- * chunk to `sink` with its row offset inside the group. Decoding failures become EventsFileError.
- */
-export async function readGroup(
-  file: ParquetFile,
-  span: Pick<RowGroupSpan, 'index' | 'rowStart' | 'rowCount'>,
-  physical: string[],
-  sink: ChunkSink
-): Promise<void> {
-  for (const name of physical) {
-    try {
-      await checkChunkOf(file, span, name)
-      await parquetRead({
-        file: file.buffer,
-        metadata: file.metadata,
-        compressors: file.compressors,
-        parsers: NANOSECOND_PARSERS,
-        columns: [name],
-        rowStart: span.rowStart,
-        rowEnd: span.rowStart + span.rowCount,
-        onChunk: (chunk) => sink(name, chunk.columnData, chunk.rowStart - span.rowStart)
-      })
-    } catch (error) {
-      throw new EventsFileError(
-        file.path,
-        `corrupt data in column "${name}", row group ${span.index} (${errorText(error)})`
-      )
-    }
-  }
-}
-
-/**
- * hyparquet's general reader trusts the page headers it reads; before it sees a chunk, the chunk's
- * headers are checked as the fast reader checks them (chunks.ts, checkChunk).
- */
-async function checkChunkOf(
-  file: ParquetFile,
-  span: Pick<RowGroupSpan, 'index' | 'rowCount'>,
-  name: string
-): Promise<void> {
-  const group = file.metadata.row_groups[span.index]
-  const chunk = group?.columns.find((column) => column.meta_data?.path_in_schema[0] === name)
-  const meta = chunk?.meta_data
-  if (!meta) return
-  const schemaPath = getTreePath(parquetSchema(file.metadata), meta.path_in_schema)
-  const range = metaRange(meta)
-  if (range[0] < 0 || range[1] > file.buffer.byteLength || range[1] < range[0]) {
-    throw new CorruptChunk('its byte range lies outside the file')
-  }
-  const bytes = new Uint8Array(await file.buffer.slice(range[0], range[1]))
-  checkChunk(
-    bytes,
-    meta,
-    span.rowCount,
-    getMaxRepetitionLevel(schemaPath),
-    schemaPath[schemaPath.length - 1].element.type_length
-  )
-}
-
-export type { Batch } from './batch.js'
-
 /**
  * `fast` decodes pages into typed arrays itself (falling back per chunk to hyparquet for
  * encodings it does not handle); `reference` reads everything through hyparquet's general
  * reader. Both give the same batches: tests compare them on every fixture.
  */
 export type ReaderKind = 'fast' | 'reference'
-
-const NUMERIC_KINDS = new Set(['time', 'integer', 'number'])
-
-interface ColumnPlan {
-  column: Column
-  physical: string
-  chunk: number
-  target: ChunkTarget
-  maxDefinition: number
-  maxRepetition: number
-  element: SchemaElement
-}
-
-/** How each wanted column of this file is decoded; columns the file lacks are left out. */
-function planColumns(file: EventsFile, wanted: readonly Column[]): ColumnPlan[] {
-  const schema = parquetSchema(file.metadata)
-  const plans: ColumnPlan[] = []
-  for (const column of new Set<Column>(['ts', ...wanted])) {
-    const resolved = file.columns[column]
-    if (!resolved) continue
-    const chunk = columnIndex(file.metadata, resolved.physical)
-    const leaf = file.metadata.row_groups[0]?.columns[chunk]?.meta_data?.path_in_schema ?? [
-      resolved.physical
-    ]
-    const schemaPath = getTreePath(schema, leaf)
-    const element = schemaPath[schemaPath.length - 1].element
-    const kind = COLUMN_KINDS[column]
-    let target: ChunkTarget
-    if (kind === 'time') {
-      const unit =
-        element.logical_type?.type === 'TIMESTAMP' ? element.logical_type.unit : undefined
-      const converted = element.converted_type
-      const scale =
-        unit === 'MILLIS' || converted === 'TIMESTAMP_MILLIS'
-          ? 1_000_000
-          : unit === 'MICROS' || converted === 'TIMESTAMP_MICROS'
-            ? 1_000
-            : 1
-      target = { kind: 'time', baseNs: file.baseNs, scale }
-    } else if (kind === 'frames') {
-      target = { kind: resolved.shape === 'joined' ? 'frames-joined' : 'frames-list' }
-    } else {
-      target = { kind: NUMERIC_KINDS.has(kind) ? 'number' : 'string' }
-    }
-    plans.push({
-      column,
-      physical: resolved.physical,
-      chunk,
-      target,
-      maxDefinition: getMaxDefinitionLevel(schemaPath),
-      maxRepetition: getMaxRepetitionLevel(schemaPath),
-      element
-    })
-  }
-  return plans
-}
 
 /** Converts what hyparquet's general reader gives into the batch form. */
 function fromDecoded(
@@ -499,23 +194,6 @@ async function readReference(
 
 /** Counts what the fast reader handed to hyparquet's general reader, by reason. */
 export type FallbackLog = Map<string, number>
-
-/** Where a column chunk's bytes are: from its dictionary page (when it has one) to its end. */
-function metaRange(meta: ColumnMetaData): [number, number] {
-  const dictionary = meta.dictionary_page_offset ? Number(meta.dictionary_page_offset) : undefined
-  const data = Number(meta.data_page_offset)
-  const start = dictionary !== undefined && dictionary < data ? dictionary : data
-  return [start, start + Number(meta.total_compressed_size)]
-}
-
-function chunkRange(
-  file: EventsFile,
-  group: number,
-  plan: ColumnPlan
-): [number, number] | undefined {
-  const meta = file.metadata.row_groups[group].columns[plan.chunk]?.meta_data
-  return meta ? metaRange(meta) : undefined
-}
 
 async function readFast(
   file: EventsFile,
