@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { createProfiler } from '../src/analysis/profile.js'
-import { runIdentity } from '../src/analysis/run.js'
+import { runIdentity } from '../src/analysis/analyse-file.js'
 import { batchOf, type TestRow } from './support/engine.js'
 
 function profile(rows: TestRow[], metric?: string) {

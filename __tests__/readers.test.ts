@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { ATTRIBUTION_COLUMNS } from '../src/analysis/attribute.js'
-import { analyseFile } from '../src/analysis/run.js'
+import { analyseFile } from '../src/analysis/analyse-file.js'
 import type { Batch, FramesColumn, StringColumn } from '../src/telemetry/batch.js'
 import { discoverTargets } from '../src/telemetry/discover.js'
 import { openEventsFile, readBatches, type FallbackLog } from '../src/telemetry/events-file.js'

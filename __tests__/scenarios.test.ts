@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from '@jest/globals'
 import { join } from 'node:path'
-import { analyseFile, DEFAULT_OPTIONS } from '../src/analysis/run.js'
+import { analyseFile, DEFAULT_OPTIONS } from '../src/analysis/analyse-file.js'
 import type { RunReport } from '../src/analysis/types.js'
 import { scenarios } from '../scripts/fixtures/scenarios.js'
 import { SAMPLE_OPTIONS } from './support/engine.js'

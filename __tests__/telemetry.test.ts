@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parquetWriteFile } from 'hyparquet-writer'
-import { analyseFile } from '../src/analysis/run.js'
+import { analyseFile } from '../src/analysis/analyse-file.js'
 import { openEventsFile, readBatches } from '../src/telemetry/events-file.js'
 import { EventsFileError } from '../src/telemetry/parquet-file.js'
 import {

@@ -15,7 +15,7 @@ import { buildReport, readReportFile, reportToJson, ReportFormatError } from './
 import { renderMarkdown } from './report/markdown.js'
 import { discoverTargets } from './telemetry/discover.js'
 import { VERSION } from './version.js'
-import type { AnalysisOptions } from './analysis/run.js'
+import type { AnalysisOptions } from './analysis/analyse-file.js'
 
 export const DEFAULT_RUNS_DIR = '/fast/plugbench/runs'
 

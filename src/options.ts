@@ -7,7 +7,7 @@ import {
   DEFAULT_TICK_THREAD,
   type AnalysisOptions,
   type NamePattern
-} from './analysis/run.js'
+} from './analysis/analyse-file.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { NOT_PLUGIN_PREFIXES } from './analysis/plugins.js'
-import { analyseFile, type AnalysisOptions } from './analysis/run.js'
+import { analyseFile, type AnalysisOptions } from './analysis/analyse-file.js'
 import type { InputError, Report, RunReport } from './analysis/types.js'
 import { EventsFileError } from './telemetry/parquet-file.js'
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/analysis/run.js'
+import { DEFAULT_OPTIONS, type AnalysisOptions } from '../../src/analysis/analyse-file.js'
 import { parseRegistry } from '../../src/analysis/plugins.js'
 import {
   framesColumn,

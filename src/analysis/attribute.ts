@@ -1,5 +1,5 @@
 import type { Column } from '../telemetry/columns.js'
-import { stringAt, type Batch } from '../telemetry/batch.js'
+import { stringAt, type Batch, type StringColumn } from '../telemetry/batch.js'
 import type { SpikeWindow } from './detect.js'
 import { pluginFrames, type FrameClassifier } from './plugins.js'
 import type {
@@ -180,6 +180,193 @@ function limited<T>(list: T[], what: string, notes: string[]): T[] {
   return list.slice(0, LIST_LIMIT)
 }
 
+/** What one row says about its thread, resolved once for every window it overlaps. */
+interface RowFacts {
+  threadId: number
+  name: string | null
+  /** Known only by its kernel name (comm): no L1/L2 row maps its tid to a full name. */
+  commOnly: boolean
+}
+
+/** Per dictionary entry of a batch, looked up once: rows then index arrays. */
+interface Lookups {
+  pluginOfFrame: (string | null)[] | undefined
+  syscallWait: boolean[] | undefined
+  metricIsBytes: boolean[] | undefined
+}
+
+/** L2 file events and L4 syscalls with a path: overlapping time, whole bytes, one op. */
+function addPath(
+  tally: SpikeTally,
+  path: string | null | undefined,
+  overlapNs: number,
+  size: number | undefined
+): void {
+  if (!path) return
+  let share = tally.paths.get(path)
+  if (!share) tally.paths.set(path, (share = { totalNs: 0, bytes: 0, ops: 0 }))
+  share.ops++
+  share.totalNs += overlapNs
+  if (size !== undefined && size > 0) share.bytes += size
+}
+
+/** L4 block I/O (biosnoop): whole bytes and overlapping time to the device. */
+function creditBlockIo(
+  tally: SpikeTally,
+  device: string | null,
+  overlapNs: number,
+  size: number | undefined
+): void {
+  if (device === null) return
+  tally.blockRows++
+  let share = tally.devices.get(device)
+  if (!share) tally.devices.set(device, (share = { bytes: 0, ops: 0, totalNs: 0 }))
+  share.ops++
+  share.totalNs += overlapNs
+  if (size !== undefined && size > 0) share.bytes += size
+}
+
+/** Threads with any activity: by sampled plus syscall time, then I/O bytes, name and tid. */
+function rankThreads(tally: SpikeTally): ThreadShare[] {
+  return [...tally.threads.values()]
+    .filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0)
+    .sort(
+      (a, b) =>
+        b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) ||
+        b.ioBytes - a.ioBytes ||
+        byName(a.name, b.name) ||
+        (a.tid ?? -1) - (b.tid ?? -1)
+    )
+    .map((t) => ({
+      thread: bounded(t.name),
+      tid: t.tid,
+      tick_thread: t.tick,
+      samples: t.samples,
+      cpu_ms: ms(t.cpuNs),
+      syscall_ms: ms(t.syscallNs),
+      wait_ms: ms(t.waitNs),
+      io_bytes: t.ioBytes
+    }))
+}
+
+/**
+ * Plugins by samples on the tick thread (all threads when the tick thread ran none), the top one,
+ * and the plugin its samples most often entered through (when another than itself).
+ */
+function rankPlugins(tally: SpikeTally): {
+  plugins: PluginShare[]
+  topPlugin: string | null
+  entryPlugin: string | null
+} {
+  const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0)
+  const ranked = [...tally.plugins].sort(
+    ([nameA, a], [nameB, b]) =>
+      (tickScope ? b.tickSamples - a.tickSamples : 0) ||
+      b.samples - a.samples ||
+      byName(nameA, nameB)
+  )
+  const plugins: PluginShare[] = ranked.map(([name, share]) => ({
+    plugin: bounded(name),
+    samples: share.samples,
+    tick_thread_samples: share.tickSamples,
+    cpu_ms: ms(share.cpuNs)
+  }))
+  const top = ranked[0]?.[0] ?? null
+  let entryPlugin: string | null = null
+  if (top !== null) {
+    const callers = [...(tally.entries.get(top) ?? [])]
+      .map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]] as const)
+      .filter(([name, count]) => name !== '' && count > 0)
+      .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
+    const caller = callers[0]?.[0]
+    entryPlugin = caller !== undefined && caller !== top ? bounded(caller) : null
+  }
+  return { plugins, topPlugin: top === null ? null : bounded(top), entryPlugin }
+}
+
+function rankPaths(tally: SpikeTally): PathShare[] {
+  return [...tally.paths]
+    .sort(
+      ([nameA, a], [nameB, b]) =>
+        b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
+    )
+    .map(([name, share]) => ({
+      path: bounded(name),
+      total_ms: ms(share.totalNs),
+      bytes: share.bytes,
+      ops: share.ops
+    }))
+}
+
+function rankDevices(tally: SpikeTally): DeviceShare[] {
+  return [...tally.devices]
+    .sort(
+      ([nameA, a], [nameB, b]) =>
+        b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
+    )
+    .map(([name, share]) => ({
+      device: bounded(name),
+      bytes: share.bytes,
+      ops: share.ops,
+      total_ms: ms(share.totalNs)
+    }))
+}
+
+function commOnlyNote(tally: SpikeTally): string[] {
+  if (tally.commOnlyThreads.size === 0) return []
+  const names = [...tally.commOnlyThreads].sort(byName)
+  const shown = names.slice(0, 5).map((name) => bounded(name, 40))
+  return [
+    `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps ` +
+      `their tid to a full name): ${shown.join(', ')}` +
+      (names.length > 5 ? ', …' : '')
+  ]
+}
+
+/** One spike's attribution, from its tally: the ranked lists, the tops, the signature, notes. */
+function spikeReport(tally: SpikeTally, context: AttributionContext): SpikeReport {
+  const { window } = tally
+  const threads = rankThreads(tally)
+  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally)
+  const syscalls: SyscallShare[] = rankSyscalls(tally.syscalls).map(([name, s]) => ({
+    syscall: bounded(name),
+    wait: WAIT_SYSCALLS.has(name),
+    count: s.count,
+    total_ms: ms(s.totalNs),
+    max_ms: ms(s.maxNs)
+  }))
+  const paths = rankPaths(tally)
+  const devices = rankDevices(tally)
+  const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally)
+  const first_syscall = syscall === null ? null : bounded(syscall)
+  const notes = [
+    ...explainGaps(tally, context.availability, plugins.length > 0),
+    ...commOnlyNote(tally)
+  ]
+  const toNs = (offset: number) => (context.baseNs + BigInt(Math.round(offset))).toString()
+  return {
+    ts_ns: toNs(window.ts),
+    start_ns: toNs(window.start),
+    end_ns: toNs(window.end),
+    offset_ms: ms(window.start - context.runStartOffset),
+    value_ms: window.valueMs,
+    top_thread: threads[0]?.thread ?? null,
+    top_plugin: topPlugin,
+    entry_plugin: entryPlugin,
+    first_syscall,
+    first_syscall_scope,
+    top_path: paths[0]?.path ?? null,
+    top_device: devices[0]?.device ?? null,
+    signature: `${topPlugin ?? '-'}|${first_syscall ?? '-'}`,
+    threads: limited(threads, 'threads', notes),
+    plugins: limited(plugins, 'plugins', notes),
+    syscalls: limited(syscalls, 'syscalls', notes),
+    paths: limited(paths, 'paths', notes),
+    devices: limited(devices, 'devices', notes),
+    notes
+  }
+}
+
 /**
  * Second pass: every row of L1–L4 that overlaps a spike window is credited to that spike. Time
  * counts only for the overlapping part; bytes count whole; L1 samples are instants.
@@ -229,17 +416,103 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
 
   const hits: number[] = []
 
+  /** L1: a stack sample is an instant of CPU time, owned by a thread and maybe a plugin. */
+  function creditSample(
+    tally: SpikeTally,
+    batch: Batch,
+    i: number,
+    row: RowFacts,
+    lookups: Lookups
+  ): void {
+    tally.samples++
+    const owner = threadOf(tally, row.threadId, row.name, row.commOnly)
+    const { weight, frames, plugin } = batch
+    const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs
+    const tick = owner?.tick ?? false
+    if (owner) {
+      owner.samples++
+      owner.cpuNs += cpuNs
+    }
+    const { pluginOfFrame } = lookups
+    const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : undefined
+    const explicit = stringAt(plugin, i)
+    const leaf = explicit ? explicit : (found?.leaf ?? null)
+    if (leaf === null) return
+    let share = tally.plugins.get(leaf)
+    if (!share) tally.plugins.set(leaf, (share = { samples: 0, tickSamples: 0, cpuNs: 0 }))
+    share.samples++
+    share.cpuNs += cpuNs
+    if (tick) share.tickSamples++
+    // with an explicit owner, frames naming one plugin only say the owner called itself
+    const entry = explicit && found && found.entry === found.leaf ? explicit : (found?.entry ?? '')
+    let callers = tally.entries.get(leaf)
+    if (!callers) tally.entries.set(leaf, (callers = new Map()))
+    const counts = callers.get(entry) ?? [0, 0]
+    counts[0]++
+    if (tick) counts[1]++
+    callers.set(entry, counts)
+  }
+
+  /** L3: /proc io deltas, whole bytes to the thread. */
+  function creditProcIo(
+    tally: SpikeTally,
+    batch: Batch,
+    i: number,
+    row: RowFacts,
+    lookups: Lookups
+  ): void {
+    tally.l3Rows++
+    const metricCode = batch.metric ? batch.metric.codes[i] : -1
+    const written =
+      (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) +
+      (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) +
+      (metricCode >= 0 && lookups.metricIsBytes?.[metricCode] && batch.value && batch.value[i] > 0
+        ? batch.value[i]
+        : 0)
+    if (written > 0) {
+      const owner = threadOf(tally, row.threadId, row.name, row.commOnly)
+      if (owner) owner.ioBytes += written
+    }
+  }
+
+  /** L4 syscall: its overlapping time to the syscall, the thread (waiting or not) and the path. */
+  function creditSyscall(
+    tally: SpikeTally,
+    batch: Batch,
+    i: number,
+    row: RowFacts,
+    lookups: Lookups,
+    overlapNs: number
+  ): void {
+    const syscall = batch.syscall as StringColumn
+    const code = syscall.codes[i]
+    const call = syscall.dictionary[code]
+    const wait = (lookups.syscallWait as boolean[])[code]
+    tally.syscallRows++
+    addSyscall(tally.syscalls, call, overlapNs)
+    const owner = threadOf(tally, row.threadId, row.name, row.commOnly)
+    if (owner) {
+      owner.syscallRows++
+      if (wait) owner.waitNs += overlapNs
+      else owner.syscallNs += overlapNs
+      if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs)
+    }
+    addPath(tally, stringAt(batch.path, i), overlapNs, batch.bytes?.[i])
+  }
+
   function add(batch: Batch): void {
-    const { ts, dur, layer, tid, thread, comm, frames, plugin, weight, syscall, path, bytes } =
-      batch
+    const { ts, dur, layer, tid, thread, comm, frames, syscall, path, bytes } = batch
     if (!layer) return
     // per dictionary entry, once per batch: rows then compare integers
     const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1)
-    const pluginOfFrame = frames?.dictionary.map((frame) => context.classify(frame))
-    const syscallWait = syscall?.dictionary.map((name) => WAIT_SYSCALLS.has(name))
-    const metricIsBytes = batch.metric?.dictionary.map(
-      (name) => name === 'read_bytes' || name === 'write_bytes'
-    )
+    const lookups: Lookups = {
+      pluginOfFrame: frames?.dictionary.map((frame) => context.classify(frame)),
+      syscallWait: syscall?.dictionary.map((name) => WAIT_SYSCALLS.has(name)),
+      metricIsBytes: batch.metric?.dictionary.map(
+        (name) => name === 'read_bytes' || name === 'write_bytes'
+      )
+    }
+    const row: RowFacts = { threadId: NaN, name: null, commOnly: false }
     for (let i = 0; i < batch.length; i++) {
       const layerCode = layer.codes[i]
       const rowLayer = layerCode < 0 ? -1 : layerOf[layerCode]
@@ -250,217 +523,30 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
       overlapping(from, from + length, hits)
       if (hits.length === 0) continue
 
-      const threadId = tid ? tid[i] : NaN
+      row.threadId = tid ? tid[i] : NaN
       const fullName =
         stringAt(thread, i) ??
-        (Number.isNaN(threadId) ? null : (context.threadNames.get(threadId) ?? null))
-      const name = fullName ?? stringAt(comm, i)
-      const commOnly = fullName === null && name !== null
+        (Number.isNaN(row.threadId) ? null : (context.threadNames.get(row.threadId) ?? null))
+      row.name = fullName ?? stringAt(comm, i)
+      row.commOnly = fullName === null && row.name !== null
 
       for (const index of hits) {
         const tally = tallies[index]
         const { start, end } = tally.window
         const overlapNs = length > 0 ? Math.min(from + length, end) - Math.max(from, start) : 0
-
         if (rowLayer === 1) {
-          tally.samples++
-          const owner = threadOf(tally, threadId, name, commOnly)
-          const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs
-          const tick = owner?.tick ?? false
-          if (owner) {
-            owner.samples++
-            owner.cpuNs += cpuNs
-          }
-          const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : undefined
-          const explicit = stringAt(plugin, i)
-          const leaf = explicit ? explicit : (found?.leaf ?? null)
-          if (leaf === null) continue
-          let share = tally.plugins.get(leaf)
-          if (!share) tally.plugins.set(leaf, (share = { samples: 0, tickSamples: 0, cpuNs: 0 }))
-          share.samples++
-          share.cpuNs += cpuNs
-          if (tick) share.tickSamples++
-          // with an explicit owner, frames naming one plugin only say the owner called itself
-          const entry =
-            explicit && found && found.entry === found.leaf ? explicit : (found?.entry ?? '')
-          let callers = tally.entries.get(leaf)
-          if (!callers) tally.entries.set(leaf, (callers = new Map()))
-          const counts = callers.get(entry) ?? [0, 0]
-          counts[0]++
-          if (tick) counts[1]++
-          callers.set(entry, counts)
+          creditSample(tally, batch, i, row, lookups)
         } else if (rowLayer === 3) {
-          tally.l3Rows++
-          const metricCode = batch.metric ? batch.metric.codes[i] : -1
-          const written =
-            (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) +
-            (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) +
-            (metricCode >= 0 && metricIsBytes?.[metricCode] && batch.value && batch.value[i] > 0
-              ? batch.value[i]
-              : 0)
-          if (written > 0) {
-            const owner = threadOf(tally, threadId, name, commOnly)
-            if (owner) owner.ioBytes += written
-          }
+          creditProcIo(tally, batch, i, row, lookups)
         } else if (rowLayer === 2) {
           tally.l2Rows++
           addPath(tally, stringAt(path, i), overlapNs, bytes?.[i])
         } else if (syscall && syscall.codes[i] >= 0) {
-          const code = syscall.codes[i]
-          const call = syscall.dictionary[code]
-          const wait = (syscallWait as boolean[])[code]
-          tally.syscallRows++
-          addSyscall(tally.syscalls, call, overlapNs)
-          const owner = threadOf(tally, threadId, name, commOnly)
-          if (owner) {
-            owner.syscallRows++
-            if (wait) owner.waitNs += overlapNs
-            else owner.syscallNs += overlapNs
-            if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs)
-          }
-          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i])
+          creditSyscall(tally, batch, i, row, lookups, overlapNs)
         } else {
-          const device = stringAt(batch.device, i)
-          if (device === null) continue
-          tally.blockRows++
-          let share = tally.devices.get(device)
-          if (!share) tally.devices.set(device, (share = { bytes: 0, ops: 0, totalNs: 0 }))
-          share.ops++
-          share.totalNs += overlapNs
-          const size = bytes?.[i]
-          if (size !== undefined && size > 0) share.bytes += size
+          creditBlockIo(tally, stringAt(batch.device, i), overlapNs, bytes?.[i])
         }
       }
-    }
-  }
-
-  function addPath(
-    tally: SpikeTally,
-    path: string | null | undefined,
-    overlapNs: number,
-    size: number | undefined
-  ): void {
-    if (!path) return
-    let share = tally.paths.get(path)
-    if (!share) tally.paths.set(path, (share = { totalNs: 0, bytes: 0, ops: 0 }))
-    share.ops++
-    share.totalNs += overlapNs
-    if (size !== undefined && size > 0) share.bytes += size
-  }
-
-  function report(tally: SpikeTally): SpikeReport {
-    const notes: string[] = []
-    const { window } = tally
-    const threads: ThreadShare[] = [...tally.threads.values()]
-      .filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0)
-      .sort(
-        (a, b) =>
-          b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) ||
-          b.ioBytes - a.ioBytes ||
-          byName(a.name, b.name) ||
-          (a.tid ?? -1) - (b.tid ?? -1)
-      )
-      .map((t) => ({
-        thread: bounded(t.name),
-        tid: t.tid,
-        tick_thread: t.tick,
-        samples: t.samples,
-        cpu_ms: ms(t.cpuNs),
-        syscall_ms: ms(t.syscallNs),
-        wait_ms: ms(t.waitNs),
-        io_bytes: t.ioBytes
-      }))
-
-    const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0)
-    const ranked = [...tally.plugins].sort(
-      ([nameA, a], [nameB, b]) =>
-        (tickScope ? b.tickSamples - a.tickSamples : 0) ||
-        b.samples - a.samples ||
-        byName(nameA, nameB)
-    )
-    const plugins: PluginShare[] = ranked.map(([name, share]) => ({
-      plugin: bounded(name),
-      samples: share.samples,
-      tick_thread_samples: share.tickSamples,
-      cpu_ms: ms(share.cpuNs)
-    }))
-    const top = ranked[0]?.[0] ?? null
-    let entryPlugin: string | null = null
-    if (top !== null) {
-      const callers = [...(tally.entries.get(top) ?? [])]
-        .map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]] as const)
-        .filter(([name, count]) => name !== '' && count > 0)
-        .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
-      const caller = callers[0]?.[0]
-      entryPlugin = caller !== undefined && caller !== top ? bounded(caller) : null
-    }
-    const topPlugin = top === null ? null : bounded(top)
-
-    const syscalls: SyscallShare[] = rankSyscalls(tally.syscalls).map(([name, s]) => ({
-      syscall: bounded(name),
-      wait: WAIT_SYSCALLS.has(name),
-      count: s.count,
-      total_ms: ms(s.totalNs),
-      max_ms: ms(s.maxNs)
-    }))
-    const paths: PathShare[] = [...tally.paths]
-      .sort(
-        ([nameA, a], [nameB, b]) =>
-          b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
-      )
-      .map(([name, share]) => ({
-        path: bounded(name),
-        total_ms: ms(share.totalNs),
-        bytes: share.bytes,
-        ops: share.ops
-      }))
-    const devices: DeviceShare[] = [...tally.devices]
-      .sort(
-        ([nameA, a], [nameB, b]) =>
-          b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
-      )
-      .map(([name, share]) => ({
-        device: bounded(name),
-        bytes: share.bytes,
-        ops: share.ops,
-        total_ms: ms(share.totalNs)
-      }))
-
-    const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally)
-    const first_syscall = syscall === null ? null : bounded(syscall)
-    notes.push(...explainGaps(tally, context.availability, plugins.length > 0))
-    if (tally.commOnlyThreads.size > 0) {
-      const names = [...tally.commOnlyThreads].sort(byName)
-      notes.push(
-        `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps ` +
-          `their tid to a full name): ${names
-            .slice(0, 5)
-            .map((name) => bounded(name, 40))
-            .join(', ')}` +
-          (names.length > 5 ? ', …' : '')
-      )
-    }
-    const toNs = (offset: number) => (context.baseNs + BigInt(Math.round(offset))).toString()
-    return {
-      ts_ns: toNs(window.ts),
-      start_ns: toNs(window.start),
-      end_ns: toNs(window.end),
-      offset_ms: ms(window.start - context.runStartOffset),
-      value_ms: window.valueMs,
-      top_thread: threads[0]?.thread ?? null,
-      top_plugin: topPlugin,
-      entry_plugin: entryPlugin,
-      first_syscall,
-      first_syscall_scope,
-      top_path: paths[0]?.path ?? null,
-      top_device: devices[0]?.device ?? null,
-      signature: `${topPlugin ?? '-'}|${first_syscall ?? '-'}`,
-      threads: limited(threads, 'threads', notes),
-      plugins: limited(plugins, 'plugins', notes),
-      syscalls: limited(syscalls, 'syscalls', notes),
-      paths: limited(paths, 'paths', notes),
-      devices: limited(devices, 'devices', notes),
-      notes
     }
   }
 
@@ -482,7 +568,7 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
     return rows.subarray(0, kept)
   }
 
-  return { add, select, finish: () => tallies.map(report) }
+  return { add, select, finish: () => tallies.map((tally) => spikeReport(tally, context)) }
 }
 
 /** One note for each part of a spike's attribution that is empty, with the reason. */
