@@ -1,7 +1,8 @@
 /** The committed bundle, run as a real process the way users and CI run it. */
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describeWithShared, SHARED } from './support/shared.js'
 
@@ -35,5 +36,58 @@ describeWithShared('dist/cli.js on malformed files', () => {
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(bad.length)
     expect(result.stderr).not.toMatch(/^\s+at |warning/m)
     expect(result.stdout).toContain('l0-only #0')
+  })
+})
+
+describe('the npm package', () => {
+  it('holds only what a user needs, and installs no dependency', () => {
+    const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+      timeout: 120_000
+    })
+    expect(packed.status).toBe(0)
+    const [{ files }] = JSON.parse(packed.stdout) as [{ files: { path: string }[] }]
+    const paths = files.map((file) => file.path)
+    expect(
+      paths.every((path) =>
+        /^(dist\/|docs\/|schema\/|action\.yml$|README\.md$|LICENSE$|CHANGELOG\.md$|package\.json$)/.test(
+          path
+        )
+      )
+    ).toBe(true)
+    expect(paths).toEqual(expect.arrayContaining(['dist/cli.js', 'LICENSE', 'action.yml']))
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, unknown>
+    // dist/ is self-contained: everything it bundles is a devDependency
+    expect(manifest.dependencies ?? {}).toEqual({})
+  })
+
+  it('installs globally from its tarball and answers --version', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iostorm-pack-'))
+    try {
+      const options = { encoding: 'utf8' as const, timeout: 120_000 }
+      expect(spawnSync('npm', ['pack', '--pack-destination', dir], options).status).toBe(0)
+      const tarball = readdirSync(dir).find((name) => name.endsWith('.tgz')) as string
+      const install = spawnSync(
+        'npm',
+        [
+          'install',
+          '--global',
+          '--prefix',
+          join(dir, 'global'),
+          '--no-audit',
+          '--no-fund',
+          join(dir, tarball)
+        ],
+        options
+      )
+      expect(install.status).toBe(0)
+      expect(install.stdout).toMatch(/added 1 package/)
+      const version = spawnSync(join(dir, 'global/bin/iostorm'), ['--version'], options)
+      expect(version.stdout.trim()).toBe(
+        (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
