@@ -91,3 +91,18 @@ describe('the npm package', () => {
     }
   })
 })
+
+describe('the release', () => {
+  it('has release notes for the version in package.json', () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
+    const notes = spawnSync(process.execPath, ['scripts/release-notes.mjs', version], {
+      encoding: 'utf8'
+    })
+    expect(notes.status).toBe(0)
+    expect(notes.stdout.length).toBeGreaterThan(20)
+    const missing = spawnSync(process.execPath, ['scripts/release-notes.mjs', '999.0.0'], {
+      encoding: 'utf8'
+    })
+    expect(missing.status).toBe(1)
+  })
+})
