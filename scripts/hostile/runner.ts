@@ -68,13 +68,26 @@ export function selectCases({ only, fast }: SelectOptions): HostileCase[] {
 /**
  * Loaded with `node --import` into every CLI process: writes its peak RSS (KiB) on exit. A
  * process that is killed or aborts leaves no file.
+ *
+ * Not `process.resourceUsage().maxRSS` alone: on Linux it also counts the RSS the process had
+ * before exec, i.e. this runner's own at fork time (a trivial child of a runner holding 600 MB
+ * reports 604 MB). `VmHWM` is the high-water mark of the process's own address space; maxRSS is
+ * the fallback where there is no /proc.
  */
-const RSS_PRELOAD = `import { writeFileSync } from 'node:fs'
+const RSS_PRELOAD = `import { readFileSync, writeFileSync } from 'node:fs'
 const target = process.env.IOSTORM_HOSTILE_RSS_FILE
+function peakKib() {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const match = /^VmHWM:\\s+(\\d+) kB/m.exec(status)
+    if (match) return Number(match[1])
+  } catch {}
+  return process.resourceUsage().maxRSS
+}
 if (target) {
   process.on('exit', () => {
     try {
-      writeFileSync(target, String(process.resourceUsage().maxRSS))
+      writeFileSync(target, String(peakKib()))
     } catch {}
   })
 }
@@ -85,13 +98,25 @@ const OUTPUT_CAP = 256 * 1024
 /** Reports larger than this are not read back (the runner must not run out of memory itself). */
 const REPORT_READ_CAP = 128 * 1024 * 1024
 
-interface RawRun {
-  status: number | null
-  signal: string | null
-  timedOut: boolean
-  seconds: number
-  peakRssMb: number | null
-  stderr: string
+/**
+ * A child above this RSS is killed at once: the verdict is a FAIL either way, and a lying row
+ * count can otherwise grow a process until the kernel's OOM killer picks a victim (it did, at
+ * 24 GB, on the 24 GB machine this was written on).
+ */
+export const MEMORY_GUARD_MB = 1024
+const GUARD_POLL_MS = 50
+
+type RawRun = Omit<ProcessOutcome, 'json' | 'markdown'>
+
+/** The current RSS of a process in MiB, from /proc (undefined once it is gone, or off Linux). */
+async function currentRssMb(pid: number): Promise<number | undefined> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8')
+    const kib = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]
+    return kib === undefined ? undefined : Number(kib) / 1024
+  } catch {
+    return undefined
+  }
 }
 
 export interface SessionOptions extends SelectOptions {
@@ -110,6 +135,8 @@ export interface CaseResult {
   expected: readonly number[]
   seconds: number
   peakRssMb: number | null
+  /** The highest RSS the runner saw while polling (shown when the process left no record). */
+  sampledRssMb: number | null
   problems: string[]
 }
 
@@ -176,6 +203,9 @@ export class HostileSession {
       outDir,
       this.options.timeoutMs
     )
+    // kept with the reports (see --keep): the command and what it printed
+    await writeFile(join(outDir, 'stderr.txt'), raw.stderr)
+    await writeFile(join(outDir, 'command.json'), JSON.stringify(call.args) + '\n')
     const outcome: ProcessOutcome = {
       ...raw,
       json: await readCapped(json),
@@ -195,6 +225,7 @@ export class HostileSession {
       expected: expectation.status,
       seconds: raw.seconds,
       peakRssMb: raw.peakRssMb,
+      sampledRssMb: raw.sampledRssMb,
       problems
     }
   }
@@ -245,18 +276,34 @@ async function runCli(
     timedOut = true
     child.kill('SIGKILL')
   }, timeoutMs)
+  let sampledRssMb: number | null = null
+  let memoryGuard = false
+  const guard = setInterval(() => {
+    if (child.pid === undefined) return
+    void currentRssMb(child.pid).then((rss) => {
+      if (rss === undefined) return
+      sampledRssMb = Math.max(sampledRssMb ?? 0, rss)
+      if (rss > MEMORY_GUARD_MB && !memoryGuard) {
+        memoryGuard = true
+        child.kill('SIGKILL')
+      }
+    })
+  }, GUARD_POLL_MS)
   const [status, signal] = await new Promise<[number | null, string | null]>((done) => {
     child.on('close', (code, killedBy) => done([code, killedBy]))
   })
   clearTimeout(timer)
+  clearInterval(guard)
   const seconds = (performance.now() - started) / 1000
   const kib = await readFile(rssFile, 'utf8').then(Number, () => null)
   return {
     status,
-    signal: timedOut ? null : signal,
+    signal: timedOut || memoryGuard ? null : signal,
     timedOut,
+    memoryGuard,
     seconds,
     peakRssMb: kib === null ? null : kib / 1024,
+    sampledRssMb,
     stderr
   }
 }
@@ -269,6 +316,12 @@ export function verdictText(result: CaseResult): string {
   if (result.problems.length === 0) return 'ok'
   const more = result.problems.length > 1 ? ` (+${result.problems.length - 1} more)` : ''
   return `FAIL: ${result.problems[0]}${more}`
+}
+
+/** The process's own record; else `~N`, the highest RSS sampled before it was killed. */
+function rssText(result: CaseResult): string {
+  if (result.peakRssMb !== null) return result.peakRssMb.toFixed(0)
+  return result.sampledRssMb === null ? '-' : `~${result.sampledRssMb.toFixed(0)}`
 }
 
 function statusText(result: CaseResult): string {
@@ -284,7 +337,7 @@ export function formatTable(results: readonly CaseResult[]): string {
     statusText(result),
     result.expected.join('|'),
     result.seconds.toFixed(2),
-    result.peakRssMb === null ? '-' : result.peakRssMb.toFixed(0),
+    rssText(result),
     verdictText(result)
   ])
   const widths = header.map((title, column) =>

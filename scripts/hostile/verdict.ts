@@ -35,9 +35,13 @@ export interface ProcessOutcome {
   status: number | null
   signal: string | null
   timedOut: boolean
+  /** Killed by the runner for passing MEMORY_GUARD_MB. */
+  memoryGuard: boolean
   seconds: number
   /** Peak resident set size, MiB; null when the process left no record. */
   peakRssMb: number | null
+  /** The highest RSS the runner sampled while it ran, MiB. */
+  sampledRssMb: number | null
   stderr: string
   /** The JSON and markdown reports, when written. */
   json?: string
@@ -145,7 +149,10 @@ export function judge(
   call: JudgedCall,
   goodSpikes: SpikeKey[]
 ): string[] {
-  if (outcome.timedOut) return [`hung: killed after ${TIME_LIMIT_MS / 1000} s`]
+  if (outcome.timedOut) return [`hung: killed after ${outcome.seconds.toFixed(0)} s`]
+  if (outcome.memoryGuard) {
+    return [`killed by the runner's memory guard at ${outcome.sampledRssMb?.toFixed(0)} MB RSS`]
+  }
   if (outcome.signal) return [`killed by ${outcome.signal}`]
   const problems: string[] = []
   if (outcome.peakRssMb === null) problems.push('no peak-RSS record (the process died abruptly)')
@@ -176,8 +183,14 @@ export function judge(
   if (expectation.runs !== undefined && runs.length !== expectation.runs) {
     problems.push(`${runs.length} runs in the report, expected ${expectation.runs}`)
   }
+  const hostile = runs.filter((run) => run.file !== call.goodFile)
+  if (expectation.spikes !== undefined) {
+    const found = hostile.reduce((sum, run) => sum + spikeKeys(run).length, 0)
+    if (found !== expectation.spikes) {
+      problems.push(`${found} spike(s) in the hostile run, expected ${expectation.spikes}`)
+    }
+  }
   if (expectation.note && outcome.status === 0) {
-    const hostile = runs.filter((run) => run.file !== call.goodFile)
     const notes = hostile.flatMap(notesOf)
     if (!notes.some((note) => expectation.note?.test(note))) {
       problems.push(`no note matches ${expectation.note}`)
