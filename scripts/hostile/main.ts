@@ -47,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         `[${index + 1}/${cases.length}] ${testCase.name}: ${verdictText(result)}\n`
       )
       if (values.verbose) {
-        for (const problem of result.problems.slice(1)) process.stderr.write(`    ${problem}\n`)
+        for (const problem of result.problems) process.stderr.write(`    ${problem}\n`)
       }
     }
   } finally {

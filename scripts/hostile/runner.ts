@@ -13,7 +13,7 @@ import { FILESYSTEM_CASES } from './cases/filesystem.js'
 import { OPTION_CASES } from './cases/options.js'
 import { STRUCTURAL_CASES } from './cases/structural.js'
 import { CorpusContext, GROUPS, type HostileCase } from './corpus.js'
-import { EXPECTATIONS, type Expectation } from './expectations.js'
+import { EXPECTATIONS } from './expectations.js'
 import {
   goodSpikesOf,
   judge,
@@ -45,10 +45,6 @@ function checkTable(): void {
   }
 }
 checkTable()
-
-export function expectationOf(name: string): Expectation {
-  return EXPECTATIONS[name]
-}
 
 export interface SelectOptions {
   /** Only cases whose name or group contains this. */
@@ -119,7 +115,7 @@ async function currentRssMb(pid: number): Promise<number | undefined> {
   }
 }
 
-export interface SessionOptions extends SelectOptions {
+export interface SessionOptions {
   /** The CLI bundle (default dist/cli.js), relative to the working directory. */
   cli?: string
   /** Keep the corpus directory. */
@@ -235,11 +231,11 @@ export class HostileSession {
   }
 }
 
-async function readCapped(path: string): Promise<string | undefined> {
+/** A report the CLI wrote: its text, `undefined` when there is none, its size when too large. */
+async function readCapped(path: string): Promise<string | number | undefined> {
   try {
     const { size } = await stat(path)
-    if (size > REPORT_READ_CAP) return `{"too large to check": ${size}}`
-    return await readFile(path, 'utf8')
+    return size > REPORT_READ_CAP ? size : await readFile(path, 'utf8')
   } catch {
     return undefined
   }
@@ -312,10 +308,15 @@ const pad = (text: string, width: number) => text + ' '.repeat(Math.max(0, width
 const padStart = (text: string, width: number) =>
   ' '.repeat(Math.max(0, width - text.length)) + text
 
+const VERDICT_WIDTH = 150
+
+/** `ok`, or `FAIL: ` and the first problem (cut to a table-friendly width; --verbose has all). */
 export function verdictText(result: CaseResult): string {
   if (result.problems.length === 0) return 'ok'
   const more = result.problems.length > 1 ? ` (+${result.problems.length - 1} more)` : ''
-  return `FAIL: ${result.problems[0]}${more}`
+  const [first] = result.problems
+  const room = VERDICT_WIDTH - more.length
+  return `FAIL: ${first.length > room ? first.slice(0, room - 1) + '…' : first}${more}`
 }
 
 /** The process's own record; else `~N`, the highest RSS sampled before it was killed. */

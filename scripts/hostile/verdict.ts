@@ -43,9 +43,9 @@ export interface ProcessOutcome {
   /** The highest RSS the runner sampled while it ran, MiB. */
   sampledRssMb: number | null
   stderr: string
-  /** The JSON and markdown reports, when written. */
-  json?: string
-  markdown?: string
+  /** The JSON and markdown reports, when written; their size in bytes when too large to read. */
+  json?: string | number
+  markdown?: string | number
 }
 
 export interface SpikeKey {
@@ -168,6 +168,12 @@ export function judge(
   const analysed = call.stage === 'input' || outcome.status === 0
   if (!analysed) return problems
   if (outcome.json === undefined) return [...problems, 'no JSON report written']
+  if (typeof outcome.json === 'number') {
+    return [
+      ...problems,
+      `the JSON report is ${(outcome.json / 2 ** 20).toFixed(0)} MB: not checked`
+    ]
+  }
   const runs = parseRuns(outcome.json)
   if (typeof runs === 'string') return [...problems, runs]
 
@@ -198,7 +204,9 @@ export function judge(
   }
   if (expectation.markdown) {
     if (outcome.markdown === undefined) problems.push('no markdown report written')
-    else {
+    else if (typeof outcome.markdown === 'number') {
+      problems.push(`the markdown report is ${(outcome.markdown / 2 ** 20).toFixed(0)} MB`)
+    } else {
       problems.push(...markdownProblems(outcome.markdown).map((finding) => `markdown: ${finding}`))
     }
   }
