@@ -13,7 +13,7 @@ describe('hostile inputs (fast subset; npm run hostile runs them all)', () => {
   let session: HostileSession | undefined
 
   beforeAll(async () => {
-    session = await HostileSession.open({ fast: true, timeoutMs: CASE_TIME_LIMIT_MS })
+    session = await HostileSession.open({ timeoutMs: CASE_TIME_LIMIT_MS })
   }, 60_000)
 
   afterAll(async () => {
