@@ -20,7 +20,7 @@ describe('run profile', () => {
     ])
     expect(Object.fromEntries(result.layers)).toEqual({ L0: 2, L1: 1, L3: 1, L9: 1 })
     expect([...result.series.keys()]).toEqual(['tick_ms'])
-    expect(result.series.get('tick_ms')?.value).toEqual([30])
+    expect(Array.from(result.series.get('tick_ms')?.value ?? [])).toEqual([30])
   })
 
   it('ignores rows without a timestamp or layer, and counts them', () => {
@@ -35,7 +35,7 @@ describe('run profile', () => {
     const result = profiler.finish()
     expect(result.rowsWithoutTime).toBe(1)
     expect(result.rowsWithoutLayer).toBe(1)
-    expect(result.series.get('tick_ms')?.value).toEqual([30])
+    expect(Array.from(result.series.get('tick_ms')?.value ?? [])).toEqual([30])
   })
 
   it('maps tids to full thread names from L1 and L2 rows only', () => {

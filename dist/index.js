@@ -1086,13 +1086,14 @@ var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u20
 function cap(text2, max = DEFAULT_CAP, keep = "start") {
   const line = text2.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
   const chars = [...line];
-  const cut = chars.length <= max ? line : keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
-  return cut.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  if (chars.length <= max) return line;
+  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
 }
 function inert(value) {
   return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
 }
-function codeSpan(text2) {
+function codeSpan(value) {
+  const text2 = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
   const longestRun = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longestRun + 1);
   const pad = text2.startsWith("`") || text2.endsWith("`") || /^ .* $/.test(text2) ? " " : "";
@@ -1105,7 +1106,7 @@ function cell(text2, max = DEFAULT_CAP, keep = "start") {
   return code(text2, max, keep).replace(/\|/g, "\\|");
 }
 function text(value, max = 200) {
-  return inert(cap(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+  return inert(cap(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
 }
 function html(value, max = 200) {
   return inert(cap(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
@@ -1956,7 +1957,11 @@ var NS_PER_MS = 1e6;
 var MetricError = class extends Error {
 };
 function countValues(series) {
-  return series ? series.value.filter((value) => Number.isFinite(value)).length : 0;
+  let count = 0;
+  for (let i = 0; i < (series?.value.length ?? 0); i++) {
+    if (Number.isFinite(series.value[i])) count++;
+  }
+  return count;
 }
 function chooseMetric(series, forced, notes) {
   if (forced !== void 0) {
@@ -1980,43 +1985,57 @@ function chooseMetric(series, forced, notes) {
   return chosen;
 }
 function sortedByTime(series) {
-  const order = series.ts.map((_, index) => index);
-  const inOrder = series.ts.every((ts, i) => i === 0 || ts >= series.ts[i - 1]);
-  if (!inOrder) order.sort((a, b) => series.ts[a] - series.ts[b]);
-  return order;
+  let inOrder = true;
+  for (let i = 1; i < series.ts.length && inOrder; i++) inOrder = series.ts[i] >= series.ts[i - 1];
+  if (inOrder) return null;
+  const order = Int32Array.from({ length: series.ts.length }, (_, index) => index);
+  return order.sort((a, b) => series.ts[a] - series.ts[b] || a - b);
 }
 function windowOf(metric, series, order, position, durations) {
-  const row = order[position];
+  const row = order ? order[position] : position;
   const ts = series.ts[row];
   const dur = Number.isNaN(series.dur[row]) ? durations?.get(series.row[row]) ?? NaN : series.dur[row];
   if (!Number.isNaN(dur)) return { start: ts, end: ts + dur };
   if (metric === "tick_ms")
     return { start: ts, end: ts + Math.round(series.value[row] * NS_PER_MS) };
-  const previous = position > 0 ? series.ts[order[position - 1]] : ts;
+  const previous = position === 0 ? ts : series.ts[order ? order[position - 1] : position - 1];
   return { start: previous, end: ts };
 }
-function detectSpikes(series, options, durations) {
+function findSpikes(series, options) {
   const notes = [];
   const floorMs = Math.max(FLOOR_MS, options.thresholdMs);
   const metric = chooseMetric(series, options.metric, notes);
-  const empty = {
+  const none = {
     samples: 0,
     floorMs,
     p95Ms: null,
     sigmaMs: null,
     thresholdMs: null,
-    spikes: [],
-    omitted: 0
+    omitted: 0,
+    rows: [],
+    positions: new Int32Array(0),
+    order: null
   };
-  if (metric === null) return { metric, ...empty, notes };
+  if (metric === null) return { metric, ...none, notes };
   const data = series.get(metric);
-  const values = Float64Array.from(data.value.filter((value) => Number.isFinite(value)));
-  const infinite = data.value.filter((value) => value === Infinity || value === -Infinity).length;
+  const values = new Float64Array(countValues(data));
+  let infinite = 0;
+  for (let i = 0, k = 0; i < data.value.length; i++) {
+    const value = data.value[i];
+    if (Number.isFinite(value)) values[k++] = value;
+    else if (value === Infinity || value === -Infinity) infinite++;
+  }
   if (infinite > 0) {
     notes.push(`${infinite} infinite value(s) of ${metric} were left out of detection`);
   }
+  const missing = data.value.length - values.length - infinite;
+  if (missing > 0) {
+    notes.push(
+      `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
+    );
+  }
   const sigmaMs = populationSigma(values);
-  const p95Ms = percentile(values.slice().sort(), 95);
+  const p95Ms = percentile(values.sort(), 95);
   const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs);
   if (!Number.isFinite(thresholdMs)) {
     notes.push(
@@ -2024,26 +2043,26 @@ function detectSpikes(series, options, durations) {
     );
   }
   const order = sortedByTime(data);
-  let positions = [];
-  order.forEach((row, position) => {
-    const valueMs = data.value[row];
-    if (Number.isFinite(valueMs) && valueMs >= thresholdMs) positions.push(position);
-  });
-  const omitted = Math.max(0, positions.length - MAX_SPIKES_PER_RUN);
-  if (omitted > 0) {
-    const valueAt = (position) => data.value[order[position]];
-    const worstFirst2 = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
-    const least = valueAt(worstFirst2[MAX_SPIKES_PER_RUN]);
-    notes.push(
-      `${omitted} more spike(s), of ${least} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
-    );
-    positions = worstFirst2.slice(0, MAX_SPIKES_PER_RUN).sort((a, b) => a - b);
+  const rowAt = (position) => order ? order[position] : position;
+  const valueAt = (position) => data.value[rowAt(position)];
+  let count = 0;
+  for (let position = 0; position < data.value.length; position++) {
+    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) count++;
   }
-  const spikes = positions.map((position) => {
-    const row = order[position];
-    const { start, end } = windowOf(metric, data, order, position, durations);
-    return { row: data.row[row], ts: data.ts[row], start, end, valueMs: data.value[row] };
-  });
+  let positions = new Int32Array(count);
+  for (let position = 0, k = 0; position < data.value.length; position++) {
+    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) {
+      positions[k++] = position;
+    }
+  }
+  const omitted = Math.max(0, count - MAX_SPIKES_PER_RUN);
+  if (omitted > 0) {
+    const worstFirst2 = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
+    notes.push(
+      `${omitted} more spike(s), of ${valueAt(worstFirst2[MAX_SPIKES_PER_RUN])} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
+    );
+    positions = worstFirst2.slice(0, MAX_SPIKES_PER_RUN).sort();
+  }
   return {
     metric,
     samples: values.length,
@@ -2051,26 +2070,41 @@ function detectSpikes(series, options, durations) {
     p95Ms,
     sigmaMs,
     thresholdMs,
-    spikes,
     omitted,
-    notes
+    notes,
+    rows: Array.from(positions, (position) => data.row[rowAt(position)]),
+    positions,
+    order
   };
+}
+function spikeWindows(search, series, durations) {
+  if (search.metric === null) return [];
+  const data = series.get(search.metric);
+  const metric = search.metric;
+  return Array.from(search.positions, (position) => {
+    const row = search.order ? search.order[position] : position;
+    const { start, end } = windowOf(metric, data, search.order, position, durations);
+    return { row: data.row[row], ts: data.ts[row], start, end, valueMs: data.value[row] };
+  });
 }
 var SERIES_POINTS = 60;
 function downsample(series, runStartOffset, points = SERIES_POINTS) {
-  const finite = series.ts.filter((_, i) => Number.isFinite(series.value[i]));
-  const last = finite.reduce((max2, ts) => Math.max(max2, ts), runStartOffset);
+  let last = runStartOffset;
+  for (let i = 0; i < series.value.length; i++) {
+    if (Number.isFinite(series.value[i])) last = Math.max(last, series.ts[i]);
+  }
   const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS);
   const bucketMs = Math.max(1, Math.ceil(spanMs / points));
   const count = Math.min(points, Math.floor(spanMs / bucketMs) + 1);
   const max = new Array(count).fill(null);
-  series.ts.forEach((ts, i) => {
+  for (let i = 0; i < series.value.length; i++) {
     const value = series.value[i];
-    if (!Number.isFinite(value)) return;
-    const bucket = Math.min(count - 1, Math.floor((ts - runStartOffset) / NS_PER_MS / bucketMs));
+    if (!Number.isFinite(value)) continue;
+    const at = (series.ts[i] - runStartOffset) / NS_PER_MS / bucketMs;
+    const bucket = Math.min(count - 1, Math.floor(at));
     const current = max[bucket];
     if (current === null || value > current) max[bucket] = value;
-  });
+  }
   return { bucket_ms: bucketMs, max_ms: max };
 }
 
@@ -12656,6 +12690,36 @@ var PROFILE_COLUMNS = [
   "weight"
 ];
 var DEFAULT_SAMPLING_INTERVAL_NS = 1e7;
+var GrowingColumn = class {
+  data = new Float64Array(1024);
+  length = 0;
+  push(value) {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+  /** The values pushed (a view: no copy). */
+  finish() {
+    return this.data.subarray(0, this.length);
+  }
+};
+var SeriesBuilder = class {
+  ts = new GrowingColumn();
+  value = new GrowingColumn();
+  dur = new GrowingColumn();
+  row = new GrowingColumn();
+  finish() {
+    return {
+      ts: this.ts.finish(),
+      value: this.value.finish(),
+      dur: this.dur.finish(),
+      row: this.row.finish()
+    };
+  }
+};
 var LAYER_INDEX2 = new Map(["L0", "L1", "L2", "L3", "L4"].map((name, index) => [name, index]));
 function createProfiler(forcedMetric) {
   const metrics = new Set(MSPT_METRICS);
@@ -12701,7 +12765,7 @@ function createProfiler(forcedMetric) {
     const seriesOf = (metric?.dictionary ?? []).map((name) => {
       if (!metrics.has(name)) return void 0;
       let rowsOfMetric = series.get(name);
-      if (!rowsOfMetric) series.set(name, rowsOfMetric = { ts: [], value: [], dur: [], row: [] });
+      if (!rowsOfMetric) series.set(name, rowsOfMetric = new SeriesBuilder());
       return rowsOfMetric;
     });
     const threadCodes = thread?.codes;
@@ -12770,7 +12834,7 @@ function createProfiler(forcedMetric) {
       startOffset: Number.isFinite(startOffset) ? startOffset : 0,
       runId,
       repeat,
-      series,
+      series: new Map([...series].map(([name, builder]) => [name, builder.finish()])),
       threadNames,
       sampling: samplingInterval()
     })
@@ -12874,21 +12938,15 @@ async function analyseFile(path, options, shownPath = path) {
     }
     await readIdentity(file, profiler, options.reader);
     const profile = profiler.finish();
-    let detection;
+    let search;
     try {
-      detection = detectSpikes(profile.series, options);
-      if (detection.spikes.length > 0 && file.columns.dur) {
-        const rows = detection.spikes.map((spike) => spike.row);
-        detection = detectSpikes(
-          profile.series,
-          options,
-          await readDurations(file, rows, options.reader)
-        );
-      }
+      search = findSpikes(profile.series, options);
     } catch (error2) {
       if (error2 instanceof MetricError) throw new EventsFileError(shownPath, error2.message);
       throw error2;
     }
+    const durations = search.rows.length > 0 && file.columns.dur ? await readDurations(file, search.rows, options.reader) : void 0;
+    const detection = { ...search, spikes: spikeWindows(search, profile.series, durations) };
     const attributor = createAttributor(detection.spikes, {
       threadNames: profile.threadNames,
       tickThread: options.tickThread,

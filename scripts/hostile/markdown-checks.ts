@@ -38,7 +38,7 @@ const INVISIBLE = /\ufeff|\u200c|\u200d|\u2060/u
  * (`@\u200boctocat`, `#\u200b123`, `GH-\u200b123`, `https:\u200b//`, `www.\u200bevil`); a U+200B
  * anywhere else came from the telemetry.
  */
-const NEUTRALISER_NEIGHBOURS = new Set(['@', '#', '-', ':', '/', '.'])
+const NEUTRALISER_NEIGHBOURS = new Set(['@', '#', '-', ':', '/', '.', '<'])
 /** Tags the report itself writes; any other tag in live text came from the telemetry. */
 const REPORT_TAGS = new Set(['details', 'summary', 'code', 'br', 'b', 'sub', 'sup'])
 /** Payload text that must not be a live link or reference (GitHub autolinks all of these). */
@@ -167,7 +167,7 @@ export const MARKDOWN_RULES: readonly MarkdownRule[] = [
       )
   },
   {
-    name: 'U+200B only next to a character it neutralises (@ # - : / .)',
+    name: 'U+200B only next to a character it neutralises (@ # - : / . <)',
     check: ({ all }) =>
       findAll(all, new RegExp(ZWSP))
         .filter(

@@ -8,7 +8,14 @@ import {
 } from '../telemetry/events-file.js'
 import { EventsFileError } from '../telemetry/parquet-file.js'
 import { ATTRIBUTION_COLUMNS, bounded, createAttributor } from './attribute.js'
-import { detectSpikes, downsample, FLOOR_MS, MetricError, type MetricSeries } from './detect.js'
+import {
+  downsample,
+  findSpikes,
+  FLOOR_MS,
+  MetricError,
+  spikeWindows,
+  type MetricSeries
+} from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
@@ -164,21 +171,19 @@ export async function analyseFile(
     await readIdentity(file, profiler, options.reader)
     const profile = profiler.finish()
 
-    let detection
+    let search
     try {
-      detection = detectSpikes(profile.series, options)
-      if (detection.spikes.length > 0 && file.columns.dur) {
-        const rows = detection.spikes.map((spike) => spike.row)
-        detection = detectSpikes(
-          profile.series,
-          options,
-          await readDurations(file, rows, options.reader)
-        )
-      }
+      search = findSpikes(profile.series, options)
     } catch (error) {
       if (error instanceof MetricError) throw new EventsFileError(shownPath, error.message)
       throw error
     }
+    // only spike rows need dur_ns: read for them alone, after the whole-file pass
+    const durations =
+      search.rows.length > 0 && file.columns.dur
+        ? await readDurations(file, search.rows, options.reader)
+        : undefined
+    const detection = { ...search, spikes: spikeWindows(search, profile.series, durations) }
 
     const attributor = createAttributor(detection.spikes, {
       threadNames: profile.threadNames,

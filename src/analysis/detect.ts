@@ -15,12 +15,12 @@ const NS_PER_MS = 1e6
 
 /** L0 rows of one metric in file order: nanosecond offsets, values in ms (NaN for null). */
 export interface MetricSeries {
-  ts: number[]
-  value: number[]
+  ts: ArrayLike<number>
+  value: ArrayLike<number>
   /** NaN where unknown: null, or not read yet (see `durations` of detectSpikes). */
-  dur: number[]
+  dur: ArrayLike<number>
   /** Row of each value in the file. */
-  row: number[]
+  row: ArrayLike<number>
 }
 
 export interface DetectionOptions {
@@ -55,7 +55,11 @@ export interface Detection {
 export class MetricError extends Error {}
 
 function countValues(series: MetricSeries | undefined): number {
-  return series ? series.value.filter((value) => Number.isFinite(value)).length : 0
+  let count = 0
+  for (let i = 0; i < (series?.value.length ?? 0); i++) {
+    if (Number.isFinite((series as MetricSeries).value[i])) count++
+  }
+  return count
 }
 
 function chooseMetric(
@@ -85,11 +89,13 @@ function chooseMetric(
   return chosen
 }
 
-function sortedByTime(series: MetricSeries): number[] {
-  const order = series.ts.map((_, index) => index)
-  const inOrder = series.ts.every((ts, i) => i === 0 || ts >= series.ts[i - 1])
-  if (!inOrder) order.sort((a, b) => series.ts[a] - series.ts[b])
-  return order
+/** Positions in time order: null when the rows already are (no index array for them). */
+function sortedByTime(series: MetricSeries): Int32Array | null {
+  let inOrder = true
+  for (let i = 1; i < series.ts.length && inOrder; i++) inOrder = series.ts[i] >= series.ts[i - 1]
+  if (inOrder) return null
+  const order = Int32Array.from({ length: series.ts.length }, (_, index) => index)
+  return order.sort((a, b) => series.ts[a] - series.ts[b] || a - b)
 }
 
 /**
@@ -99,11 +105,11 @@ function sortedByTime(series: MetricSeries): number[] {
 function windowOf(
   metric: string,
   series: MetricSeries,
-  order: number[],
+  order: Int32Array | null,
   position: number,
   durations: ReadonlyMap<number, number> | undefined
 ): { start: number; end: number } {
-  const row = order[position]
+  const row = order ? order[position] : position
   const ts = series.ts[row]
   const dur = Number.isNaN(series.dur[row])
     ? (durations?.get(series.row[row]) ?? NaN)
@@ -111,40 +117,64 @@ function windowOf(
   if (!Number.isNaN(dur)) return { start: ts, end: ts + dur }
   if (metric === 'tick_ms')
     return { start: ts, end: ts + Math.round(series.value[row] * NS_PER_MS) }
-  const previous = position > 0 ? series.ts[order[position - 1]] : ts
+  const previous = position === 0 ? ts : series.ts[order ? order[position - 1] : position - 1]
   return { start: previous, end: ts }
 }
 
-/** Detection per analysis-and-report.md: p95 + k·σ over the whole file, never under the floor. */
-export function detectSpikes(
+/** The statistics, the threshold and which rows are spikes, before their windows are known. */
+export interface SpikeSearch extends Omit<Detection, 'spikes'> {
+  /** File rows of the spikes kept, in time order: the rows whose dur_ns a window may need. */
+  rows: number[]
+  /** Where the spikes kept are in the series, in time order. */
+  positions: Int32Array
+  order: Int32Array | null
+}
+
+/**
+ * Detection per docs: p95 + k·σ over the whole file, never under the floor. Values that are not
+ * finite are left out with a note (±Infinity would make σ NaN and the threshold max(floor, NaN),
+ * losing every spike). Works on typed arrays in single passes: a run may have millions of ticks.
+ */
+export function findSpikes(
   series: ReadonlyMap<string, MetricSeries>,
-  options: DetectionOptions,
-  /** dur_ns by file row, for series read without durations (only spike rows need one). */
-  durations?: ReadonlyMap<number, number>
-): Detection {
+  options: DetectionOptions
+): SpikeSearch {
   const notes: string[] = []
   const floorMs = Math.max(FLOOR_MS, options.thresholdMs)
   const metric = chooseMetric(series, options.metric, notes)
-  const empty = {
+  const none = {
     samples: 0,
     floorMs,
     p95Ms: null,
     sigmaMs: null,
     thresholdMs: null,
-    spikes: [],
-    omitted: 0
+    omitted: 0,
+    rows: [],
+    positions: new Int32Array(0),
+    order: null
   }
-  if (metric === null) return { metric, ...empty, notes }
+  if (metric === null) return { metric, ...none, notes }
 
   const data = series.get(metric) as MetricSeries
-  // ±Infinity would make σ NaN and the threshold max(floor, NaN): every spike silently lost
-  const values = Float64Array.from(data.value.filter((value) => Number.isFinite(value)))
-  const infinite = data.value.filter((value) => value === Infinity || value === -Infinity).length
+  const values = new Float64Array(countValues(data))
+  let infinite = 0
+  for (let i = 0, k = 0; i < data.value.length; i++) {
+    const value = data.value[i]
+    if (Number.isFinite(value)) values[k++] = value
+    else if (value === Infinity || value === -Infinity) infinite++
+  }
   if (infinite > 0) {
     notes.push(`${infinite} infinite value(s) of ${metric} were left out of detection`)
   }
+  // (the reader holds a null as NaN, so a NaN in the file and a missing value look alike)
+  const missing = data.value.length - values.length - infinite
+  if (missing > 0) {
+    notes.push(
+      `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
+    )
+  }
   const sigmaMs = populationSigma(values)
-  const p95Ms = percentile(values.slice().sort(), 95)
+  const p95Ms = percentile(values.sort(), 95)
   const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs)
   if (!Number.isFinite(thresholdMs)) {
     notes.push(
@@ -153,27 +183,27 @@ export function detectSpikes(
   }
 
   const order = sortedByTime(data)
-  let positions: number[] = []
-  order.forEach((row, position) => {
-    const valueMs = data.value[row]
-    if (Number.isFinite(valueMs) && valueMs >= thresholdMs) positions.push(position)
-  })
-  const omitted = Math.max(0, positions.length - MAX_SPIKES_PER_RUN)
-  if (omitted > 0) {
-    const valueAt = (position: number) => data.value[order[position]]
-    const worstFirst = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b)
-    const least = valueAt(worstFirst[MAX_SPIKES_PER_RUN])
-    notes.push(
-      `${omitted} more spike(s), of ${least} ms or less, were not attributed: ` +
-        `a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
-    )
-    positions = worstFirst.slice(0, MAX_SPIKES_PER_RUN).sort((a, b) => a - b)
+  const rowAt = (position: number) => (order ? order[position] : position)
+  const valueAt = (position: number) => data.value[rowAt(position)]
+  let count = 0
+  for (let position = 0; position < data.value.length; position++) {
+    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) count++
   }
-  const spikes = positions.map((position): SpikeWindow => {
-    const row = order[position]
-    const { start, end } = windowOf(metric, data, order, position, durations)
-    return { row: data.row[row], ts: data.ts[row], start, end, valueMs: data.value[row] }
-  })
+  let positions = new Int32Array(count)
+  for (let position = 0, k = 0; position < data.value.length; position++) {
+    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) {
+      positions[k++] = position
+    }
+  }
+  const omitted = Math.max(0, count - MAX_SPIKES_PER_RUN)
+  if (omitted > 0) {
+    const worstFirst = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b)
+    notes.push(
+      `${omitted} more spike(s), of ${valueAt(worstFirst[MAX_SPIKES_PER_RUN])} ms or less, ` +
+        `were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
+    )
+    positions = worstFirst.slice(0, MAX_SPIKES_PER_RUN).sort()
+  }
   return {
     metric,
     samples: values.length,
@@ -181,10 +211,40 @@ export function detectSpikes(
     p95Ms,
     sigmaMs,
     thresholdMs,
-    spikes,
     omitted,
-    notes
+    notes,
+    rows: Array.from(positions, (position) => data.row[rowAt(position)]),
+    positions,
+    order
   }
+}
+
+/** The windows of the spikes found, with dur_ns by file row for series read without it. */
+export function spikeWindows(
+  search: SpikeSearch,
+  series: ReadonlyMap<string, MetricSeries>,
+  durations?: ReadonlyMap<number, number>
+): SpikeWindow[] {
+  if (search.metric === null) return []
+  const data = series.get(search.metric) as MetricSeries
+  const metric = search.metric
+  return Array.from(search.positions, (position): SpikeWindow => {
+    const row = search.order ? search.order[position] : position
+    const { start, end } = windowOf(metric, data, search.order, position, durations)
+    return { row: data.row[row], ts: data.ts[row], start, end, valueMs: data.value[row] }
+  })
+}
+
+/** findSpikes and spikeWindows in one call. */
+export function detectSpikes(
+  series: ReadonlyMap<string, MetricSeries>,
+  options: DetectionOptions,
+  /** dur_ns by file row, for series read without durations (only spike rows need one). */
+  durations?: ReadonlyMap<number, number>
+): Detection {
+  const search = findSpikes(series, options)
+  const { rows: _rows, positions: _positions, order: _order, ...detection } = search
+  return { ...detection, spikes: spikeWindows(search, series, durations) }
 }
 
 /** Points in the downsampled MSPT series kept for the report's chart. */
@@ -199,18 +259,21 @@ export function downsample(
   runStartOffset: number,
   points = SERIES_POINTS
 ): { bucket_ms: number; max_ms: (number | null)[] } {
-  const finite = series.ts.filter((_, i) => Number.isFinite(series.value[i]))
-  const last = finite.reduce((max, ts) => Math.max(max, ts), runStartOffset)
+  let last = runStartOffset
+  for (let i = 0; i < series.value.length; i++) {
+    if (Number.isFinite(series.value[i])) last = Math.max(last, series.ts[i])
+  }
   const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS)
   const bucketMs = Math.max(1, Math.ceil(spanMs / points))
   const count = Math.min(points, Math.floor(spanMs / bucketMs) + 1)
   const max: (number | null)[] = new Array(count).fill(null)
-  series.ts.forEach((ts, i) => {
+  for (let i = 0; i < series.value.length; i++) {
     const value = series.value[i]
-    if (!Number.isFinite(value)) return
-    const bucket = Math.min(count - 1, Math.floor((ts - runStartOffset) / NS_PER_MS / bucketMs))
+    if (!Number.isFinite(value)) continue
+    const at = (series.ts[i] - runStartOffset) / NS_PER_MS / bucketMs
+    const bucket = Math.min(count - 1, Math.floor(at))
     const current = max[bucket]
     if (current === null || value > current) max[bucket] = value
-  })
+  }
   return { bucket_ms: bucketMs, max_ms: max }
 }

@@ -42,6 +42,43 @@ export interface RunProfile {
   sampling: SamplingInterval
 }
 
+/** A Float64Array that doubles when full: a series' length is known only at the end of the file. */
+class GrowingColumn {
+  private data = new Float64Array(1024)
+  length = 0
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2)
+      grown.set(this.data)
+      this.data = grown
+    }
+    this.data[this.length++] = value
+  }
+
+  /** The values pushed (a view: no copy). */
+  finish(): Float64Array {
+    return this.data.subarray(0, this.length)
+  }
+}
+
+/** One metric's L0 rows as they are read: typed columns, 32 bytes per row. */
+class SeriesBuilder {
+  readonly ts = new GrowingColumn()
+  readonly value = new GrowingColumn()
+  readonly dur = new GrowingColumn()
+  readonly row = new GrowingColumn()
+
+  finish(): MetricSeries {
+    return {
+      ts: this.ts.finish(),
+      value: this.value.finish(),
+      dur: this.dur.finish(),
+      row: this.row.finish()
+    }
+  }
+}
+
 const LAYER_INDEX = new Map(['L0', 'L1', 'L2', 'L3', 'L4'].map((name, index) => [name, index]))
 
 export interface Profiler {
@@ -60,7 +97,7 @@ export interface Profiler {
 export function createProfiler(forcedMetric?: string): Profiler {
   const metrics = new Set<string>(MSPT_METRICS)
   if (forcedMetric !== undefined) metrics.add(forcedMetric)
-  const series = new Map<string, MetricSeries>()
+  const series = new Map<string, SeriesBuilder>()
   const layers = new Map<string, number>()
   const threadNames = new Map<number, string>()
   // last L1 sample time per thread (tid, or name when a row has no tid) and the gaps between them
@@ -106,7 +143,7 @@ export function createProfiler(forcedMetric?: string): Profiler {
     const seriesOf = (metric?.dictionary ?? []).map((name) => {
       if (!metrics.has(name)) return undefined
       let rowsOfMetric = series.get(name)
-      if (!rowsOfMetric) series.set(name, (rowsOfMetric = { ts: [], value: [], dur: [], row: [] }))
+      if (!rowsOfMetric) series.set(name, (rowsOfMetric = new SeriesBuilder()))
       return rowsOfMetric
     })
     const threadCodes = thread?.codes
@@ -178,7 +215,7 @@ export function createProfiler(forcedMetric?: string): Profiler {
       startOffset: Number.isFinite(startOffset) ? startOffset : 0,
       runId,
       repeat,
-      series,
+      series: new Map([...series].map(([name, builder]) => [name, builder.finish()])),
       threadNames,
       sampling: samplingInterval()
     })

@@ -13,19 +13,15 @@ const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 
 /**
  * One line, at most `max` characters; cut in the middle (or at the start) with an ellipsis.
- * Invisible characters are made visible, and `<!--` is broken so that no text can open an HTML
- * comment (our sticky comment's marker is one) even inside a code span of the raw body.
+ * Invisible characters are made visible.
  */
 export function cap(text: string, max = DEFAULT_CAP, keep: 'start' | 'end' = 'start'): string {
   const line = text.replace(CONTROL, ' ').replace(INVISIBLE, '\ufffd')
   const chars = [...line]
-  const cut =
-    chars.length <= max
-      ? line
-      : keep === 'start'
-        ? chars.slice(0, max - 1).join('') + '…'
-        : '…' + chars.slice(chars.length - max + 1).join('')
-  return cut.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`)
+  if (chars.length <= max) return line
+  return keep === 'start'
+    ? chars.slice(0, max - 1).join('') + '…'
+    : '…' + chars.slice(chars.length - max + 1).join('')
 }
 
 /**
@@ -41,8 +37,13 @@ function inert(value: string): string {
     .replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`)
 }
 
-/** An inline code span that no content can break out of. */
-function codeSpan(text: string): string {
+/**
+ * An inline code span that no content can break out of. Inside it `<` stays as it is, so `<!--`
+ * is broken by a zero-width space: no text may open an HTML comment in the raw body (the sticky
+ * comment's marker is one). Outside code spans `<` is escaped anyway.
+ */
+function codeSpan(value: string): string {
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`)
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
   const fence = '`'.repeat(longestRun + 1)
   const pad = text.startsWith('`') || text.endsWith('`') || /^ .* $/.test(text) ? ' ' : ''
@@ -63,6 +64,7 @@ export function cell(text: string, max = DEFAULT_CAP, keep: 'start' | 'end' = 's
 export function text(value: string, max = 200): string {
   return inert(cap(value, max))
     .replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`)
+    .replace(/\\<!/g, '\\<\\!') // (`\<!--` is inert, but no `<!--` in the raw body at all)
     .replace(/&/g, '&amp;')
     .replace(/^(\s*)([-=+#])/, '$1\\$2')
 }

@@ -104,9 +104,10 @@ const TEXT_FIELDS = new Set([
 ])
 
 function injectedText(value: Json, key = ''): Json {
+  // (text fields only where they are text: `tick_thread` is a pattern in options, a flag per thread)
   if (key === 'signature') return `${ONE_LINE_PAYLOADS}|${ONE_LINE_PAYLOADS}`
   if (key === 'notes') return [ALL_PAYLOADS]
-  if (TEXT_FIELDS.has(key)) return ALL_PAYLOADS
+  if (TEXT_FIELDS.has(key) && typeof value === 'string') return ALL_PAYLOADS
   if (Array.isArray(value)) return value.map((item) => injectedText(item))
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
