@@ -71,6 +71,7 @@ export interface FaultResponse {
   status: number
   headers?: Record<string, string>
   body?: unknown // string: sent as text/html (like a load balancer page); else JSON
+  hang?: boolean // accept the request and never answer (status is then unused)
 }
 
 export interface FaultSpec extends FaultResponse {
@@ -145,6 +146,13 @@ const SECONDARY =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
 
 export const faults = {
+  // a stuck server or proxy: the connection is accepted, no answer ever comes
+  hang: (): FaultResponse => ({ status: 0, hang: true }),
+  // a proxy's login or error page served with 200, where JSON or a zip was expected
+  htmlOk: (): FaultResponse => ({
+    status: 200,
+    body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>'
+  }),
   forbidden: (): FaultResponse => ({
     status: 403,
     body: {
@@ -1137,7 +1145,7 @@ function takeFault(
   s: State,
   method: string,
   path: string
-): (Reply & { afterHandling?: boolean }) | undefined {
+): (Reply & { afterHandling?: boolean; hang?: boolean }) | undefined {
   const i = s.faults.findIndex(
     (f) =>
       (!f.method || f.method.toUpperCase() === method) &&
@@ -1154,7 +1162,7 @@ function takeFault(
           headers: f.headers,
           json: f.body ?? { message: `injected ${f.status}` }
         }
-  return { ...reply, afterHandling: f.afterHandling }
+  return { ...reply, afterHandling: f.afterHandling, hang: f.hang }
 }
 
 function baseHeaders(s: State, path: string): Record<string, string> {
@@ -1258,6 +1266,8 @@ async function handle(s: State, req: IncomingMessage, res: ServerResponse): Prom
   rec.route = target.route
   const fault = takeFault(s, method, url.pathname)
   rec.fault = fault !== undefined
+  // the socket stays open until the client gives up or the fake closes
+  if (fault?.hang) return
   let reply: Reply
   try {
     if (fault?.afterHandling) target.run()
