@@ -3,8 +3,10 @@
  * request numbers under workflow_run, zip bombs, hanging and HTML-answering servers.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { faults } from './support/fake-forge.js'
-import { forgePool, marked, onPr, seedBaseline, SAVE_ALL } from './support/e2e.js'
+import { PR } from './support/action-runner.js'
+import { faults, FORGEJO_ACTIONS_USER, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
+import { forgePool, GC_PAUSE, MARKER, marked, onPr, seedBaseline, SAVE_ALL } from './support/e2e.js'
+import { describeWithShared } from './support/shared.js'
 
 const pool = forgePool()
 afterEach(() => pool.closeAll())
@@ -40,5 +42,168 @@ describe('a forge that stops answering', () => {
     )
     expect(run.outputs.verdict).toBe('no-baseline')
     expect(github.uploadedArtifacts).toHaveLength(0)
+  }, 30_000)
+})
+
+const MALLORY = { login: 'mallory', id: 666, type: 'User' as const }
+const FORGED = `${MARKER}\n## io-storm-catcher: MSPT spikes\n\n✅ No new spike signatures.\n<!-- io-storm-catcher-run:99999999999 -->`
+
+describe('comments the action did not write', () => {
+  it('a forged marker with a huge run stamp neither hides nor replaces our report', async () => {
+    const github = await pool.start()
+    const [ours, forged] = github.seedComments(PR, [
+      { body: `${MARKER}\nold report`, user: GITHUB_ACTIONS_BOT },
+      { body: FORGED, user: MALLORY }
+    ])
+    const run = await onPr(github, { files: [GC_PAUSE] })
+    expect(run.status).toBe(0)
+    const after = github.commentsOn(PR)
+    expect(after.map((c) => c.id)).toEqual([ours.id, forged.id])
+    expect(after[0].body).toContain('-|futex')
+    expect(after[1].body).toBe(FORGED)
+    expect(run.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${ours.id}$`))
+    expect(github.hits('DELETE /repos/{owner}/{repo}/issues/comments/{id}')).toBe(0)
+    // the forged stamp is never looked up: it is not on our comment
+    expect(github.requests.some((r) => r.path.endsWith('/actions/runs/99999999999'))).toBe(false)
+  }, 30_000)
+
+  it('posts its own report next to a forged one when it has none yet', async () => {
+    const github = await pool.start()
+    const [forged] = github.seedComments(PR, [{ body: FORGED, user: MALLORY }])
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    const after = github.commentsOn(PR)
+    expect(after).toHaveLength(2)
+    expect(after[0]).toMatchObject({ id: forged.id, body: FORGED })
+    expect(after[1].user.login).toBe('github-actions[bot]')
+    expect(after[1].body).toContain('-|fsync')
+  }, 30_000)
+
+  it('leaves a human comment quoting the marker alone', async () => {
+    const github = await pool.start()
+    const quote = `Why does this say\n\n> ${MARKER}\n> ✅ No new spike signatures.\n\n?`
+    const [human] = github.seedComments(PR, [{ body: quote, user: MALLORY }])
+    const ownQuoted = github.seedComments(PR, [
+      // our user, but the marker is not where the action puts it
+      { body: `see above:\n${MARKER}`, user: GITHUB_ACTIONS_BOT }
+    ])[0]
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    const after = github.commentsOn(PR)
+    expect(after.map((c) => [c.id, c.body])).toEqual([
+      [human.id, quote],
+      [ownQuoted.id, `see above:\n${MARKER}`],
+      [after[2].id, expect.stringContaining('-|fsync')]
+    ])
+  }, 30_000)
+
+  it('ignores a run stamp on its own comment that names no run of this repository', async () => {
+    const github = await pool.start()
+    // Gitea lets repository writers edit any comment: the stamp alone proves nothing
+    const [ours] = github.seedComments(PR, [{ body: FORGED, user: GITHUB_ACTIONS_BOT }])
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(github.commentsOn(PR)).toHaveLength(1)
+    expect(github.commentsOn(PR)[0]).toMatchObject({ id: ours.id })
+    expect(github.commentsOn(PR)[0].body).toContain('-|fsync')
+    expect(github.requests.some((r) => r.path.endsWith('/actions/runs/99999999999'))).toBe(true)
+  }, 30_000)
+
+  it('warns about a duplicate it may not delete, still updates, and blames no fork', async () => {
+    const github = await pool.start()
+    const [older, newer] = github.seedComments(PR, [
+      { body: `${MARKER}\nrace A`, user: GITHUB_ACTIONS_BOT },
+      { body: `${MARKER}\nrace B`, user: GITHUB_ACTIONS_BOT }
+    ])
+    github.injectFault({
+      method: 'DELETE',
+      path: /\/issues\/comments\/\d+$/,
+      ...faults.forbidden()
+    })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    const warnings = run.annotations.join('\n')
+    expect(warnings).toMatch(
+      new RegExp(
+        `::warning::could not delete the duplicate comment .*${older.id}.*HTTP 403|403.*delete it by hand`
+      )
+    )
+    expect(warnings).not.toMatch(/fork/i)
+    const after = github.commentsOn(PR)
+    expect(after.map((c) => c.id)).toEqual([older.id, newer.id])
+    expect(after[1].body).toContain('-|fsync')
+    expect(run.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${newer.id}$`))
+  }, 30_000)
+
+  it('treats an HTML page with status 200 for the comment list as an error, not as no comments', async () => {
+    const github = await pool.start()
+    github.injectFault({ method: 'GET', path: /\/issues\/\d+\/comments$/, ...faults.htmlOk() })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.annotations.join('\n')).toMatch(
+      /::warning::could not comment: listing the comments of #42 got an unexpected answer \(HTTP 200, text\/html\)/
+    )
+    expect(github.hits('POST /repos/{owner}/{repo}/issues/{index}/comments')).toBe(0)
+    expect(run.outputs['comment-url']).toBe('')
+  }, 30_000)
+
+  it('with a personal token, knows itself from GET /user without GraphQL', async () => {
+    const perfBot = { login: 'perf-bot', id: 555, type: 'User' as const }
+    const github = await pool.start('github', { botUser: perfBot, tokenUser: perfBot })
+    const [ours] = github.seedComments(PR, [{ body: `${MARKER}\nold`, user: perfBot }])
+    github.seedComments(PR, [{ body: `${MARKER}\nnot ours`, user: GITHUB_ACTIONS_BOT }])
+    await onPr(github)
+    expect(github.commentsOn(PR).map((c) => c.body.includes('-|fsync'))).toEqual([true, false])
+    expect(github.commentsOn(PR)[0].id).toBe(ours.id)
+    expect(github.hits('POST /graphql')).toBe(0)
+  }, 30_000)
+
+  it('without an identity, edits nothing and does not post a second marked comment', async () => {
+    const github = await pool.start()
+    github.injectFault({
+      method: 'POST',
+      path: '/graphql',
+      status: 404,
+      body: { message: 'Not Found' }
+    })
+    const [existing] = github.seedComments(PR, [
+      { body: `${MARKER}\nold`, user: GITHUB_ACTIONS_BOT }
+    ])
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.annotations.join('\n')).toMatch(
+      /::warning::could not tell which user the token is \(.*\), so no existing comment is edited or deleted/
+    )
+    expect(github.commentsOn(PR)).toEqual([existing])
+    expect(run.outputs['comment-url']).toBe('')
+  }, 30_000)
+})
+
+describeWithShared('comments the action did not write, on Forgejo', () => {
+  it('knows the actions user when GET /user refuses the automatic token', async () => {
+    const forgejo = await pool.start('forgejo', { tokenUser: 'refuse' })
+    const [ours, forged] = forgejo.seedComments(PR, [
+      { body: `${MARKER}\nold report`, user: FORGEJO_ACTIONS_USER },
+      { body: FORGED, user: MALLORY }
+    ])
+    const run = await onPr(forgejo)
+    expect(run.status).toBe(0)
+    const after = forgejo.commentsOn(PR)
+    expect(after.map((c) => c.id)).toEqual([ours.id, forged.id])
+    expect(after[0].body).toContain('-|fsync')
+    expect(after[1].body).toBe(FORGED)
+    expect(forgejo.contractViolations).toEqual([])
+  }, 30_000)
+
+  it("takes the user GET /user names, and leaves another user's marked comment alone", async () => {
+    const forgejo = await pool.start('forgejo')
+    const [forged] = forgejo.seedComments(PR, [{ body: FORGED, user: MALLORY }])
+    const run = await onPr(forgejo)
+    expect(run.status).toBe(0)
+    const after = forgejo.commentsOn(PR)
+    expect(after).toHaveLength(2)
+    expect(after[0].body).toBe(forged.body)
+    expect(after[1]).toMatchObject({ user: FORGEJO_ACTIONS_USER })
+    expect(forgejo.hits('GET /user')).toBe(1)
   }, 30_000)
 })

@@ -21,7 +21,7 @@ import {
   TOKEN,
   type RunOptions
 } from './support/action-runner.js'
-import { faults, startFakeForge, type FakeForge } from './support/fake-forge.js'
+import { faults, GITHUB_ACTIONS_BOT, startFakeForge, type FakeForge } from './support/fake-forge.js'
 import { schemaErrors } from './support/schema.js'
 import { describeWithShared } from './support/shared.js'
 
@@ -254,9 +254,11 @@ describe('pull request on GitHub', () => {
 
   it('leaves a comment written by a newer workflow run alone (an older run finishing late)', async () => {
     const github = await forge()
+    github.seedRun({ id: CURRENT_RUN + 5, branch: 'feature/faster-saves', event: 'pull_request' })
     const newer = github.seedComments(PR, [
       {
-        body: `${MARKER}\nreport of a later push\n<!-- io-storm-catcher-run:${CURRENT_RUN + 5} -->`
+        body: `${MARKER}\nreport of a later push\n<!-- io-storm-catcher-run:${CURRENT_RUN + 5} -->`,
+        user: GITHUB_ACTIONS_BOT
       }
     ])[0]
     const run = await onPr(github)
@@ -273,7 +275,9 @@ describe('pull request on GitHub', () => {
         body: `review comment ${i} mentioning io-storm-catcher`
       }))
     )
-    const marker = github.seedComments(PR, [{ body: `${MARKER}\nold report` }])[0]
+    const marker = github.seedComments(PR, [
+      { body: `${MARKER}\nold report`, user: GITHUB_ACTIONS_BOT }
+    ])[0]
     const run = await onPr(github)
     expect(run.status).toBe(0)
     const after = github.commentsOn(PR)
@@ -291,8 +295,8 @@ describe('pull request on GitHub', () => {
   it('keeps the newest of duplicate marker comments and deletes the others', async () => {
     const github = await forge()
     const [older, newer] = github.seedComments(PR, [
-      { body: `${MARKER}\nrace A`, created_at: '2026-11-01T10:00:00Z' },
-      { body: `${MARKER}\nrace B`, created_at: '2026-11-01T10:00:05Z' },
+      { body: `${MARKER}\nrace A`, created_at: '2026-11-01T10:00:00Z', user: GITHUB_ACTIONS_BOT },
+      { body: `${MARKER}\nrace B`, created_at: '2026-11-01T10:00:05Z', user: GITHUB_ACTIONS_BOT },
       { body: 'a human comment', created_at: '2026-11-01T10:00:09Z' }
     ])
     await onPr(github)

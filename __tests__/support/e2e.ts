@@ -12,7 +12,12 @@ import {
   TOKEN,
   type RunOptions
 } from './action-runner.js'
-import { startFakeForge, type FakeForge, type RunSeed } from './fake-forge.js'
+import {
+  startFakeForge,
+  type FakeForge,
+  type FakeForgeOptions,
+  type RunSeed
+} from './fake-forge.js'
 
 export const MARKER = commentMarker('iostorm')
 export const SAVE_ALL: [string, string] = ['fixtures/runs/s1-save-all', 'bench-out/s1-save-all']
@@ -24,12 +29,16 @@ export const HEAD_BRANCH = 'feature/faster-saves'
 export function forgePool() {
   const open: FakeForge[] = []
   return {
-    async start(kind: 'github' | 'forgejo' = 'github'): Promise<FakeForge> {
+    async start(
+      kind: 'github' | 'forgejo' = 'github',
+      options: Partial<FakeForgeOptions> = {}
+    ): Promise<FakeForge> {
       const started = await startFakeForge({
         kind,
         token: TOKEN,
         forgejoIgnoresPaging: true,
-        currentRunId: CURRENT_RUN
+        currentRunId: CURRENT_RUN,
+        ...options
       })
       open.push(started)
       started.seedRun({

@@ -112,7 +112,11 @@ export interface FakeForgeOptions {
   owner?: string
   repo?: string
   token?: string // when set, any other token gets 401
-  botUser?: ForgeUser // author of comments created through the API
+  botUser?: ForgeUser // author of comments created through the API: the token's user
+  // what GET /user answers: the token's user, or 'refuse' (GitHub's answer to an installation
+  // token: 403 "Resource not accessible by integration"). Default: 'refuse' on GitHub, the bot on
+  // Forgejo.
+  tokenUser?: ForgeUser | 'refuse'
   forgejoIgnoresPaging?: boolean
   currentRunId?: number // what Forgejo's GET /actions/run returns
   serverUrl?: string // base of html_url links, default: the fake's own url
@@ -142,6 +146,14 @@ export interface FakeForge {
 }
 
 const GH_DOCS = 'https://docs.github.com/rest'
+
+// The authors of comments written with the automatic token
+export const GITHUB_ACTIONS_BOT: ForgeUser = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  type: 'Bot'
+}
+export const FORGEJO_ACTIONS_USER: ForgeUser = { login: 'forgejo-actions', id: -2, type: 'Bot' }
 const SECONDARY =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
 
@@ -304,6 +316,7 @@ interface State {
   serverUrl: string
   token?: string
   bot: ForgeUser
+  tokenUser: ForgeUser | 'refuse'
   ignorePaging: boolean
   currentRunId?: number
   contract?: ForgejoContract
@@ -1044,6 +1057,28 @@ function getPull(s: State, c: Ctx): Reply {
   })
 }
 
+// ---------- the token's user ----------
+
+const getTokenUser: Handler = (s) => {
+  if (s.tokenUser !== 'refuse') return json(200, userJson(s, s.tokenUser))
+  return s.kind === 'github'
+    ? json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: `${GH_DOCS}/users/users#get-the-authenticated-user`,
+        status: '403'
+      })
+    : apiError(s, 401, 'token is required')
+}
+
+// GitHub GraphQL, the one query the action makes: who the token is.
+const graphql: Handler = (s, c) => {
+  const query = isRecord(c.json) ? c.json['query'] : undefined
+  if (typeof query !== 'string' || !/\bviewer\b/.test(query)) {
+    return json(200, { errors: [{ message: 'fake forge: only viewer is implemented' }] })
+  }
+  return json(200, { data: { viewer: { login: s.bot.login, databaseId: s.bot.id } } })
+}
+
 // ---------- routing ----------
 
 const commentRoutes: Route[] = [
@@ -1069,6 +1104,8 @@ const commentRoutes: Route[] = [
 const ROUTES: Record<ForgeKind, Route[]> = {
   github: [
     ...commentRoutes,
+    { method: 'GET', template: '/user', run: getTokenUser },
+    { method: 'POST', template: '/graphql', run: graphql },
     {
       method: 'GET',
       template: '/repositories/{repo_id}/issues/{index}/comments',
@@ -1082,6 +1119,7 @@ const ROUTES: Record<ForgeKind, Route[]> = {
   ],
   forgejo: [
     ...commentRoutes,
+    { method: 'GET', template: '/user', run: getTokenUser },
     { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs', run: listForgejoRuns },
     { method: 'GET', template: '/actions/run', run: getTokenRun }
   ]
@@ -1374,6 +1412,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
   const url = await listen(api)
   const blobUrl = await listen(blobs)
   const github = options.kind === 'github'
+  const bot: ForgeUser = options.botUser ?? (github ? GITHUB_ACTIONS_BOT : FORGEJO_ACTIONS_USER)
   const s: State = {
     kind: options.kind,
     owner: options.owner ?? 'octo-org',
@@ -1383,11 +1422,8 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     blobUrl,
     serverUrl: options.serverUrl ?? url,
     token: options.token,
-    bot:
-      options.botUser ??
-      (github
-        ? { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
-        : { login: 'forgejo-actions', id: -2, type: 'Bot' }),
+    bot,
+    tokenUser: options.tokenUser ?? (github ? 'refuse' : bot),
     ignorePaging: options.forgejoIgnoresPaging ?? false,
     currentRunId: options.currentRunId,
     // without ../shared (a fork's CI) Forgejo mode still works, unchecked; the suites that assert

@@ -78,3 +78,12 @@ export function statusOf(error: unknown): number | undefined {
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error)
 }
+
+/** An error's first line, after its HTTP status when it has one: "HTTP 403: Forbidden". */
+export function describeError(error: unknown): string {
+  const status = statusOf(error)
+  const message = messageOf(error)
+  return status === undefined || (error instanceof Error && error.name === 'AbortError')
+    ? message
+    : `HTTP ${status}: ${message}`
+}

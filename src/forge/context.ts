@@ -18,6 +18,8 @@ export interface RunContext {
   workflowId: number | string | null
   serverUrl: string
   apiUrl: string
+  /** GitHub's GraphQL endpoint (unused on Forgejo/Gitea, which have none). */
+  graphqlUrl: string
   workspace: string
 }
 
@@ -48,6 +50,15 @@ export function forgeKind(env: NodeJS.ProcessEnv): ForgeKind {
   return 'github'
 }
 
+/** GITHUB_GRAPHQL_URL, else the API URL's GraphQL twin (GHES: /api/v3 → /api/graphql). */
+export function graphqlUrl(apiUrl: string, env: NodeJS.ProcessEnv): string {
+  const set = env.GITHUB_GRAPHQL_URL?.trim()
+  if (set) return set
+  return /\/api\/v3$/.test(apiUrl)
+    ? apiUrl.replace(/\/api\/v3$/, '/api/graphql')
+    : `${apiUrl}/graphql`
+}
+
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 /**
@@ -68,6 +79,7 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
   const base = record(fromEvent?.base)
   const head = record(fromEvent?.head)
   const runId = Number(env.GITHUB_RUN_ID)
+  const apiUrl = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '')
 
   return {
     forge: forgeKind(env),
@@ -88,7 +100,8 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
         ? workflowRun.workflow_id
         : null,
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    apiUrl,
+    graphqlUrl: graphqlUrl(apiUrl, env),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd()
   }
 }
