@@ -3,7 +3,7 @@
  * request numbers under workflow_run, zip bombs, hanging and HTML-answering servers.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { PR } from './support/action-runner.js'
+import { PR, runAction } from './support/action-runner.js'
 import { faults, FORGEJO_ACTIONS_USER, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
 import { forgePool, GC_PAUSE, MARKER, marked, onPr, seedBaseline, SAVE_ALL } from './support/e2e.js'
 import { describeWithShared } from './support/shared.js'
@@ -205,5 +205,127 @@ describeWithShared('comments the action did not write, on Forgejo', () => {
     expect(after[0].body).toBe(forged.body)
     expect(after[1]).toMatchObject({ user: FORGEJO_ACTIONS_USER })
     expect(forgejo.hits('GET /user')).toBe(1)
+  }, 30_000)
+})
+
+const FORK_SHA = 'c0dec0de'.repeat(5)
+
+/** A workflow_run payload as GitHub sends it for a run of `bench` on a fork's branch. */
+function workflowRun(headSha: string, headRepo: string, headBranch: string) {
+  const [owner] = headRepo.split('/')
+  return {
+    action: 'completed',
+    workflow_run: {
+      id: 6999,
+      workflow_id: 1001,
+      event: 'pull_request',
+      head_sha: headSha,
+      head_branch: headBranch,
+      head_repository: { full_name: headRepo, owner: { login: owner } },
+      // GitHub leaves this empty for a fork's pull request
+      pull_requests: []
+    }
+  }
+}
+
+describe('workflow_run (the fork recipe)', () => {
+  it('finds the fork pull request by its head, verifies it, and comments there', async () => {
+    const github = await pool.start()
+    await seedBaseline(github, SAVE_ALL[0])
+    github.seedPull({
+      number: 43,
+      headSha: FORK_SHA,
+      headRef: 'faster-saves',
+      headRepo: 'contributor/bench-repo',
+      baseRef: 'main'
+    })
+    const run = await runAction({
+      forge: github,
+      event: 'workflow_run',
+      payload: workflowRun(FORK_SHA, 'contributor/bench-repo', 'faster-saves'),
+      files: [SAVE_ALL],
+      inputs: { upload: 'false' }
+    })
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '6001' })
+    expect(github.commentsOn(43)).toHaveLength(1)
+    expect(github.commentsOn(43)[0].body.startsWith(MARKER)).toBe(true)
+    expect(run.outputs['comment-url']).toMatch(/\/pull\/43#issuecomment-/)
+    expect(github.commentsOn(PR)).toHaveLength(0)
+    const lookup = github.requests.find((r) => r.path.endsWith('/pulls'))
+    expect(lookup?.query).toMatchObject({ state: 'open', head: 'contributor:faster-saves' })
+  }, 30_000)
+
+  it.each([
+    [
+      'another pull request',
+      String(PR),
+      /pull request #42: its head commit f00dfeedf00d is not the triggering run's c0dec0dec0de/
+    ],
+    ['an issue', '7', /pull request #7 does not exist in octo-org\/bench-repo/]
+  ])(
+    'refuses a spoofed pull-request number (%s): no comment anywhere, a warning says why',
+    async (_what, number, why) => {
+      const github = await pool.start()
+      await seedBaseline(github, SAVE_ALL[0])
+      github.seedComments(7, [{ body: 'an issue, not a pull request' }])
+      const run = await runAction({
+        forge: github,
+        event: 'workflow_run',
+        payload: workflowRun(FORK_SHA, 'mallory/bench-repo', 'evil'),
+        files: [SAVE_ALL],
+        inputs: { 'pull-request': number, upload: 'false' }
+      })
+      expect(run.status).toBe(0)
+      const warning = run.annotations.find((line) => line.includes('not commenting'))
+      expect(warning).toMatch(/^::warning::not commenting and no baseline: /)
+      expect(warning).toMatch(why)
+      expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([])
+      expect(github.commentsOn(PR)).toHaveLength(0)
+      expect(run.outputs).toMatchObject({ verdict: 'no-baseline', 'comment-url': '', spikes: '1' })
+      expect(run.summary).toContain('-|fsync')
+      // no baseline lookup for a pull request that is not verified
+      expect(github.requests.some((r) => r.path.includes('/actions/workflows/'))).toBe(false)
+    },
+    30_000
+  )
+
+  it('refuses a pull request whose head commit matches but lives in another repository', async () => {
+    const github = await pool.start()
+    // a fork can push the very commit another pull request has at its head
+    github.seedPull({
+      number: 44,
+      headSha: FORK_SHA,
+      headRef: 'x',
+      headRepo: 'contributor/bench-repo'
+    })
+    const run = await runAction({
+      forge: github,
+      event: 'workflow_run',
+      payload: workflowRun(FORK_SHA, 'mallory/bench-repo', 'x'),
+      files: [SAVE_ALL],
+      inputs: { 'pull-request': '44', upload: 'false' }
+    })
+    expect(run.annotations.join('\n')).toMatch(
+      /pull request #44: its head repository contributor\/bench-repo is not the triggering run's mallory\/bench-repo/
+    )
+    expect(github.commentsOn(44)).toHaveLength(0)
+  }, 30_000)
+
+  it('finds no pull request for a spoofed head, and says so', async () => {
+    const github = await pool.start()
+    const run = await runAction({
+      forge: github,
+      event: 'workflow_run',
+      // the honest PR 42's branch, but not its commit
+      payload: workflowRun(FORK_SHA, 'octo-org/bench-repo', 'feature/faster-saves'),
+      files: [SAVE_ALL],
+      inputs: { upload: 'false' }
+    })
+    expect(run.status).toBe(0)
+    expect(run.annotations.join('\n')).toMatch(
+      /not commenting and no baseline: no open pull request has head octo-org:feature\/faster-saves at c0dec0dec0de/
+    )
+    expect(github.commentsOn(PR)).toHaveLength(0)
   }, 30_000)
 })

@@ -49,6 +49,7 @@ async function forge(kind: 'github' | 'forgejo' = 'github'): Promise<FakeForge> 
     status: 'in_progress',
     conclusion: null
   })
+  started.seedPull({ number: PR, headSha: 'f00dfeed'.repeat(5), headRef: 'feature/faster-saves' })
   return started
 }
 
@@ -530,6 +531,11 @@ describe('workflow_run (fork-safe second workflow)', () => {
         id: 6999,
         workflow_id: 1001,
         head_sha: 'f00dfeed'.repeat(5),
+        head_branch: 'feature/faster-saves',
+        head_repository: {
+          full_name: `${github.owner}/${github.repo}`,
+          owner: { login: github.owner }
+        },
         pull_requests: []
       }
     }

@@ -14,6 +14,7 @@ import { connect, messageOf } from './forge/client.js'
 import { readContext } from './forge/context.js'
 import { ForgeBudget, forgeLimits } from './forge/http.js'
 import { publishArtifact, publishComment } from './forge/publish.js'
+import { resolvePull } from './forge/pull.js'
 import { ANALYSIS_INPUT_NAMES, readInputs } from './inputs.js'
 import { parseAnalysisOptions, UsageError } from './options.js'
 import { analyseFiles, describeOptions } from './pipeline.js'
@@ -74,11 +75,23 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     for (const error of analysed.errors) core.error(`${error.file}: ${error.message}`)
 
-    const pull = context.pullNumber
-    let lookup: BaselineLookup | null = null
+    const target = await resolvePull(client, context, log)
+    const pull = target.pull
+    let lookup: BaselineLookup | null =
+      target.pull === null && target.reason !== null
+        ? { found: false, reason: `the pull request is not verified: ${target.reason}` }
+        : null
     let diff: DiffReport | null = null
-    if (pull !== null) {
-      lookup = await resolveBaseline(inputs.baseline, client, context, pull, inputs.reportName, log)
+    if (target.pull !== null) {
+      const { baseRef } = target
+      lookup = await resolveBaseline(
+        inputs.baseline,
+        client,
+        context,
+        { pull: target.pull, baseRef },
+        inputs.reportName,
+        log
+      )
       if (lookup.found) {
         const changed = changedOptions(lookup.options, describeOptions(options))
         const head = summariseSignatures(analysed.runs)

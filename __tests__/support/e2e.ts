@@ -48,6 +48,7 @@ export function forgePool() {
         status: 'in_progress',
         conclusion: null
       })
+      started.seedPull({ number: PR, headSha: HEAD_SHA, headRef: HEAD_BRANCH })
       return started
     },
     async closeAll(): Promise<void> {

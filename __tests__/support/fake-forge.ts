@@ -61,6 +61,15 @@ export interface RunSeed {
   artifacts?: ArtifactSeed[]
 }
 
+export interface PullSeed {
+  number: number
+  headSha: string
+  headRef?: string // default feature
+  headRepo?: string | null // owner/name; default the repository itself; null: deleted fork
+  baseRef?: string // default main
+  state?: 'open' | 'closed'
+}
+
 // An artifact of the current run, as the results service lists it (e.g. uploaded by an earlier job).
 export interface ResultsArtifactSeed extends ArtifactSeed {
   runBackendId?: string // undefined: visible to every run
@@ -138,6 +147,7 @@ export interface FakeForge {
   commentsOn(pr: number): StoredComment[]
   seedComments(pr: number, seeds: CommentSeed[]): StoredComment[]
   seedRun(run: RunSeed): void
+  seedPull(pull: PullSeed): void
   seedResultsArtifact(seed: ResultsArtifactSeed): number
   injectFault(fault: FaultSpec): void
   pendingFaults(): number
@@ -282,6 +292,8 @@ interface StoredRun {
   artifactIds: number[]
 }
 
+type StoredPull = Required<PullSeed>
+
 interface StoredArtifact {
   id: number
   name: string
@@ -323,6 +335,7 @@ interface State {
   requests: RecordedRequest[]
   violations: ContractViolation[]
   comments: Map<number, StoredComment[]>
+  pulls: Map<number, StoredPull>
   runs: Map<number, StoredRun>
   artifacts: Map<number, StoredArtifact>
   blobs: Map<string, Blob>
@@ -1044,17 +1057,52 @@ function blob(s: State, c: Ctx): Reply {
   return blobWritten(c.raw)
 }
 
-// Every pull request is open against main; enough for a job that learns the base branch.
-function getPull(s: State, c: Ctx): Reply {
-  const number = Number(c.p['index'])
-  return json(200, {
-    id: 90_000 + number,
-    number,
-    state: 'open',
-    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/pull/${number}`,
-    base: { ref: 'main', sha: 'ba5eba11'.repeat(5), label: 'main' },
-    head: { ref: 'feature', sha: 'f00dfeed'.repeat(5), label: 'feature' }
-  })
+function pullJson(s: State, p: StoredPull): Json {
+  const [headOwner = '', headName = ''] = p.headRepo?.split('/') ?? []
+  return {
+    id: 90_000 + p.number,
+    number: p.number,
+    state: p.state,
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/pull/${p.number}`,
+    base: { ref: p.baseRef, sha: 'ba5eba11'.repeat(5), label: p.baseRef, repo: repoJson(s) },
+    head: {
+      ref: p.headRef,
+      sha: p.headSha,
+      label: `${headOwner}:${p.headRef}`,
+      // null once the fork is deleted, as on GitHub
+      repo:
+        p.headRepo === null
+          ? null
+          : {
+              ...repoJson(s),
+              id: REPO_ID + 1,
+              name: headName,
+              full_name: p.headRepo,
+              owner: userJson(s, { login: headOwner, id: 5151, type: 'User' })
+            }
+    }
+  }
+}
+
+const getPull: Handler = (s, c) => {
+  const found = s.pulls.get(Number(c.p['index']))
+  return found ? json(200, pullJson(s, found)) : notFound(s)
+}
+
+// state (default open) and GitHub's head=<owner>:<branch> filter
+const listPulls: Handler = (s, c) => {
+  const state = c.q.get('state') ?? 'open'
+  const head = c.q.get('head')
+  const pulls = [...s.pulls.values()]
+    .filter((p) => state === 'all' || p.state === state)
+    .filter((p) => !head || `${p.headRepo?.split('/')[0] ?? ''}:${p.headRef}` === head)
+    .sort((a, b) => b.number - a.number)
+  const page = paged(s, c, pulls)
+  return json(
+    200,
+    page.items.map((p) => pullJson(s, p)),
+    page.headers
+  )
 }
 
 // ---------- the token's user ----------
@@ -1089,6 +1137,7 @@ const commentRoutes: Route[] = [
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: deleteComment },
   { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs/{run_id}', run: getRun },
   { method: 'GET', template: '/repos/{owner}/{repo}/pulls/{index}', run: getPull },
+  { method: 'GET', template: '/repos/{owner}/{repo}/pulls', run: listPulls },
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
@@ -1435,6 +1484,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     requests: [],
     violations: [],
     comments: new Map(),
+    pulls: new Map(),
     runs: new Map(),
     artifacts: new Map(),
     blobs: new Map(),
@@ -1465,6 +1515,14 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     commentsOn: (pr) => [...(s.comments.get(pr) ?? [])],
     seedComments: (pr, seeds) => seedComments(s, pr, seeds),
     seedRun: (run) => seedRun(s, run),
+    seedPull: (pull) =>
+      s.pulls.set(pull.number, {
+        headRef: 'feature',
+        headRepo: `${s.owner}/${s.repo}`,
+        baseRef: 'main',
+        state: 'open',
+        ...pull
+      }),
     seedResultsArtifact: (seed) =>
       addArtifact(s, seed, { runBackendId: seed.runBackendId, jobBackendId: seed.jobBackendId }),
     injectFault: (f) => s.faults.push({ ...f, left: f.times ?? 1 }),

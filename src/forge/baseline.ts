@@ -272,16 +272,22 @@ export async function findBaseline(
 /** The `baseline` input: `auto`, `none`, or a report JSON on disk. */
 export type BaselineSetting = { mode: 'auto' } | { mode: 'none' } | { mode: 'path'; path: string }
 
+/** The pull request a baseline is for (resolvePull's): its base branch, when already known. */
+export interface BaselineFor {
+  pull: number
+  baseRef: string | null
+}
+
 async function baseRefOf(
   client: ForgeClient,
   context: RunContext,
-  pull: number
+  target: BaselineFor
 ): Promise<string | null> {
-  if (context.baseRef !== null) return context.baseRef
+  if (target.baseRef !== null) return target.baseRef
   const response = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
     owner: context.owner,
     repo: context.repo,
-    pull_number: pull
+    pull_number: target.pull
   })
   return response.data.base.ref
 }
@@ -294,7 +300,7 @@ export async function resolveBaseline(
   setting: BaselineSetting,
   client: ForgeClient | null,
   context: RunContext,
-  pull: number,
+  target: BaselineFor,
   reportName: string,
   log: Log
 ): Promise<BaselineLookup> {
@@ -320,7 +326,7 @@ export async function resolveBaseline(
   if (client === null)
     return { found: false, reason: 'no github-token to look the baseline up with' }
   try {
-    const baseRef = await baseRefOf(client, context, pull)
+    const baseRef = await baseRefOf(client, context, target)
     if (baseRef === null) return { found: false, reason: 'the pull request has no base branch' }
     return await findBaseline(client, context, baseRef, reportName, log)
   } catch (error) {
