@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { PR, runAction } from './support/action-runner.js'
-import { faults, FORGEJO_ACTIONS_USER, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
+import { randomBytes } from 'node:crypto'
+import { createDeflateRaw } from 'node:zlib'
+import {
+  faults,
+  FORGEJO_ACTIONS_USER,
+  GITHUB_ACTIONS_BOT,
+  zipEntries,
+  zipFiles
+} from './support/fake-forge.js'
 import { forgePool, GC_PAUSE, MARKER, marked, onPr, seedBaseline, SAVE_ALL } from './support/e2e.js'
 import { describeWithShared } from './support/shared.js'
 
@@ -327,5 +335,127 @@ describe('workflow_run (the fork recipe)', () => {
       /not commenting and no baseline: no open pull request has head octo-org:feature\/faster-saves at c0dec0dec0de/
     )
     expect(github.commentsOn(PR)).toHaveLength(0)
+  }, 30_000)
+})
+
+const MiB = 1024 * 1024
+/** A run's resident memory stays far below what inflating a bomb whole would take. */
+const MAX_RSS = 300 * MiB
+/**
+ * A zip whose report.json inflates to `bytes` spaces but declares `declaredSize`: about 4.5 MiB
+ * of deflate per GiB, made in a stream so the test never holds the inflated bytes.
+ */
+async function bomb(bytes: number, declaredSize: number): Promise<Buffer> {
+  const deflate = createDeflateRaw({ level: 1 })
+  const packed: Buffer[] = []
+  deflate.on('data', (chunk: Buffer) => packed.push(chunk))
+  const done = new Promise((resolve) => deflate.on('end', resolve))
+  const chunk = Buffer.alloc(4 * MiB, 0x20)
+  for (let written = 0; written < bytes; written += chunk.length) {
+    if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve))
+  }
+  deflate.end()
+  await done
+  const data = Buffer.concat(packed)
+  return zipEntries([{ name: 'report.json', data: '', packed: data, declaredSize, crc: 0 }])
+}
+
+describe('a hostile or broken baseline artifact', () => {
+  it.each([
+    [
+      'declares 3.75 GiB',
+      () => zipEntries([{ name: 'report.json', data: '{}', declaredSize: 0xf0000000 }]),
+      /report\.json declares 4026531840 bytes, over the 33554432-byte limit/
+    ],
+    [
+      'inflates to 1 GiB while declaring 1 KiB',
+      () => bomb(1024 * MiB, 1024),
+      /report\.json: too many bytes in the stream/
+    ],
+    [
+      'inflates to 1 GiB while declaring 31 MiB',
+      () => bomb(1024 * MiB, 31 * MiB),
+      /report\.json: too many bytes in the stream/
+    ],
+    [
+      'has bad offsets',
+      () => {
+        const zip = zipFiles({ 'report.json': '{}' })
+        zip.writeUInt32LE(0x7fffffff, zip.length - 6)
+        return zip
+      },
+      /not a readable zip archive/
+    ],
+    [
+      'is not deflate data',
+      () =>
+        zipEntries([{ name: 'report.json', data: '{}', packed: Buffer.from('\xff\xff\xff\xff') }]),
+      /report\.json: /
+    ],
+    [
+      'has no report.json',
+      () => zipFiles({ 'report.md': '#' }),
+      /the artifact has no report\.json/
+    ],
+    ['holds no report', () => zipFiles({ 'report.json': '{"schema_version":1}' }), /report/]
+  ])(
+    'a newest artifact that %s is refused cheaply and an older run is used',
+    async (_what, zip, why) => {
+      const github = await pool.start()
+      await seedBaseline(github, SAVE_ALL[0], 6001, { created_at: '2026-11-20T10:00:00Z' })
+      github.seedRun({
+        id: 6002,
+        branch: 'main',
+        event: 'push',
+        created_at: '2026-11-21T10:00:00Z',
+        artifacts: [{ name: 'iostorm-report', files: {}, zip: await zip() }]
+      })
+      const run = await onPr(github)
+      expect(run.status).toBe(0)
+      expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '6001' })
+      const warning = run.annotations.find((line) => line.includes('run 6002'))
+      expect(warning).toMatch(
+        /^::warning::baseline: the "iostorm-report" artifact of run 6002 is unusable \(/
+      )
+      expect(warning).toMatch(why)
+      expect(run.peakRssBytes ?? 0).toBeLessThan(MAX_RSS)
+    },
+    30_000
+  )
+
+  it.each([
+    ['an HTML page with status 200', faults.htmlOk()],
+    ['a 500', faults.serverError()],
+    ['no answer', faults.hang()]
+  ])(
+    'a download answered with %s is skipped for an older run',
+    async (_what, fault) => {
+      const github = await pool.start()
+      await seedBaseline(github, SAVE_ALL[0], 6001, { created_at: '2026-11-20T10:00:00Z' })
+      await seedBaseline(github, SAVE_ALL[0], 6002, { created_at: '2026-11-21T10:00:00Z' })
+      github.injectFault({ method: 'GET', path: /^\/blob\//, ...fault })
+      const run = await onPr(github, { env: { IOSTORM_HTTP_TIMEOUT_MS: '1000' } })
+      expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '6001' })
+      expect(run.annotations.join('\n')).toMatch(/artifact of run 6002 is unusable/)
+    },
+    30_000
+  )
+
+  it('cuts off a download larger than 64 MiB', async () => {
+    const github = await pool.start()
+    await seedBaseline(github, SAVE_ALL[0], 6001, { created_at: '2026-11-20T10:00:00Z' })
+    github.seedRun({
+      id: 6002,
+      branch: 'main',
+      event: 'push',
+      created_at: '2026-11-21T10:00:00Z',
+      // random bytes do not compress: the zip is as large as its content
+      artifacts: [{ name: 'iostorm-report', files: { 'noise.bin': randomBytes(65 * MiB) } }]
+    })
+    const run = await onPr(github)
+    expect(run.outputs['baseline-run-id']).toBe('6001')
+    expect(run.annotations.join('\n')).toMatch(
+      /run 6002 is unusable \(the artifact download is \d+ bytes, over the 67108864-byte limit\)/
+    )
   }, 30_000)
 })

@@ -86,7 +86,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       const { baseRef } = target
       lookup = await resolveBaseline(
         inputs.baseline,
-        client,
+        forge,
         context,
         { pull: target.pull, baseRef },
         inputs.reportName,

@@ -6,9 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import zlib from 'node:zlib'
+import zlib, { inflateRawSync } from 'node:zlib'
 import { existsSync } from 'node:fs'
-import { readZip } from '../../src/forge/zip.js'
 import { defaultSwaggerPath, loadForgejoContract, matchTemplate } from './forgejo-contract.js'
 import type { ContractViolation, ForgejoContract } from './forgejo-contract.js'
 
@@ -40,6 +39,7 @@ export interface CommentSeed {
 export interface ArtifactSeed {
   name: string
   files: Record<string, string | Uint8Array>
+  zip?: Buffer // the archive served as it is, instead of files zipped (files is then ignored)
   id?: number
   expired?: boolean
   created_at?: string
@@ -226,15 +226,26 @@ export function makeRuntimeToken(
 
 const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1
 
-export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
+export interface ZipEntrySeed {
+  name: string
+  data: string | Uint8Array
+  // what the headers claim, to build hostile archives: the real sizes by default
+  declaredSize?: number
+  // the compressed bytes as stored; default: data deflated
+  packed?: Uint8Array
+  crc?: number
+}
+
+export function zipEntries(entries: ZipEntrySeed[]): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
   let offset = 0
-  for (const [name, content] of Object.entries(files)) {
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
-    const packed = zlib.deflateRawSync(data)
-    const nameBuf = Buffer.from(name, 'utf8')
-    const crc = zlib.crc32(data)
+  for (const entry of entries) {
+    const data =
+      typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : Buffer.from(entry.data)
+    const packed = entry.packed ? Buffer.from(entry.packed) : zlib.deflateRawSync(data)
+    const nameBuf = Buffer.from(entry.name, 'utf8')
+    const crc = entry.crc ?? zlib.crc32(data)
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
     const central = Buffer.alloc(46)
@@ -252,7 +263,7 @@ export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
       buf.writeUInt16LE(DOS_DATE, at + 8)
       buf.writeUInt32LE(crc, at + 10)
       buf.writeUInt32LE(packed.length, at + 14)
-      buf.writeUInt32LE(data.length, at + 18)
+      buf.writeUInt32LE(entry.declaredSize ?? data.length, at + 18)
       buf.writeUInt16LE(nameBuf.length, at + 22)
     }
     central.writeUInt32LE(offset, 42)
@@ -263,14 +274,66 @@ export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
   const cd = Buffer.concat(centrals)
   const end = Buffer.alloc(22)
   end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(Object.keys(files).length, 8)
-  end.writeUInt16LE(Object.keys(files).length, 10)
+  end.writeUInt16LE(entries.length, 8)
+  end.writeUInt16LE(entries.length, 10)
   end.writeUInt32LE(cd.length, 12)
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, cd, end])
 }
 
-// The action's own zip reader, so what the fake serves is read the way the action reads it.
+export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
+  return zipEntries(Object.entries(files).map(([name, data]) => ({ name, data })))
+}
+
+// A whole-archive reader for what clients upload (test code: trusted input, read synchronously).
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function crc32(data: Uint8Array): number {
+  let crc = 0xffffffff
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/**
+ * The files of a zip archive (stored or deflated entries, as artifact zips are), read through the
+ * central directory so entries written with data descriptors work too.
+ */
+function readZip(zip: Uint8Array): Map<string, Buffer> {
+  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (end < 0 || end + 22 > buffer.length) throw new Error('not a zip archive')
+  const count = buffer.readUInt16LE(end + 10)
+  let at = buffer.readUInt32LE(end + 16)
+  const files = new Map<string, Buffer>()
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50) {
+      throw new Error('corrupt zip central directory')
+    }
+    const method = buffer.readUInt16LE(at + 10)
+    const crc = buffer.readUInt32LE(at + 16)
+    const packedSize = buffer.readUInt32LE(at + 20)
+    const nameLength = buffer.readUInt16LE(at + 28)
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength)
+    const local = buffer.readUInt32LE(at + 42)
+    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32)
+    if (name.endsWith('/')) continue
+    if (packedSize === 0xffffffff || local === 0xffffffff) {
+      throw new Error(`${name}: zip64 entries are not supported`)
+    }
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28)
+    const packed = buffer.subarray(start, start + packedSize)
+    if (method !== 0 && method !== 8) throw new Error(`${name}: unsupported compression ${method}`)
+    const data = method === 8 ? inflateRawSync(packed) : Buffer.from(packed)
+    if (crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`)
+    files.set(name, data)
+  }
+  return files
+}
+
 export function unzipFiles(zip: Uint8Array): Record<string, Buffer> {
   return Object.fromEntries(readZip(zip))
 }
@@ -1385,7 +1448,7 @@ async function shut(server: Server): Promise<void> {
 
 function addArtifact(s: State, seed: ArtifactSeed, extra: Partial<StoredArtifact>): number {
   const id = seed.id ?? s.ids.artifact++
-  const data = zipFiles(seed.files)
+  const data = seed.zip ?? zipFiles(seed.files)
   const blobPath = `/blob/artifacts/${id}.zip`
   s.blobs.set(blobPath, { data, contentType: 'application/zip' })
   s.artifacts.set(id, {
