@@ -3,8 +3,9 @@
  * request numbers under workflow_run, zip bombs, hanging and HTML-answering servers.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { PR, runAction } from './support/action-runner.js'
+import { PR, pushPayload, runAction } from './support/action-runner.js'
 import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { createDeflateRaw } from 'node:zlib'
 import {
   faults,
@@ -457,5 +458,32 @@ describe('a hostile or broken baseline artifact', () => {
     expect(run.annotations.join('\n')).toMatch(
       /run 6002 is unusable \(the artifact download is \d+ bytes, over the 67108864-byte limit\)/
     )
+  }, 30_000)
+})
+
+describe('artifacts of this run', () => {
+  it('skips an artifact whose name is not a safe folder name', async () => {
+    const github = await pool.start()
+    const events = await readFile('fixtures/runs/s2-player-quit/0/events.parquet')
+    github.seedResultsArtifact({
+      name: 'plugbench-quit',
+      files: { 'runs/quit/0/events.parquet': events }
+    })
+    for (const name of ['..', '.', 'a/../..', 'tab\there']) {
+      github.seedResultsArtifact({ name, files: { 'runs/evil/0/events.parquet': events } })
+    }
+    const run = await runAction({
+      forge: github,
+      event: 'push',
+      payload: pushPayload(github),
+      inputs: { artifacts: '*', events: 'runs/*/0/events.parquet' }
+    })
+    expect(run.status).toBe(0)
+    expect(run.report?.runs.map((r) => r.file)).toEqual([
+      '.iostorm-artifacts/plugbench-quit/runs/quit/0/events.parquet'
+    ])
+    const skipped = run.annotations.filter((line) => line.includes('not a safe folder name'))
+    expect(skipped).toHaveLength(4)
+    expect(skipped[0]).toMatch(/^::warning::skipped artifact /)
   }, 30_000)
 })

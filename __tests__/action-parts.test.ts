@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { namePattern } from '../src/forge/artifacts.js'
+import { namePattern, safeFolderName } from '../src/forge/artifacts.js'
 import { readContext } from '../src/forge/context.js'
 import { crc32, readZipEntry, ZipError } from '../src/forge/zip.js'
 import { readInputs } from '../src/inputs.js'
@@ -131,6 +131,14 @@ describe('globs', () => {
         'runs/skip/0/events.parquet'
       ])
     })
+  })
+
+  it('takes only artifact names that are safe folder names', () => {
+    for (const name of ['plugbench-1', 'a b', '..x', 'x..', 'ünï'])
+      expect(safeFolderName(name)).toBe(true)
+    for (const name of ['', '.', '..', 'a/b', 'a\\b', 'a\nb', 'nul\u0000', 'del\u007f']) {
+      expect(safeFolderName(name)).toBe(false)
+    }
   })
 
   it('matches artifact names with * and ?', () => {
