@@ -487,3 +487,23 @@ describe('artifacts of this run', () => {
     expect(skipped[0]).toMatch(/^::warning::skipped artifact /)
   }, 30_000)
 })
+
+describeWithShared('a hostile baseline artifact, on Forgejo', () => {
+  it('refuses a zip bomb served directly by Forgejo and uses an older run', async () => {
+    const forgejo = await pool.start('forgejo')
+    await seedBaseline(forgejo, SAVE_ALL[0], 6001)
+    forgejo.seedRun({
+      id: 6002,
+      branch: 'main',
+      event: 'push',
+      artifacts: [{ name: 'iostorm-report', files: {}, zip: await bomb(1024 * MiB, 1024) }]
+    })
+    const run = await onPr(forgejo)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': '6001' })
+    expect(run.annotations.join('\n')).toMatch(
+      /artifact of run 6002 is unusable \(report\.json: too many bytes in the stream/
+    )
+    expect(run.peakRssBytes ?? 0).toBeLessThan(MAX_RSS)
+    expect(forgejo.contractViolations).toEqual([])
+  }, 30_000)
+})

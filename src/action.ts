@@ -83,12 +83,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         : null
     let diff: DiffReport | null = null
     if (target.pull !== null) {
-      const { baseRef } = target
       lookup = await resolveBaseline(
         inputs.baseline,
         forge,
         context,
-        { pull: target.pull, baseRef },
+        target,
         inputs.reportName,
         log
       )
