@@ -6,89 +6,16 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_OPTIONS } from '../src/analysis/run.js'
-import { commentMarker } from '../src/forge/comments.js'
-import { analyseFiles, describeOptions } from '../src/pipeline.js'
-import { buildReport, reportToJson } from '../src/report/json.js'
-import { discoverTargets } from '../src/telemetry/discover.js'
 import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
-import {
-  CURRENT_RUN,
-  PR,
-  pullRequestPayload,
-  pushPayload,
-  runAction,
-  TOKEN,
-  type RunOptions
-} from './support/action-runner.js'
-import { faults, GITHUB_ACTIONS_BOT, startFakeForge, type FakeForge } from './support/fake-forge.js'
+import { CURRENT_RUN, PR, pushPayload, runAction } from './support/action-runner.js'
+import { forgePool, GC_PAUSE, MARKER, marked, onPr, SAVE_ALL, seedBaseline } from './support/e2e.js'
+import { faults, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
 import { schemaErrors } from './support/schema.js'
 import { describeWithShared } from './support/shared.js'
 
-const MARKER = commentMarker('iostorm')
-const SAVE_ALL: [string, string] = ['fixtures/runs/s1-save-all', 'bench-out/s1-save-all']
-const GC_PAUSE: [string, string] = ['fixtures/runs/s7-gc-pause', 'bench-out/s7-gc-pause']
-const forges: FakeForge[] = []
-
-afterEach(async () => {
-  await Promise.all(forges.splice(0).map((forge) => forge.close()))
-})
-
-async function forge(kind: 'github' | 'forgejo' = 'github'): Promise<FakeForge> {
-  const started = await startFakeForge({
-    kind,
-    token: TOKEN,
-    forgejoIgnoresPaging: true,
-    currentRunId: CURRENT_RUN
-  })
-  forges.push(started)
-  started.seedRun({
-    id: CURRENT_RUN,
-    branch: 'feature/faster-saves',
-    event: 'pull_request',
-    status: 'in_progress',
-    conclusion: null
-  })
-  started.seedPull({ number: PR, headSha: 'f00dfeed'.repeat(5), headRef: 'feature/faster-saves' })
-  return started
-}
-
-/** A report JSON as `detect` would have stored it for the base branch. */
-async function reportOf(folder: string): Promise<string> {
-  const { files } = await discoverTargets([folder], '.')
-  const analysed = await analyseFiles(files, DEFAULT_OPTIONS)
-  return reportToJson(buildReport({ ...analysed, options: describeOptions(DEFAULT_OPTIONS) }))
-}
-
-async function seedBaseline(
-  target: FakeForge,
-  folder: string,
-  id = 6001,
-  extra: Partial<Parameters<FakeForge['seedRun']>[0]> = {}
-) {
-  target.seedRun({
-    id,
-    branch: 'main',
-    event: 'push',
-    head_sha: 'ba5eba11'.repeat(5),
-    artifacts: [
-      {
-        name: 'iostorm-report',
-        files: { 'report.json': await reportOf(folder), 'report.md': '# base' }
-      }
-    ],
-    ...extra
-  })
-}
-
-const onPr = (target: FakeForge, options: Partial<RunOptions> = {}) =>
-  runAction({
-    forge: target,
-    event: 'pull_request',
-    payload: pullRequestPayload(target),
-    files: [SAVE_ALL],
-    ...options
-  })
+const pool = forgePool()
+afterEach(() => pool.closeAll())
+const forge = (kind: 'github' | 'forgejo' = 'github') => pool.start(kind)
 
 /**
  * Eight repeats of a run with 60 spikes, each window full of threads, plugins, syscalls, files
@@ -153,9 +80,6 @@ const crowded: string[] = []
 afterAll(async () => {
   await Promise.all(crowded.map((dir) => rm(dir, { recursive: true, force: true })))
 })
-
-const marked = (target: FakeForge) =>
-  target.commentsOn(PR).filter((comment) => comment.body.includes(MARKER))
 
 describe('pull request on GitHub', () => {
   it('without a baseline: says so, publishes everything, does not fail', async () => {
