@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { namePattern, safeFolderName } from '../src/forge/artifacts.js'
+import { resolveBaseline } from '../src/forge/baseline.js'
 import { readContext } from '../src/forge/context.js'
 import { crc32, readZipEntry, ZipError } from '../src/forge/zip.js'
 import { readInputs } from '../src/inputs.js'
@@ -174,6 +175,30 @@ describe('context', () => {
       expect(readContext({ ...env, GITHUB_EVENT_NAME: 'push' }).pullNumber).toBeNull()
       expect(readContext({ ...env, GITHUB_EVENT_NAME: 'push' }, 12).pullNumber).toBe(12)
       expect(() => readContext({ ...env, GITHUB_REPOSITORY: '' })).toThrow(/GITHUB_REPOSITORY/)
+    })
+  })
+})
+
+describe('baseline from a file', () => {
+  it('refuses a report file over the read limit without reading it', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'report.json')
+      await writeFile(path, '')
+      await truncate(path, 33 * 1024 * 1024) // sparse: no disk or memory spent
+      const context = readContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_WORKSPACE: dir })
+      const log = { info: () => undefined, warning: () => undefined }
+      const lookup = await resolveBaseline(
+        { mode: 'path', path },
+        null,
+        context,
+        { pull: 1, baseRef: 'main' },
+        'iostorm-report',
+        log
+      )
+      expect(lookup).toEqual({
+        found: false,
+        reason: 'baseline report report.json is 34603008 bytes, over the 33554432-byte limit'
+      })
     })
   })
 })

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { BaselineSource, ReportOptions, SignatureSummary } from '../analysis/types.js'
 import { parseReport, REPORT_READ_LIMIT } from '../report/json.js'
@@ -349,6 +349,13 @@ export async function resolveBaseline(
   if (setting.mode === 'path') {
     const shown = relative(context.workspace, setting.path) || setting.path
     try {
+      const { size } = await stat(setting.path)
+      if (size > REPORT_READ_LIMIT) {
+        return {
+          found: false,
+          reason: `baseline report ${shown} is ${size} bytes, over the ${REPORT_READ_LIMIT}-byte limit`
+        }
+      }
       const stored = parseReport(await readFile(setting.path, 'utf8'))
       return {
         found: true,
