@@ -110,7 +110,10 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
     pullNumber: number,
     pullFromEvent,
     baseRef: pullFromEvent ? text(base?.ref) : null,
-    headSha: (workflowRun ? text(workflowRun.head_sha) : text(head?.sha)) ?? env.GITHUB_SHA ?? '',
+    // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
+    headSha: workflowRun
+      ? (text(workflowRun.head_sha) ?? '')
+      : (text(head?.sha) ?? env.GITHUB_SHA ?? ''),
     head: {
       repository:
         text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
