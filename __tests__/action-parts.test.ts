@@ -1,15 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { namePattern } from '../src/forge/artifacts.js'
+import { namePattern, safeFolderName } from '../src/forge/artifacts.js'
+import { resolveBaseline } from '../src/forge/baseline.js'
 import { readContext } from '../src/forge/context.js'
-import { crc32, readZip } from '../src/forge/zip.js'
+import { crc32, readZipEntry, ZipError } from '../src/forge/zip.js'
 import { readInputs } from '../src/inputs.js'
 import { UsageError } from '../src/options.js'
 import { msptChart } from '../src/report/chart.js'
 import { renderComment } from '../src/report/comment.js'
 import { globFiles, globPattern } from '../src/telemetry/discover.js'
-import { zipFiles } from './support/fake-forge.js'
+import { zipEntries, zipFiles } from './support/fake-forge.js'
 import { withTempDir } from './support/engine.js'
 import { actionManifest } from './support/action-runner.js'
 import type { Report, RunReport, SpikeReport } from '../src/analysis/types.js'
@@ -133,6 +134,14 @@ describe('globs', () => {
     })
   })
 
+  it('takes only artifact names that are safe folder names', () => {
+    for (const name of ['plugbench-1', 'a b', '..x', 'x..', 'ünï'])
+      expect(safeFolderName(name)).toBe(true)
+    for (const name of ['', '.', '..', 'a/b', 'a\\b', 'a\nb', 'nul\u0000', 'del\u007f']) {
+      expect(safeFolderName(name)).toBe(false)
+    }
+  })
+
   it('matches artifact names with * and ?', () => {
     expect(namePattern('plugbench-*').test('plugbench-linux-1')).toBe(true)
     expect(namePattern('plugbench-?').test('plugbench-12')).toBe(false)
@@ -170,17 +179,74 @@ describe('context', () => {
   })
 })
 
+describe('baseline from a file', () => {
+  it('refuses a report file over the read limit without reading it', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'report.json')
+      await writeFile(path, '')
+      await truncate(path, 33 * 1024 * 1024) // sparse: no disk or memory spent
+      const context = readContext({ GITHUB_REPOSITORY: 'o/r', GITHUB_WORKSPACE: dir })
+      const log = { info: () => undefined, warning: () => undefined }
+      const lookup = await resolveBaseline(
+        { mode: 'path', path },
+        null,
+        context,
+        { pull: 1, baseRef: 'main' },
+        'iostorm-report',
+        log
+      )
+      expect(lookup).toEqual({
+        found: false,
+        reason:
+          'baseline report report.json: 34603008 bytes, more than the 32 MiB a stored report may have'
+      })
+    })
+  })
+})
+
 describe('zip', () => {
-  it('reads stored and deflated entries and checks their CRC', () => {
-    const zip = zipFiles({ 'report.json': '{"a":1}', 'dir/b.txt': 'x'.repeat(1000) })
-    const files = readZip(zip)
-    expect(files.get('report.json')?.toString()).toBe('{"a":1}')
-    expect(files.get('dir/b.txt')?.length).toBe(1000)
+  const LIMIT = 1024 * 1024
+
+  it('reads one entry, stored or deflated, and checks its CRC', async () => {
+    const zip = zipFiles({ 'dir/b.txt': 'x'.repeat(1000), 'report.json': '{"a":1}' })
+    expect((await readZipEntry(zip, 'report.json', LIMIT))?.toString()).toBe('{"a":1}')
+    expect((await readZipEntry(zip, 'dir/b.txt', LIMIT))?.length).toBe(1000)
+    expect(await readZipEntry(zip, 'missing.json', LIMIT)).toBeNull()
     expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926)
+    const stored = zipEntries([{ name: 'report.json', data: '{}', packed: Buffer.from('{}') }])
+    // method 8 with raw bytes is a deflate error; the CRC check catches the rest
+    await expect(readZipEntry(stored, 'report.json', LIMIT)).rejects.toThrow(ZipError)
+    const badCrc = zipEntries([{ name: 'report.json', data: '{}', crc: 1 }])
+    await expect(readZipEntry(badCrc, 'report.json', LIMIT)).rejects.toThrow('CRC mismatch')
+  })
+
+  it('refuses an entry that declares more than the limit, before inflating it', async () => {
+    const zip = zipEntries([{ name: 'report.json', data: '{}', declaredSize: 0xf0000000 }])
+    await expect(readZipEntry(zip, 'report.json', LIMIT)).rejects.toThrow(
+      'report.json declares 4026531840 bytes, over the 1048576-byte limit'
+    )
+  })
+
+  it('stops inflating an entry that lies about its size', async () => {
+    const big = Buffer.alloc(8 * LIMIT, 0x20)
+    for (const declaredSize of [1000, LIMIT - 1]) {
+      const zip = zipEntries([{ name: 'report.json', data: big, declaredSize }])
+      expect(zip.length).toBeLessThan(64 * 1024)
+      await expect(readZipEntry(zip, 'report.json', LIMIT)).rejects.toThrow(ZipError)
+    }
+  })
+
+  it('rejects what is not a zip, or a zip with bad offsets', async () => {
+    await expect(
+      readZipEntry(Buffer.from('<html>login</html>'), 'report.json', LIMIT)
+    ).rejects.toThrow(/^not a readable zip archive/)
+    const zip = zipFiles({ 'report.json': '{}' })
     const broken = Buffer.from(zip)
-    broken[45] ^= 0xff
-    expect(() => readZip(broken)).toThrow()
-    expect(() => readZip(Buffer.from('not a zip'))).toThrow('not a zip archive')
+    broken.writeUInt32LE(0x7fffffff, broken.length - 6) // central directory offset
+    await expect(readZipEntry(broken, 'report.json', LIMIT)).rejects.toThrow(ZipError)
+    const badLocal = Buffer.from(zip)
+    badLocal.writeUInt32LE(0x7fffff, badLocal.length - 22 - 'report.json'.length - 4) // local header offset
+    await expect(readZipEntry(badLocal, 'report.json', LIMIT)).rejects.toThrow(ZipError)
   })
 })
 

@@ -6,88 +6,16 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DEFAULT_OPTIONS } from '../src/analysis/analyse-file.js'
-import { commentMarker } from '../src/forge/comments.js'
-import { analyseFiles, describeOptions } from '../src/pipeline.js'
-import { buildReport, reportToJson } from '../src/report/json.js'
-import { discoverTargets } from '../src/telemetry/discover.js'
 import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
-import {
-  CURRENT_RUN,
-  PR,
-  pullRequestPayload,
-  pushPayload,
-  runAction,
-  TOKEN,
-  type RunOptions
-} from './support/action-runner.js'
-import { faults, startFakeForge, type FakeForge } from './support/fake-forge.js'
+import { CURRENT_RUN, PR, pushPayload, runAction } from './support/action-runner.js'
+import { forgePool, GC_PAUSE, MARKER, marked, onPr, SAVE_ALL, seedBaseline } from './support/e2e.js'
+import { faults, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
 import { schemaErrors } from './support/schema.js'
 import { describeWithShared } from './support/shared.js'
 
-const MARKER = commentMarker('iostorm')
-const SAVE_ALL: [string, string] = ['fixtures/runs/s1-save-all', 'bench-out/s1-save-all']
-const GC_PAUSE: [string, string] = ['fixtures/runs/s7-gc-pause', 'bench-out/s7-gc-pause']
-const forges: FakeForge[] = []
-
-afterEach(async () => {
-  await Promise.all(forges.splice(0).map((forge) => forge.close()))
-})
-
-async function forge(kind: 'github' | 'forgejo' = 'github'): Promise<FakeForge> {
-  const started = await startFakeForge({
-    kind,
-    token: TOKEN,
-    forgejoIgnoresPaging: true,
-    currentRunId: CURRENT_RUN
-  })
-  forges.push(started)
-  started.seedRun({
-    id: CURRENT_RUN,
-    branch: 'feature/faster-saves',
-    event: 'pull_request',
-    status: 'in_progress',
-    conclusion: null
-  })
-  return started
-}
-
-/** A report JSON as `detect` would have stored it for the base branch. */
-async function reportOf(folder: string): Promise<string> {
-  const { files } = await discoverTargets([folder], '.')
-  const analysed = await analyseFiles(files, DEFAULT_OPTIONS)
-  return reportToJson(buildReport({ ...analysed, options: describeOptions(DEFAULT_OPTIONS) }))
-}
-
-async function seedBaseline(
-  target: FakeForge,
-  folder: string,
-  id = 6001,
-  extra: Partial<Parameters<FakeForge['seedRun']>[0]> = {}
-) {
-  target.seedRun({
-    id,
-    branch: 'main',
-    event: 'push',
-    head_sha: 'ba5eba11'.repeat(5),
-    artifacts: [
-      {
-        name: 'iostorm-report',
-        files: { 'report.json': await reportOf(folder), 'report.md': '# base' }
-      }
-    ],
-    ...extra
-  })
-}
-
-const onPr = (target: FakeForge, options: Partial<RunOptions> = {}) =>
-  runAction({
-    forge: target,
-    event: 'pull_request',
-    payload: pullRequestPayload(target),
-    files: [SAVE_ALL],
-    ...options
-  })
+const pool = forgePool()
+afterEach(() => pool.closeAll())
+const forge = (kind: 'github' | 'forgejo' = 'github') => pool.start(kind)
 
 /**
  * Eight repeats of a run with 60 spikes, each window full of threads, plugins, syscalls, files
@@ -152,9 +80,6 @@ const crowded: string[] = []
 afterAll(async () => {
   await Promise.all(crowded.map((dir) => rm(dir, { recursive: true, force: true })))
 })
-
-const marked = (target: FakeForge) =>
-  target.commentsOn(PR).filter((comment) => comment.body.includes(MARKER))
 
 describe('pull request on GitHub', () => {
   it('without a baseline: says so, publishes everything, does not fail', async () => {
@@ -254,9 +179,11 @@ describe('pull request on GitHub', () => {
 
   it('leaves a comment written by a newer workflow run alone (an older run finishing late)', async () => {
     const github = await forge()
+    github.seedRun({ id: CURRENT_RUN + 5, branch: 'feature/faster-saves', event: 'pull_request' })
     const newer = github.seedComments(PR, [
       {
-        body: `${MARKER}\nreport of a later push\n<!-- io-storm-catcher-run:${CURRENT_RUN + 5} -->`
+        body: `${MARKER}\nreport of a later push\n<!-- io-storm-catcher-run:${CURRENT_RUN + 5} -->`,
+        user: GITHUB_ACTIONS_BOT
       }
     ])[0]
     const run = await onPr(github)
@@ -273,7 +200,9 @@ describe('pull request on GitHub', () => {
         body: `review comment ${i} mentioning io-storm-catcher`
       }))
     )
-    const marker = github.seedComments(PR, [{ body: `${MARKER}\nold report` }])[0]
+    const marker = github.seedComments(PR, [
+      { body: `${MARKER}\nold report`, user: GITHUB_ACTIONS_BOT }
+    ])[0]
     const run = await onPr(github)
     expect(run.status).toBe(0)
     const after = github.commentsOn(PR)
@@ -291,8 +220,8 @@ describe('pull request on GitHub', () => {
   it('keeps the newest of duplicate marker comments and deletes the others', async () => {
     const github = await forge()
     const [older, newer] = github.seedComments(PR, [
-      { body: `${MARKER}\nrace A`, created_at: '2026-11-01T10:00:00Z' },
-      { body: `${MARKER}\nrace B`, created_at: '2026-11-01T10:00:05Z' },
+      { body: `${MARKER}\nrace A`, created_at: '2026-11-01T10:00:00Z', user: GITHUB_ACTIONS_BOT },
+      { body: `${MARKER}\nrace B`, created_at: '2026-11-01T10:00:05Z', user: GITHUB_ACTIONS_BOT },
       { body: 'a human comment', created_at: '2026-11-01T10:00:09Z' }
     ])
     await onPr(github)
@@ -526,6 +455,11 @@ describe('workflow_run (fork-safe second workflow)', () => {
         id: 6999,
         workflow_id: 1001,
         head_sha: 'f00dfeed'.repeat(5),
+        head_branch: 'feature/faster-saves',
+        head_repository: {
+          full_name: `${github.owner}/${github.repo}`,
+          owner: { login: github.owner }
+        },
         pull_requests: []
       }
     }

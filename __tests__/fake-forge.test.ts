@@ -137,6 +137,57 @@ describe('GitHub issue comments', () => {
   })
 })
 
+describe('who the token is, and pull requests', () => {
+  it('GitHub: GET /user refuses the installation token; GraphQL viewer answers', async () => {
+    const f = await start({ kind: 'github' })
+    const user = await call(f, 'user')
+    expect(user.status).toBe(403)
+    expect(await user.json()).toMatchObject({ message: 'Resource not accessible by integration' })
+    const viewer = await post(f, `${f.url}/graphql`, {
+      query: 'query { viewer { login databaseId } }'
+    })
+    expect(await viewer.json()).toEqual({
+      data: { viewer: { login: 'github-actions[bot]', databaseId: 41898282 } }
+    })
+    const other = await post(f, `${f.url}/graphql`, { query: 'query { repository { id } }' })
+    expect(await other.json()).toMatchObject({ errors: [expect.any(Object)] })
+  })
+
+  it('answers GET /user with a configured user', async () => {
+    const f = await start({ kind: 'github', tokenUser: { login: 'me', id: 9 } })
+    expect(await (await call(f, 'user')).json()).toMatchObject({ login: 'me', id: 9 })
+  })
+
+  it('serves seeded pull requests with their head, and lists them by head', async () => {
+    const f = await start({ kind: 'github' })
+    f.seedPull({ number: 3, headSha: 'aaa', headRef: 'x', headRepo: 'fork/bench-repo' })
+    f.seedPull({ number: 4, headSha: 'bbb', headRef: 'x', state: 'closed' })
+    f.seedPull({ number: 5, headSha: 'ccc', headRef: 'y', headRepo: null })
+    expect(await (await call(f, 'repos/octo-org/bench-repo/pulls/3')).json()).toMatchObject({
+      number: 3,
+      base: { ref: 'main' },
+      head: {
+        sha: 'aaa',
+        ref: 'x',
+        repo: { full_name: 'fork/bench-repo', owner: { login: 'fork' } }
+      }
+    })
+    expect(await (await call(f, 'repos/octo-org/bench-repo/pulls/5')).json()).toMatchObject({
+      head: { repo: null }
+    })
+    expect((await call(f, 'repos/octo-org/bench-repo/pulls/6')).status).toBe(404)
+    const list = async (query: string) =>
+      (
+        (await (await call(f, `repos/octo-org/bench-repo/pulls?${query}`)).json()) as {
+          number: number
+        }[]
+      ).map((p) => p.number)
+    expect(await list('state=open')).toEqual([5, 3])
+    expect(await list('state=open&head=fork:x')).toEqual([3])
+    expect(await list('state=all&head=octo-org:x')).toEqual([4])
+  })
+})
+
 describe('fault injection', () => {
   it('fails once with 500, then serves normally and counts both hits', async () => {
     const f = await start({ kind: 'github' })
@@ -151,6 +202,20 @@ describe('fault injection', () => {
       [500, true],
       [201, false]
     ])
+    expect(f.pendingFaults()).toBe(0)
+  })
+
+  it('can hang a request, or answer 200 with an HTML page', async () => {
+    const f = await start({ kind: 'github' })
+    f.injectFault({ path: `/${COMMENTS}`, ...faults.hang() })
+    f.injectFault({ path: `/${COMMENTS}`, ...faults.htmlOk() })
+    await expect(call(f, COMMENTS, { signal: AbortSignal.timeout(300) })).rejects.toThrow(
+      /aborted|timeout/i
+    )
+    const html = await call(f, COMMENTS)
+    expect(html.status).toBe(200)
+    expect(html.headers.get('content-type')).toBe('text/html')
+    expect(await html.text()).toMatch(/^<!DOCTYPE html>/)
     expect(f.pendingFaults()).toBe(0)
   })
 

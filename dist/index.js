@@ -1,6 +1,7 @@
 import { createRequire as __iostormCreateRequire } from 'node:module'; const require = __iostormCreateRequire(import.meta.url);
 import {
   debug,
+  defaults,
   error,
   getInput,
   getOctokit,
@@ -14,12 +15,1357 @@ import {
   warning
 } from "./chunks/chunk-LLVNPOVH.js";
 import {
+  __commonJS,
+  __require,
   __toESM
 } from "./chunks/chunk-R5PPZ6LI.js";
 
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self) {
+      self.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err2) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self.error = self.error || err2;
+        self.pending -= 1;
+        if (self.waiting.length > 0 && self.pending < self.max) {
+          pendGo(self, self.waiting.shift());
+        } else if (self.pending === 0) {
+          var listeners = self.listeners;
+          self.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self.error);
+      }
+    }
+    function pendGo(self, fn) {
+      fn(pendHold(self));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports) {
+    var fs = __require("fs");
+    var util = __require("util");
+    var stream = __require("stream");
+    var Readable = stream.Readable;
+    var PassThrough = stream.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter = __require("events").EventEmitter;
+    exports.BufferSlicer = BufferSlicer;
+    exports.FdSlicer = FdSlicer;
+    util.inherits(FdSlicer, EventEmitter);
+    function FdSlicer(fd) {
+      EventEmitter.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      var self = this;
+      self.pend.go(function(cb) {
+        fs.read(self.fd, buffer, offset, length, position, function(err2, bytesRead, buffer2) {
+          cb();
+          callback(err2, bytesRead, buffer2);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      if (self.refCount > 0) return;
+      fs.close(self.fd, onCloseDone);
+      function onCloseDone(err2) {
+        if (err2) {
+          self.emit("error", err2);
+        } else {
+          self.emit("close");
+        }
+      }
+    };
+    util.inherits(ReadStream, Readable);
+    function ReadStream(context, options2) {
+      options2 = options2 || {};
+      Readable.call(this, options2);
+      this.context = context;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self = this;
+      var toRead = Math.min(self._readableState.highWaterMark, n);
+      if (self.endOffset != null) {
+        toRead = Math.min(toRead, self.endOffset - self.pos);
+      }
+      if (toRead <= 0) {
+        self.push(null);
+        this._cleanup();
+        return;
+      }
+      self.context.pend.go(function(cb) {
+        var buffer = Buffer.allocUnsafe(toRead);
+        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err2, bytesRead) {
+          if (err2) {
+            self.destroy(err2);
+          } else if (bytesRead === 0) {
+            self.push(null);
+            self._cleanup();
+          } else {
+            self.pos += bytesRead;
+            self.push(buffer.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err2, cb) {
+      this._cleanup();
+      cb(err2);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util.inherits(BufferSlicer, EventEmitter);
+    function BufferSlicer(buffer) {
+      EventEmitter.call(this);
+      this.refCount = 0;
+      this.buffer = buffer;
+    }
+    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer.length) {
+        length = buffer.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc32 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports, module) {
+    var CRC_TABLE2 = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc322(buf) {
+      let crc = -1;
+      for (let x of buf) {
+        crc = CRC_TABLE2[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc322;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports) {
+    var fs = __require("fs");
+    var zlib = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util = __require("util");
+    var EventEmitter = __require("events").EventEmitter;
+    var Transform2 = __require("stream").Transform;
+    var PassThrough = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc322 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    exports.open = open4;
+    exports.fromFd = fromFd;
+    exports.fromBuffer = fromBuffer;
+    exports.fromRandomAccessReader = fromRandomAccessReader;
+    exports.openPromise = openPromise;
+    exports.fromFdPromise = fromFdPromise;
+    exports.fromBufferPromise = fromBufferPromise;
+    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+    exports.dosDateTimeToDate = dosDateTimeToDate;
+    exports.getFileNameLowLevel = getFileNameLowLevel;
+    exports.validateFileName = validateFileName;
+    exports.parseExtraFields = parseExtraFields;
+    exports.ZipFile = ZipFile;
+    exports.Entry = Entry;
+    exports.LocalFileHeader = LocalFileHeader;
+    exports.RandomAccessReader = RandomAccessReader;
+    function openPromise(path, options2) {
+      return new Promise((resolve4, reject) => {
+        open4(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve4(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve4, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve4(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer, options2) {
+      return new Promise((resolve4, reject) => {
+        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve4(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
+      return new Promise((resolve4, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+          if (err2) return reject(err2);
+          resolve4(zipfile);
+        });
+      });
+    }
+    function open4(path, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.open(path, "r", function(err2, fd) {
+        if (err2) return callback(err2);
+        fromFd(fd, options2, function(err3, zipfile) {
+          if (err3) fs.close(fd, defaultCallback);
+          callback(err3, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs.fstat(fd, function(err2, stats) {
+        if (err2) return callback(err2);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer);
+      fromRandomAccessReader(reader, buffer.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings2 = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer.length;
+      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err2) {
+        if (err2) return callback(err2);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings2 ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err3) {
+              if (err3) return callback(err3);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings2, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings2, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util.inherits(ZipFile, EventEmitter);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings2, validateEntrySizes, strictFileNames) {
+      var self = this;
+      EventEmitter.call(self);
+      self.reader = reader;
+      self.reader.on("error", function(err2) {
+        emitError(self, err2);
+      });
+      self.reader.once("close", function() {
+        self.emit("close");
+      });
+      self.readEntryCursor = centralDirectoryOffset;
+      self.fileSize = fileSize;
+      self.entryCount = entryCount;
+      self.comment = comment;
+      self.entriesRead = 0;
+      self.autoClose = !!autoClose;
+      self.lazyEntries = !!lazyEntries;
+      self.decodeStrings = !!decodeStrings2;
+      self.validateEntrySizes = !!validateEntrySizes;
+      self.strictFileNames = !!strictFileNames;
+      self.isOpen = true;
+      self.emittedError = false;
+      self.hasEachEntryBeenCalled = false;
+      if (!self.lazyEntries) self._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self, err2) {
+      if (self.autoClose) self.close();
+      emitError(self, err2);
+    }
+    function emitError(self, err2) {
+      if (self.emittedError) return;
+      self.emittedError = true;
+      self.emit("error", err2);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self = this;
+      if (self.entryCount === self.entriesRead) {
+        setImmediate(function() {
+          if (self.autoClose) self.close();
+          if (self.emittedError) return;
+          self.emit("end");
+        });
+        return;
+      }
+      if (self.emittedError) return;
+      var buffer = newBuffer(46);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
+        if (err2) return emitErrorAndAutoClose(self, err2);
+        if (self.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
+        entry.compressionMethod = buffer.readUInt16LE(10);
+        entry.lastModFileTime = buffer.readUInt16LE(12);
+        entry.lastModFileDate = buffer.readUInt16LE(14);
+        entry.crc32 = buffer.readUInt32LE(16);
+        entry.compressedSize = buffer.readUInt32LE(20);
+        entry.uncompressedSize = buffer.readUInt32LE(24);
+        entry.fileNameLength = buffer.readUInt16LE(28);
+        entry.extraFieldLength = buffer.readUInt16LE(30);
+        entry.fileCommentLength = buffer.readUInt16LE(32);
+        entry.internalFileAttributes = buffer.readUInt16LE(36);
+        entry.externalFileAttributes = buffer.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
+        self.readEntryCursor += 46;
+        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err3) {
+          if (err3) return emitErrorAndAutoClose(self, err3);
+          if (self.emittedError) return;
+          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err4) {
+            return emitErrorAndAutoClose(self, err4);
+          }
+          if (self.decodeStrings) {
+            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
+            var errorMessage = validateFileName(entry.fileName);
+            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self.readEntryCursor += buffer.length;
+          self.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self, new Error(msg));
+            }
+          }
+          self.emit("entry", entry);
+          if (!self.lazyEntries) self._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self = this;
+      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self.on("entry", onEntry);
+      self.on("end", onEnd);
+      self.on("error", onError);
+      function cleanup() {
+        self.removeListener("entry", onEntry);
+        self.removeListener("end", onEnd);
+        self.removeListener("error", onError);
+        if (self.autoClose) self.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve4 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve4({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve4 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve4({ done: true });
+      }
+      function onError(err2) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err2);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve4, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve4, reject };
+          });
+          self.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress2 = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress2;
+      if (rawMode) {
+        decompress2 = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress2 = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self.readLocalFileHeader(entry, { minimal: true }, function(err2, localFileHeader) {
+        if (err2) return callback(err2);
+        self.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress2,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, callback) {
+      var self = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress2) {
+        var destroyed = false;
+        var inflateFilter = zlib.createInflateRaw();
+        readStream.on("error", function(err2) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err2);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err2) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err2);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self.reader.ref();
+      var buffer = newBuffer(30);
+      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err2) {
+        try {
+          if (err2) return callback(err2);
+          var signature = buffer.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer.readUInt16LE(26);
+          var extraFieldLength = buffer.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
+          localFileHeader.crc32 = buffer.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer = newBuffer(fileNameLength + extraFieldLength);
+          self.reader.ref();
+          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err3) {
+            try {
+              if (err3) return callback(err3);
+              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self.reader.unref();
+            }
+          });
+        } finally {
+          self.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve4, reject) => {
+        this.openReadStream(entry, options2, function(err2, readStream) {
+          if (err2) return reject(err2);
+          resolve4(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize) {
+      return new Promise((resolve4, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, function(err2, readStream) {
+          if (err2) return reject(err2);
+          resolve4(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve4, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err2, localFileHeader) {
+          if (err2) return reject(err2);
+          resolve4(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31;
+      var month = (date >> 5 & 15) - 1;
+      var year = (date >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time & 31) * 2;
+      var minute = time >> 5 & 63;
+      var hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc322(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart = i + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer, offset, length, position, function(err2, bytesRead) {
+        if (err2) return callback(err2);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util.inherits(AssertByteCountStream, Transform2);
+    function AssertByteCountStream(byteCount) {
+      Transform2.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util.inherits(RandomAccessReader, EventEmitter);
+    function RandomAccessReader() {
+      EventEmitter.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader.prototype.unref = function() {
+      var self = this;
+      self.refCount -= 1;
+      if (self.refCount > 0) return;
+      if (self.refCount < 0) throw new Error("invalid unref");
+      self.close(onCloseDone);
+      function onCloseDone(err2) {
+        if (err2) return self.emit("error", err2);
+        self.emit("close");
+      }
+    };
+    RandomAccessReader.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream.on("error", function(err2) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err2);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err2) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err2);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error2) {
+        callback(error2);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util.inherits(RefUnrefFilter, PassThrough);
+    function RefUnrefFilter(context) {
+      PassThrough.call(this);
+      this.context = context;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer, isUtf8) {
+      if (isUtf8) {
+        return buffer.toString("utf8");
+      } else {
+        var result = "";
+        for (var i = 0; i < buffer.length; i++) {
+          result += cp437[buffer[i]];
+        }
+        return result;
+      }
+    }
+    function readUInt64LE(buffer, offset) {
+      var lower32 = buffer.readUInt32LE(offset);
+      var upper32 = buffer.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream, fn) {
+      if (typeof stream.destroy === "function") {
+        stream._destroy = function(err2, cb) {
+          fn();
+          if (cb != null) cb(err2);
+        };
+      } else {
+        stream.destroy = fn;
+      }
+    }
+    function defaultCallback(err2) {
+      if (err2) throw err2;
+    }
+  }
+});
+
 // src/action.ts
 import { mkdir, writeFile } from "node:fs/promises";
-import { join as join3, relative as relative3 } from "node:path";
+import { join as join3, relative as relative4 } from "node:path";
 
 // src/analysis/signatures.ts
 var byRank = (a, b) => b.spikes - a.spikes || b.worst_ms - a.worst_ms || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0);
@@ -85,7 +1431,7 @@ function diffSignatures(base, head, source, optionsChanged = []) {
 
 // src/forge/artifacts.ts
 import { readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { join, relative, resolve, isAbsolute, sep } from "node:path";
 async function artifactClient() {
   const { DefaultArtifactClient } = await import("./chunks/artifact-3RP6QYKH.js");
   return new DefaultArtifactClient();
@@ -112,17 +1458,34 @@ function namePattern(pattern) {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
   return new RegExp(`^${escaped}$`);
 }
-async function downloadRunArtifacts(patterns, root) {
+function safeFolderName(name) {
+  return name !== "" && name !== "." && name !== ".." && !/[/\\\u0000-\u001f\u007f]/.test(name);
+}
+function folderInside(root, name) {
+  const path = resolve(root, name);
+  const inside = relative(resolve(root), path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) && !inside.includes(sep) ? path : null;
+}
+async function downloadRunArtifacts(patterns, root, log2) {
   const client = await artifactClient();
   const matchers = patterns.map(namePattern);
   const { artifacts } = await client.listArtifacts({ latest: true });
   const wanted = artifacts.filter(
     (artifact) => matchers.some((matcher) => matcher.test(artifact.name))
   );
+  const downloaded = [];
   for (const artifact of wanted) {
-    await client.downloadArtifact(artifact.id, { path: join(root, artifact.name) });
+    const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null;
+    if (path === null) {
+      log2.warning(
+        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
+      );
+      continue;
+    }
+    await client.downloadArtifact(artifact.id, { path });
+    downloaded.push(artifact.name);
   }
-  return wanted.map((artifact) => artifact.name).sort();
+  return downloaded.sort();
 }
 var ARTIFACTS_DIR = ".iostorm-artifacts";
 async function fetchTelemetryArtifacts(patterns, context, log2) {
@@ -133,7 +1496,7 @@ async function fetchTelemetryArtifacts(patterns, context, log2) {
     );
     return;
   }
-  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR));
+  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR), log2);
   if (names.length === 0) {
     log2.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(", ")}`);
   } else {
@@ -148,8 +1511,11 @@ async function artifactFolders(workspace) {
 }
 
 // src/forge/baseline.ts
-import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
+import { relative as relative2 } from "node:path";
+
+// src/report/json.ts
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 
 // schema/report.schema.json
 var report_schema_default = {
@@ -435,12 +1801,12 @@ function trimDetail(runs) {
     ];
   }
 }
-function buildReport({ runs, errors, options, diff = null }) {
+function buildReport({ runs, errors, options: options2, diff = null }) {
   trimDetail(runs);
   return {
     schema_version: 1,
     generator: { name: "io-storm-catcher", version: VERSION },
-    options,
+    options: options2,
     runs,
     signatures: summariseSignatures(runs),
     diff,
@@ -497,19 +1863,42 @@ async function parseReport(json) {
     options: report.options
   };
 }
+async function readReportFile(path) {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error2) {
+    const code2 = error2.code;
+    throw new ReportFormatError(
+      code2 === "ENOENT" ? "no such file" : `cannot be read (${code2 ?? "unknown error"})`
+    );
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw new ReportFormatError("not a regular file");
+    if (info2.size > REPORT_READ_LIMIT) {
+      throw new ReportFormatError(
+        `${info2.size} bytes, more than the ${REPORT_READ_LIMIT / 1024 / 1024} MiB a stored report may have`
+      );
+    }
+    return await parseReport(await handle.readFile("utf8"));
+  } finally {
+    await handle.close();
+  }
+}
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
-function wrapRequest(state, request, options) {
-  return state.retryLimiter.schedule(doRequest, state, request, options);
+function wrapRequest(state, request, options2) {
+  return state.retryLimiter.schedule(doRequest, state, request, options2);
 }
-async function doRequest(state, request, options) {
-  const { pathname } = new URL(options.url, "http://github.test");
-  const isAuth = isAuthRequest(options.method, pathname);
-  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
-  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+async function doRequest(state, request, options2) {
+  const { pathname } = new URL(options2.url, "http://github.test");
+  const isAuth = isAuthRequest(options2.method, pathname);
+  const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
+  const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
   const retryCount = ~~request.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
@@ -525,7 +1914,7 @@ async function doRequest(state, request, options) {
   if (isSearch) {
     await state.search.key(state.id).schedule(jobOptions, noop);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options2);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -669,22 +2058,22 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request, options] = info2.args;
-      const { pathname } = new URL(options.url, "http://github.test");
+      const [state2, request, options2] = info2.args;
+      const { pathname } = new URL(options2.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
         return;
       }
       const retryCount = ~~request.retryCount;
       request.retryCount = retryCount;
-      options.request.retryCount = retryCount;
+      options2.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
           const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
-            options,
+            options2,
             octokit,
             retryCount
           );
@@ -705,7 +2094,7 @@ function throttling(octokit, octokitOptions) {
           const wantRetry2 = await emitter.trigger(
             "rate-limit",
             retryAfter2,
-            options,
+            options2,
             octokit,
             retryCount
           );
@@ -719,26 +2108,147 @@ function throttling(octokit, octokitOptions) {
       }
     });
   };
-  octokit.hook.wrap("request", (request, options) => {
+  octokit.hook.wrap("request", (request, options2) => {
     initializeBottleneck();
-    return wrapRequest(state, request, options);
+    return wrapRequest(state, request, options2);
   });
   return {};
 }
 throttling.VERSION = VERSION2;
 throttling.triggersNotification = triggersNotification;
 
+// src/forge/http.ts
+var HTTP_TIMEOUT_ENV = "IOSTORM_HTTP_TIMEOUT_MS";
+var FORGE_BUDGET_ENV = "IOSTORM_FORGE_BUDGET_MS";
+var DEFAULT_TIMEOUT_MS = 3e4;
+var DEFAULT_BUDGET_MS = 5 * 6e4;
+var BudgetExceededError = class extends Error {
+  name = "AbortError";
+};
+var RequestTimeoutError = class extends Error {
+  name = "AbortError";
+};
+var seconds = (ms2) => `${Math.round(ms2 / 100) / 10} s`;
+function positiveMs(env, name, fallback) {
+  const text2 = env[name]?.trim();
+  if (!text2) return fallback;
+  const value = Number(text2);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text2}"`);
+  }
+  return value;
+}
+function forgeLimits(env) {
+  return {
+    requestTimeoutMs: positiveMs(env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS),
+    budgetMs: positiveMs(env, FORGE_BUDGET_ENV, DEFAULT_BUDGET_MS)
+  };
+}
+var ForgeBudget = class {
+  constructor(ms2) {
+    this.ms = ms2;
+    this.timer = setTimeout(() => this.controller.abort(this.error()), ms2).unref();
+  }
+  ms;
+  controller = new AbortController();
+  timer;
+  get signal() {
+    return this.controller.signal;
+  }
+  get exceeded() {
+    return this.controller.signal.aborted;
+  }
+  error() {
+    return new BudgetExceededError(
+      `the ${seconds(this.ms)} time budget for forge requests is used up (raise ${FORGE_BUDGET_ENV}, or check the forge's health)`
+    );
+  }
+  /** Throws BudgetExceededError once the budget is used up. */
+  check() {
+    if (this.exceeded) throw this.error();
+  }
+  dispose() {
+    clearTimeout(this.timer);
+  }
+};
+function anySignal(signals) {
+  const controller = new AbortController();
+  const abort = (signal) => controller.abort(signal.reason);
+  for (const signal of signals) {
+    if (signal.aborted) {
+      abort(signal);
+      break;
+    }
+    signal.addEventListener("abort", () => abort(signal), { once: true });
+  }
+  return controller.signal;
+}
+var proxyFetch = defaults.request?.fetch ?? globalThis.fetch;
+function limitedFetch(limits, budget, inner = proxyFetch) {
+  return async (input, init2 = {}) => {
+    budget.check();
+    const timeout = AbortSignal.timeout(limits.requestTimeoutMs);
+    const signals = [timeout, budget.signal, ...init2.signal ? [init2.signal] : []];
+    const method = init2.method ?? "GET";
+    const url = String(input).replace(/\?.*$/, "");
+    const failure = (error2) => {
+      if (budget.exceeded) return budget.error();
+      if (timeout.aborted) {
+        return new RequestTimeoutError(
+          `${method} ${url}: no answer within ${seconds(limits.requestTimeoutMs)} (${HTTP_TIMEOUT_ENV})`
+        );
+      }
+      return error2;
+    };
+    try {
+      return await inner(input, { ...init2, signal: anySignal(signals) });
+    } catch (error2) {
+      throw failure(error2);
+    }
+  };
+}
+async function readCapped(response, cap2, budget, what) {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > cap2) {
+    await response.body?.cancel().catch(() => void 0);
+    throw new RangeError(`${what} is ${declared} bytes, over the ${cap2}-byte limit`);
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      size += chunk.byteLength;
+      if (size > cap2) throw new RangeError(`${what} is over the ${cap2}-byte limit`);
+      chunks.push(chunk);
+    }
+  } catch (error2) {
+    if (budget.exceeded) throw budget.error();
+    if (error2?.name === "TimeoutError") {
+      throw new RequestTimeoutError(
+        `${what}: the answer did not arrive in time (${HTTP_TIMEOUT_ENV})`
+      );
+    }
+    throw error2;
+  }
+  return Buffer.concat(chunks);
+}
+
 // src/forge/client.ts
 var RETRIES = 3;
-function createClient(token, context, log2) {
-  const waitAndRetry = (limit) => (retryAfter, options, _octokit, retryCount) => {
-    log2.warning(`${limit} on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
+function connect(token, context, log2, limits, budget) {
+  const fetch2 = limitedFetch(limits, budget);
+  return { client: createClient(token, context, log2, fetch2), fetch: fetch2, token, budget };
+}
+function createClient(token, context, log2, fetch2) {
+  const waitAndRetry = (limit) => (retryAfter, options2, _octokit, retryCount) => {
+    log2.warning(`${limit} on ${options2.method} ${options2.url}; retrying in ${retryAfter} s`);
     return retryCount < RETRIES;
   };
   return getOctokit(
     token,
     {
       baseUrl: context.apiUrl,
+      request: { fetch: fetch2 },
       // (not request.retries: set there, plugin-retry would retry every error, 404s included)
       retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
@@ -757,9 +2267,16 @@ function statusOf(error2) {
 function messageOf(error2) {
   return error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
 }
+function describeError(error2) {
+  const status = statusOf(error2);
+  const message = messageOf(error2);
+  return status === void 0 || error2 instanceof Error && error2.name === "AbortError" ? message : `HTTP ${status}: ${message}`;
+}
 
 // src/forge/zip.ts
-import { inflateRawSync } from "node:zlib";
+var import_yauzl = __toESM(require_yauzl(), 1);
+var ZipError = class extends Error {
+};
 var CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
@@ -770,44 +2287,81 @@ function crc32(data) {
   for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 255] ^ crc >>> 8;
   return (crc ^ 4294967295) >>> 0;
 }
-var ZipError = class extends Error {
-};
-function readZip(zip) {
-  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
-  const end = buffer.lastIndexOf(Buffer.from([80, 75, 5, 6]));
-  if (end < 0 || end + 22 > buffer.length) throw new ZipError("not a zip archive");
-  const count = buffer.readUInt16LE(end + 10);
-  let at = buffer.readUInt32LE(end + 16);
-  const files = /* @__PURE__ */ new Map();
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 33639248) {
-      throw new ZipError("corrupt zip central directory");
-    }
-    const method = buffer.readUInt16LE(at + 10);
-    const crc = buffer.readUInt32LE(at + 16);
-    const packedSize = buffer.readUInt32LE(at + 20);
-    const nameLength = buffer.readUInt16LE(at + 28);
-    const name = buffer.toString("utf8", at + 46, at + 46 + nameLength);
-    const local = buffer.readUInt32LE(at + 42);
-    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
-    if (name.endsWith("/")) continue;
-    if (packedSize === 4294967295 || local === 4294967295) {
-      throw new ZipError(`${name}: zip64 entries are not supported`);
-    }
-    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const packed = buffer.subarray(start, start + packedSize);
-    if (method !== 0 && method !== 8)
-      throw new ZipError(`${name}: unsupported compression ${method}`);
-    const data = method === 8 ? inflateRawSync(packed) : Buffer.from(packed);
-    if (crc32(data) !== crc) throw new ZipError(`${name}: CRC mismatch`);
-    files.set(name, data);
+var reason = (error2) => error2 instanceof Error ? error2.message : String(error2);
+function openZip(zip) {
+  return new Promise((resolve4, reject) => {
+    import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
+      if (error2 || !file) reject(new ZipError(`not a readable zip archive (${reason(error2)})`));
+      else resolve4(file);
+    });
+  });
+}
+function inflate(file, entry, limit) {
+  return new Promise((resolve4, reject) => {
+    file.openReadStream(entry, (error2, stream) => {
+      if (error2 || !stream) {
+        reject(new ZipError(`${entry.fileName}: ${reason(error2)}`));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      stream.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > limit) {
+          stream.destroy(new ZipError(`${entry.fileName} inflates to more than ${limit} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on(
+        "error",
+        (streamError) => reject(
+          streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${reason(streamError)}`)
+        )
+      );
+      stream.on("end", () => resolve4(Buffer.concat(chunks)));
+    });
+  });
+}
+async function readZipEntry(zip, name, limit) {
+  const file = await openZip(zip);
+  try {
+    return await new Promise((resolve4, reject) => {
+      file.on(
+        "error",
+        (error2) => reject(new ZipError(`not a readable zip archive (${reason(error2)})`))
+      );
+      file.on("end", () => resolve4(null));
+      file.on("entry", (entry) => {
+        if (entry.fileName !== name) {
+          file.readEntry();
+          return;
+        }
+        if (entry.uncompressedSize > limit) {
+          reject(
+            new ZipError(
+              `${name} declares ${entry.uncompressedSize} bytes, over the ${limit}-byte limit`
+            )
+          );
+          return;
+        }
+        inflate(file, entry, limit).then((data) => {
+          if (crc32(data) !== entry.crc32) reject(new ZipError(`${name}: CRC mismatch`));
+          else resolve4(data);
+        }, reject);
+      });
+      file.readEntry();
+    });
+  } finally {
+    file.close();
   }
-  return files;
 }
 
 // src/forge/baseline.ts
 var REPORT_FILE = "report.json";
 var RUNS_TRIED = 5;
+var ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024;
+var MAX_REDIRECTS = 3;
 var Unavailable = class extends Error {
 };
 async function call(request, what) {
@@ -829,7 +2383,8 @@ function record(value) {
 }
 function artifactsOf(data) {
   const list2 = Array.isArray(data) ? data : record(data).artifacts;
-  return (Array.isArray(list2) ? list2 : []).map((item) => {
+  if (!Array.isArray(list2)) throw new Error("the artifact list is not a JSON list");
+  return list2.map((item) => {
     const artifact = record(item);
     return {
       id: Number(artifact.id),
@@ -837,6 +2392,11 @@ function artifactsOf(data) {
       created: String(artifact.created_at ?? "")
     };
   });
+}
+function runList(data) {
+  const runs = record(data).workflow_runs;
+  if (!Array.isArray(runs)) throw new Error("listing workflow runs got an unexpected answer");
+  return runs;
 }
 async function runArtifacts(client, context, run2, name) {
   const response = await call(
@@ -850,21 +2410,35 @@ async function runArtifacts(client, context, run2, name) {
   );
   return artifactsOf(response.data);
 }
-async function downloadArtifact(client, context, artifact) {
-  const response = await call(
-    () => client.request("GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip", {
-      owner: context.owner,
-      repo: context.repo,
-      artifact_id: artifact.id
-    }),
-    "downloading the report artifact"
-  );
-  return bytes(response.data);
+async function downloadArtifact(forge, context, artifact) {
+  let url = `${context.apiUrl}/repos/${encodeURIComponent(context.owner)}/${encodeURIComponent(context.repo)}/actions/artifacts/${artifact.id}/zip`;
+  let headers = {
+    authorization: `token ${forge.token}`,
+    accept: "application/vnd.github+json"
+  };
+  for (let redirects = 0; ; redirects++) {
+    const response = await forge.fetch(url, { headers, redirect: "manual" });
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel().catch(() => void 0);
+      if (redirects >= MAX_REDIRECTS) throw new Error("the download redirects too often");
+      url = new URL(location, url).href;
+      headers = {};
+      continue;
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new Error(
+        response.status === 410 ? "the artifact has expired (HTTP 410)" : `the download answered HTTP ${response.status}`
+      );
+    }
+    return readCapped(response, ARTIFACT_DOWNLOAD_LIMIT, forge.budget, "the artifact download");
+  }
 }
-async function bytes(data) {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new Error("the artifact download returned no binary data");
+async function reportOfZip(zip) {
+  const json = await readZipEntry(zip, REPORT_FILE, REPORT_READ_LIMIT);
+  if (json === null) throw new Error(`the artifact has no ${REPORT_FILE}`);
+  return parseReport(json.toString("utf8"));
 }
 async function thisRunsWorkflow(client, context) {
   if (context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
@@ -899,11 +2473,14 @@ function githubApi(client, context, baseRef) {
         }),
         "listing workflow runs"
       );
-      return runs.data.workflow_runs.map((run2) => ({
-        id: Number(run2.id),
-        sha: run2.head_sha,
-        url: run2.html_url
-      }));
+      return runList(runs.data).map((item) => {
+        const run2 = record(item);
+        return {
+          id: Number(run2.id),
+          sha: String(run2.head_sha ?? ""),
+          url: String(run2.html_url ?? "")
+        };
+      });
     }
   };
 }
@@ -924,8 +2501,7 @@ function forgejoApi(client, context, baseRef) {
         }),
         "listing workflow runs"
       );
-      const runs = record(response.data).workflow_runs;
-      return (Array.isArray(runs) ? runs : []).map((item) => {
+      return runList(response.data).map((item) => {
         const run2 = record(item);
         return {
           id: Number(run2.id),
@@ -936,24 +2512,22 @@ function forgejoApi(client, context, baseRef) {
     }
   };
 }
-async function findBaseline(client, context, baseRef, reportName, log2) {
+async function findBaseline(forge, context, baseRef, reportName, log2) {
+  const { client } = forge;
   const api = context.forge === "github" ? githubApi(client, context, baseRef) : forgejoApi(client, context, baseRef);
   try {
     const runs = (await api.runs()).slice(0, RUNS_TRIED);
     if (runs.length === 0) return { found: false, reason: `no ${api.describe} yet` };
     for (const run2 of runs) {
-      const artifacts = (await runArtifacts(client, context, run2, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
-      if (artifacts.length === 0) {
-        log2.info(
-          `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
-        );
-        continue;
-      }
       try {
-        const files = readZip(await downloadArtifact(client, context, artifacts[0]));
-        const json = files.get(REPORT_FILE);
-        if (!json) throw new ReportFormatError(`the artifact has no ${REPORT_FILE}`);
-        const report = await parseReport(json.toString("utf8"));
+        const artifacts = (await runArtifacts(client, context, run2, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
+        if (artifacts.length === 0) {
+          log2.info(
+            `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
+          );
+          continue;
+        }
+        const report = await reportOfZip(await downloadArtifact(forge, context, artifacts[0]));
         return {
           found: true,
           signatures: report.signatures,
@@ -967,10 +2541,9 @@ async function findBaseline(client, context, baseRef, reportName, log2) {
           }
         };
       } catch (error2) {
-        if (!(error2 instanceof ReportFormatError || error2 instanceof ZipError || error2 instanceof Unavailable))
-          throw error2;
+        if (error2 instanceof BudgetExceededError) throw error2;
         log2.warning(
-          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${error2.message}); trying an older run`
+          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${describeError(error2)}); trying an older run`
         );
       }
     }
@@ -983,21 +2556,21 @@ async function findBaseline(client, context, baseRef, reportName, log2) {
     return { found: false, reason: `the baseline lookup failed: ${messageOf(error2)}` };
   }
 }
-async function baseRefOf(client, context, pull) {
-  if (context.baseRef !== null) return context.baseRef;
+async function baseRefOf(client, context, target) {
+  if (target.baseRef !== null) return target.baseRef;
   const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
     owner: context.owner,
     repo: context.repo,
-    pull_number: pull
+    pull_number: target.pull
   });
   return response.data.base.ref;
 }
-async function resolveBaseline(setting, client, context, pull, reportName, log2) {
+async function resolveBaseline(setting, forge, context, target, reportName, log2) {
   if (setting.mode === "none") return { found: false, reason: "baseline is set to none" };
   if (setting.mode === "path") {
-    const shown = relative(context.workspace, setting.path) || setting.path;
+    const shown = relative2(context.workspace, setting.path) || setting.path;
     try {
-      const stored = await parseReport(await readFile(setting.path, "utf8"));
+      const stored = await readReportFile(setting.path);
       return {
         found: true,
         signatures: stored.signatures,
@@ -1005,19 +2578,15 @@ async function resolveBaseline(setting, client, context, pull, reportName, log2)
         source: { kind: "report", location: shown }
       };
     } catch (error2) {
-      const missing = error2.code === "ENOENT";
-      return {
-        found: false,
-        reason: `baseline report ${shown}: ${missing ? "no such file" : messageOf(error2)}`
-      };
+      return { found: false, reason: `baseline report ${shown}: ${messageOf(error2)}` };
     }
   }
-  if (client === null)
+  if (forge === null)
     return { found: false, reason: "no github-token to look the baseline up with" };
   try {
-    const baseRef = await baseRefOf(client, context, pull);
+    const baseRef = await baseRefOf(forge.client, context, target);
     if (baseRef === null) return { found: false, reason: "the pull request has no base branch" };
-    return await findBaseline(client, context, baseRef, reportName, log2);
+    return await findBaseline(forge, context, baseRef, reportName, log2);
   } catch (error2) {
     return { found: false, reason: `the baseline lookup failed: ${messageOf(error2)}` };
   }
@@ -1045,38 +2614,55 @@ function forgeKind(env) {
   if (env.GITEA_ACTIONS === "true") return "gitea";
   return "github";
 }
+function graphqlUrl(apiUrl, env) {
+  const set = env.GITHUB_GRAPHQL_URL?.trim();
+  if (set) return set;
+  return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3$/, "/api/graphql") : `${apiUrl}/graphql`;
+}
 var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
 function readContext(env, pullOverride) {
   const eventName = env.GITHUB_EVENT_NAME ?? "";
   const payload = readPayload(env.GITHUB_EVENT_PATH);
   const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
   if (!owner || !repo) throw new ContextError("GITHUB_REPOSITORY is not set (expected owner/repo)");
-  const pull = record2(payload.pull_request);
-  const workflowRun = record2(payload.workflow_run);
+  const workflowRun = eventName === "workflow_run" ? record2(payload.workflow_run) : void 0;
+  const pull = PULL_REQUEST_EVENTS.has(eventName) ? record2(payload.pull_request) : void 0;
   const triggeringPull = record2(workflowRun?.pull_requests?.[0]);
-  const fromEvent = PULL_REQUEST_EVENTS.has(eventName) ? pull : triggeringPull;
-  const number = pullOverride ?? (typeof fromEvent?.number === "number" ? fromEvent.number : null);
-  const base = record2(fromEvent?.base);
-  const head = record2(fromEvent?.head);
+  const eventNumber = pull?.number ?? triggeringPull?.number;
+  const number = pullOverride ?? (typeof eventNumber === "number" && eventNumber > 0 ? eventNumber : null);
+  const pullFromEvent = pullOverride === void 0 && pull !== void 0 && number !== null;
+  const base = record2(pull?.base);
+  const head = record2(pull?.head);
+  const headRepository = record2(workflowRun ? workflowRun.head_repository : head?.repo);
+  const text2 = (value) => typeof value === "string" && value !== "" ? value : null;
   const runId = Number(env.GITHUB_RUN_ID);
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   return {
     forge: forgeKind(env),
     eventName,
     owner,
     repo,
     pullNumber: number,
-    baseRef: number !== null && typeof base?.ref === "string" ? base.ref : null,
-    headSha: (typeof head?.sha === "string" ? head.sha : void 0) ?? (typeof workflowRun?.head_sha === "string" ? workflowRun.head_sha : void 0) ?? env.GITHUB_SHA ?? "",
+    pullFromEvent,
+    baseRef: pullFromEvent ? text2(base?.ref) : null,
+    // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
+    headSha: workflowRun ? text2(workflowRun.head_sha) ?? "" : text2(head?.sha) ?? env.GITHUB_SHA ?? "",
+    head: {
+      repository: text2(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
+      owner: text2(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
+      branch: workflowRun ? text2(workflowRun.head_branch) : text2(head?.ref)
+    },
     runId: Number.isInteger(runId) && runId > 0 ? runId : null,
     workflowId: eventName === "workflow_run" && (typeof workflowRun?.workflow_id === "number" || typeof workflowRun?.workflow_id === "string") ? workflowRun.workflow_id : null,
     serverUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
-    apiUrl: (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, ""),
+    apiUrl,
+    graphqlUrl: graphqlUrl(apiUrl, env),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
 
 // src/forge/publish.ts
-import { relative as relative2 } from "node:path";
+import { relative as relative3 } from "node:path";
 
 // src/report/escape.ts
 var DEFAULT_CAP = 80;
@@ -1116,8 +2702,8 @@ function html(value, max = 200) {
 function defaultStringLength(value) {
   return value.length;
 }
-function markdownTable(table2, options) {
-  const settings = options || {};
+function markdownTable(table2, options2) {
+  const settings = options2 || {};
   const align2 = (settings.align || []).concat();
   const stringLength = settings.stringLength || defaultStringLength;
   const alignments = [];
@@ -1279,12 +2865,12 @@ function msptChart(run2) {
     bars[bucket] = Math.max(bars[bucket], spike.value_ms);
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
-  const seconds = round(series.bucket_ms * values.length / 1e3);
+  const seconds2 = round(series.bucket_ms * values.length / 1e3);
   return [
     "```mermaid",
     "xychart-beta",
     `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round(series.bucket_ms / 1e3)} s; threshold ${round(threshold)} ms"`,
-    `    x-axis "seconds from the run start" 0 --> ${seconds}`,
+    `    x-axis "seconds from the run start" 0 --> ${seconds2}`,
     `    y-axis "ms per tick" 0 --> ${top}`,
     `    bar [${bars.map(round).join(", ")}]`,
     `    line [${values.map(round).join(", ")}]`,
@@ -1298,14 +2884,14 @@ function formatMs(value, digits = 1) {
   return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
 }
 function formatOffset(ms2) {
-  const seconds = ms2 / 1e3;
-  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(2)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `+${minutes} min ${(seconds - minutes * 60).toFixed(1)} s`;
+  const seconds2 = ms2 / 1e3;
+  if (Math.abs(seconds2) < 600) return `+${seconds2.toFixed(2)} s`;
+  const minutes = Math.floor(seconds2 / 60);
+  return `+${minutes} min ${(seconds2 - minutes * 60).toFixed(1)} s`;
 }
 var UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-function formatBytes(bytes2) {
-  let value = bytes2;
+function formatBytes(bytes) {
+  let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
     value /= 1024;
@@ -1545,11 +3131,11 @@ function baseLine(diff) {
   const commit = base.commit ? ` at ${code(base.commit.slice(0, 12), 12)}` : "";
   return `Baseline: ${where}${commit}.`;
 }
-function renderMarkdown(report, options = {}) {
-  return renderReport(report, options).markdown;
+function renderMarkdown(report, options2 = {}) {
+  return renderReport(report, options2).markdown;
 }
-function renderReport(report, options = {}) {
-  const settings = { ...DEFAULTS, ...options };
+function renderReport(report, options2 = {}) {
+  const settings = { ...DEFAULTS, ...options2 };
   let omitted = false;
   const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
   const spikes = allSpikes(report);
@@ -1669,12 +3255,12 @@ var DETAIL_LEVELS = [
   { maxSpikeRows: 10, maxDetails: 0, chart: false, maxNotes: 5, maxRuns: 20, maxDiffRows: 20 },
   { maxSpikeRows: 5, maxDetails: 0, chart: false, maxNotes: 0, maxRuns: 10, maxDiffRows: 10 }
 ];
-function footer(options, dropped) {
+function footer(options2, dropped) {
   const parts = [];
-  if (options.headSha)
-    parts.push(`Analysed \`${options.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
+  if (options2.headSha)
+    parts.push(`Analysed \`${options2.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
   if (dropped) {
-    const where = options.runUrl ? `${options.fullReportHint} of [this run](${encodeURI(options.runUrl)})` : options.fullReportHint;
+    const where = options2.runUrl ? `${options2.fullReportHint} of [this run](${encodeURI(options2.runUrl)})` : options2.fullReportHint;
     parts.push(`Detail was left out to fit a comment: the full report is in ${where}.`);
   }
   return parts.length > 0 ? `
@@ -1682,38 +3268,91 @@ function footer(options, dropped) {
 <sub>${parts.join(" \xB7 ")}</sub>
 ` : "";
 }
-function renderComment(report, options) {
-  const limit = options.limit ?? COMMENT_LIMIT;
-  const common = { level: 2, verdict: options.verdict, fullReportHint: options.fullReportHint };
+function renderComment(report, options2) {
+  const limit = options2.limit ?? COMMENT_LIMIT;
+  const common = { level: 2, verdict: options2.verdict, fullReportHint: options2.fullReportHint };
   for (const [index, level] of DETAIL_LEVELS.entries()) {
     const { markdown, omitted } = renderReport(report, { ...common, ...level });
-    const body = `${options.marker}
-${markdown}${footer(options, omitted || index > 0)}`;
+    const body = `${options2.marker}
+${markdown}${footer(options2, omitted || index > 0)}`;
     if (body.length <= limit) return body;
   }
-  const end = footer(options, true);
+  const end = footer(options2, true);
   const notice2 = `
 
-\u2026(cut to fit; ${text(options.fullReportHint)} has everything)
+\u2026(cut to fit; ${text(options2.fullReportHint)} has everything)
 `;
-  const smallest = `${options.marker}
+  const smallest = `${options2.marker}
 ${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`;
   const room = limit - end.length - notice2.length;
   const cut = smallest.slice(0, Math.max(0, room));
-  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options.marker.length))}${notice2}${end}`;
+  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options2.marker.length))}${notice2}${end}`;
+}
+
+// src/forge/identity.ts
+var ACTIONS_USER_ID = -2;
+var normalLogin = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
+function sameUser(identity2, author) {
+  if (identity2.id !== null && author.id !== null) return identity2.id === author.id;
+  const login = normalLogin(identity2.login);
+  return login !== "" && login === normalLogin(author.login);
+}
+function record3(value) {
+  return typeof value === "object" && value !== null ? value : {};
+}
+function userOf(value) {
+  const user = record3(value);
+  const login = typeof user.login === "string" ? user.login : "";
+  const id = typeof user.id === "number" && Number.isInteger(user.id) ? user.id : null;
+  return login === "" && id === null ? null : { login, id };
+}
+var refused = (error2) => [401, 403, 404].includes(statusOf(error2) ?? 0);
+async function restUser(client) {
+  return userOf((await client.request("GET /user")).data);
+}
+async function viewer(client, url) {
+  const response = await client.request(`POST ${url}`, {
+    query: "query { viewer { login databaseId } }"
+  });
+  const found = record3(record3(record3(response.data).data).viewer);
+  return userOf({ login: found.login, id: found.databaseId });
+}
+async function tokenIdentity(client, context, log2) {
+  try {
+    try {
+      const user2 = await restUser(client);
+      if (user2 !== null) return user2;
+    } catch (error2) {
+      if (!refused(error2)) throw error2;
+    }
+    if (context.forge !== "github") {
+      return { login: `${context.forge}-actions`, id: ACTIONS_USER_ID };
+    }
+    const user = await viewer(client, context.graphqlUrl);
+    if (user !== null) return user;
+    throw new Error("GraphQL viewer named no user");
+  } catch (error2) {
+    if (error2 instanceof BudgetExceededError) throw error2;
+    log2.warning(
+      `could not tell which user the token is (${messageOf(error2)}), so no existing comment is edited or deleted; a token that may read GET /user (or GraphQL viewer) fixes this`
+    );
+    return null;
+  }
 }
 
 // src/forge/comments.ts
+var UnexpectedAnswerError = class extends Error {
+};
 var CommentForbiddenError = class extends Error {
 };
 function commentMarker(key) {
   return `<!-- io-storm-catcher:${key} -->`;
 }
 var STAMP_ROOM = 64;
-var STAMP = /\n<!-- io-storm-catcher-run:(\d+) -->$/;
+var STAMP = /\n<!-- io-storm-catcher-run:(\d{1,30}) -->$/;
 function stampOf(body) {
   const found = STAMP.exec(body);
-  return found ? Number(found[1]) : null;
+  return found ? BigInt(found[1]) : null;
 }
 var unstamped = (body) => body.replace(STAMP, "");
 var COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -1728,8 +3367,12 @@ function toComment(value) {
     id: c.id,
     body: typeof c.body === "string" ? c.body : "",
     created_at: typeof c.created_at === "string" ? c.created_at : "",
-    html_url: typeof c.html_url === "string" ? c.html_url : ""
+    html_url: typeof c.html_url === "string" ? c.html_url : "",
+    author: userOf(c.user)
   };
+}
+function isOwnComment(comment, marker, identity2) {
+  return comment.body.startsWith(marker) && comment.author !== null && sameUser(identity2, comment.author);
 }
 async function listComments(client, context, pull) {
   const byId = /* @__PURE__ */ new Map();
@@ -1737,7 +3380,13 @@ async function listComments(client, context, pull) {
   const github = context.forge === "github";
   async function fetchPage(params) {
     const response = await client.request(COMMENTS, { ...base, ...params });
-    const items = (Array.isArray(response.data) ? response.data : []).map(toComment);
+    if (!Array.isArray(response.data)) {
+      const type = response.headers["content-type"] ?? "no content type";
+      throw new UnexpectedAnswerError(
+        `listing the comments of #${pull} got an unexpected answer (HTTP ${response.status}, ${type}) instead of a JSON list; check GITHUB_API_URL and any proxy in between`
+      );
+    }
+    const items = response.data.map(toComment);
     const fresh = items.filter((c) => c !== void 0 && !byId.has(c.id));
     for (const comment of fresh) byId.set(comment.id, comment);
     const total = Number(response.headers["x-total-count"]);
@@ -1767,13 +3416,32 @@ function forbidden(error2) {
     `the token may not write comments on this pull request (HTTP ${statusOf(error2)})`
   );
 }
-async function upsertStickyComment(client, context, pull, marker, report, log2) {
-  const base = { owner: context.owner, repo: context.repo };
-  const body = context.runId === null ? report : `${report}
-<!-- io-storm-catcher-run:${context.runId} -->`;
-  const marked = async () => (await listComments(client, context, pull)).filter((c) => c.body.includes(marker)).sort(newestFirst);
+async function runExists(client, context, id) {
   try {
-    let existing = await marked();
+    await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+      owner: context.owner,
+      repo: context.repo,
+      run_id: id.toString()
+    });
+    return true;
+  } catch (error2) {
+    if (error2 instanceof BudgetExceededError) throw error2;
+    return false;
+  }
+}
+async function upsertStickyComment(request, log2) {
+  const { client, context, pull, marker, identity: identity2 } = request;
+  const base = { owner: context.owner, repo: context.repo };
+  const body = context.runId === null ? request.report : `${request.report}
+<!-- io-storm-catcher-run:${context.runId} -->`;
+  const own = async () => (await listComments(client, context, pull)).filter(
+    (c) => identity2 === null ? c.body.startsWith(marker) : isOwnComment(c, marker, identity2)
+  ).sort(newestFirst);
+  try {
+    let existing = await own();
+    if (identity2 === null && existing.length > 0) {
+      return { action: "skipped", url: "", deleted: 0 };
+    }
     for (let attempt = 1; existing.length === 0; attempt++) {
       try {
         const created = await client.request(
@@ -1790,31 +3458,41 @@ async function upsertStickyComment(client, context, pull, marker, report, log2) 
       } catch (error2) {
         const status = statusOf(error2);
         if (status === 403) forbidden(error2);
+        if (error2 instanceof BudgetExceededError) throw error2;
         if (attempt >= 3 || status !== void 0 && status < 500) throw error2;
         log2.warning(
-          `creating the comment failed (${status ?? "network error"}); checking before retrying`
+          `creating the comment failed (${describeError(error2)}); checking before retrying`
         );
-        await new Promise((resolve3) => setTimeout(resolve3, 1e3 * attempt));
-        existing = await marked();
+        await new Promise((resolve4) => setTimeout(resolve4, 1e3 * attempt));
+        existing = await own();
+        if (identity2 === null && existing.length > 0) {
+          return { action: "skipped", url: "", deleted: 0 };
+        }
       }
     }
     const [keep, ...duplicates] = existing;
+    let deleted = 0;
     for (const duplicate of duplicates) {
       try {
         await client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           ...base,
           comment_id: duplicate.id
         });
+        deleted++;
       } catch (error2) {
-        if (statusOf(error2) !== 404) throw error2;
+        if (error2 instanceof BudgetExceededError) throw error2;
+        if (statusOf(error2) === 404) continue;
+        log2.warning(
+          `could not delete the duplicate comment ${duplicate.html_url || duplicate.id} (${describeError(error2)}); delete it by hand`
+        );
       }
     }
     const writtenBy = stampOf(keep.body);
-    if (writtenBy !== null && context.runId !== null && writtenBy > context.runId) {
-      return { action: "kept-newer", url: keep.html_url, deleted: duplicates.length };
+    if (writtenBy !== null && context.runId !== null && writtenBy > BigInt(context.runId) && await runExists(client, context, writtenBy)) {
+      return { action: "kept-newer", url: keep.html_url, deleted };
     }
     if (unstamped(keep.body) === unstamped(body)) {
-      return { action: "unchanged", url: keep.html_url, deleted: duplicates.length };
+      return { action: "unchanged", url: keep.html_url, deleted };
     }
     const updated = await client.request(
       "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
@@ -1827,7 +3505,7 @@ async function upsertStickyComment(client, context, pull, marker, report, log2) 
     return {
       action: "updated",
       url: toComment(updated.data)?.html_url || keep.html_url,
-      deleted: duplicates.length
+      deleted
     };
   } catch (error2) {
     if (statusOf(error2) === 403) forbidden(error2);
@@ -1850,13 +3528,24 @@ async function publishComment(request, log2) {
     limit: COMMENT_LIMIT - STAMP_ROOM
   });
   try {
-    const result = await upsertStickyComment(client, context, pull, marker, body, log2);
+    const identity2 = await tokenIdentity(client, context, log2);
+    const result = await upsertStickyComment(
+      { client, context, pull, marker, report: body, identity: identity2 },
+      log2
+    );
+    if (result.action === "skipped") {
+      log2.warning(
+        `not commenting: a comment with the marker exists and, without the token's identity, it cannot be told whether it is ours`
+      );
+      return "";
+    }
     const deleted = result.deleted ? ` (${result.deleted} duplicate(s) deleted)` : "";
     log2.info(`comment ${result.action}${deleted}: ${result.url}`);
     return result.url;
   } catch (error2) {
     if (error2 instanceof CommentForbiddenError) {
-      log2.warning(`could not comment: ${error2.message}. ${FORK_HINT}`);
+      const hint = context.eventName === "workflow_run" ? 'Give this job "permissions: pull-requests: write".' : FORK_HINT;
+      log2.warning(`could not comment: ${error2.message}. ${hint}`);
     } else {
       log2.warning(`could not comment: ${messageOf(error2)}`);
     }
@@ -1869,18 +3558,115 @@ async function publishArtifact(context, name, files, directory, log2) {
     log2.info(`uploaded artifact "${name}"${uploaded.url ? `: ${uploaded.url}` : ""}`);
     return;
   }
-  const folder = `${relative2(context.workspace, directory) || "."}/`;
+  const folder = `${relative3(context.workspace, directory) || "."}/`;
   log2.notice(
     `${context.forge === "forgejo" ? "Forgejo" : "Gitea"} does not let actions upload artifacts through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with name: ${name} and path: ${folder}`
   );
 }
 
+// src/forge/pull.ts
+function record4(value) {
+  return typeof value === "object" && value !== null ? value : {};
+}
+var short = (sha) => sha === "" ? "(none)" : sha.slice(0, 12);
+function headMismatch(data, context) {
+  const head = record4(record4(data).head);
+  const sha = typeof head.sha === "string" ? head.sha : "";
+  const repository = record4(head.repo).full_name;
+  if (context.headSha === "" || sha !== context.headSha) {
+    return `its head commit ${short(sha)} is not the triggering run's ${short(context.headSha)}`;
+  }
+  if (context.head.repository === null) {
+    return "the event names no head repository to check it against";
+  }
+  if (typeof repository !== "string" || repository.toLowerCase() !== context.head.repository.toLowerCase()) {
+    return `its head repository ${typeof repository === "string" ? repository : "(deleted)"} is not the triggering run's ${context.head.repository}`;
+  }
+  return null;
+}
+var baseRefOf2 = (data) => {
+  const ref = record4(record4(data).base).ref;
+  return typeof ref === "string" && ref !== "" ? ref : null;
+};
+async function verifyNamed(client, context, number) {
+  let data;
+  try {
+    ;
+    ({ data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      owner: context.owner,
+      repo: context.repo,
+      pull_number: number
+    }));
+  } catch (error2) {
+    const status = error2.status;
+    return {
+      pull: null,
+      reason: status === 404 ? `pull request #${number} does not exist in ${context.owner}/${context.repo}` : `pull request #${number} could not be read (${describeError(error2)})`
+    };
+  }
+  const mismatch = headMismatch(data, context);
+  if (mismatch !== null) return { pull: null, reason: `pull request #${number}: ${mismatch}` };
+  return { pull: number, baseRef: baseRefOf2(data) };
+}
+async function findByHead(client, context) {
+  const { owner, branch } = context.head;
+  if (owner === null || branch === null) {
+    return { pull: null, reason: "the workflow_run event names no head branch to find it by" };
+  }
+  const paging = context.forge === "github" ? { per_page: 100 } : { limit: 50 };
+  let data;
+  try {
+    ;
+    ({ data } = await client.request("GET /repos/{owner}/{repo}/pulls", {
+      owner: context.owner,
+      repo: context.repo,
+      state: "open",
+      head: `${owner}:${branch}`,
+      ...paging
+    }));
+  } catch (error2) {
+    return { pull: null, reason: `listing open pull requests failed (${describeError(error2)})` };
+  }
+  if (!Array.isArray(data)) {
+    return { pull: null, reason: "listing open pull requests got an unexpected answer" };
+  }
+  const matching = data.filter((pull) => headMismatch(pull, context) === null);
+  const numbers = matching.map((pull) => Number(record4(pull).number));
+  if (matching.length !== 1 || !Number.isInteger(numbers[0]) || numbers[0] <= 0) {
+    return {
+      pull: null,
+      reason: matching.length === 0 ? `no open pull request has head ${owner}:${branch} at ${short(context.headSha)}` : `several open pull requests have head ${owner}:${branch} (#${numbers.join(", #")}): name one with the pull-request input`
+    };
+  }
+  return { pull: numbers[0], baseRef: baseRefOf2(matching[0]) };
+}
+async function resolvePull(client, context, log2) {
+  const number = context.pullNumber;
+  if (number !== null && context.pullFromEvent) return { pull: number, baseRef: context.baseRef };
+  if (number === null && context.eventName !== "workflow_run") return { pull: null, reason: null };
+  let target;
+  if (client === null) {
+    target = {
+      pull: null,
+      reason: `${number === null ? "the pull request" : `pull request #${number}`} cannot be looked up or verified without a github-token`
+    };
+  } else {
+    target = number === null ? await findByHead(client, context) : await verifyNamed(client, context, number);
+  }
+  if (target.pull === null && target.reason !== null) {
+    log2.warning(
+      `not commenting and no baseline: ${target.reason} (the report is still in the job summary and output-dir)`
+    );
+  }
+  return target;
+}
+
 // src/inputs.ts
-import { isAbsolute, resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/options.ts
-import { constants as constants2 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
+import { constants as constants3 } from "node:fs";
+import { open as open3 } from "node:fs/promises";
 
 // src/analysis/statistics.ts
 function percentile(sortedValues, p) {
@@ -2001,10 +3787,10 @@ function windowOf(metric, series, order, position, durations) {
   const previous = position === 0 ? ts : series.ts[order ? order[position - 1] : position - 1];
   return { start: previous, end: ts };
 }
-function findSpikes(series, options) {
+function findSpikes(series, options2) {
   const notes = [];
-  const floorMs = Math.max(FLOOR_MS, options.thresholdMs);
-  const metric = chooseMetric(series, options.metric, notes);
+  const floorMs = Math.max(FLOOR_MS, options2.thresholdMs);
+  const metric = chooseMetric(series, options2.metric, notes);
   const none = {
     samples: 0,
     floorMs,
@@ -2036,10 +3822,10 @@ function findSpikes(series, options) {
   }
   const sigmaMs = populationSigma(values);
   const p95Ms = percentile(values.sort(), 95);
-  const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs);
+  const thresholdMs = Math.max(floorMs, p95Ms + options2.sigmaMult * sigmaMs);
   if (!Number.isFinite(thresholdMs)) {
     notes.push(
-      `the ${metric} values are too large for a threshold (p95 + ${options.sigmaMult}\xB7\u03C3 overflows)`
+      `the ${metric} values are too large for a threshold (p95 + ${options2.sigmaMult}\xB7\u03C3 overflows)`
     );
   }
   const order = sortedByTime(data);
@@ -2410,21 +4196,21 @@ var DEFAULT_PARSERS = {
   dateFromDays(days) {
     return new Date(days * 864e5);
   },
-  stringFromBytes(bytes2) {
-    return bytes2 && decoder.decode(bytes2);
+  stringFromBytes(bytes) {
+    return bytes && decoder.decode(bytes);
   },
-  jsonFromBytes(bytes2) {
-    return bytes2 && JSON.parse(decoder.decode(bytes2));
+  jsonFromBytes(bytes) {
+    return bytes && JSON.parse(decoder.decode(bytes));
   },
-  geometryFromBytes(bytes2) {
-    return bytes2 && wkbToGeojson({ view: new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength), offset: 0 });
+  geometryFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 });
   },
-  geographyFromBytes(bytes2) {
-    return bytes2 && wkbToGeojson({ view: new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength), offset: 0 });
+  geographyFromBytes(bytes) {
+    return bytes && wkbToGeojson({ view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 });
   },
-  uuidFromBytes(bytes2) {
-    if (!bytes2) return void 0;
-    const hex = Array.from(bytes2, (b) => b.toString(16).padStart(2, "0")).join("");
+  uuidFromBytes(bytes) {
+    if (!bytes) return void 0;
+    const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20, 32);
   }
 };
@@ -2529,13 +4315,13 @@ function convert(data, columnDecoder) {
   }
   return data;
 }
-function parseDecimal(bytes2) {
-  if (!bytes2.length) return 0;
+function parseDecimal(bytes) {
+  if (!bytes.length) return 0;
   let value = 0n;
-  for (const byte of bytes2) {
+  for (const byte of bytes) {
     value = value * 256n + BigInt(byte);
   }
-  const bits2 = bytes2.length * 8;
+  const bits2 = bytes.length * 8;
   if (value >= 2n ** BigInt(bits2 - 1)) {
     value -= 2n ** BigInt(bits2);
   }
@@ -2546,9 +4332,9 @@ function parseInt96Nanos(value) {
   const nano = value & 0xffffffffffffffffn;
   return days * 86400000000000n + nano;
 }
-function parseFloat16(bytes2) {
-  if (!bytes2) return void 0;
-  const int16 = bytes2[1] << 8 | bytes2[0];
+function parseFloat16(bytes) {
+  if (!bytes) return void 0;
+  const int16 = bytes[1] << 8 | bytes[0];
   const sign = int16 >> 15 ? -1 : 1;
   const exp = int16 >> 10 & 31;
   const frac = int16 & 1023;
@@ -3323,18 +5109,18 @@ function pathsNeededForFilter(filter) {
 function columnsNeededForFilter(filter) {
   return [...new Set(pathsNeededForFilter(filter).map((path) => path.split(".")[0]))];
 }
-function matchFilter(record3, filter, strict = true) {
+function matchFilter(record5, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
-    return filter.$and.every((subQuery) => matchFilter(record3, subQuery, strict));
+    return filter.$and.every((subQuery) => matchFilter(record5, subQuery, strict));
   }
   if ("$or" in filter && Array.isArray(filter.$or)) {
-    return filter.$or.some((subQuery) => matchFilter(record3, subQuery, strict));
+    return filter.$or.some((subQuery) => matchFilter(record5, subQuery, strict));
   }
   if ("$nor" in filter && Array.isArray(filter.$nor)) {
-    return !filter.$nor.some((subQuery) => matchFilter(record3, subQuery, strict));
+    return !filter.$nor.some((subQuery) => matchFilter(record5, subQuery, strict));
   }
   return Object.entries(filter).every(([field, condition]) => {
-    const value = resolve(record3, field);
+    const value = resolve2(record5, field);
     if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
       return equals(value, condition, strict);
     }
@@ -3526,8 +5312,8 @@ function unionRanges(a, b) {
   }
   return out;
 }
-function resolve(record3, path) {
-  let value = record3;
+function resolve2(record5, path) {
+  let value = record5;
   for (const part of path.split(".")) {
     value = value?.[part];
   }
@@ -3537,13 +5323,13 @@ function resolve(record3, path) {
 // node_modules/hyparquet/src/plan.js
 var runLimit = 1 << 21;
 var columnGapLimit = 1 << 13;
-function parquetPlan(options) {
-  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options;
+function parquetPlan(options2) {
+  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options2;
   if (!metadata) throw new Error("parquetPlan requires metadata");
   const groups2 = [];
   const fetches = [];
   const indexes = [];
-  const scanPlan = parquetPlanGroups(options);
+  const scanPlan = parquetPlanGroups(options2);
   for (const group of scanPlan.groups) {
     const groupPlan = parquetPlanGroup({ ...group, columns, useOffsetIndex });
     groups2.push(...groupPlan.groups);
@@ -3911,19 +5697,19 @@ function decodeTypedValue(typedValue, metadata, parsers) {
   }
   return typedValue;
 }
-function makeReader(bytes2) {
-  return { view: new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength), offset: 0 };
+function makeReader(bytes) {
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
 }
-function parseVariantMetadata(bytes2) {
-  let bufferCache = metadataCache.get(bytes2.buffer);
+function parseVariantMetadata(bytes) {
+  let bufferCache = metadataCache.get(bytes.buffer);
   if (!bufferCache) {
     bufferCache = /* @__PURE__ */ new Map();
-    metadataCache.set(bytes2.buffer, bufferCache);
+    metadataCache.set(bytes.buffer, bufferCache);
   }
-  const key = `${bytes2.byteOffset}:${bytes2.byteLength}`;
+  const key = `${bytes.byteOffset}:${bytes.byteLength}`;
   const cached = bufferCache.get(key);
   if (cached) return cached;
-  const reader = makeReader(bytes2);
+  const reader = makeReader(bytes);
   const header = reader.view.getUint8(reader.offset++);
   const version = header & 15;
   if (version !== 1) throw new Error(`parquet unsupported variant metadata version: ${version}`);
@@ -3939,7 +5725,7 @@ function parseVariantMetadata(bytes2) {
   for (let i = 0; i < dictionarySize; i++) {
     const start = offsets[i];
     const end = offsets[i + 1];
-    const strBytes = new Uint8Array(bytes2.buffer, bytes2.byteOffset + base + start, end - start);
+    const strBytes = new Uint8Array(bytes.buffer, bytes.byteOffset + base + start, end - start);
     dictionary2[i] = decoder3.decode(strBytes);
   }
   const metadata = { dictionary: dictionary2, sorted };
@@ -3961,9 +5747,9 @@ function readVariant(reader, metadata, parsers) {
   if (basicType === 0) return readVariantPrimitive(reader, header, parsers);
   if (basicType === 2) return readVariantObject(reader, header, metadata, parsers);
   if (basicType === 3) return readVariantArray(reader, header, metadata, parsers);
-  const bytes2 = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header);
+  const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header);
   reader.offset += header;
-  return decoder3.decode(bytes2);
+  return decoder3.decode(bytes);
 }
 function readVariantPrimitive(reader, typeId, parsers) {
   switch (typeId) {
@@ -4024,8 +5810,8 @@ function readVariantPrimitive(reader, typeId, parsers) {
     case 15:
       return readVariantBinary(reader);
     case 16: {
-      const bytes2 = readVariantBinary(reader);
-      return decoder3.decode(bytes2);
+      const bytes = readVariantBinary(reader);
+      return decoder3.decode(bytes);
     }
     case 17: {
       const value = reader.view.getBigInt64(reader.offset, true);
@@ -4040,9 +5826,9 @@ function readVariantPrimitive(reader, typeId, parsers) {
       return parsers.timestampFromNanoseconds(value);
     }
     case 20: {
-      const bytes2 = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, 16);
+      const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, 16);
       reader.offset += 16;
-      const hex = Array.from(bytes2, (b) => b.toString(16).padStart(2, "0")).join("");
+      const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
       return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
     }
     default:
@@ -4116,9 +5902,9 @@ function readVariantDecimal(reader, width) {
 function readVariantBinary(reader) {
   const length = reader.view.getUint32(reader.offset, true);
   reader.offset += 4;
-  const bytes2 = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, length);
+  const bytes = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, length);
   reader.offset += length;
-  return bytes2;
+  return bytes;
 }
 
 // node_modules/hyparquet/src/assemble.js
@@ -4680,20 +6466,20 @@ function readBitPacked(reader, header, bitWidth2, output, seen) {
 }
 function byteStreamSplit(reader, count, type, typeLength) {
   const width = byteWidth(type, typeLength);
-  const bytes2 = new Uint8Array(count * width);
+  const bytes = new Uint8Array(count * width);
   for (let b = 0; b < width; b++) {
     for (let i = 0; i < count; i++) {
-      bytes2[i * width + b] = reader.view.getUint8(reader.offset++);
+      bytes[i * width + b] = reader.view.getUint8(reader.offset++);
     }
   }
-  if (type === "FLOAT") return new Float32Array(bytes2.buffer);
-  else if (type === "DOUBLE") return new Float64Array(bytes2.buffer);
-  else if (type === "INT32") return new Int32Array(bytes2.buffer);
-  else if (type === "INT64") return new BigInt64Array(bytes2.buffer);
+  if (type === "FLOAT") return new Float32Array(bytes.buffer);
+  else if (type === "DOUBLE") return new Float64Array(bytes.buffer);
+  else if (type === "INT32") return new Int32Array(bytes.buffer);
+  else if (type === "INT64") return new BigInt64Array(bytes.buffer);
   else if (type === "FIXED_LEN_BYTE_ARRAY") {
     const split = new Array(count);
     for (let i = 0; i < count; i++) {
-      split[i] = bytes2.subarray(i * width, (i + 1) * width);
+      split[i] = bytes.subarray(i * width, (i + 1) * width);
     }
     return split;
   }
@@ -4891,8 +6677,8 @@ function snappyUncompress(input, output) {
 }
 
 // node_modules/hyparquet/src/datapage.js
-function readDataPage(bytes2, daph, { type, element, schemaPath }) {
-  const view = new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength);
+function readDataPage(bytes, daph, { type, element, schemaPath }) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const reader = { view, offset: 0 };
   let dataPage;
   const repetitionLevels = readRepetitionLevels(reader, daph, schemaPath);
@@ -5185,7 +6971,7 @@ function pageStatistics(stats) {
 }
 
 // node_modules/hyparquet/src/rowgroup.js
-function readRowGroup(options, { metadata }, groupPlan) {
+function readRowGroup(options2, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
   for (const chunk of groupPlan.chunks) {
@@ -5195,32 +6981,32 @@ function readRowGroup(options, { metadata }, groupPlan) {
       pathInSchema,
       element: schemaPath[schemaPath.length - 1].element,
       schemaPath,
-      ...options,
+      ...options2,
       ...chunk.columnMetadata,
       // merge after options, so a partial parsers object keeps the defaults
-      parsers: { ...DEFAULT_PARSERS, ...options.parsers }
+      parsers: { ...DEFAULT_PARSERS, ...options2.parsers }
     };
     const { startByte, endByte } = chunk.range;
     if ("pageLocations" in chunk) {
       asyncColumns.push({
         pathInSchema,
-        data: readSelectedPages(options, groupPlan, chunk, chunk.pageLocations, columnDecoder)
+        data: readSelectedPages(options2, groupPlan, chunk, chunk.pageLocations, columnDecoder)
       });
     } else if ("offsetIndex" in chunk) {
       asyncColumns.push({
         pathInSchema,
         // fetch offset index
-        data: Promise.resolve(options.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
+        data: Promise.resolve(options2.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
           const pages2 = readOffsetIndex({ view: new DataView(arrayBuffer), offset: 0 }).page_locations;
-          return readSelectedPages(options, groupPlan, chunk, pages2, columnDecoder);
+          return readSelectedPages(options2, groupPlan, chunk, pages2, columnDecoder);
         })
       });
     } else {
       asyncColumns.push({
         pathInSchema,
-        data: Promise.resolve(options.file.slice(startByte, endByte)).then((buffer) => {
+        data: Promise.resolve(options2.file.slice(startByte, endByte)).then((buffer) => {
           const reader = { view: new DataView(buffer), offset: 0 };
-          return readColumn(reader, groupPlan, columnDecoder, options.onPage);
+          return readColumn(reader, groupPlan, columnDecoder, options2.onPage);
         })
       });
     }
@@ -5233,7 +7019,7 @@ function readRowGroup(options, { metadata }, groupPlan) {
     asyncColumns
   };
 }
-async function readSelectedPages(options, groupPlan, chunk, pages2, columnDecoder) {
+async function readSelectedPages(options2, groupPlan, chunk, pages2, columnDecoder) {
   const { data_page_offset, dictionary_page_offset } = chunk.columnMetadata;
   const { selectStart, selectEnd } = groupPlan;
   let { startByte, endByte } = chunk.range;
@@ -5256,17 +7042,17 @@ async function readSelectedPages(options, groupPlan, chunk, pages2, columnDecode
   if (hasDict && skipped) {
     const dictLength = Number(pages2[0].offset) - chunk.range.startByte;
     const [dictBuffer, dataBuffer] = await Promise.all([
-      options.file.slice(chunk.range.startByte, Number(pages2[0].offset)),
-      options.file.slice(startByte, endByte)
+      options2.file.slice(chunk.range.startByte, Number(pages2[0].offset)),
+      options2.file.slice(startByte, endByte)
     ]);
     const combined = new Uint8Array(dictLength + dataBuffer.byteLength);
     combined.set(new Uint8Array(dictBuffer, 0, dictLength));
     combined.set(new Uint8Array(dataBuffer), dictLength);
     view = new DataView(combined.buffer);
   } else if (hasDict) {
-    view = new DataView(await options.file.slice(chunk.range.startByte, endByte));
+    view = new DataView(await options2.file.slice(chunk.range.startByte, endByte));
   } else {
-    view = new DataView(await options.file.slice(startByte, endByte));
+    view = new DataView(await options2.file.slice(startByte, endByte));
   }
   const reader = { view, offset: 0 };
   const adjustedGroupPlan = skipped ? {
@@ -5275,7 +7061,7 @@ async function readSelectedPages(options, groupPlan, chunk, pages2, columnDecode
     selectStart: groupPlan.selectStart - skipped,
     selectEnd: groupPlan.selectEnd - skipped
   } : groupPlan;
-  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options.onPage);
+  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options2.onPage);
   return {
     data,
     skipped: skipped + columnSkipped
@@ -5353,62 +7139,62 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
 }
 
 // node_modules/hyparquet/src/scan.js
-async function prepareParquetRead(options) {
-  const prepared = await prepareParquetOptions(options);
+async function prepareParquetRead(options2) {
+  const prepared = await prepareParquetOptions(options2);
   return {
     options: prepared,
     plan: parquetPlan(prepared)
   };
 }
-async function prepareParquetOptions(options) {
-  const metadata = options.metadata ?? await parquetMetadataAsync(options.file, options);
+async function prepareParquetOptions(options2) {
+  const metadata = options2.metadata ?? await parquetMetadataAsync(options2.file, options2);
   const schemaColumns = parquetSchema(metadata).children.map((child) => child.element.name);
-  const filterColumns = columnsNeededForFilter(options.filter);
+  const filterColumns = columnsNeededForFilter(options2.filter);
   const missingFilterColumns = filterColumns.filter((column) => !schemaColumns.includes(column));
   if (missingFilterColumns.length) {
     throw new Error(`parquet filter columns not found: ${missingFilterColumns.join(", ")}`);
   }
-  if (options.columns) {
-    const missingColumns = options.columns.filter((column) => !schemaColumns.includes(column));
+  if (options2.columns) {
+    const missingColumns = options2.columns.filter((column) => !schemaColumns.includes(column));
     if (missingColumns.length) throw new Error(`parquet column not found: ${missingColumns[0]}`);
   }
-  let prepared = { ...options, metadata };
+  let prepared = { ...options2, metadata };
   prepared = await withBloomFilters(prepared);
   prepared = await withPageIndexes(prepared);
   return prepared;
 }
-function readParquetPlan(options, plan) {
-  const readOptions = { ...options, file: prefetchAsyncBuffer(options.file, plan) };
+function readParquetPlan(options2, plan) {
+  const readOptions = { ...options2, file: prefetchAsyncBuffer(options2.file, plan) };
   return plan.groups.map((group) => readRowGroup(readOptions, plan, group));
 }
-async function withBloomFilters(options) {
-  if (!options.useBloomFilters || !options.filter || !options.metadata) return options;
-  const schemaTree2 = parquetSchema(options.metadata);
+async function withBloomFilters(options2) {
+  if (!options2.useBloomFilters || !options2.filter || !options2.metadata) return options2;
+  const schemaTree2 = parquetSchema(options2.metadata);
   const schemaElements = {};
   for (const child of schemaTree2.children) schemaElements[child.element.name] = child.element;
   const bloomFiltersByGroup = await prefetchBloomFilters({
-    file: options.file,
-    metadata: options.metadata,
-    filter: options.filter,
-    filterStrict: options.filterStrict
+    file: options2.file,
+    metadata: options2.metadata,
+    filter: options2.filter,
+    filterStrict: options2.filterStrict
   });
-  return { ...options, bloomFiltersByGroup, schemaElements };
+  return { ...options2, bloomFiltersByGroup, schemaElements };
 }
-async function withPageIndexes(options) {
-  if (!options.usePageIndex || !options.filter || !options.metadata) return options;
+async function withPageIndexes(options2) {
+  if (!options2.usePageIndex || !options2.filter || !options2.metadata) return options2;
   const { pageRangesByGroup, pageLocationsByGroup } = await prefetchPageIndexes({
-    file: options.file,
-    metadata: options.metadata,
-    filter: options.filter,
-    filterStrict: options.filterStrict,
-    rowStart: options.rowStart,
-    rowEnd: options.rowEnd,
-    columns: options.columns,
-    bloomFiltersByGroup: options.bloomFiltersByGroup,
-    schemaElements: options.schemaElements,
-    parsers: options.parsers
+    file: options2.file,
+    metadata: options2.metadata,
+    filter: options2.filter,
+    filterStrict: options2.filterStrict,
+    rowStart: options2.rowStart,
+    rowEnd: options2.rowEnd,
+    columns: options2.columns,
+    bloomFiltersByGroup: options2.bloomFiltersByGroup,
+    schemaElements: options2.schemaElements,
+    parsers: options2.parsers
   });
-  return { ...options, pageRangesByGroup, pageLocationsByGroup };
+  return { ...options2, pageRangesByGroup, pageLocationsByGroup };
 }
 
 // node_modules/hyparquet/src/read.js
@@ -5416,13 +7202,13 @@ var rowIndex = (
   /** @type {typeof import('../src/types.js').rowIndex} */
   /* @__PURE__ */ Symbol("rowIndex")
 );
-async function parquetRead(options) {
-  options.metadata ??= await parquetMetadataAsync(options.file, options);
-  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options;
+async function parquetRead(options2) {
+  options2.metadata ??= await parquetMetadataAsync(options2.file, options2);
+  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options2;
   if (filter && rowFormat !== "object") {
     throw new Error('parquet filter requires rowFormat: "object"');
   }
-  if (options.includeRowIndex && rowFormat !== "object") {
+  if (options2.includeRowIndex && rowFormat !== "object") {
     throw new Error('parquet includeRowIndex requires rowFormat: "object"');
   }
   const filterColumns = columnsNeededForFilter(filter);
@@ -5432,7 +7218,7 @@ async function parquetRead(options) {
     const extraColumns = filterColumns.filter((column) => !selectedColumns.has(column));
     if (extraColumns.length) readColumns = [...columns, ...extraColumns];
   }
-  const readOptions = readColumns === columns ? options : { ...options, columns: readColumns };
+  const readOptions = readColumns === columns ? options2 : { ...options2, columns: readColumns };
   const prepared = await prepareParquetRead(readOptions);
   const preparedOptions = prepared.options;
   const requiresProjection = readColumns !== columns;
@@ -5443,7 +7229,7 @@ async function parquetRead(options) {
   }
   if (!preparedOptions.metadata) throw new Error("parquet requires metadata");
   const schemaTree2 = parquetSchema(preparedOptions.metadata);
-  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options.parsers));
+  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options2.parsers));
   if (onChunk) {
     for (const asyncGroup of assembled) {
       for (const asyncColumn of asyncGroup.asyncColumns) {
@@ -5470,7 +7256,7 @@ async function parquetRead(options) {
       const selectStart = asyncGroup.selectStart ?? Math.max(rowStart - asyncGroup.groupStart, 0);
       const selectEnd = asyncGroup.selectEnd ?? Math.min((rowEnd ?? Infinity) - asyncGroup.groupStart, asyncGroup.groupRows);
       const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
-      if (options.includeRowIndex) {
+      if (options2.includeRowIndex) {
         for (let i = 0; i < groupData.length; i++) {
           Object.defineProperty(groupData[i], rowIndex, {
             value: asyncGroup.groupStart + selectStart + i
@@ -10930,20 +12716,20 @@ function codecs() {
 }
 
 // src/telemetry/hybrid.ts
-function readerOf(bytes2) {
-  return { view: new DataView(bytes2.buffer, bytes2.byteOffset, bytes2.byteLength), offset: 0 };
+function readerOf(bytes) {
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
 }
 function bytesOf(reader) {
   const { view } = reader;
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 var widthOf = (maxLevel) => 32 - Math.clz32(maxLevel);
-function varint(bytes2, reader) {
+function varint(bytes, reader) {
   let value = 0;
   let scale = 1;
   let byte;
   do {
-    byte = bytes2[reader.offset++];
+    byte = bytes[reader.offset++];
     value += (byte & 127) * scale;
     scale *= 128;
   } while (byte & 128);
@@ -10954,14 +12740,14 @@ function decodeHybrid(reader, width, out, byteLength) {
     readRleBitPackedHybrid(reader, width, out, byteLength);
     return;
   }
-  const bytes2 = bytesOf(reader);
-  const end = Math.min(reader.offset + byteLength, bytes2.length);
+  const bytes = bytesOf(reader);
+  const end = Math.min(reader.offset + byteLength, bytes.length);
   const mask = (1 << width) - 1;
   const byteWidth2 = width + 7 >> 3;
   const count = out.length;
   let seen = 0;
   while (seen < count && reader.offset < end) {
-    const header = varint(bytes2, reader);
+    const header = varint(bytes, reader);
     if (header % 2 === 1) {
       const groups2 = (header - 1) / 2;
       let pos = reader.offset;
@@ -10973,8 +12759,8 @@ function decodeHybrid(reader, width, out, byteLength) {
           let low = 0;
           let high = 0;
           for (let b = 0; b < width; b++) {
-            if (b < 4) low |= bytes2[pos + b] << 8 * b;
-            else high |= bytes2[pos + b] << 8 * (b - 4);
+            if (b < 4) low |= bytes[pos + b] << 8 * b;
+            else high |= bytes[pos + b] << 8 * (b - 4);
           }
           for (let v = 0, bit = 0; v < 8; v++, bit += width) {
             out[seen++] = (bit + width <= 32 ? low >>> bit : bit >= 32 ? high >>> bit - 32 : low >>> bit | high << 32 - bit) & mask;
@@ -10985,7 +12771,7 @@ function decodeHybrid(reader, width, out, byteLength) {
       let bits2 = 0;
       for (; k < values; k++) {
         while (bits2 < width) {
-          buffer |= bytes2[pos++] << bits2;
+          buffer |= bytes[pos++] << bits2;
           bits2 += 8;
         }
         out[seen++] = buffer & mask;
@@ -10995,7 +12781,7 @@ function decodeHybrid(reader, width, out, byteLength) {
       reader.offset = stop;
     } else {
       let value = 0;
-      for (let i = 0; i < byteWidth2; i++) value |= bytes2[reader.offset++] << 8 * i;
+      for (let i = 0; i < byteWidth2; i++) value |= bytes[reader.offset++] << 8 * i;
       const stop = Math.min(count, seen + header / 2);
       out.fill(value, seen, stop);
       seen = stop;
@@ -11009,20 +12795,20 @@ var POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
   return bits2;
 });
 function readPresence(reader, count, byteLength) {
-  const bytes2 = bytesOf(reader);
-  const end = Math.min(reader.offset + byteLength, bytes2.length);
+  const bytes = bytesOf(reader);
+  const end = Math.min(reader.offset + byteLength, bytes.length);
   const presence = new Uint8Array(count + 7 >> 3);
   let seen = 0;
   let present = 0;
   while (seen < count && reader.offset < end) {
-    const header = varint(bytes2, reader);
+    const header = varint(bytes, reader);
     if (header % 2 === 1) {
       const groups2 = (header - 1) / 2;
       const take = Math.min(groups2, count - seen + 7 >> 3);
       const shift = seen & 7;
       let at = seen >> 3;
       for (let k = 0; k < take; k++) {
-        let byte = bytes2[reader.offset + k];
+        let byte = bytes[reader.offset + k];
         if ((k + 1) * 8 > count - seen) byte &= (1 << count - seen - k * 8) - 1;
         present += POPCOUNT[byte];
         presence[at] |= byte << shift & 255;
@@ -11033,7 +12819,7 @@ function readPresence(reader, count, byteLength) {
       seen = Math.min(count, seen + groups2 * 8);
     } else {
       const run2 = Math.min(header / 2, count - seen);
-      if (bytes2[reader.offset++] & 1) {
+      if (bytes[reader.offset++] & 1) {
         present += run2;
         let from = seen;
         const to = seen + run2;
@@ -11060,8 +12846,8 @@ function decodeHybridAt(reader, width, byteLength, positions, out) {
     for (let k2 = 0; k2 < positions.length; k2++) out[k2] = all[positions[k2]];
     return;
   }
-  const bytes2 = bytesOf(reader);
-  const end = Math.min(reader.offset + byteLength, bytes2.length);
+  const bytes = bytesOf(reader);
+  const end = Math.min(reader.offset + byteLength, bytes.length);
   const mask = (1 << width) - 1;
   const byteWidth2 = width + 7 >> 3;
   let pos = reader.offset;
@@ -11070,7 +12856,7 @@ function decodeHybridAt(reader, width, byteLength, positions, out) {
   const cursor = { view: reader.view, offset: pos };
   while (k < positions.length && pos < end) {
     cursor.offset = pos;
-    const header = varint(bytes2, cursor);
+    const header = varint(bytes, cursor);
     pos = cursor.offset;
     if (header % 2 === 1) {
       const groups2 = (header - 1) / 2;
@@ -11078,7 +12864,7 @@ function decodeHybridAt(reader, width, byteLength, positions, out) {
       while (k < positions.length && positions[k] < runEnd) {
         const bit = (positions[k] - seen) * width;
         const at = pos + (bit >> 3);
-        const word = bytes2[at] | bytes2[at + 1] << 8 | bytes2[at + 2] << 16 | bytes2[at + 3] << 24;
+        const word = bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | bytes[at + 3] << 24;
         out[k++] = word >>> (bit & 7) & mask;
       }
       pos += groups2 * width;
@@ -11086,7 +12872,7 @@ function decodeHybridAt(reader, width, byteLength, positions, out) {
     } else {
       const run2 = header / 2;
       let value = 0;
-      for (let i = 0; i < byteWidth2; i++) value |= bytes2[pos++] << 8 * i;
+      for (let i = 0; i < byteWidth2; i++) value |= bytes[pos++] << 8 * i;
       while (k < positions.length && positions[k] < seen + run2) out[k++] = value;
       seen += run2;
     }
@@ -11188,7 +12974,7 @@ function readPageHeader(reader) {
   }
 }
 var isCount = (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
-function checkChunk(bytes2, meta, rows, maxRepetition, typeLength) {
+function checkChunk(bytes, meta, rows, maxRepetition, typeLength) {
   const total = Number(meta.num_values);
   if (!isCount(total)) throw new CorruptChunk(`the column chunk claims ${meta.num_values} values`);
   if (maxRepetition === 0 && total !== rows) {
@@ -11197,15 +12983,15 @@ function checkChunk(bytes2, meta, rows, maxRepetition, typeLength) {
   if (maxRepetition > 0 && total < rows) {
     throw new CorruptChunk(`the list column chunk holds ${total} values for ${rows} rows`);
   }
-  const reader = readerOf(bytes2);
+  const reader = readerOf(bytes);
   let seen = 0;
-  while (seen < total && reader.offset < bytes2.length) {
+  while (seen < total && reader.offset < bytes.length) {
     const header = readPageHeader(reader);
     const size = header.compressed_page_size;
     const expanded = header.uncompressed_page_size;
-    if (!isCount(size) || reader.offset + size > bytes2.length) {
+    if (!isCount(size) || reader.offset + size > bytes.length) {
       throw new CorruptChunk(
-        `a page of ${size} bytes runs past the end of its column chunk (${bytes2.length} bytes)`
+        `a page of ${size} bytes runs past the end of its column chunk (${bytes.length} bytes)`
       );
     }
     if (!isCount(expanded) || expanded > PAGE_LIMIT) {
@@ -11834,8 +13620,8 @@ function resolveColumns(schema) {
 }
 
 // src/telemetry/parquet-file.ts
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { constants as constants2 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
 var EventsFileError = class extends Error {
   constructor(file, problem) {
     super(`${file}: ${problem}`);
@@ -11858,21 +13644,21 @@ function errorText(error2) {
   const text2 = error2 instanceof Error ? error2.message : String(error2);
   return text2.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
-function plausibleRows(bytes2) {
-  return 8 * bytes2 + 1048576;
+function plausibleRows(bytes) {
+  return 8 * bytes + 1048576;
 }
 function checkRowGroups(file, metadata, size) {
   metadata.row_groups.forEach((group, index) => {
     const rows = Number(group.num_rows);
-    const bytes2 = group.columns.reduce(
+    const bytes = group.columns.reduce(
       (sum, chunk) => sum + Math.max(0, Number(chunk.meta_data?.total_compressed_size ?? 0)),
       0
     );
-    const limit = plausibleRows(Math.min(size, bytes2));
+    const limit = plausibleRows(Math.min(size, bytes));
     if (!Number.isSafeInteger(rows) || rows < 0 || rows > limit) {
       throw new EventsFileError(
         file,
-        `corrupt parquet footer (row group ${index} claims ${group.num_rows} rows in ${Math.min(size, bytes2)} bytes)`
+        `corrupt parquet footer (row group ${index} claims ${group.num_rows} rows in ${Math.min(size, bytes)} bytes)`
       );
     }
   });
@@ -11883,14 +13669,14 @@ async function bufferFromHandle(handle, byteLength) {
     async slice(start, end) {
       const stop = Math.min(end ?? byteLength, byteLength);
       const length = Math.max(0, stop - start);
-      const bytes2 = new Uint8Array(length);
+      const bytes = new Uint8Array(length);
       let filled = 0;
       while (filled < length) {
-        const { bytesRead } = await handle.read(bytes2, filled, length - filled, start + filled);
+        const { bytesRead } = await handle.read(bytes, filled, length - filled, start + filled);
         if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${start + filled}`);
         filled += bytesRead;
       }
-      return bytes2.buffer;
+      return bytes.buffer;
     }
   };
 }
@@ -11932,7 +13718,7 @@ function columnIndex(metadata, physical) {
 async function openParquet(path) {
   let handle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (error2) {
     const code2 = error2.code;
     const problem = code2 === "ENOENT" ? "no such file" : code2 === "EISDIR" ? "is a directory" : `cannot open (${errorText(error2)})`;
@@ -11986,9 +13772,9 @@ async function checkChunkOf(file, span, name) {
   if (range[0] < 0 || range[1] > file.buffer.byteLength || range[1] < range[0]) {
     throw new CorruptChunk("its byte range lies outside the file");
   }
-  const bytes2 = new Uint8Array(await file.buffer.slice(range[0], range[1]));
+  const bytes = new Uint8Array(await file.buffer.slice(range[0], range[1]));
   checkChunk(
-    bytes2,
+    bytes,
     meta,
     span.rowCount,
     getMaxRepetitionLevel(schemaPath),
@@ -12162,16 +13948,16 @@ async function readReference(file, span, plan) {
   });
   return fromDecoded(plan, rows, span.rowCount, file.baseNs);
 }
-async function readFast(file, span, plan, bytes2, reuse, select, fallbacks) {
+async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data;
   const reference = async () => {
     const all = await readReference(file, span, plan);
     return select ? pickRows(all, select) : all;
   };
-  if (!meta || !bytes2) return reference();
+  if (!meta || !bytes) return reference();
   try {
     return decodeChunk({
-      bytes: bytes2,
+      bytes,
       rows: span.rowCount,
       meta,
       element: plan.element,
@@ -12184,8 +13970,8 @@ async function readFast(file, span, plan, bytes2, reuse, select, fallbacks) {
     });
   } catch (error2) {
     if (error2 instanceof UnsupportedChunk) {
-      const reason = `${plan.physical}: ${error2.message}`;
-      fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1);
+      const reason2 = `${plan.physical}: ${error2.message}`;
+      fallbacks?.set(reason2, (fallbacks.get(reason2) ?? 0) + 1);
       return reference();
     }
     throw new EventsFileError(
@@ -12223,7 +14009,7 @@ async function* readBatches(file, wanted, groups2 = file.rowGroups, reader = "fa
   for (const span of groups2) {
     const batch = { rowStart: span.rowStart, length: span.rowCount, ts: new Float64Array() };
     const target = batch;
-    const bytes2 = groupBytes(file, span, plans);
+    const bytes = groupBytes(file, span, plans);
     const decode2 = async (index, select) => {
       const plan = plans[index];
       if (reader === "reference") {
@@ -12231,7 +14017,7 @@ async function* readBatches(file, wanted, groups2 = file.rowGroups, reader = "fa
         return select ? pickRows(all, select) : all;
       }
       const reuse = select ? void 0 : previous.get(plan.column);
-      const decoded = await readFast(file, span, plan, await bytes2(index), reuse, select, fallbacks);
+      const decoded = await readFast(file, span, plan, await bytes(index), reuse, select, fallbacks);
       if (!select) previous.set(plan.column, decoded);
       return decoded;
     };
@@ -12581,7 +14367,7 @@ function createAttributor(spikes, context) {
     addPath(tally, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
   }
   function add(batch) {
-    const { ts, dur, layer, tid, thread, comm, frames, syscall, path, bytes: bytes2 } = batch;
+    const { ts, dur, layer, tid, thread, comm, frames, syscall, path, bytes } = batch;
     if (!layer) return;
     const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1);
     const lookups = {
@@ -12615,11 +14401,11 @@ function createAttributor(spikes, context) {
           creditProcIo(tally, batch, i, row, lookups);
         } else if (rowLayer === 2) {
           tally.l2Rows++;
-          addPath(tally, stringAt(path, i), overlapNs, bytes2?.[i]);
+          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i]);
         } else if (syscall && syscall.codes[i] >= 0) {
           creditSyscall(tally, batch, i, row, lookups, overlapNs);
         } else {
-          creditBlockIo(tally, stringAt(batch.device, i), overlapNs, bytes2?.[i]);
+          creditBlockIo(tally, stringAt(batch.device, i), overlapNs, bytes?.[i]);
         }
       }
     }
@@ -12923,7 +14709,7 @@ async function readDurations(file, rows, reader) {
   }
   return durations;
 }
-async function analyseFile(path, options, shownPath = path) {
+async function analyseFile(path, options2, shownPath = path) {
   let file;
   try {
     file = await openEventsFile(path);
@@ -12932,26 +14718,26 @@ async function analyseFile(path, options, shownPath = path) {
     throw error2;
   }
   try {
-    const profiler = createProfiler(options.metric);
-    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
+    const profiler = createProfiler(options2.metric);
+    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options2.reader)) {
       profiler.add(batch);
     }
-    await readIdentity(file, profiler, options.reader);
+    await readIdentity(file, profiler, options2.reader);
     const profile = profiler.finish();
     let search;
     try {
-      search = findSpikes(profile.series, options);
+      search = findSpikes(profile.series, options2);
     } catch (error2) {
       if (error2 instanceof MetricError) throw new EventsFileError(shownPath, error2.message);
       throw error2;
     }
-    const durations = search.rows.length > 0 && file.columns.dur ? await readDurations(file, search.rows, options.reader) : void 0;
+    const durations = search.rows.length > 0 && file.columns.dur ? await readDurations(file, search.rows, options2.reader) : void 0;
     const detection = { ...search, spikes: spikeWindows(search, profile.series, durations) };
     const attributor = createAttributor(detection.spikes, {
       threadNames: profile.threadNames,
-      tickThread: options.tickThread,
+      tickThread: options2.tickThread,
       samplingNs: profile.sampling.ns,
-      classify: createFrameClassifier(options.registry, options.notPluginPrefixes),
+      classify: createFrameClassifier(options2.registry, options2.notPluginPrefixes),
       availability: {
         layers: new Set(profile.layers.keys()),
         columns: new Set(Object.keys(file.columns))
@@ -12967,7 +14753,7 @@ async function analyseFile(path, options, shownPath = path) {
         file,
         ATTRIBUTION_COLUMNS,
         groups2,
-        options.reader,
+        options2.reader,
         void 0,
         selector
       );
@@ -12987,7 +14773,7 @@ async function analyseFile(path, options, shownPath = path) {
       floor_ms: detection.floorMs,
       p95_ms: detection.p95Ms,
       sigma_ms: detection.sigmaMs,
-      sigma_mult: options.sigmaMult,
+      sigma_mult: options2.sigmaMult,
       threshold_ms: detection.thresholdMs,
       start_ns: (file.baseNs + BigInt(Math.round(profile.startOffset))).toString(),
       rows: profile.rows,
@@ -13025,7 +14811,7 @@ var REGISTRY_LIMIT = 16 * 1024 * 1024;
 async function readRegistryFile(path) {
   let handle;
   try {
-    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   } catch (error2) {
     const code2 = error2.code;
     throw new UsageError(
@@ -13084,13 +14870,13 @@ async function parseAnalysisOptions(raw, names = {
   pluginPackages: "--plugin-packages",
   notPlugin: "--not-plugin"
 }) {
-  const options = { ...DEFAULT_OPTIONS };
+  const options2 = { ...DEFAULT_OPTIONS };
   const metric = given(raw.metric);
-  if (metric !== void 0) options.metric = metric;
+  if (metric !== void 0) options2.metric = metric;
   const threshold = given(raw.thresholdMs);
   if (threshold !== void 0) {
-    options.thresholdMs = parseNumber(names.thresholdMs, threshold);
-    if (options.thresholdMs < FLOOR_MS) {
+    options2.thresholdMs = parseNumber(names.thresholdMs, threshold);
+    if (options2.thresholdMs < FLOOR_MS) {
       throw new UsageError(
         `${names.thresholdMs} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${threshold}`
       );
@@ -13098,20 +14884,20 @@ async function parseAnalysisOptions(raw, names = {
   }
   const sigma = given(raw.sigmaMult);
   if (sigma !== void 0) {
-    options.sigmaMult = parseNumber(names.sigmaMult, sigma);
-    if (options.sigmaMult < 0) {
+    options2.sigmaMult = parseNumber(names.sigmaMult, sigma);
+    if (options2.sigmaMult < 0) {
       throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`);
     }
   }
-  options.tickThread = await threadPattern(
+  options2.tickThread = await threadPattern(
     given(raw.tickThread) ?? DEFAULT_TICK_THREAD,
     names.tickThread
   );
   const registry = given(raw.pluginPackages);
-  if (registry !== void 0) options.registry = await loadRegistry(registry);
+  if (registry !== void 0) options2.registry = await loadRegistry(registry);
   const extra = (raw.notPlugin ?? []).flatMap((value) => value.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
-  if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
-  return options;
+  if (extra.length > 0) options2.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
+  return options2;
 }
 
 // src/inputs.ts
@@ -13135,7 +14921,7 @@ function flag(name, value, fallback) {
 }
 var ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/;
 function readInputs(get, workspace) {
-  const inWorkspace = (path) => isAbsolute(path) ? path : resolve2(workspace, path);
+  const inWorkspace = (path) => isAbsolute2(path) ? path : resolve3(workspace, path);
   const input = (name) => get(name).trim();
   const baselineValue = input("baseline") || "auto";
   const baseline = baselineValue === "auto" ? { mode: "auto" } : baselineValue === "none" ? { mode: "none" } : { mode: "path", path: inWorkspace(baselineValue) };
@@ -13183,12 +14969,12 @@ function readInputs(get, workspace) {
 
 // src/pipeline.ts
 import { createHash } from "node:crypto";
-async function analyseFiles(files, options, show = (file) => file) {
+async function analyseFiles(files, options2, show = (file) => file) {
   const runs = [];
   const errors = [];
   for (const file of files) {
     try {
-      runs.push(await analyseFile(file, options, show(file)));
+      runs.push(await analyseFile(file, options2, show(file)));
     } catch (error2) {
       const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${error2 instanceof Error ? error2.message : String(error2)})`;
       errors.push({ file: show(file), message });
@@ -13196,19 +14982,19 @@ async function analyseFiles(files, options, show = (file) => file) {
   }
   return { runs, errors };
 }
-function registryDigest(options) {
-  if (options.registry.size === 0) return null;
-  const entries = [...options.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+function registryDigest(options2) {
+  if (options2.registry.size === 0) return null;
+  const entries = [...options2.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
   return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
 }
-function describeOptions(options) {
+function describeOptions(options2) {
   return {
-    metric: options.metric ?? null,
-    threshold_ms: options.thresholdMs,
-    sigma_mult: options.sigmaMult,
-    tick_thread: options.tickThread.source,
-    plugin_registry: registryDigest(options),
-    not_plugin: options.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
+    metric: options2.metric ?? null,
+    threshold_ms: options2.thresholdMs,
+    sigma_mult: options2.sigmaMult,
+    tick_thread: options2.tickThread.source,
+    plugin_registry: registryDigest(options2),
+    not_plugin: options2.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
   };
 }
 
@@ -13226,17 +15012,17 @@ async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const entry of entries) {
       const path = join2(directory, entry.name);
-      const relative4 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
+      const relative5 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
       const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
       if (target === null) {
-        walked.broken.push(relative4);
+        walked.broken.push(relative5);
       } else if (target ? target.isDirectory() : entry.isDirectory()) {
-        if (!skipped.has(entry.name)) await walk(path, relative4, target ?? await stat(path));
+        if (!skipped.has(entry.name)) await walk(path, relative5, target ?? await stat(path));
       } else {
         const file = target ?? await stat(path).catch(() => null);
         if (file === null || seen.has(identity(file))) continue;
         seen.add(identity(file));
-        walked.files.push(relative4);
+        walked.files.push(relative5);
       }
     }
   }
@@ -13296,12 +15082,16 @@ async function writeSummary(markdown) {
   await summary.addRaw(body, true).write();
 }
 async function run(env = process.env) {
+  let budget;
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inputs = readInputs((name) => getInput(name), workspace);
     const context = readContext(env, inputs.pullRequest);
-    const options = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES);
-    const client = inputs.token ? createClient(inputs.token, context, log) : null;
+    const options2 = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES);
+    const limits = forgeLimits(env);
+    budget = new ForgeBudget(limits.budgetMs);
+    const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null;
+    const client = forge?.client ?? null;
     if (client === null) warning("no github-token: no comment and no baseline lookup");
     await fetchTelemetryArtifacts(inputs.artifacts, context, log);
     const files = await globFiles(workspace, inputs.events, await artifactFolders(workspace));
@@ -13313,17 +15103,25 @@ async function run(env = process.env) {
     info(`analysing ${files.length} file(s)`);
     const analysed = await analyseFiles(
       files.map((file) => join3(workspace, file)),
-      options,
-      (file) => relative3(workspace, file)
+      options2,
+      (file) => relative4(workspace, file)
     );
     for (const error2 of analysed.errors) error(`${error2.file}: ${error2.message}`);
-    const pull = context.pullNumber;
-    let lookup2 = null;
+    const target = await resolvePull(client, context, log);
+    const pull = target.pull;
+    let lookup2 = target.pull === null && target.reason !== null ? { found: false, reason: `the pull request is not verified: ${target.reason}` } : null;
     let diff = null;
-    if (pull !== null) {
-      lookup2 = await resolveBaseline(inputs.baseline, client, context, pull, inputs.reportName, log);
+    if (target.pull !== null) {
+      lookup2 = await resolveBaseline(
+        inputs.baseline,
+        forge,
+        context,
+        target,
+        inputs.reportName,
+        log
+      );
       if (lookup2.found) {
-        const changed = changedOptions(lookup2.options, describeOptions(options));
+        const changed = changedOptions(lookup2.options, describeOptions(options2));
         const head = summariseSignatures(analysed.runs);
         diff = diffSignatures(lookup2.signatures, head, lookup2.source, changed);
       } else {
@@ -13331,7 +15129,7 @@ async function run(env = process.env) {
       }
     }
     const verdict = lookup2?.found === false ? "no-baseline" : diff !== null && diff.new.length > 0 ? "fail" : "pass";
-    const report = buildReport({ ...analysed, options: describeOptions(options), diff });
+    const report = buildReport({ ...analysed, options: describeOptions(options2), diff });
     const markdown = renderMarkdown(report, {
       chart: true,
       verdict: verdictLine(lookup2),
@@ -13351,7 +15149,7 @@ async function run(env = process.env) {
     let commentUrl = "";
     if (pull !== null && inputs.comment && client !== null) {
       const uploaded = inputs.upload && artifactsSupported(context);
-      const hint = uploaded ? `the \`${inputs.reportName}\` artifact and the job summary` : `\`${relative3(workspace, jsonPath)}\` on the runner and the job summary`;
+      const hint = uploaded ? `the \`${inputs.reportName}\` artifact and the job summary` : `\`${relative4(workspace, jsonPath)}\` on the runner and the job summary`;
       commentUrl = await publishComment(
         {
           client,
@@ -13365,7 +15163,9 @@ async function run(env = process.env) {
         log
       );
     }
-    if (inputs.upload)
+    if (inputs.upload && budget.exceeded)
+      warning(`report artifact not uploaded: ${budget.error().message}`);
+    else if (inputs.upload)
       await publishArtifact(
         context,
         inputs.reportName,
@@ -13405,6 +15205,8 @@ async function run(env = process.env) {
     );
     if (!(error2 instanceof UsageError) && error2 instanceof Error && error2.stack)
       debug(error2.stack);
+  } finally {
+    budget?.dispose();
   }
 }
 

@@ -10,9 +10,11 @@ import {
   fetchTelemetryArtifacts
 } from './forge/artifacts.js'
 import { REPORT_FILE, resolveBaseline, type BaselineLookup } from './forge/baseline.js'
-import { createClient, messageOf } from './forge/client.js'
+import { connect, messageOf } from './forge/client.js'
 import { readContext } from './forge/context.js'
+import { ForgeBudget, forgeLimits } from './forge/http.js'
 import { publishArtifact, publishComment } from './forge/publish.js'
+import { resolvePull } from './forge/pull.js'
 import { ANALYSIS_INPUT_NAMES, readInputs } from './inputs.js'
 import { parseAnalysisOptions, UsageError } from './options.js'
 import { analyseFiles, describeOptions } from './pipeline.js'
@@ -46,12 +48,16 @@ async function writeSummary(markdown: string): Promise<void> {
  * Everything is published before the step fails.
  */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let budget: ForgeBudget | undefined
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
     const inputs = readInputs((name) => core.getInput(name), workspace)
     const context = readContext(env, inputs.pullRequest)
     const options = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES)
-    const client = inputs.token ? createClient(inputs.token, context, log) : null
+    const limits = forgeLimits(env)
+    budget = new ForgeBudget(limits.budgetMs)
+    const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null
+    const client = forge?.client ?? null
     if (client === null) core.warning('no github-token: no comment and no baseline lookup')
 
     await fetchTelemetryArtifacts(inputs.artifacts, context, log)
@@ -69,11 +75,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     for (const error of analysed.errors) core.error(`${error.file}: ${error.message}`)
 
-    const pull = context.pullNumber
-    let lookup: BaselineLookup | null = null
+    const target = await resolvePull(client, context, log)
+    const pull = target.pull
+    let lookup: BaselineLookup | null =
+      target.pull === null && target.reason !== null
+        ? { found: false, reason: `the pull request is not verified: ${target.reason}` }
+        : null
     let diff: DiffReport | null = null
-    if (pull !== null) {
-      lookup = await resolveBaseline(inputs.baseline, client, context, pull, inputs.reportName, log)
+    if (target.pull !== null) {
+      lookup = await resolveBaseline(
+        inputs.baseline,
+        forge,
+        context,
+        target,
+        inputs.reportName,
+        log
+      )
       if (lookup.found) {
         const changed = changedOptions(lookup.options, describeOptions(options))
         const head = summariseSignatures(analysed.runs)
@@ -127,7 +144,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         log
       )
     }
-    if (inputs.upload)
+    if (inputs.upload && budget.exceeded)
+      core.warning(`report artifact not uploaded: ${budget.error().message}`)
+    else if (inputs.upload)
       await publishArtifact(
         context,
         inputs.reportName,
@@ -169,5 +188,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     if (!(error instanceof UsageError) && error instanceof Error && error.stack)
       core.debug(error.stack)
+  } finally {
+    budget?.dispose()
   }
 }

@@ -4,6 +4,7 @@
  * GITHUB_STEP_SUMMARY files, a workspace, and the API URLs pointing at a fake forge.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -67,6 +68,13 @@ export interface ActionRun {
   annotations: string[]
   /** report.json as the step wrote it (read before the workspace is removed). */
   report: Report | undefined
+  /** Wall-clock time of the step. */
+  durationMs: number
+  /**
+   * The highest resident memory of the process seen (VmHWM, polled from /proc while it ran;
+   * undefined where /proc does not exist).
+   */
+  peakRssBytes: number | undefined
 }
 
 export interface RunOptions {
@@ -79,6 +87,17 @@ export interface RunOptions {
   /** The artifact service's run id; a new workflow run gets a new one. */
   runBackendId?: string
   env?: Record<string, string>
+}
+
+/** VmHWM of a running process in bytes, from /proc (Linux). */
+function peakRss(pid: number | undefined): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1]
+    return kib === undefined ? undefined : Number(kib) * 1024
+  } catch {
+    return undefined
+  }
 }
 
 /** Parses the GITHUB_OUTPUT file (name<<delimiter … delimiter blocks). */
@@ -136,12 +155,20 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
 
+  const started = Date.now()
   const child = spawn(process.execPath, [resolve('dist/index.js')], { cwd: workspace, env })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  let peakRssBytes: number | undefined
+  const poll = setInterval(() => {
+    const hwm = peakRss(child.pid)
+    if (hwm !== undefined) peakRssBytes = Math.max(peakRssBytes ?? 0, hwm)
+  }, 20)
   const status = await new Promise<number>((done) => child.on('close', (code) => done(code ?? -1)))
+  clearInterval(poll)
+  const durationMs = Date.now() - started
 
   const outputs = parseOutputs(await readFile(outputPath, 'utf8'))
   const reportText = outputs['report-json']
@@ -155,7 +182,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     report: reportText ? (JSON.parse(reportText) as Report) : undefined,
     summary: await readFile(summaryPath, 'utf8'),
     workspace,
-    annotations: stdout.split('\n').filter((line) => /^::(warning|notice|error)/.test(line))
+    annotations: stdout.split('\n').filter((line) => /^::(warning|notice|error)/.test(line)),
+    durationMs,
+    peakRssBytes
   }
   await rm(root, { recursive: true, force: true })
   return result

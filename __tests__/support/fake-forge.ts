@@ -6,9 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import zlib from 'node:zlib'
+import zlib, { inflateRawSync } from 'node:zlib'
 import { existsSync } from 'node:fs'
-import { readZip } from '../../src/forge/zip.js'
 import { defaultSwaggerPath, loadForgejoContract, matchTemplate } from './forgejo-contract.js'
 import type { ContractViolation, ForgejoContract } from './forgejo-contract.js'
 
@@ -40,6 +39,7 @@ export interface CommentSeed {
 export interface ArtifactSeed {
   name: string
   files: Record<string, string | Uint8Array>
+  zip?: Buffer // the archive served as it is, instead of files zipped (files is then ignored)
   id?: number
   expired?: boolean
   created_at?: string
@@ -61,6 +61,15 @@ export interface RunSeed {
   artifacts?: ArtifactSeed[]
 }
 
+export interface PullSeed {
+  number: number
+  headSha: string
+  headRef?: string // default feature
+  headRepo?: string | null // owner/name; default the repository itself; null: deleted fork
+  baseRef?: string // default main
+  state?: 'open' | 'closed'
+}
+
 // An artifact of the current run, as the results service lists it (e.g. uploaded by an earlier job).
 export interface ResultsArtifactSeed extends ArtifactSeed {
   runBackendId?: string // undefined: visible to every run
@@ -71,6 +80,7 @@ export interface FaultResponse {
   status: number
   headers?: Record<string, string>
   body?: unknown // string: sent as text/html (like a load balancer page); else JSON
+  hang?: boolean // accept the request and never answer (status is then unused)
 }
 
 export interface FaultSpec extends FaultResponse {
@@ -111,7 +121,11 @@ export interface FakeForgeOptions {
   owner?: string
   repo?: string
   token?: string // when set, any other token gets 401
-  botUser?: ForgeUser // author of comments created through the API
+  botUser?: ForgeUser // author of comments created through the API: the token's user
+  // what GET /user answers: the token's user, or 'refuse' (GitHub's answer to an installation
+  // token: 403 "Resource not accessible by integration"). Default: 'refuse' on GitHub, the bot on
+  // Forgejo.
+  tokenUser?: ForgeUser | 'refuse'
   forgejoIgnoresPaging?: boolean
   currentRunId?: number // what Forgejo's GET /actions/run returns
   serverUrl?: string // base of html_url links, default: the fake's own url
@@ -133,6 +147,7 @@ export interface FakeForge {
   commentsOn(pr: number): StoredComment[]
   seedComments(pr: number, seeds: CommentSeed[]): StoredComment[]
   seedRun(run: RunSeed): void
+  seedPull(pull: PullSeed): void
   seedResultsArtifact(seed: ResultsArtifactSeed): number
   injectFault(fault: FaultSpec): void
   pendingFaults(): number
@@ -141,10 +156,25 @@ export interface FakeForge {
 }
 
 const GH_DOCS = 'https://docs.github.com/rest'
+
+// The authors of comments written with the automatic token
+export const GITHUB_ACTIONS_BOT: ForgeUser = {
+  login: 'github-actions[bot]',
+  id: 41898282,
+  type: 'Bot'
+}
+export const FORGEJO_ACTIONS_USER: ForgeUser = { login: 'forgejo-actions', id: -2, type: 'Bot' }
 const SECONDARY =
   'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.'
 
 export const faults = {
+  // a stuck server or proxy: the connection is accepted, no answer ever comes
+  hang: (): FaultResponse => ({ status: 0, hang: true }),
+  // a proxy's login or error page served with 200, where JSON or a zip was expected
+  htmlOk: (): FaultResponse => ({
+    status: 200,
+    body: '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Sign in to continue</body></html>'
+  }),
   forbidden: (): FaultResponse => ({
     status: 403,
     body: {
@@ -196,15 +226,26 @@ export function makeRuntimeToken(
 
 const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1
 
-export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
+export interface ZipEntrySeed {
+  name: string
+  data: string | Uint8Array
+  // what the headers claim, to build hostile archives: the real sizes by default
+  declaredSize?: number
+  // the compressed bytes as stored; default: data deflated
+  packed?: Uint8Array
+  crc?: number
+}
+
+export function zipEntries(entries: ZipEntrySeed[]): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
   let offset = 0
-  for (const [name, content] of Object.entries(files)) {
-    const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : Buffer.from(content)
-    const packed = zlib.deflateRawSync(data)
-    const nameBuf = Buffer.from(name, 'utf8')
-    const crc = zlib.crc32(data)
+  for (const entry of entries) {
+    const data =
+      typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : Buffer.from(entry.data)
+    const packed = entry.packed ? Buffer.from(entry.packed) : zlib.deflateRawSync(data)
+    const nameBuf = Buffer.from(entry.name, 'utf8')
+    const crc = entry.crc ?? zlib.crc32(data)
     const local = Buffer.alloc(30)
     local.writeUInt32LE(0x04034b50, 0)
     const central = Buffer.alloc(46)
@@ -222,7 +263,7 @@ export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
       buf.writeUInt16LE(DOS_DATE, at + 8)
       buf.writeUInt32LE(crc, at + 10)
       buf.writeUInt32LE(packed.length, at + 14)
-      buf.writeUInt32LE(data.length, at + 18)
+      buf.writeUInt32LE(entry.declaredSize ?? data.length, at + 18)
       buf.writeUInt16LE(nameBuf.length, at + 22)
     }
     central.writeUInt32LE(offset, 42)
@@ -233,14 +274,66 @@ export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
   const cd = Buffer.concat(centrals)
   const end = Buffer.alloc(22)
   end.writeUInt32LE(0x06054b50, 0)
-  end.writeUInt16LE(Object.keys(files).length, 8)
-  end.writeUInt16LE(Object.keys(files).length, 10)
+  end.writeUInt16LE(entries.length, 8)
+  end.writeUInt16LE(entries.length, 10)
   end.writeUInt32LE(cd.length, 12)
   end.writeUInt32LE(offset, 16)
   return Buffer.concat([...locals, cd, end])
 }
 
-// The action's own zip reader, so what the fake serves is read the way the action reads it.
+export function zipFiles(files: Record<string, string | Uint8Array>): Buffer {
+  return zipEntries(Object.entries(files).map(([name, data]) => ({ name, data })))
+}
+
+// A whole-archive reader for what clients upload (test code: trusted input, read synchronously).
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function crc32(data: Uint8Array): number {
+  let crc = 0xffffffff
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8)
+  return (crc ^ 0xffffffff) >>> 0
+}
+
+/**
+ * The files of a zip archive (stored or deflated entries, as artifact zips are), read through the
+ * central directory so entries written with data descriptors work too.
+ */
+function readZip(zip: Uint8Array): Map<string, Buffer> {
+  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+  if (end < 0 || end + 22 > buffer.length) throw new Error('not a zip archive')
+  const count = buffer.readUInt16LE(end + 10)
+  let at = buffer.readUInt32LE(end + 16)
+  const files = new Map<string, Buffer>()
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50) {
+      throw new Error('corrupt zip central directory')
+    }
+    const method = buffer.readUInt16LE(at + 10)
+    const crc = buffer.readUInt32LE(at + 16)
+    const packedSize = buffer.readUInt32LE(at + 20)
+    const nameLength = buffer.readUInt16LE(at + 28)
+    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength)
+    const local = buffer.readUInt32LE(at + 42)
+    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32)
+    if (name.endsWith('/')) continue
+    if (packedSize === 0xffffffff || local === 0xffffffff) {
+      throw new Error(`${name}: zip64 entries are not supported`)
+    }
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28)
+    const packed = buffer.subarray(start, start + packedSize)
+    if (method !== 0 && method !== 8) throw new Error(`${name}: unsupported compression ${method}`)
+    const data = method === 8 ? inflateRawSync(packed) : Buffer.from(packed)
+    if (crc32(data) !== crc) throw new Error(`${name}: CRC mismatch`)
+    files.set(name, data)
+  }
+  return files
+}
+
 export function unzipFiles(zip: Uint8Array): Record<string, Buffer> {
   return Object.fromEntries(readZip(zip))
 }
@@ -261,6 +354,8 @@ interface StoredRun {
   created_at: string
   artifactIds: number[]
 }
+
+type StoredPull = Required<PullSeed>
 
 interface StoredArtifact {
   id: number
@@ -296,12 +391,14 @@ interface State {
   serverUrl: string
   token?: string
   bot: ForgeUser
+  tokenUser: ForgeUser | 'refuse'
   ignorePaging: boolean
   currentRunId?: number
   contract?: ForgejoContract
   requests: RecordedRequest[]
   violations: ContractViolation[]
   comments: Map<number, StoredComment[]>
+  pulls: Map<number, StoredPull>
   runs: Map<number, StoredRun>
   artifacts: Map<number, StoredArtifact>
   blobs: Map<string, Blob>
@@ -1023,17 +1120,74 @@ function blob(s: State, c: Ctx): Reply {
   return blobWritten(c.raw)
 }
 
-// Every pull request is open against main; enough for a job that learns the base branch.
-function getPull(s: State, c: Ctx): Reply {
-  const number = Number(c.p['index'])
-  return json(200, {
-    id: 90_000 + number,
-    number,
-    state: 'open',
-    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/pull/${number}`,
-    base: { ref: 'main', sha: 'ba5eba11'.repeat(5), label: 'main' },
-    head: { ref: 'feature', sha: 'f00dfeed'.repeat(5), label: 'feature' }
-  })
+function pullJson(s: State, p: StoredPull): Json {
+  const [headOwner = '', headName = ''] = p.headRepo?.split('/') ?? []
+  return {
+    id: 90_000 + p.number,
+    number: p.number,
+    state: p.state,
+    html_url: `${s.serverUrl}/${s.owner}/${s.repo}/pull/${p.number}`,
+    base: { ref: p.baseRef, sha: 'ba5eba11'.repeat(5), label: p.baseRef, repo: repoJson(s) },
+    head: {
+      ref: p.headRef,
+      sha: p.headSha,
+      label: `${headOwner}:${p.headRef}`,
+      // null once the fork is deleted, as on GitHub
+      repo:
+        p.headRepo === null
+          ? null
+          : {
+              ...repoJson(s),
+              id: REPO_ID + 1,
+              name: headName,
+              full_name: p.headRepo,
+              owner: userJson(s, { login: headOwner, id: 5151, type: 'User' })
+            }
+    }
+  }
+}
+
+const getPull: Handler = (s, c) => {
+  const found = s.pulls.get(Number(c.p['index']))
+  return found ? json(200, pullJson(s, found)) : notFound(s)
+}
+
+// state (default open) and GitHub's head=<owner>:<branch> filter
+const listPulls: Handler = (s, c) => {
+  const state = c.q.get('state') ?? 'open'
+  const head = c.q.get('head')
+  const pulls = [...s.pulls.values()]
+    .filter((p) => state === 'all' || p.state === state)
+    .filter((p) => !head || `${p.headRepo?.split('/')[0] ?? ''}:${p.headRef}` === head)
+    .sort((a, b) => b.number - a.number)
+  const page = paged(s, c, pulls)
+  return json(
+    200,
+    page.items.map((p) => pullJson(s, p)),
+    page.headers
+  )
+}
+
+// ---------- the token's user ----------
+
+const getTokenUser: Handler = (s) => {
+  if (s.tokenUser !== 'refuse') return json(200, userJson(s, s.tokenUser))
+  return s.kind === 'github'
+    ? json(403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: `${GH_DOCS}/users/users#get-the-authenticated-user`,
+        status: '403'
+      })
+    : apiError(s, 401, 'token is required')
+}
+
+// GitHub GraphQL, the one query the action makes: who the token is.
+const graphql: Handler = (s, c) => {
+  const query = isRecord(c.json) ? c.json['query'] : undefined
+  if (typeof query !== 'string' || !/\bviewer\b/.test(query)) {
+    return json(200, { errors: [{ message: 'fake forge: only viewer is implemented' }] })
+  }
+  return json(200, { data: { viewer: { login: s.bot.login, databaseId: s.bot.id } } })
 }
 
 // ---------- routing ----------
@@ -1046,6 +1200,7 @@ const commentRoutes: Route[] = [
   { method: 'DELETE', template: '/repos/{owner}/{repo}/issues/comments/{id}', run: deleteComment },
   { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs/{run_id}', run: getRun },
   { method: 'GET', template: '/repos/{owner}/{repo}/pulls/{index}', run: getPull },
+  { method: 'GET', template: '/repos/{owner}/{repo}/pulls', run: listPulls },
   {
     method: 'GET',
     template: '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
@@ -1061,6 +1216,8 @@ const commentRoutes: Route[] = [
 const ROUTES: Record<ForgeKind, Route[]> = {
   github: [
     ...commentRoutes,
+    { method: 'GET', template: '/user', run: getTokenUser },
+    { method: 'POST', template: '/graphql', run: graphql },
     {
       method: 'GET',
       template: '/repositories/{repo_id}/issues/{index}/comments',
@@ -1074,6 +1231,7 @@ const ROUTES: Record<ForgeKind, Route[]> = {
   ],
   forgejo: [
     ...commentRoutes,
+    { method: 'GET', template: '/user', run: getTokenUser },
     { method: 'GET', template: '/repos/{owner}/{repo}/actions/runs', run: listForgejoRuns },
     { method: 'GET', template: '/actions/run', run: getTokenRun }
   ]
@@ -1137,7 +1295,7 @@ function takeFault(
   s: State,
   method: string,
   path: string
-): (Reply & { afterHandling?: boolean }) | undefined {
+): (Reply & { afterHandling?: boolean; hang?: boolean }) | undefined {
   const i = s.faults.findIndex(
     (f) =>
       (!f.method || f.method.toUpperCase() === method) &&
@@ -1154,7 +1312,7 @@ function takeFault(
           headers: f.headers,
           json: f.body ?? { message: `injected ${f.status}` }
         }
-  return { ...reply, afterHandling: f.afterHandling }
+  return { ...reply, afterHandling: f.afterHandling, hang: f.hang }
 }
 
 function baseHeaders(s: State, path: string): Record<string, string> {
@@ -1258,6 +1416,8 @@ async function handle(s: State, req: IncomingMessage, res: ServerResponse): Prom
   rec.route = target.route
   const fault = takeFault(s, method, url.pathname)
   rec.fault = fault !== undefined
+  // the socket stays open until the client gives up or the fake closes
+  if (fault?.hang) return
   let reply: Reply
   try {
     if (fault?.afterHandling) target.run()
@@ -1288,7 +1448,7 @@ async function shut(server: Server): Promise<void> {
 
 function addArtifact(s: State, seed: ArtifactSeed, extra: Partial<StoredArtifact>): number {
   const id = seed.id ?? s.ids.artifact++
-  const data = zipFiles(seed.files)
+  const data = seed.zip ?? zipFiles(seed.files)
   const blobPath = `/blob/artifacts/${id}.zip`
   s.blobs.set(blobPath, { data, contentType: 'application/zip' })
   s.artifacts.set(id, {
@@ -1364,6 +1524,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
   const url = await listen(api)
   const blobUrl = await listen(blobs)
   const github = options.kind === 'github'
+  const bot: ForgeUser = options.botUser ?? (github ? GITHUB_ACTIONS_BOT : FORGEJO_ACTIONS_USER)
   const s: State = {
     kind: options.kind,
     owner: options.owner ?? 'octo-org',
@@ -1373,11 +1534,8 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     blobUrl,
     serverUrl: options.serverUrl ?? url,
     token: options.token,
-    bot:
-      options.botUser ??
-      (github
-        ? { login: 'github-actions[bot]', id: 41898282, type: 'Bot' }
-        : { login: 'forgejo-actions', id: -2, type: 'Bot' }),
+    bot,
+    tokenUser: options.tokenUser ?? (github ? 'refuse' : bot),
     ignorePaging: options.forgejoIgnoresPaging ?? false,
     currentRunId: options.currentRunId,
     // without ../shared (a fork's CI) Forgejo mode still works, unchecked; the suites that assert
@@ -1389,6 +1547,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     requests: [],
     violations: [],
     comments: new Map(),
+    pulls: new Map(),
     runs: new Map(),
     artifacts: new Map(),
     blobs: new Map(),
@@ -1419,6 +1578,14 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     commentsOn: (pr) => [...(s.comments.get(pr) ?? [])],
     seedComments: (pr, seeds) => seedComments(s, pr, seeds),
     seedRun: (run) => seedRun(s, run),
+    seedPull: (pull) =>
+      s.pulls.set(pull.number, {
+        headRef: 'feature',
+        headRepo: `${s.owner}/${s.repo}`,
+        baseRef: 'main',
+        state: 'open',
+        ...pull
+      }),
     seedResultsArtifact: (seed) =>
       addArtifact(s, seed, { runBackendId: seed.runBackendId, jobBackendId: seed.jobBackendId }),
     injectFault: (f) => s.faults.push({ ...f, left: f.times ?? 1 }),

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative, resolve, isAbsolute, sep } from 'node:path'
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
 
@@ -58,20 +58,52 @@ export function namePattern(pattern: string): RegExp {
 }
 
 /**
- * Downloads the current run's artifacts whose names match one of `patterns` into
- * `<root>/<artifact-name>/`. Returns the names downloaded.
+ * Whether an artifact name can be a folder of its own: not empty, `.` or `..`, without `/`, `\`
+ * or control characters. Artifact names come from whoever uploaded them.
  */
-export async function downloadRunArtifacts(patterns: string[], root: string): Promise<string[]> {
+export function safeFolderName(name: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return name !== '' && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name)
+}
+
+/** `root/name`, when that is strictly inside `root`. */
+function folderInside(root: string, name: string): string | null {
+  const path = resolve(root, name)
+  const inside = relative(resolve(root), path)
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) && !inside.includes(sep)
+    ? path
+    : null
+}
+
+/**
+ * Downloads the current run's artifacts whose names match one of `patterns` into
+ * `<root>/<artifact-name>/`; a name that is no safe folder name is skipped with a warning.
+ * Returns the names downloaded.
+ */
+export async function downloadRunArtifacts(
+  patterns: string[],
+  root: string,
+  log: Log
+): Promise<string[]> {
   const client = await artifactClient()
   const matchers = patterns.map(namePattern)
   const { artifacts } = await client.listArtifacts({ latest: true })
   const wanted = artifacts.filter((artifact) =>
     matchers.some((matcher) => matcher.test(artifact.name))
   )
+  const downloaded: string[] = []
   for (const artifact of wanted) {
-    await client.downloadArtifact(artifact.id, { path: join(root, artifact.name) })
+    const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null
+    if (path === null) {
+      log.warning(
+        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
+      )
+      continue
+    }
+    await client.downloadArtifact(artifact.id, { path })
+    downloaded.push(artifact.name)
   }
-  return wanted.map((artifact) => artifact.name).sort()
+  return downloaded.sort()
 }
 
 /** Where artifacts named by the `artifacts` input are downloaded, inside the workspace. */
@@ -94,7 +126,7 @@ export async function fetchTelemetryArtifacts(
     )
     return
   }
-  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR))
+  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR), log)
   if (names.length === 0) {
     log.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(', ')}`)
   } else {

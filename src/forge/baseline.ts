@@ -1,15 +1,31 @@
-import { readFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { BaselineSource, ReportOptions, SignatureSummary } from '../analysis/types.js'
-import { parseReport, ReportFormatError } from '../report/json.js'
-import { messageOf, statusOf, type ForgeClient, type Log } from './client.js'
+import { parseReport, readReportFile, REPORT_READ_LIMIT } from '../report/json.js'
+import {
+  describeError,
+  messageOf,
+  statusOf,
+  type ForgeClient,
+  type ForgeConnection,
+  type Log
+} from './client.js'
 import type { RunContext } from './context.js'
-import { readZip, ZipError } from './zip.js'
+import { BudgetExceededError, readCapped } from './http.js'
+import { readZipEntry } from './zip.js'
 
 export const REPORT_FILE = 'report.json'
 
 /** The newest qualifying run plus this many older ones are tried. */
 const RUNS_TRIED = 5
+
+/**
+ * A report artifact's zip is a few hundred KiB; a download is cut off past this many bytes so
+ * that a hostile or broken artifact cannot fill the runner's memory.
+ */
+export const ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024
+
+/** Redirects followed for one download (GitHub: one, to blob storage). */
+const MAX_REDIRECTS = 3
 
 export type BaselineLookup =
   | {
@@ -56,7 +72,8 @@ function record(value: unknown): Record<string, unknown> {
 
 function artifactsOf(data: unknown): CandidateArtifact[] {
   const list = Array.isArray(data) ? data : record(data).artifacts
-  return (Array.isArray(list) ? list : []).map((item) => {
+  if (!Array.isArray(list)) throw new Error('the artifact list is not a JSON list')
+  return list.map((item) => {
     const artifact = record(item)
     return {
       id: Number(artifact.id),
@@ -64,6 +81,13 @@ function artifactsOf(data: unknown): CandidateArtifact[] {
       created: String(artifact.created_at ?? '')
     }
   })
+}
+
+/** `workflow_runs` of a run list answer; anything else (a proxy's HTML page) is an error. */
+function runList(data: unknown): unknown[] {
+  const runs = record(data).workflow_runs
+  if (!Array.isArray(runs)) throw new Error('listing workflow runs got an unexpected answer')
+  return runs
 }
 
 /** How a forge lists the runs a baseline may come from (the artifact endpoints are common). */
@@ -92,28 +116,48 @@ async function runArtifacts(
   return artifactsOf(response.data)
 }
 
-/** The artifact's zip: GitHub redirects to blob storage (followed without the token), Forgejo serves it. */
+/**
+ * The artifact's zip, at most ARTIFACT_DOWNLOAD_LIMIT bytes. GitHub answers with a redirect to
+ * blob storage, followed without the token (the signed URL is the credential, and the token must
+ * not leave for another host); Forgejo serves the zip itself.
+ */
 async function downloadArtifact(
-  client: ForgeClient,
+  forge: ForgeConnection,
   context: RunContext,
   artifact: CandidateArtifact
-): Promise<Uint8Array> {
-  const response = await call(
-    () =>
-      client.request('GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/zip', {
-        owner: context.owner,
-        repo: context.repo,
-        artifact_id: artifact.id
-      }),
-    'downloading the report artifact'
-  )
-  return bytes(response.data)
+): Promise<Buffer> {
+  let url = `${context.apiUrl}/repos/${encodeURIComponent(context.owner)}/${encodeURIComponent(context.repo)}/actions/artifacts/${artifact.id}/zip`
+  let headers: Record<string, string> = {
+    authorization: `token ${forge.token}`,
+    accept: 'application/vnd.github+json'
+  }
+  for (let redirects = 0; ; redirects++) {
+    const response = await forge.fetch(url, { headers, redirect: 'manual' })
+    const location = response.headers.get('location')
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel().catch(() => undefined)
+      if (redirects >= MAX_REDIRECTS) throw new Error('the download redirects too often')
+      url = new URL(location, url).href
+      headers = {}
+      continue
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => undefined)
+      throw new Error(
+        response.status === 410
+          ? 'the artifact has expired (HTTP 410)'
+          : `the download answered HTTP ${response.status}`
+      )
+    }
+    return readCapped(response, ARTIFACT_DOWNLOAD_LIMIT, forge.budget, 'the artifact download')
+  }
 }
 
-async function bytes(data: unknown): Promise<Uint8Array> {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data)
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  throw new Error('the artifact download returned no binary data')
+/** report.json of an artifact zip, validated; throws saying why it is unusable. */
+async function reportOfZip(zip: Buffer) {
+  const json = await readZipEntry(zip, REPORT_FILE, REPORT_READ_LIMIT)
+  if (json === null) throw new Error(`the artifact has no ${REPORT_FILE}`)
+  return parseReport(json.toString('utf8'))
 }
 
 /** The workflow of the running job's run: GitHub's numeric id, Forgejo's workflow file name. */
@@ -157,11 +201,14 @@ function githubApi(client: ForgeClient, context: RunContext, baseRef: string): F
           }),
         'listing workflow runs'
       )
-      return runs.data.workflow_runs.map((run) => ({
-        id: Number(run.id),
-        sha: run.head_sha,
-        url: run.html_url
-      }))
+      return runList(runs.data).map((item) => {
+        const run = record(item)
+        return {
+          id: Number(run.id),
+          sha: String(run.head_sha ?? ''),
+          url: String(run.html_url ?? '')
+        }
+      })
     }
   }
 }
@@ -188,8 +235,7 @@ function forgejoApi(client: ForgeClient, context: RunContext, baseRef: string): 
           }),
         'listing workflow runs'
       )
-      const runs = record(response.data).workflow_runs
-      return (Array.isArray(runs) ? runs : []).map((item) => {
+      return runList(response.data).map((item) => {
         const run = record(item)
         return {
           id: Number(run.id),
@@ -207,12 +253,13 @@ function forgejoApi(client: ForgeClient, context: RunContext, baseRef: string): 
  * older runs are tried. Never throws for a missing baseline: it says why instead.
  */
 export async function findBaseline(
-  client: ForgeClient,
+  forge: ForgeConnection,
   context: RunContext,
   baseRef: string,
   reportName: string,
   log: Log
 ): Promise<BaselineLookup> {
+  const { client } = forge
   const api =
     context.forge === 'github'
       ? githubApi(client, context, baseRef)
@@ -221,20 +268,18 @@ export async function findBaseline(
     const runs = (await api.runs()).slice(0, RUNS_TRIED)
     if (runs.length === 0) return { found: false, reason: `no ${api.describe} yet` }
     for (const run of runs) {
-      const artifacts = (await runArtifacts(client, context, run, reportName))
-        .filter((artifact) => !artifact.expired)
-        .sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)
-      if (artifacts.length === 0) {
-        log.info(
-          `baseline: run ${run.id} has no unexpired "${reportName}" artifact; trying an older run`
-        )
-        continue
-      }
+      // whatever goes wrong with one run's artifact, an older run may still have a good one
       try {
-        const files = readZip(await downloadArtifact(client, context, artifacts[0]))
-        const json = files.get(REPORT_FILE)
-        if (!json) throw new ReportFormatError(`the artifact has no ${REPORT_FILE}`)
-        const report = await parseReport(json.toString('utf8'))
+        const artifacts = (await runArtifacts(client, context, run, reportName))
+          .filter((artifact) => !artifact.expired)
+          .sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)
+        if (artifacts.length === 0) {
+          log.info(
+            `baseline: run ${run.id} has no unexpired "${reportName}" artifact; trying an older run`
+          )
+          continue
+        }
+        const report = await reportOfZip(await downloadArtifact(forge, context, artifacts[0]))
         return {
           found: true,
           signatures: report.signatures,
@@ -248,14 +293,9 @@ export async function findBaseline(
           }
         }
       } catch (error) {
-        if (!(
-          error instanceof ReportFormatError ||
-          error instanceof ZipError ||
-          error instanceof Unavailable
-        ))
-          throw error
+        if (error instanceof BudgetExceededError) throw error
         log.warning(
-          `baseline: the "${reportName}" artifact of run ${run.id} is unusable (${error.message}); trying an older run`
+          `baseline: the "${reportName}" artifact of run ${run.id} is unusable (${describeError(error)}); trying an older run`
         )
       }
     }
@@ -272,16 +312,22 @@ export async function findBaseline(
 /** The `baseline` input: `auto`, `none`, or a report JSON on disk. */
 export type BaselineSetting = { mode: 'auto' } | { mode: 'none' } | { mode: 'path'; path: string }
 
+/** The pull request a baseline is for (resolvePull's): its base branch, when already known. */
+export interface BaselineFor {
+  pull: number
+  baseRef: string | null
+}
+
 async function baseRefOf(
   client: ForgeClient,
   context: RunContext,
-  pull: number
+  target: BaselineFor
 ): Promise<string | null> {
-  if (context.baseRef !== null) return context.baseRef
+  if (target.baseRef !== null) return target.baseRef
   const response = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
     owner: context.owner,
     repo: context.repo,
-    pull_number: pull
+    pull_number: target.pull
   })
   return response.data.base.ref
 }
@@ -292,9 +338,9 @@ async function baseRefOf(
  */
 export async function resolveBaseline(
   setting: BaselineSetting,
-  client: ForgeClient | null,
+  forge: ForgeConnection | null,
   context: RunContext,
-  pull: number,
+  target: BaselineFor,
   reportName: string,
   log: Log
 ): Promise<BaselineLookup> {
@@ -302,7 +348,7 @@ export async function resolveBaseline(
   if (setting.mode === 'path') {
     const shown = relative(context.workspace, setting.path) || setting.path
     try {
-      const stored = await parseReport(await readFile(setting.path, 'utf8'))
+      const stored = await readReportFile(setting.path)
       return {
         found: true,
         signatures: stored.signatures,
@@ -310,19 +356,15 @@ export async function resolveBaseline(
         source: { kind: 'report', location: shown }
       }
     } catch (error) {
-      const missing = (error as NodeJS.ErrnoException).code === 'ENOENT'
-      return {
-        found: false,
-        reason: `baseline report ${shown}: ${missing ? 'no such file' : messageOf(error)}`
-      }
+      return { found: false, reason: `baseline report ${shown}: ${messageOf(error)}` }
     }
   }
-  if (client === null)
+  if (forge === null)
     return { found: false, reason: 'no github-token to look the baseline up with' }
   try {
-    const baseRef = await baseRefOf(client, context, pull)
+    const baseRef = await baseRefOf(forge.client, context, target)
     if (baseRef === null) return { found: false, reason: 'the pull request has no base branch' }
-    return await findBaseline(client, context, baseRef, reportName, log)
+    return await findBaseline(forge, context, baseRef, reportName, log)
   } catch (error) {
     return { found: false, reason: `the baseline lookup failed: ${messageOf(error)}` }
   }

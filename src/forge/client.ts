@@ -2,8 +2,18 @@ import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { RunContext } from './context.js'
+import { ForgeBudget, limitedFetch, type FetchLike, type ForgeLimits } from './http.js'
 
 export type ForgeClient = ReturnType<typeof getOctokit>
+
+/** What the forge code needs to talk to the forge: the REST client and, for downloads, its fetch. */
+export interface ForgeConnection {
+  client: ForgeClient
+  /** The same time-limited fetch the client uses (no Authorization added). */
+  fetch: FetchLike
+  token: string
+  budget: ForgeBudget
+}
 
 export interface Log {
   info(message: string): void
@@ -15,9 +25,21 @@ const RETRIES = 3
 
 /**
  * A REST client for GitHub or Forgejo/Gitea (whose GITHUB_API_URL already ends in /api/v1):
- * transient 5xx and network errors are retried with backoff, rate limits wait as the server asks.
+ * transient 5xx and network errors are retried with backoff, rate limits wait as the server asks,
+ * every request has a timeout and all of them share the run's time budget.
  */
-export function createClient(token: string, context: RunContext, log: Log): ForgeClient {
+export function connect(
+  token: string,
+  context: RunContext,
+  log: Log,
+  limits: ForgeLimits,
+  budget: ForgeBudget
+): ForgeConnection {
+  const fetch = limitedFetch(limits, budget)
+  return { client: createClient(token, context, log, fetch), fetch, token, budget }
+}
+
+function createClient(token: string, context: RunContext, log: Log, fetch: FetchLike): ForgeClient {
   // throttling waits as long as the server asks, then tries again, a few times at most
   const waitAndRetry =
     (limit: string) =>
@@ -34,6 +56,7 @@ export function createClient(token: string, context: RunContext, log: Log): Forg
     token,
     {
       baseUrl: context.apiUrl,
+      request: { fetch },
       // (not request.retries: set there, plugin-retry would retry every error, 404s included)
       retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
@@ -54,4 +77,13 @@ export function statusOf(error: unknown): number | undefined {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error)
+}
+
+/** An error's first line, after its HTTP status when it has one: "HTTP 403: Forbidden". */
+export function describeError(error: unknown): string {
+  const status = statusOf(error)
+  const message = messageOf(error)
+  return status === undefined || (error instanceof Error && error.name === 'AbortError')
+    ? message
+    : `HTTP ${status}: ${message}`
 }

@@ -8,17 +8,36 @@ export interface RunContext {
   eventName: string
   owner: string
   repo: string
-  /** The pull request this run reports on, when there is one. */
+  /**
+   * The pull request this run reports on, when there is one: from the pull_request event, the
+   * `pull-request` input or workflow_run's `pull_requests`. Only `pullFromEvent` is trusted as it
+   * is; any other is verified against `head` first (src/forge/pull.ts).
+   */
   pullNumber: number | null
-  /** The PR's base branch (e.g. `main`), when the event says it. */
+  /** The number is a pull_request / pull_request_target event's own. */
+  pullFromEvent: boolean
+  /** The PR's base branch (e.g. `main`), when a pull_request event says it. */
   baseRef: string | null
+  /** The commit the telemetry was made from (workflow_run: the triggering run's head). */
   headSha: string
+  /** Where that commit came from, to check a pull request against. */
+  head: TriggerHead
   runId: number | null
   /** Workflow of the run that produced the telemetry (workflow_run: the triggering one). */
   workflowId: number | string | null
   serverUrl: string
   apiUrl: string
+  /** GitHub's GraphQL endpoint (unused on Forgejo/Gitea, which have none). */
+  graphqlUrl: string
   workspace: string
+}
+
+/** The head of the triggering run (workflow_run) or of the event; null where it does not say. */
+export interface TriggerHead {
+  /** owner/name of the repository the head commit is in (a fork's, for a fork's PR). */
+  repository: string | null
+  owner: string | null
+  branch: string | null
 }
 
 export class ContextError extends Error {}
@@ -48,6 +67,15 @@ export function forgeKind(env: NodeJS.ProcessEnv): ForgeKind {
   return 'github'
 }
 
+/** GITHUB_GRAPHQL_URL, else the API URL's GraphQL twin (GHES: /api/v3 → /api/graphql). */
+export function graphqlUrl(apiUrl: string, env: NodeJS.ProcessEnv): string {
+  const set = env.GITHUB_GRAPHQL_URL?.trim()
+  if (set) return set
+  return /\/api\/v3$/.test(apiUrl)
+    ? apiUrl.replace(/\/api\/v3$/, '/api/graphql')
+    : `${apiUrl}/graphql`
+}
+
 export const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
 /**
@@ -60,14 +88,19 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
   const [owner = '', repo = ''] = (env.GITHUB_REPOSITORY ?? '').split('/')
   if (!owner || !repo) throw new ContextError('GITHUB_REPOSITORY is not set (expected owner/repo)')
 
-  const pull = record(payload.pull_request)
-  const workflowRun = record(payload.workflow_run)
+  const workflowRun = eventName === 'workflow_run' ? record(payload.workflow_run) : undefined
+  const pull = PULL_REQUEST_EVENTS.has(eventName) ? record(payload.pull_request) : undefined
   const triggeringPull = record((workflowRun?.pull_requests as unknown[] | undefined)?.[0])
-  const fromEvent = PULL_REQUEST_EVENTS.has(eventName) ? pull : triggeringPull
-  const number = pullOverride ?? (typeof fromEvent?.number === 'number' ? fromEvent.number : null)
-  const base = record(fromEvent?.base)
-  const head = record(fromEvent?.head)
+  const eventNumber = pull?.number ?? triggeringPull?.number
+  const number =
+    pullOverride ?? (typeof eventNumber === 'number' && eventNumber > 0 ? eventNumber : null)
+  const pullFromEvent = pullOverride === undefined && pull !== undefined && number !== null
+  const base = record(pull?.base)
+  const head = record(pull?.head)
+  const headRepository = record(workflowRun ? workflowRun.head_repository : head?.repo)
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null)
   const runId = Number(env.GITHUB_RUN_ID)
+  const apiUrl = (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '')
 
   return {
     forge: forgeKind(env),
@@ -75,12 +108,18 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
     owner,
     repo,
     pullNumber: number,
-    baseRef: number !== null && typeof base?.ref === 'string' ? base.ref : null,
-    headSha:
-      (typeof head?.sha === 'string' ? head.sha : undefined) ??
-      (typeof workflowRun?.head_sha === 'string' ? workflowRun.head_sha : undefined) ??
-      env.GITHUB_SHA ??
-      '',
+    pullFromEvent,
+    baseRef: pullFromEvent ? text(base?.ref) : null,
+    // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
+    headSha: workflowRun
+      ? (text(workflowRun.head_sha) ?? '')
+      : (text(head?.sha) ?? env.GITHUB_SHA ?? ''),
+    head: {
+      repository:
+        text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
+      owner: text(record(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
+      branch: workflowRun ? text(workflowRun.head_branch) : text(head?.ref)
+    },
     runId: Number.isInteger(runId) && runId > 0 ? runId : null,
     workflowId:
       eventName === 'workflow_run' &&
@@ -88,7 +127,8 @@ export function readContext(env: NodeJS.ProcessEnv, pullOverride?: number): RunC
         ? workflowRun.workflow_id
         : null,
     serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    apiUrl: (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, ''),
+    apiUrl,
+    graphqlUrl: graphqlUrl(apiUrl, env),
     workspace: env.GITHUB_WORKSPACE ?? process.cwd()
   }
 }

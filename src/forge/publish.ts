@@ -10,6 +10,7 @@ import {
   upsertStickyComment
 } from './comments.js'
 import type { RunContext } from './context.js'
+import { tokenIdentity } from './identity.js'
 
 export const FORK_HINT =
   'This is expected for pull requests from forks, whose token is read-only. To comment on them, ' +
@@ -47,13 +48,28 @@ export async function publishComment(request: CommentRequest, log: Log): Promise
     limit: COMMENT_LIMIT - STAMP_ROOM
   })
   try {
-    const result = await upsertStickyComment(client, context, pull, marker, body, log)
+    const identity = await tokenIdentity(client, context, log)
+    const result = await upsertStickyComment(
+      { client, context, pull, marker, report: body, identity },
+      log
+    )
+    if (result.action === 'skipped') {
+      log.warning(
+        `not commenting: a comment with the marker exists and, without the token's identity, it cannot be told whether it is ours`
+      )
+      return ''
+    }
     const deleted = result.deleted ? ` (${result.deleted} duplicate(s) deleted)` : ''
     log.info(`comment ${result.action}${deleted}: ${result.url}`)
     return result.url
   } catch (error) {
     if (error instanceof CommentForbiddenError) {
-      log.warning(`could not comment: ${error.message}. ${FORK_HINT}`)
+      // under workflow_run the token is the base repository's own: the job lacks the permission
+      const hint =
+        context.eventName === 'workflow_run'
+          ? 'Give this job "permissions: pull-requests: write".'
+          : FORK_HINT
+      log.warning(`could not comment: ${error.message}. ${hint}`)
     } else {
       log.warning(`could not comment: ${messageOf(error)}`)
     }

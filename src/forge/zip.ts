@@ -1,4 +1,7 @@
-import { inflateRawSync } from 'node:zlib'
+import yauzl from 'yauzl'
+
+/** A zip archive that cannot be read, or whose entry is refused. */
+export class ZipError extends Error {}
 
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n
@@ -6,48 +9,95 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   return c >>> 0
 })
 
-/** CRC-32 as zip uses it (zlib.crc32 only exists from Node 20.15; Forgejo images may be older). */
+/**
+ * CRC-32 as zip uses it (yauzl does not check it; zlib.crc32 only exists from Node 20.15, and
+ * Forgejo runs whatever node the job image has).
+ */
 export function crc32(data: Uint8Array): number {
   let crc = 0xffffffff
   for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 0xff] ^ (crc >>> 8)
   return (crc ^ 0xffffffff) >>> 0
 }
 
-export class ZipError extends Error {}
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+function openZip(zip: Buffer): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error, file) => {
+      if (error || !file) reject(new ZipError(`not a readable zip archive (${reason(error)})`))
+      else resolve(file)
+    })
+  })
+}
+
+function inflate(file: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    file.openReadStream(entry, (error, stream) => {
+      if (error || !stream) {
+        reject(new ZipError(`${entry.fileName}: ${reason(error)}`))
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        // yauzl stops at the declared size too; this count does not depend on the header
+        if (size > limit) {
+          stream.destroy(new ZipError(`${entry.fileName} inflates to more than ${limit} bytes`))
+          return
+        }
+        chunks.push(chunk)
+      })
+      stream.on('error', (streamError: unknown) =>
+        reject(
+          streamError instanceof ZipError
+            ? streamError
+            : new ZipError(`${entry.fileName}: ${reason(streamError)}`)
+        )
+      )
+      stream.on('end', () => resolve(Buffer.concat(chunks)))
+    })
+  })
+}
 
 /**
- * The files of a zip archive (stored or deflated entries, as artifact zips are), read through the
- * central directory so entries written with data descriptors work too.
+ * The content of the entry `name` of a zip held in memory, or null when it has none. Only that
+ * entry is inflated, and only when it declares at most `limit` bytes; inflating stops as soon as
+ * the real output passes `limit` (a zip bomb is refused for the cost of its first bytes).
  */
-export function readZip(zip: Uint8Array): Map<string, Buffer> {
-  const buffer = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength)
-  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
-  if (end < 0 || end + 22 > buffer.length) throw new ZipError('not a zip archive')
-  const count = buffer.readUInt16LE(end + 10)
-  let at = buffer.readUInt32LE(end + 16)
-  const files = new Map<string, Buffer>()
-  for (let i = 0; i < count; i++) {
-    if (at + 46 > buffer.length || buffer.readUInt32LE(at) !== 0x02014b50) {
-      throw new ZipError('corrupt zip central directory')
-    }
-    const method = buffer.readUInt16LE(at + 10)
-    const crc = buffer.readUInt32LE(at + 16)
-    const packedSize = buffer.readUInt32LE(at + 20)
-    const nameLength = buffer.readUInt16LE(at + 28)
-    const name = buffer.toString('utf8', at + 46, at + 46 + nameLength)
-    const local = buffer.readUInt32LE(at + 42)
-    at += 46 + nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32)
-    if (name.endsWith('/')) continue
-    if (packedSize === 0xffffffff || local === 0xffffffff) {
-      throw new ZipError(`${name}: zip64 entries are not supported`)
-    }
-    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28)
-    const packed = buffer.subarray(start, start + packedSize)
-    if (method !== 0 && method !== 8)
-      throw new ZipError(`${name}: unsupported compression ${method}`)
-    const data = method === 8 ? inflateRawSync(packed) : Buffer.from(packed)
-    if (crc32(data) !== crc) throw new ZipError(`${name}: CRC mismatch`)
-    files.set(name, data)
+export async function readZipEntry(
+  zip: Buffer,
+  name: string,
+  limit: number
+): Promise<Buffer | null> {
+  const file = await openZip(zip)
+  try {
+    return await new Promise<Buffer | null>((resolve, reject) => {
+      file.on('error', (error: unknown) =>
+        reject(new ZipError(`not a readable zip archive (${reason(error)})`))
+      )
+      file.on('end', () => resolve(null))
+      file.on('entry', (entry: yauzl.Entry) => {
+        if (entry.fileName !== name) {
+          file.readEntry()
+          return
+        }
+        if (entry.uncompressedSize > limit) {
+          reject(
+            new ZipError(
+              `${name} declares ${entry.uncompressedSize} bytes, over the ${limit}-byte limit`
+            )
+          )
+          return
+        }
+        inflate(file, entry, limit).then((data) => {
+          if (crc32(data) !== entry.crc32) reject(new ZipError(`${name}: CRC mismatch`))
+          else resolve(data)
+        }, reject)
+      })
+      file.readEntry()
+    })
+  } finally {
+    file.close()
   }
-  return files
 }
