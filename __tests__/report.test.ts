@@ -3,7 +3,14 @@ import { readFileSync } from 'node:fs'
 import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
 import type { Report, RunReport, SignatureSummary, SpikeReport } from '../src/analysis/types.js'
 import { analyseFiles, describeOptions } from '../src/pipeline.js'
-import { cap, cell, code, html, terminalLine, text } from '../src/report/escape.js'
+import {
+  htmlText,
+  inlineCode,
+  markdownText,
+  oneLine,
+  tableCell,
+  terminalLine
+} from '../src/report/escape.js'
 import { buildReport, parseReport, reportToJson } from '../src/report/json.js'
 import { renderMarkdown } from '../src/report/markdown.js'
 import { discoverTargets } from '../src/telemetry/discover.js'
@@ -206,42 +213,47 @@ describe('escaping telemetry text', () => {
   const hostile = 'evil|name <script>alert(1)</script> @octocat `x` **bold** [link](http://x)\nnext'
 
   it('keeps table cells intact and code spans closed', () => {
-    const value = cell(hostile)
+    const value = tableCell(hostile)
     expect(value).not.toMatch(/\n/)
     expect(value.split(/(?<!\\)\|/)).toHaveLength(1)
     expect(value.startsWith('``') && value.endsWith('``')).toBe(true)
-    expect(code('a`b')).toBe('``a`b``')
-    expect(code('`edge`')).toBe('`` `edge` ``')
+    expect(inlineCode('a`b')).toBe('``a`b``')
+    expect(inlineCode('`edge`')).toBe('`` `edge` ``')
   })
 
   it('neutralises markdown, HTML and mentions in plain text and HTML', () => {
-    expect(text(hostile)).not.toMatch(/<script>|\*\*bold|\[link\]\(|@octocat/)
-    expect(text(hostile)).toContain('@\u200boctocat')
-    expect(html(hostile)).toContain('&lt;script&gt;')
-    expect(html(hostile)).not.toMatch(/<|@octocat/)
+    expect(markdownText(hostile)).not.toMatch(/<script>|\*\*bold|\[link\]\(|@octocat/)
+    expect(markdownText(hostile)).toContain('@\u200boctocat')
+    expect(htmlText(hostile)).toContain('&lt;script&gt;')
+    expect(htmlText(hostile)).not.toMatch(/<|@octocat/)
   })
 
   it('breaks references, links, hidden comments and invisible characters', () => {
     const payload = 'see #123, GH-45, https://evil.example/x and www.evil.example'
-    for (const escaped of [text(payload), html(payload)]) {
+    for (const escaped of [markdownText(payload), htmlText(payload)]) {
       expect(escaped).not.toMatch(/#\d|GH-\d|https:\/\/|www\./)
       expect(escaped.replace(/\u200b/g, '')).toBe(payload.replace(/\//g, '/'))
     }
-    expect(html("it's #1")).toBe('it&#39;s #\u200b1')
+    expect(htmlText("it's #1")).toBe('it&#39;s #\u200b1')
     const marker = '<!-- io-storm-catcher:linux -->'
-    for (const escaped of [code(marker), cell(marker), text(marker), html(marker)]) {
+    for (const escaped of [
+      inlineCode(marker),
+      tableCell(marker),
+      markdownText(marker),
+      htmlText(marker)
+    ]) {
       expect(escaped).not.toContain('<!--')
     }
     const bidi = 'thread\u202eevil\u2066x\u200by\ufeff'
-    expect(cap(bidi)).toBe('thread\ufffdevil\ufffdx\ufffdy\ufffd')
+    expect(oneLine(bidi)).toBe('thread\ufffdevil\ufffdx\ufffdy\ufffd')
     expect(terminalLine('runs/a\nb/\u202eevents.parquet')).toBe('runs/a\\nb/\\u202eevents.parquet')
   })
 
   it('caps long values, keeping the end of paths', () => {
     const path = '/srv/mc/' + 'very-long-directory/'.repeat(20) + 'r.0.0.mca'
-    expect([...cap(path, 48, 'end')]).toHaveLength(48)
-    expect(cap(path, 48, 'end')).toMatch(/^….*r\.0\.0\.mca$/)
-    expect(cap('short', 48)).toBe('short')
+    expect([...oneLine(path, 48, 'end')]).toHaveLength(48)
+    expect(oneLine(path, 48, 'end')).toMatch(/^….*r\.0\.0\.mca$/)
+    expect(oneLine('short', 48)).toBe('short')
   })
 
   it('renders a report whose telemetry is hostile without breaking out', () => {

@@ -5802,9 +5802,9 @@ var init_build = __esm({
         let m = this.get();
         if (!m) m = Machine.fromRE2(this);
         m.init(ncap);
-        const cap2 = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+        const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
         this.put(m);
-        return cap2;
+        return cap;
       }
       match(s) {
         return this.executeEngine(MachineInput.fromUTF16(s), 0, RE2Flags.UNANCHORED, 0) !== null;
@@ -6250,9 +6250,9 @@ var init_build = __esm({
                   continue;
                 case "c":
                   if (i + 2 < size) {
-                    let code18 = data[i + 2].charCodeAt(0);
-                    if (code18 >= 65 && code18 <= 90 || code18 >= 97 && code18 <= 122) {
-                      let val = code18 % 32;
+                    let code = data[i + 2].charCodeAt(0);
+                    if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                      let val = code % 32;
                       result += "\\x";
                       result += (val >> 4).toString(16).toUpperCase();
                       result += (val & 15).toString(16).toUpperCase();
@@ -6765,9 +6765,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code18) {
+      constructor(code) {
         super();
-        this._items = typeof code18 === "string" ? [code18] : code18;
+        this._items = typeof code === "string" ? [code] : code;
       }
       toString() {
         return this.str;
@@ -6794,13 +6794,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code18 = [strs[0]];
+      const code = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code18, args[i]);
-        code18.push(strs[++i]);
+        addCodeArg(code, args[i]);
+        code.push(strs[++i]);
       }
-      return new _Code(code18);
+      return new _Code(code);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -6816,13 +6816,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code18, arg) {
+    function addCodeArg(code, arg) {
       if (arg instanceof _Code)
-        code18.push(...arg._items);
+        code.push(...arg._items);
       else if (arg instanceof Name)
-        code18.push(arg);
+        code.push(arg);
       else
-        code18.push(interpolate(arg));
+        code.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -7006,7 +7006,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code18 = code_1.nil;
+        let code = code_1.nil;
         for (const prefix2 in values) {
           const vs = values[prefix2];
           if (!vs)
@@ -7019,16 +7019,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code18 = (0, code_1._)`${code18}${def} ${name} = ${c};${this.opts._n}`;
+              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code18 = (0, code_1._)`${code18}${c}${this.opts._n}`;
+              code = (0, code_1._)`${code}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code18;
+        return code;
       }
     };
     exports.ValueScope = ValueScope;
@@ -7188,9 +7188,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code18) {
+      constructor(code) {
         super();
-        this.code = code18;
+        this.code = code;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -7212,7 +7212,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code18, n) => code18 + n.render(opts), "");
+        return this.nodes.reduce((code, n) => code + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -7260,10 +7260,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code18 = `if(${this.condition})` + super.render(opts);
+        let code = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code18 += "else " + this.else.render(opts);
-        return code18;
+          code += "else " + this.else.render(opts);
+        return code;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -7384,12 +7384,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code18 = "try" + super.render(opts);
+        let code = "try" + super.render(opts);
         if (this.catch)
-          code18 += this.catch.render(opts);
+          code += this.catch.render(opts);
         if (this.finally)
-          code18 += this.finally.render(opts);
-        return code18;
+          code += this.finally.render(opts);
+        return code;
       }
       optimizeNodes() {
         var _a, _b;
@@ -7506,18 +7506,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code18 = ["{"];
+        const code = ["{"];
         for (const [key, value] of keyValues) {
-          if (code18.length > 1)
-            code18.push(",");
-          code18.push(key);
+          if (code.length > 1)
+            code.push(",");
+          code.push(key);
           if (key !== value || this.opts.es5) {
-            code18.push(":");
-            (0, code_1.addCodeArg)(code18, value);
+            code.push(":");
+            (0, code_1.addCodeArg)(code, value);
           }
         }
-        code18.push("}");
-        return new code_1._Code(code18);
+        code.push("}");
+        return new code_1._Code(code);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -9836,22 +9836,22 @@ var require_utils = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code18 = 0;
+      let code = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code18 = input[i].charCodeAt(0);
-        if (code18 === 48) {
+        code = input[i].charCodeAt(0);
+        if (code === 48) {
           continue;
         }
-        if (!(code18 >= 48 && code18 <= 57 || code18 >= 65 && code18 <= 70 || code18 >= 97 && code18 <= 102)) {
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code18 = input[i].charCodeAt(0);
-        if (!(code18 >= 48 && code18 <= 57 || code18 >= 65 && code18 <= 70 || code18 >= 97 && code18 <= 102)) {
+        code = input[i].charCodeAt(0);
+        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
           return "";
         }
         acc += input[i];
@@ -10124,15 +10124,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code18 = input.charCodeAt(i);
-          if (code18 < 128) {
-            output += isEscapeSafe(code18) ? ch : BYTE_HEX[code18];
-          } else if (code18 < 55296 || code18 > 57343) {
-            output += percentEncodeNonAscii(code18);
-          } else if (code18 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -10163,15 +10163,15 @@ var require_utils = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code18 = input.charCodeAt(i);
-          if (code18 < 128) {
-            output += BYTE_HEX[code18];
-          } else if (code18 < 55296 || code18 > 57343) {
-            output += percentEncodeNonAscii(code18);
-          } else if (code18 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -10198,15 +10198,15 @@ var require_utils = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code18 = input.charCodeAt(i);
-          if (code18 < 128) {
-            output += BYTE_HEX[code18];
-          } else if (code18 < 55296 || code18 > 57343) {
-            output += percentEncodeNonAscii(code18);
-          } else if (code18 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -10251,15 +10251,15 @@ var require_utils = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code18 = input.charCodeAt(i);
-          if (code18 < 128) {
-            output += isEscapeSafe(code18) ? ch : BYTE_HEX[code18];
-          } else if (code18 < 55296 || code18 > 57343) {
-            output += percentEncodeNonAscii(code18);
-          } else if (code18 <= 56319 && i + 1 < input.length) {
+          const code = input.charCodeAt(i);
+          if (code < 128) {
+            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
+          } else if (code < 55296 || code > 57343) {
+            output += percentEncodeNonAscii(code);
+          } else if (code <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code18 - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -11384,7 +11384,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -13536,8 +13536,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code18 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code18 });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -17916,8 +17916,8 @@ async function awaitAllColumns(asyncGroups) {
 // src/telemetry/batch.ts
 function stringAt(column, row) {
   if (!column) return null;
-  const code18 = column.codes[row];
-  return code18 < 0 ? null : column.dictionary[code18];
+  const code = column.codes[row];
+  return code < 0 ? null : column.dictionary[code];
 }
 function createInterner() {
   const codes = /* @__PURE__ */ new Map();
@@ -17925,13 +17925,13 @@ function createInterner() {
   return {
     dictionary: dictionary2,
     intern(value) {
-      let code18 = codes.get(value);
-      if (code18 === void 0) {
-        code18 = dictionary2.length;
+      let code = codes.get(value);
+      if (code === void 0) {
+        code = dictionary2.length;
         dictionary2.push(value);
-        codes.set(value, code18);
+        codes.set(value, code);
       }
-      return code18;
+      return code;
     }
   };
 }
@@ -18234,8 +18234,8 @@ var rhu = function(dat, bt) {
   for (i = 0; i < wc; ++i) {
     var bits2 = hw[i];
     if (bits2) {
-      var code18 = ri[bits2];
-      fill(syms, i, code18, ri[bits2] = code18 + (1 << mb - bits2));
+      var code = ri[bits2];
+      fill(syms, i, code, ri[bits2] = code + (1 << mb - bits2));
     }
   }
   return [bt, {
@@ -18830,10 +18830,10 @@ function getNextKey(key, len) {
   }
   return (key & step - 1) + step;
 }
-function replicateValue(table2, i, step, end, code18) {
+function replicateValue(table2, i, step, end, code) {
   do {
     end -= step;
-    table2[i + end] = new HuffmanCode(code18.bits, code18.value);
+    table2[i + end] = new HuffmanCode(code.bits, code.value);
   } while (end > 0);
 }
 function nextTableBitSize(count, len, root_bits) {
@@ -18876,8 +18876,8 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   let symbol = 0;
   for (let len = 1, step = 2; len <= root_bits; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
-      const code18 = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + key, step, table_size, code18);
+      const code = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + key, step, table_size, code);
       key = getNextKey(key, len);
     }
   }
@@ -18893,8 +18893,8 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
         low = key & mask;
         root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table2 - start_table - low & 65535);
       }
-      const code18 = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code18);
+      const code = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code);
       key = getNextKey(key, len);
     }
   }
@@ -19470,8 +19470,8 @@ function jumpToByteBoundary(br) {
   return !br.readBits(new_bit_pos - br.bit_pos_);
 }
 function readBlockLength(table2, index, br) {
-  const code18 = readSymbol(table2, index, br);
-  const { offset, nbits } = kBlockLengthPrefixCode[code18];
+  const code = readSymbol(table2, index, br);
+  const { offset, nbits } = kBlockLengthPrefixCode[code];
   return offset + br.readBits(nbits);
 }
 
@@ -21318,12 +21318,12 @@ function decodeContextMap(context_map_size, br) {
   readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
   for (let i = 0; i < context_map_size; ) {
     br.readMoreInput();
-    const code18 = readSymbol(table2, 0, br);
-    if (code18 === 0) {
+    const code = readSymbol(table2, 0, br);
+    if (code === 0) {
       context_map[i] = 0;
       i++;
-    } else if (code18 <= max_run_length_prefix) {
-      let reps = 1 + (1 << code18) + br.readBits(code18);
+    } else if (code <= max_run_length_prefix) {
+      let reps = 1 + (1 << code) + br.readBits(code);
       while (--reps) {
         if (i >= context_map_size) {
           throw new Error("[DecodeContextMap] i >= context_map_size");
@@ -21332,7 +21332,7 @@ function decodeContextMap(context_map_size, br) {
         i++;
       }
     } else {
-      context_map[i] = code18 - max_run_length_prefix;
+      context_map[i] = code - max_run_length_prefix;
       i++;
     }
   }
@@ -21515,11 +21515,11 @@ function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
     const lms = (1 << lengthBits) - 1;
     const dms = (1 << distBits) - 1;
     for (; ; ) {
-      const code18 = lengthMap[bits16(input, pos) & lms];
-      const sym = code18 >> 4;
-      pos += code18 & 15;
+      const code = lengthMap[bits16(input, pos) & lms];
+      const sym = code >> 4;
+      pos += code & 15;
       if (pos > totalBits) throw new Error("unexpected EOF");
-      if (!code18) throw new Error("invalid length/literal");
+      if (!code) throw new Error("invalid length/literal");
       if (sym < 256) out[outputIndex++] = sym;
       else if (sym === 256) {
         lengthMap = void 0;
@@ -23096,13 +23096,13 @@ function brotli(input, output) {
   }
   output.write(ringbuffer, pos & ringbuffer_mask);
 }
-function translateShortCodes(code18, ringbuffer, index) {
-  if (code18 < NUM_DISTANCE_SHORT_CODES) {
-    index += kDistanceShortCodeIndexOffset[code18];
+function translateShortCodes(code, ringbuffer, index) {
+  if (code < NUM_DISTANCE_SHORT_CODES) {
+    index += kDistanceShortCodeIndexOffset[code];
     index &= 3;
-    return ringbuffer[index] + kDistanceShortCodeValueOffset[code18];
+    return ringbuffer[index] + kDistanceShortCodeValueOffset[code];
   } else {
-    return code18 - NUM_DISTANCE_SHORT_CODES + 1;
+    return code - NUM_DISTANCE_SHORT_CODES + 1;
   }
 }
 
@@ -23286,8 +23286,8 @@ function zlibDecoder(decode2) {
     try {
       return new Uint8Array(decode2(input, { maxOutputLength: Math.max(1, outputLength) }));
     } catch (error) {
-      const code18 = error.code;
-      if (code18 === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
+      const code = error.code;
+      if (code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
         throw new PageSizeError(`the page expands to more than the ${outputLength} bytes it claims`);
       }
       throw new Error(`the compressed page is corrupt (${error.message})`, {
@@ -24053,14 +24053,14 @@ function decodeFramesJoined(spec) {
   const offsets = new Int32Array(rows + 1);
   let total = 0;
   for (let row = 0; row < rows; row++) {
-    const code18 = stacks.codes[row];
-    total += code18 < 0 ? 0 : split[code18].length;
+    const code = stacks.codes[row];
+    total += code < 0 ? 0 : split[code].length;
     offsets[row + 1] = total;
   }
   const codes = new Int32Array(total);
   for (let row = 0; row < rows; row++) {
-    const code18 = stacks.codes[row];
-    if (code18 >= 0) codes.set(split[code18], offsets[row]);
+    const code = stacks.codes[row];
+    if (code >= 0) codes.set(split[code], offsets[row]);
   }
   return { offsets, codes, dictionary: interner.dictionary };
 }
@@ -24260,8 +24260,8 @@ function errorText(error) {
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError) {
     return "its bytes do not match its own description";
   }
-  const text2 = error instanceof Error ? error.message : String(error);
-  return text2.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
 function plausibleRows(bytes) {
   return 8 * bytes + 1048576;
@@ -24325,8 +24325,8 @@ async function readFooter(file, buffer) {
   try {
     return parquetMetadata(footer, { parsers: NANOSECOND_PARSERS });
   } catch (error) {
-    const text2 = error instanceof TypeError || error instanceof RangeError ? "its structure is not parquet metadata" : errorText(error);
-    throw new EventsFileError(file, `corrupt parquet footer (${text2})`);
+    const text = error instanceof TypeError || error instanceof RangeError ? "its structure is not parquet metadata" : errorText(error);
+    throw new EventsFileError(file, `corrupt parquet footer (${text})`);
   }
 }
 function columnIndex(metadata, physical) {
@@ -24339,8 +24339,8 @@ async function openParquet(path) {
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    const code18 = error.code;
-    const problem = code18 === "ENOENT" ? "no such file" : code18 === "EISDIR" ? "is a directory" : `cannot open (${errorText(error)})`;
+    const code = error.code;
+    const problem = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot open (${errorText(error)})`;
     throw new EventsFileError(path, problem);
   }
   try {
@@ -24971,9 +24971,9 @@ function createAttributor(spikes, context) {
   }
   function creditSyscall(tally, batch, i, row, lookups, overlapNs) {
     const syscall = batch.syscall;
-    const code18 = syscall.codes[i];
-    const call = syscall.dictionary[code18];
-    const wait = lookups.syscallWait[code18];
+    const code = syscall.codes[i];
+    const call = syscall.dictionary[code];
+    const wait = lookups.syscallWait[code];
     tally.syscallRows++;
     addSyscall(tally.syscalls, call, overlapNs);
     const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
@@ -25036,8 +25036,8 @@ function createAttributor(spikes, context) {
     if (!layer) return rows.subarray(0, 0);
     const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1);
     for (let i = 0; i < batch.length; i++) {
-      const code18 = layer.codes[i];
-      const rowLayer = code18 < 0 ? -1 : layerOf[code18];
+      const code = layer.codes[i];
+      const rowLayer = code < 0 ? -1 : layerOf[code];
       if (rowLayer < 1 || Number.isNaN(ts[i])) continue;
       const length = rowLayer === 1 || !dur || !(dur[i] > 0) ? 0 : dur[i];
       overlapping(ts[i], ts[i] + length, hits);
@@ -25149,7 +25149,7 @@ function createProfiler(forcedMetric) {
   }
   function identity2(batch) {
     if (runId === null && batch.run_id) {
-      const first = batch.run_id.codes.find((code18) => code18 >= 0);
+      const first = batch.run_id.codes.find((code) => code >= 0);
       if (first !== void 0) runId = batch.run_id.dictionary[first];
     }
     if (repeat === null && batch.repeat) {
@@ -25180,14 +25180,14 @@ function createProfiler(forcedMetric) {
         rowsWithoutTime++;
         continue;
       }
-      const code18 = layer.codes[i];
-      if (code18 < 0) {
+      const code = layer.codes[i];
+      if (code < 0) {
         rowsWithoutLayer++;
         continue;
       }
       if (at < startOffset) startOffset = at;
-      perEntry[code18]++;
-      const rowLayer = layerOf[code18];
+      perEntry[code]++;
+      const rowLayer = layerOf[code];
       if (rowLayer === 0) {
         const metricCode = metric ? metric.codes[i] : -1;
         const target = metricCode < 0 ? void 0 : seriesOf[metricCode];
@@ -25216,8 +25216,8 @@ function createProfiler(forcedMetric) {
           noteSample(`name:${thread.dictionary[nameCode]}`, at);
       }
     }
-    layer.dictionary.forEach((name, code18) => {
-      if (perEntry[code18] > 0) layers.set(name, (layers.get(name) ?? 0) + perEntry[code18]);
+    layer.dictionary.forEach((name, code) => {
+      if (perEntry[code] > 0) layers.set(name, (layers.get(name) ?? 0) + perEntry[code]);
     });
   }
   function samplingInterval() {
@@ -25432,9 +25432,9 @@ async function readRegistryFile(path) {
   try {
     handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (error) {
-    const code18 = error.code;
+    const code = error.code;
     throw new UsageError(
-      `plugin registry ${path}: ${code18 === "ENOENT" ? "no such file" : "cannot be read"}`
+      `plugin registry ${path}: ${code === "ENOENT" ? "no such file" : "cannot be read"}`
     );
   }
   try {
@@ -25551,12 +25551,12 @@ function describeOptions(options) {
 }
 
 // src/report/escape.ts
-var DEFAULT_CAP = 80;
+var DEFAULT_LENGTH = 80;
 var ZERO_WIDTH_SPACE = "\u200B";
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-function cap(text2, max = DEFAULT_CAP, keep = "start") {
-  const line = text2.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
   const chars = [...line];
   if (chars.length <= max) return line;
   return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
@@ -25565,23 +25565,23 @@ function inert(value) {
   return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
 }
 function codeSpan(value) {
-  const text2 = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") || /^ .* $/.test(text2) ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
+  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
-function code(text2, max = DEFAULT_CAP, keep = "start") {
-  return codeSpan(cap(text2, max, keep) || " ");
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
 }
-function cell(text2, max = DEFAULT_CAP, keep = "start") {
-  return code(text2, max, keep).replace(/\|/g, "\\|");
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
 }
-function text(value, max = 200) {
-  return inert(cap(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
 }
-function html(value, max = 200) {
-  return inert(cap(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 function terminalLine(value) {
   return value.replace(
@@ -25946,9 +25946,9 @@ async function readReportFile(path) {
   try {
     handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   } catch (error) {
-    const code18 = error.code;
+    const code = error.code;
     throw new ReportFormatError(
-      code18 === "ENOENT" ? "no such file" : `cannot be read (${code18 ?? "unknown error"})`
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
     );
   }
   try {
@@ -25987,15 +25987,15 @@ function markdownTable(table2, options) {
       mostCellsPerRow = table2[rowIndex2].length;
     }
     while (++columnIndex3 < table2[rowIndex2].length) {
-      const cell2 = serialize(table2[rowIndex2][columnIndex3]);
+      const cell = serialize(table2[rowIndex2][columnIndex3]);
       if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell2);
+        const size = stringLength(cell);
         sizes2[columnIndex3] = size;
         if (longestCellByColumn[columnIndex3] === void 0 || size > longestCellByColumn[columnIndex3]) {
           longestCellByColumn[columnIndex3] = size;
         }
       }
-      row2.push(cell2);
+      row2.push(cell);
     }
     cellMatrix[rowIndex2] = row2;
     sizeMatrix[rowIndex2] = sizes2;
@@ -26006,31 +26006,31 @@ function markdownTable(table2, options) {
       alignments[columnIndex2] = toAlignment(align2[columnIndex2]);
     }
   } else {
-    const code18 = toAlignment(align2);
+    const code = toAlignment(align2);
     while (++columnIndex2 < mostCellsPerRow) {
-      alignments[columnIndex2] = code18;
+      alignments[columnIndex2] = code;
     }
   }
   columnIndex2 = -1;
   const row = [];
   const sizes = [];
   while (++columnIndex2 < mostCellsPerRow) {
-    const code18 = alignments[columnIndex2];
+    const code = alignments[columnIndex2];
     let before = "";
     let after = "";
-    if (code18 === 99) {
+    if (code === 99) {
       before = ":";
       after = ":";
-    } else if (code18 === 108) {
+    } else if (code === 108) {
       before = ":";
-    } else if (code18 === 114) {
+    } else if (code === 114) {
       after = ":";
     }
     let size = settings.alignDelimiters === false ? 1 : Math.max(
       1,
       longestCellByColumn[columnIndex2] - before.length - after.length
     );
-    const cell2 = before + "-".repeat(size) + after;
+    const cell = before + "-".repeat(size) + after;
     if (settings.alignDelimiters !== false) {
       size = before.length + size + after.length;
       if (size > longestCellByColumn[columnIndex2]) {
@@ -26038,7 +26038,7 @@ function markdownTable(table2, options) {
       }
       sizes[columnIndex2] = size;
     }
-    row[columnIndex2] = cell2;
+    row[columnIndex2] = cell;
   }
   cellMatrix.splice(1, 0, row);
   sizeMatrix.splice(1, 0, sizes);
@@ -26051,15 +26051,15 @@ function markdownTable(table2, options) {
     columnIndex2 = -1;
     const line = [];
     while (++columnIndex2 < cellsInRow) {
-      const cell2 = row2[columnIndex2] || "";
+      const cell = row2[columnIndex2] || "";
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
         const size = longestCellByColumn[columnIndex2] - (sizes2[columnIndex2] || 0);
-        const code18 = alignments[columnIndex2];
-        if (code18 === 114) {
+        const code = alignments[columnIndex2];
+        if (code === 114) {
           before = " ".repeat(size);
-        } else if (code18 === 99) {
+        } else if (code === 99) {
           const half = size / 2;
           if (size % 2) {
             before = " ".repeat(half + 0.5);
@@ -26077,13 +26077,13 @@ function markdownTable(table2, options) {
       }
       if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
       // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex2)) {
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex2)) {
         line.push(" ");
       }
       if (settings.alignDelimiters !== false) {
         line.push(before);
       }
-      line.push(cell2);
+      line.push(cell);
       if (settings.alignDelimiters !== false) {
         line.push(after);
       }
@@ -26104,13 +26104,13 @@ function serialize(value) {
   return value === null || value === void 0 ? "" : String(value);
 }
 function toAlignment(value) {
-  const code18 = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code18 === 67 || code18 === 99 ? 99 : code18 === 76 || code18 === 108 ? 108 : code18 === 82 || code18 === 114 ? 114 : 0;
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
 // src/report/chart.ts
-function label(text2) {
-  return text2.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
+function label(text) {
+  return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
 var round2 = (value) => Math.round(value * 10) / 10;
 function chartedRun(report) {
@@ -26199,16 +26199,16 @@ function worstFirst(spikes) {
 }
 function pluginCell(spike) {
   if (spike.top_plugin === null) return "\u2013";
-  const plugin = cell(spike.top_plugin, 40);
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${cell(spike.entry_plugin, 40)}`;
+  const plugin = tableCell(spike.top_plugin, 40);
+  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`;
 }
 function syscallCell(spike) {
   if (spike.first_syscall === null) return "\u2013";
-  const name = cell(spike.first_syscall, 30);
+  const name = tableCell(spike.first_syscall, 30);
   return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
 }
 function optionalCell(value, max, keep = "start") {
-  return value === null ? "\u2013" : cell(value, max, keep);
+  return value === null ? "\u2013" : tableCell(value, max, keep);
 }
 function summaryLine(report, spikes) {
   const analysed = report.runs.length;
@@ -26218,15 +26218,15 @@ function summaryLine(report, spikes) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
   const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${code(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${code(worst.spike.signature, 60)}).`;
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
 }
 function runsTable(runs) {
   const rows = runs.map((run) => {
     const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
     const atFloor = run.threshold_ms !== null && run.threshold_ms === run.floor_ms;
     return [
-      cell(runLabel(run), 40),
-      run.metric === null ? "\u2013" : cell(run.metric, 20),
+      tableCell(runLabel(run), 40),
+      run.metric === null ? "\u2013" : tableCell(run.metric, 20),
       formatCount(run.samples),
       formatMs(run.p95_ms),
       formatMs(run.sigma_ms),
@@ -26243,7 +26243,7 @@ function runsTable(runs) {
 function spikesTable(spikes) {
   const rows = spikes.map(({ run, spike, number }) => [
     `${number}`,
-    cell(runLabel(run), 30),
+    tableCell(runLabel(run), 30),
     formatOffset(spike.offset_ms),
     `**${spike.value_ms.toFixed(1)}**`,
     optionalCell(spike.top_thread, 40),
@@ -26267,7 +26267,7 @@ function detailTables(spike, limit) {
 \u2026and ${count - limit} more.` : "";
   if (spike.threads.length > 0) {
     const rows = spike.threads.slice(0, limit).map((t) => [
-      cell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
+      tableCell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
       t.tid === null ? "\u2013" : String(t.tid),
       formatCount(t.samples),
       t.cpu_ms.toFixed(1),
@@ -26284,13 +26284,13 @@ function detailTables(spike, limit) {
   }
   if (spike.plugins.length > 0) {
     const rows = spike.plugins.slice(0, limit).map((p) => [
-      cell(p.plugin, 48),
+      tableCell(p.plugin, 48),
       formatCount(p.tick_thread_samples),
       formatCount(p.samples),
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${code(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -26298,7 +26298,7 @@ function detailTables(spike, limit) {
   }
   if (spike.syscalls.length > 0) {
     const rows = spike.syscalls.slice(0, limit).map((s) => [
-      cell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
+      tableCell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
       formatCount(s.count),
       s.total_ms.toFixed(1),
       s.max_ms.toFixed(1)
@@ -26309,7 +26309,7 @@ function detailTables(spike, limit) {
   }
   if (spike.paths.length > 0) {
     const rows = spike.paths.slice(0, limit).map((p) => [
-      cell(p.path, 72, "end"),
+      tableCell(p.path, 72, "end"),
       p.total_ms.toFixed(1),
       formatBytes(p.bytes),
       formatCount(p.ops)
@@ -26320,7 +26320,7 @@ function detailTables(spike, limit) {
   }
   if (spike.devices.length > 0) {
     const rows = spike.devices.slice(0, limit).map((d) => [
-      cell(d.device, 30),
+      tableCell(d.device, 30),
       formatBytes(d.bytes),
       formatCount(d.ops),
       d.total_ms.toFixed(1)
@@ -26330,12 +26330,12 @@ function detailTables(spike, limit) {
     );
   }
   if (spike.notes.length > 0) {
-    parts.push(spike.notes.map((note) => `- ${text(note, 300)}`).join("\n"));
+    parts.push(spike.notes.map((note) => `- ${markdownText(note, 300)}`).join("\n"));
   }
   return parts;
 }
 function spikeDetails({ run, spike, number }, limit) {
-  const summary = `#${number} \xB7 ${html(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${html(spike.signature, 80)}</code>`;
+  const summary = `#${number} \xB7 ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
   const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
   return [
     "<details>",
@@ -26350,7 +26350,7 @@ function spikeDetails({ run, spike, number }, limit) {
 }
 function signaturesTable(signatures) {
   const rows = signatures.map((s) => [
-    cell(s.signature, 80),
+    tableCell(s.signature, 80),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
@@ -26370,14 +26370,19 @@ function diffTable(diff, limit) {
   const rows = [
     ...diff.new.map((s) => [
       "\u{1F195} new",
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `0 \u2192 ${s.spikes}`,
       formatMs(s.worst_ms)
     ]),
-    ...diff.resolved.map((s) => ["\u2705 resolved", cell(s.signature, 80), `${s.spikes} \u2192 0`, "\u2013"]),
+    ...diff.resolved.map((s) => [
+      "\u2705 resolved",
+      tableCell(s.signature, 80),
+      `${s.spikes} \u2192 0`,
+      "\u2013"
+    ]),
     ...diff.persisting.map((s) => [
       "persisting",
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `${s.base_spikes} \u2192 ${s.head_spikes}`,
       formatMs(s.worst_ms)
     ])
@@ -26394,8 +26399,8 @@ function diffTable(diff, limit) {
 }
 function baseLine(diff) {
   const { base } = diff;
-  const where = base.url ? `[${text(base.location, 120)}](${encodeURI(base.url)})` : code(base.location, 120);
-  const commit = base.commit ? ` at ${code(base.commit.slice(0, 12), 12)}` : "";
+  const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
+  const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
   return `Baseline: ${where}${commit}.`;
 }
 function renderMarkdown(report, options = {}) {
@@ -26412,7 +26417,7 @@ function renderReport(report, options = {}) {
     sections.push(diffVerdict(report.diff));
     if (report.diff.options_changed.length > 0) {
       sections.push(
-        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => code(name, 30)).join(", ")}): some signatures may differ only because of that.`
+        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
       );
     }
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
@@ -26468,7 +26473,7 @@ function renderReport(report, options = {}) {
     }
   }
   const notes = report.runs.flatMap(
-    (run) => run.notes.map((note) => `- ${code(runLabel(run), 40)}: ${text(note, 300)}`)
+    (run) => run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
   );
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`);
@@ -26482,7 +26487,9 @@ function renderReport(report, options = {}) {
   if (report.errors.length > 0) {
     sections.push(`${heading(1)} Inputs that could not be analysed`);
     sections.push(
-      report.errors.map((error) => `- ${code(error.file, 120, "end")}: ${text(error.message, 300)}`).join("\n")
+      report.errors.map(
+        (error) => `- ${inlineCode(error.file, 120, "end")}: ${markdownText(error.message, 300)}`
+      ).join("\n")
     );
   }
   return { markdown: sections.join("\n\n") + "\n", omitted };
@@ -26790,7 +26797,7 @@ process.on("unhandledRejection", (reason) => {
   );
 });
 process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text2) => process.stdout.write(text2),
-  stderr: (text2) => process.stderr.write(text2),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
   env: process.env
 });

@@ -1868,9 +1868,9 @@ async function readReportFile(path) {
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error2) {
-    const code2 = error2.code;
+    const code = error2.code;
     throw new ReportFormatError(
-      code2 === "ENOENT" ? "no such file" : `cannot be read (${code2 ?? "unknown error"})`
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
     );
   }
   try {
@@ -2130,11 +2130,11 @@ var RequestTimeoutError = class extends Error {
 };
 var seconds = (ms2) => `${Math.round(ms2 / 100) / 10} s`;
 function positiveMs(env, name, fallback) {
-  const text2 = env[name]?.trim();
-  if (!text2) return fallback;
-  const value = Number(text2);
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text2}"`);
+    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text}"`);
   }
   return value;
 }
@@ -2207,18 +2207,18 @@ function limitedFetch(limits, budget, inner = proxyFetch) {
     }
   };
 }
-async function readCapped(response, cap2, budget, what) {
+async function readCapped(response, cap, budget, what) {
   const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > cap2) {
+  if (Number.isFinite(declared) && declared > cap) {
     await response.body?.cancel().catch(() => void 0);
-    throw new RangeError(`${what} is ${declared} bytes, over the ${cap2}-byte limit`);
+    throw new RangeError(`${what} is ${declared} bytes, over the ${cap}-byte limit`);
   }
   const chunks = [];
   let size = 0;
   try {
     for await (const chunk of response.body ?? []) {
       size += chunk.byteLength;
-      if (size > cap2) throw new RangeError(`${what} is over the ${cap2}-byte limit`);
+      if (size > cap) throw new RangeError(`${what} is over the ${cap}-byte limit`);
       chunks.push(chunk);
     }
   } catch (error2) {
@@ -2634,7 +2634,7 @@ function readContext(env, pullOverride) {
   const base = record2(pull?.base);
   const head = record2(pull?.head);
   const headRepository = record2(workflowRun ? workflowRun.head_repository : head?.repo);
-  const text2 = (value) => typeof value === "string" && value !== "" ? value : null;
+  const text = (value) => typeof value === "string" && value !== "" ? value : null;
   const runId = Number(env.GITHUB_RUN_ID);
   const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   return {
@@ -2644,13 +2644,13 @@ function readContext(env, pullOverride) {
     repo,
     pullNumber: number,
     pullFromEvent,
-    baseRef: pullFromEvent ? text2(base?.ref) : null,
+    baseRef: pullFromEvent ? text(base?.ref) : null,
     // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
-    headSha: workflowRun ? text2(workflowRun.head_sha) ?? "" : text2(head?.sha) ?? env.GITHUB_SHA ?? "",
+    headSha: workflowRun ? text(workflowRun.head_sha) ?? "" : text(head?.sha) ?? env.GITHUB_SHA ?? "",
     head: {
-      repository: text2(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
-      owner: text2(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
-      branch: workflowRun ? text2(workflowRun.head_branch) : text2(head?.ref)
+      repository: text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
+      owner: text(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
+      branch: workflowRun ? text(workflowRun.head_branch) : text(head?.ref)
     },
     runId: Number.isInteger(runId) && runId > 0 ? runId : null,
     workflowId: eventName === "workflow_run" && (typeof workflowRun?.workflow_id === "number" || typeof workflowRun?.workflow_id === "string") ? workflowRun.workflow_id : null,
@@ -2665,12 +2665,12 @@ function readContext(env, pullOverride) {
 import { relative as relative3 } from "node:path";
 
 // src/report/escape.ts
-var DEFAULT_CAP = 80;
+var DEFAULT_LENGTH = 80;
 var ZERO_WIDTH_SPACE = "\u200B";
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-function cap(text2, max = DEFAULT_CAP, keep = "start") {
-  const line = text2.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
   const chars = [...line];
   if (chars.length <= max) return line;
   return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
@@ -2679,23 +2679,23 @@ function inert(value) {
   return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
 }
 function codeSpan(value) {
-  const text2 = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longestRun + 1);
-  const pad = text2.startsWith("`") || text2.endsWith("`") || /^ .* $/.test(text2) ? " " : "";
-  return `${fence}${pad}${text2}${pad}${fence}`;
+  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
-function code(text2, max = DEFAULT_CAP, keep = "start") {
-  return codeSpan(cap(text2, max, keep) || " ");
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
 }
-function cell(text2, max = DEFAULT_CAP, keep = "start") {
-  return code(text2, max, keep).replace(/\|/g, "\\|");
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
 }
-function text(value, max = 200) {
-  return inert(cap(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
 }
-function html(value, max = 200) {
-  return inert(cap(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 // node_modules/markdown-table/index.js
@@ -2720,15 +2720,15 @@ function markdownTable(table2, options2) {
       mostCellsPerRow = table2[rowIndex2].length;
     }
     while (++columnIndex3 < table2[rowIndex2].length) {
-      const cell2 = serialize(table2[rowIndex2][columnIndex3]);
+      const cell = serialize(table2[rowIndex2][columnIndex3]);
       if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell2);
+        const size = stringLength(cell);
         sizes2[columnIndex3] = size;
         if (longestCellByColumn[columnIndex3] === void 0 || size > longestCellByColumn[columnIndex3]) {
           longestCellByColumn[columnIndex3] = size;
         }
       }
-      row2.push(cell2);
+      row2.push(cell);
     }
     cellMatrix[rowIndex2] = row2;
     sizeMatrix[rowIndex2] = sizes2;
@@ -2739,31 +2739,31 @@ function markdownTable(table2, options2) {
       alignments[columnIndex2] = toAlignment(align2[columnIndex2]);
     }
   } else {
-    const code2 = toAlignment(align2);
+    const code = toAlignment(align2);
     while (++columnIndex2 < mostCellsPerRow) {
-      alignments[columnIndex2] = code2;
+      alignments[columnIndex2] = code;
     }
   }
   columnIndex2 = -1;
   const row = [];
   const sizes = [];
   while (++columnIndex2 < mostCellsPerRow) {
-    const code2 = alignments[columnIndex2];
+    const code = alignments[columnIndex2];
     let before = "";
     let after = "";
-    if (code2 === 99) {
+    if (code === 99) {
       before = ":";
       after = ":";
-    } else if (code2 === 108) {
+    } else if (code === 108) {
       before = ":";
-    } else if (code2 === 114) {
+    } else if (code === 114) {
       after = ":";
     }
     let size = settings.alignDelimiters === false ? 1 : Math.max(
       1,
       longestCellByColumn[columnIndex2] - before.length - after.length
     );
-    const cell2 = before + "-".repeat(size) + after;
+    const cell = before + "-".repeat(size) + after;
     if (settings.alignDelimiters !== false) {
       size = before.length + size + after.length;
       if (size > longestCellByColumn[columnIndex2]) {
@@ -2771,7 +2771,7 @@ function markdownTable(table2, options2) {
       }
       sizes[columnIndex2] = size;
     }
-    row[columnIndex2] = cell2;
+    row[columnIndex2] = cell;
   }
   cellMatrix.splice(1, 0, row);
   sizeMatrix.splice(1, 0, sizes);
@@ -2784,15 +2784,15 @@ function markdownTable(table2, options2) {
     columnIndex2 = -1;
     const line = [];
     while (++columnIndex2 < cellsInRow) {
-      const cell2 = row2[columnIndex2] || "";
+      const cell = row2[columnIndex2] || "";
       let before = "";
       let after = "";
       if (settings.alignDelimiters !== false) {
         const size = longestCellByColumn[columnIndex2] - (sizes2[columnIndex2] || 0);
-        const code2 = alignments[columnIndex2];
-        if (code2 === 114) {
+        const code = alignments[columnIndex2];
+        if (code === 114) {
           before = " ".repeat(size);
-        } else if (code2 === 99) {
+        } else if (code === 99) {
           const half = size / 2;
           if (size % 2) {
             before = " ".repeat(half + 0.5);
@@ -2810,13 +2810,13 @@ function markdownTable(table2, options2) {
       }
       if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
       // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell2 === "") && (settings.delimiterStart !== false || columnIndex2)) {
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex2)) {
         line.push(" ");
       }
       if (settings.alignDelimiters !== false) {
         line.push(before);
       }
-      line.push(cell2);
+      line.push(cell);
       if (settings.alignDelimiters !== false) {
         line.push(after);
       }
@@ -2837,13 +2837,13 @@ function serialize(value) {
   return value === null || value === void 0 ? "" : String(value);
 }
 function toAlignment(value) {
-  const code2 = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code2 === 67 || code2 === 99 ? 99 : code2 === 76 || code2 === 108 ? 108 : code2 === 82 || code2 === 114 ? 114 : 0;
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
 // src/report/chart.ts
-function label(text2) {
-  return text2.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
+function label(text) {
+  return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
 var round = (value) => Math.round(value * 10) / 10;
 function chartedRun(report) {
@@ -2932,16 +2932,16 @@ function worstFirst(spikes) {
 }
 function pluginCell(spike) {
   if (spike.top_plugin === null) return "\u2013";
-  const plugin = cell(spike.top_plugin, 40);
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${cell(spike.entry_plugin, 40)}`;
+  const plugin = tableCell(spike.top_plugin, 40);
+  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`;
 }
 function syscallCell(spike) {
   if (spike.first_syscall === null) return "\u2013";
-  const name = cell(spike.first_syscall, 30);
+  const name = tableCell(spike.first_syscall, 30);
   return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
 }
 function optionalCell(value, max, keep = "start") {
-  return value === null ? "\u2013" : cell(value, max, keep);
+  return value === null ? "\u2013" : tableCell(value, max, keep);
 }
 function summaryLine(report, spikes) {
   const analysed = report.runs.length;
@@ -2951,15 +2951,15 @@ function summaryLine(report, spikes) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
   const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${code(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${code(worst.spike.signature, 60)}).`;
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
 }
 function runsTable(runs) {
   const rows = runs.map((run2) => {
     const worst = run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
     const atFloor = run2.threshold_ms !== null && run2.threshold_ms === run2.floor_ms;
     return [
-      cell(runLabel(run2), 40),
-      run2.metric === null ? "\u2013" : cell(run2.metric, 20),
+      tableCell(runLabel(run2), 40),
+      run2.metric === null ? "\u2013" : tableCell(run2.metric, 20),
       formatCount(run2.samples),
       formatMs(run2.p95_ms),
       formatMs(run2.sigma_ms),
@@ -2976,7 +2976,7 @@ function runsTable(runs) {
 function spikesTable(spikes) {
   const rows = spikes.map(({ run: run2, spike, number }) => [
     `${number}`,
-    cell(runLabel(run2), 30),
+    tableCell(runLabel(run2), 30),
     formatOffset(spike.offset_ms),
     `**${spike.value_ms.toFixed(1)}**`,
     optionalCell(spike.top_thread, 40),
@@ -3000,7 +3000,7 @@ function detailTables(spike, limit) {
 \u2026and ${count - limit} more.` : "";
   if (spike.threads.length > 0) {
     const rows = spike.threads.slice(0, limit).map((t) => [
-      cell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
+      tableCell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
       t.tid === null ? "\u2013" : String(t.tid),
       formatCount(t.samples),
       t.cpu_ms.toFixed(1),
@@ -3017,13 +3017,13 @@ function detailTables(spike, limit) {
   }
   if (spike.plugins.length > 0) {
     const rows = spike.plugins.slice(0, limit).map((p) => [
-      cell(p.plugin, 48),
+      tableCell(p.plugin, 48),
       formatCount(p.tick_thread_samples),
       formatCount(p.samples),
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${code(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -3031,7 +3031,7 @@ function detailTables(spike, limit) {
   }
   if (spike.syscalls.length > 0) {
     const rows = spike.syscalls.slice(0, limit).map((s) => [
-      cell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
+      tableCell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
       formatCount(s.count),
       s.total_ms.toFixed(1),
       s.max_ms.toFixed(1)
@@ -3042,7 +3042,7 @@ function detailTables(spike, limit) {
   }
   if (spike.paths.length > 0) {
     const rows = spike.paths.slice(0, limit).map((p) => [
-      cell(p.path, 72, "end"),
+      tableCell(p.path, 72, "end"),
       p.total_ms.toFixed(1),
       formatBytes(p.bytes),
       formatCount(p.ops)
@@ -3053,7 +3053,7 @@ function detailTables(spike, limit) {
   }
   if (spike.devices.length > 0) {
     const rows = spike.devices.slice(0, limit).map((d) => [
-      cell(d.device, 30),
+      tableCell(d.device, 30),
       formatBytes(d.bytes),
       formatCount(d.ops),
       d.total_ms.toFixed(1)
@@ -3063,12 +3063,12 @@ function detailTables(spike, limit) {
     );
   }
   if (spike.notes.length > 0) {
-    parts.push(spike.notes.map((note) => `- ${text(note, 300)}`).join("\n"));
+    parts.push(spike.notes.map((note) => `- ${markdownText(note, 300)}`).join("\n"));
   }
   return parts;
 }
 function spikeDetails({ run: run2, spike, number }, limit) {
-  const summary2 = `#${number} \xB7 ${html(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${html(spike.signature, 80)}</code>`;
+  const summary2 = `#${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
   const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
   return [
     "<details>",
@@ -3083,7 +3083,7 @@ function spikeDetails({ run: run2, spike, number }, limit) {
 }
 function signaturesTable(signatures) {
   const rows = signatures.map((s) => [
-    cell(s.signature, 80),
+    tableCell(s.signature, 80),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
@@ -3103,14 +3103,19 @@ function diffTable(diff, limit) {
   const rows = [
     ...diff.new.map((s) => [
       "\u{1F195} new",
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `0 \u2192 ${s.spikes}`,
       formatMs(s.worst_ms)
     ]),
-    ...diff.resolved.map((s) => ["\u2705 resolved", cell(s.signature, 80), `${s.spikes} \u2192 0`, "\u2013"]),
+    ...diff.resolved.map((s) => [
+      "\u2705 resolved",
+      tableCell(s.signature, 80),
+      `${s.spikes} \u2192 0`,
+      "\u2013"
+    ]),
     ...diff.persisting.map((s) => [
       "persisting",
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `${s.base_spikes} \u2192 ${s.head_spikes}`,
       formatMs(s.worst_ms)
     ])
@@ -3127,8 +3132,8 @@ function diffTable(diff, limit) {
 }
 function baseLine(diff) {
   const { base } = diff;
-  const where = base.url ? `[${text(base.location, 120)}](${encodeURI(base.url)})` : code(base.location, 120);
-  const commit = base.commit ? ` at ${code(base.commit.slice(0, 12), 12)}` : "";
+  const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
+  const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
   return `Baseline: ${where}${commit}.`;
 }
 function renderMarkdown(report, options2 = {}) {
@@ -3145,7 +3150,7 @@ function renderReport(report, options2 = {}) {
     sections.push(diffVerdict(report.diff));
     if (report.diff.options_changed.length > 0) {
       sections.push(
-        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => code(name, 30)).join(", ")}): some signatures may differ only because of that.`
+        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
       );
     }
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
@@ -3201,7 +3206,7 @@ function renderReport(report, options2 = {}) {
     }
   }
   const notes = report.runs.flatMap(
-    (run2) => run2.notes.map((note) => `- ${code(runLabel(run2), 40)}: ${text(note, 300)}`)
+    (run2) => run2.notes.map((note) => `- ${inlineCode(runLabel(run2), 40)}: ${markdownText(note, 300)}`)
   );
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`);
@@ -3215,7 +3220,9 @@ function renderReport(report, options2 = {}) {
   if (report.errors.length > 0) {
     sections.push(`${heading(1)} Inputs that could not be analysed`);
     sections.push(
-      report.errors.map((error2) => `- ${code(error2.file, 120, "end")}: ${text(error2.message, 300)}`).join("\n")
+      report.errors.map(
+        (error2) => `- ${inlineCode(error2.file, 120, "end")}: ${markdownText(error2.message, 300)}`
+      ).join("\n")
     );
   }
   return { markdown: sections.join("\n\n") + "\n", omitted };
@@ -3280,7 +3287,7 @@ ${markdown}${footer(options2, omitted || index > 0)}`;
   const end = footer(options2, true);
   const notice2 = `
 
-\u2026(cut to fit; ${text(options2.fullReportHint)} has everything)
+\u2026(cut to fit; ${markdownText(options2.fullReportHint)} has everything)
 `;
   const smallest = `${options2.marker}
 ${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`;
@@ -7297,8 +7304,8 @@ async function awaitAllColumns(asyncGroups) {
 // src/telemetry/batch.ts
 function stringAt(column, row) {
   if (!column) return null;
-  const code2 = column.codes[row];
-  return code2 < 0 ? null : column.dictionary[code2];
+  const code = column.codes[row];
+  return code < 0 ? null : column.dictionary[code];
 }
 function createInterner() {
   const codes = /* @__PURE__ */ new Map();
@@ -7306,13 +7313,13 @@ function createInterner() {
   return {
     dictionary: dictionary2,
     intern(value) {
-      let code2 = codes.get(value);
-      if (code2 === void 0) {
-        code2 = dictionary2.length;
+      let code = codes.get(value);
+      if (code === void 0) {
+        code = dictionary2.length;
         dictionary2.push(value);
-        codes.set(value, code2);
+        codes.set(value, code);
       }
-      return code2;
+      return code;
     }
   };
 }
@@ -7615,8 +7622,8 @@ var rhu = function(dat, bt) {
   for (i = 0; i < wc; ++i) {
     var bits2 = hw[i];
     if (bits2) {
-      var code2 = ri[bits2];
-      fill(syms, i, code2, ri[bits2] = code2 + (1 << mb - bits2));
+      var code = ri[bits2];
+      fill(syms, i, code, ri[bits2] = code + (1 << mb - bits2));
     }
   }
   return [bt, {
@@ -8211,10 +8218,10 @@ function getNextKey(key, len) {
   }
   return (key & step - 1) + step;
 }
-function replicateValue(table2, i, step, end, code2) {
+function replicateValue(table2, i, step, end, code) {
   do {
     end -= step;
-    table2[i + end] = new HuffmanCode(code2.bits, code2.value);
+    table2[i + end] = new HuffmanCode(code.bits, code.value);
   } while (end > 0);
 }
 function nextTableBitSize(count, len, root_bits) {
@@ -8257,8 +8264,8 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   let symbol = 0;
   for (let len = 1, step = 2; len <= root_bits; ++len, step <<= 1) {
     for (; count[len] > 0; --count[len]) {
-      const code2 = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + key, step, table_size, code2);
+      const code = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + key, step, table_size, code);
       key = getNextKey(key, len);
     }
   }
@@ -8274,8 +8281,8 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
         low = key & mask;
         root_table[start_table + low] = new HuffmanCode(table_bits + root_bits & 255, table2 - start_table - low & 65535);
       }
-      const code2 = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
-      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code2);
+      const code = new HuffmanCode(len - root_bits & 255, sorted[symbol++] & 65535);
+      replicateValue(root_table, table2 + (key >> root_bits), step, table_size, code);
       key = getNextKey(key, len);
     }
   }
@@ -8851,8 +8858,8 @@ function jumpToByteBoundary(br) {
   return !br.readBits(new_bit_pos - br.bit_pos_);
 }
 function readBlockLength(table2, index, br) {
-  const code2 = readSymbol(table2, index, br);
-  const { offset, nbits } = kBlockLengthPrefixCode[code2];
+  const code = readSymbol(table2, index, br);
+  const { offset, nbits } = kBlockLengthPrefixCode[code];
   return offset + br.readBits(nbits);
 }
 
@@ -10699,12 +10706,12 @@ function decodeContextMap(context_map_size, br) {
   readHuffmanCode(num_htrees + max_run_length_prefix, table2, 0, br);
   for (let i = 0; i < context_map_size; ) {
     br.readMoreInput();
-    const code2 = readSymbol(table2, 0, br);
-    if (code2 === 0) {
+    const code = readSymbol(table2, 0, br);
+    if (code === 0) {
       context_map[i] = 0;
       i++;
-    } else if (code2 <= max_run_length_prefix) {
-      let reps = 1 + (1 << code2) + br.readBits(code2);
+    } else if (code <= max_run_length_prefix) {
+      let reps = 1 + (1 << code) + br.readBits(code);
       while (--reps) {
         if (i >= context_map_size) {
           throw new Error("[DecodeContextMap] i >= context_map_size");
@@ -10713,7 +10720,7 @@ function decodeContextMap(context_map_size, br) {
         i++;
       }
     } else {
-      context_map[i] = code2 - max_run_length_prefix;
+      context_map[i] = code - max_run_length_prefix;
       i++;
     }
   }
@@ -10896,11 +10903,11 @@ function gunzip(input, output, inputIndex = 0, outputIndex = 0) {
     const lms = (1 << lengthBits) - 1;
     const dms = (1 << distBits) - 1;
     for (; ; ) {
-      const code2 = lengthMap[bits16(input, pos) & lms];
-      const sym = code2 >> 4;
-      pos += code2 & 15;
+      const code = lengthMap[bits16(input, pos) & lms];
+      const sym = code >> 4;
+      pos += code & 15;
       if (pos > totalBits) throw new Error("unexpected EOF");
-      if (!code2) throw new Error("invalid length/literal");
+      if (!code) throw new Error("invalid length/literal");
       if (sym < 256) out[outputIndex++] = sym;
       else if (sym === 256) {
         lengthMap = void 0;
@@ -12477,13 +12484,13 @@ function brotli(input, output) {
   }
   output.write(ringbuffer, pos & ringbuffer_mask);
 }
-function translateShortCodes(code2, ringbuffer, index) {
-  if (code2 < NUM_DISTANCE_SHORT_CODES) {
-    index += kDistanceShortCodeIndexOffset[code2];
+function translateShortCodes(code, ringbuffer, index) {
+  if (code < NUM_DISTANCE_SHORT_CODES) {
+    index += kDistanceShortCodeIndexOffset[code];
     index &= 3;
-    return ringbuffer[index] + kDistanceShortCodeValueOffset[code2];
+    return ringbuffer[index] + kDistanceShortCodeValueOffset[code];
   } else {
-    return code2 - NUM_DISTANCE_SHORT_CODES + 1;
+    return code - NUM_DISTANCE_SHORT_CODES + 1;
   }
 }
 
@@ -12667,8 +12674,8 @@ function zlibDecoder(decode2) {
     try {
       return new Uint8Array(decode2(input, { maxOutputLength: Math.max(1, outputLength) }));
     } catch (error2) {
-      const code2 = error2.code;
-      if (code2 === "ERR_BUFFER_TOO_LARGE" || error2 instanceof RangeError) {
+      const code = error2.code;
+      if (code === "ERR_BUFFER_TOO_LARGE" || error2 instanceof RangeError) {
         throw new PageSizeError(`the page expands to more than the ${outputLength} bytes it claims`);
       }
       throw new Error(`the compressed page is corrupt (${error2.message})`, {
@@ -13434,14 +13441,14 @@ function decodeFramesJoined(spec) {
   const offsets = new Int32Array(rows + 1);
   let total = 0;
   for (let row = 0; row < rows; row++) {
-    const code2 = stacks.codes[row];
-    total += code2 < 0 ? 0 : split[code2].length;
+    const code = stacks.codes[row];
+    total += code < 0 ? 0 : split[code].length;
     offsets[row + 1] = total;
   }
   const codes = new Int32Array(total);
   for (let row = 0; row < rows; row++) {
-    const code2 = stacks.codes[row];
-    if (code2 >= 0) codes.set(split[code2], offsets[row]);
+    const code = stacks.codes[row];
+    if (code >= 0) codes.set(split[code], offsets[row]);
   }
   return { offsets, codes, dictionary: interner.dictionary };
 }
@@ -13641,8 +13648,8 @@ function errorText(error2) {
   if (error2 instanceof TypeError || error2 instanceof RangeError || error2 instanceof ReferenceError || error2 instanceof SyntaxError) {
     return "its bytes do not match its own description";
   }
-  const text2 = error2 instanceof Error ? error2.message : String(error2);
-  return text2.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
+  const text = error2 instanceof Error ? error2.message : String(error2);
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
 function plausibleRows(bytes) {
   return 8 * bytes + 1048576;
@@ -13706,8 +13713,8 @@ async function readFooter(file, buffer) {
   try {
     return parquetMetadata(footer2, { parsers: NANOSECOND_PARSERS });
   } catch (error2) {
-    const text2 = error2 instanceof TypeError || error2 instanceof RangeError ? "its structure is not parquet metadata" : errorText(error2);
-    throw new EventsFileError(file, `corrupt parquet footer (${text2})`);
+    const text = error2 instanceof TypeError || error2 instanceof RangeError ? "its structure is not parquet metadata" : errorText(error2);
+    throw new EventsFileError(file, `corrupt parquet footer (${text})`);
   }
 }
 function columnIndex(metadata, physical) {
@@ -13720,8 +13727,8 @@ async function openParquet(path) {
   try {
     handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
   } catch (error2) {
-    const code2 = error2.code;
-    const problem = code2 === "ENOENT" ? "no such file" : code2 === "EISDIR" ? "is a directory" : `cannot open (${errorText(error2)})`;
+    const code = error2.code;
+    const problem = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot open (${errorText(error2)})`;
     throw new EventsFileError(path, problem);
   }
   try {
@@ -14352,9 +14359,9 @@ function createAttributor(spikes, context) {
   }
   function creditSyscall(tally, batch, i, row, lookups, overlapNs) {
     const syscall = batch.syscall;
-    const code2 = syscall.codes[i];
-    const call2 = syscall.dictionary[code2];
-    const wait = lookups.syscallWait[code2];
+    const code = syscall.codes[i];
+    const call2 = syscall.dictionary[code];
+    const wait = lookups.syscallWait[code];
     tally.syscallRows++;
     addSyscall(tally.syscalls, call2, overlapNs);
     const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
@@ -14417,8 +14424,8 @@ function createAttributor(spikes, context) {
     if (!layer) return rows.subarray(0, 0);
     const layerOf = Int8Array.from(layer.dictionary, (name) => LAYER_INDEX.get(name) ?? -1);
     for (let i = 0; i < batch.length; i++) {
-      const code2 = layer.codes[i];
-      const rowLayer = code2 < 0 ? -1 : layerOf[code2];
+      const code = layer.codes[i];
+      const rowLayer = code < 0 ? -1 : layerOf[code];
       if (rowLayer < 1 || Number.isNaN(ts[i])) continue;
       const length = rowLayer === 1 || !dur || !(dur[i] > 0) ? 0 : dur[i];
       overlapping(ts[i], ts[i] + length, hits);
@@ -14530,7 +14537,7 @@ function createProfiler(forcedMetric) {
   }
   function identity2(batch) {
     if (runId === null && batch.run_id) {
-      const first = batch.run_id.codes.find((code2) => code2 >= 0);
+      const first = batch.run_id.codes.find((code) => code >= 0);
       if (first !== void 0) runId = batch.run_id.dictionary[first];
     }
     if (repeat === null && batch.repeat) {
@@ -14561,14 +14568,14 @@ function createProfiler(forcedMetric) {
         rowsWithoutTime++;
         continue;
       }
-      const code2 = layer.codes[i];
-      if (code2 < 0) {
+      const code = layer.codes[i];
+      if (code < 0) {
         rowsWithoutLayer++;
         continue;
       }
       if (at < startOffset) startOffset = at;
-      perEntry[code2]++;
-      const rowLayer = layerOf[code2];
+      perEntry[code]++;
+      const rowLayer = layerOf[code];
       if (rowLayer === 0) {
         const metricCode = metric ? metric.codes[i] : -1;
         const target = metricCode < 0 ? void 0 : seriesOf[metricCode];
@@ -14597,8 +14604,8 @@ function createProfiler(forcedMetric) {
           noteSample(`name:${thread.dictionary[nameCode]}`, at);
       }
     }
-    layer.dictionary.forEach((name, code2) => {
-      if (perEntry[code2] > 0) layers.set(name, (layers.get(name) ?? 0) + perEntry[code2]);
+    layer.dictionary.forEach((name, code) => {
+      if (perEntry[code] > 0) layers.set(name, (layers.get(name) ?? 0) + perEntry[code]);
     });
   }
   function samplingInterval() {
@@ -14813,9 +14820,9 @@ async function readRegistryFile(path) {
   try {
     handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
   } catch (error2) {
-    const code2 = error2.code;
+    const code = error2.code;
     throw new UsageError(
-      `plugin registry ${path}: ${code2 === "ENOENT" ? "no such file" : "cannot be read"}`
+      `plugin registry ${path}: ${code === "ENOENT" ? "no such file" : "cannot be read"}`
     );
   }
   try {
@@ -14913,11 +14920,11 @@ function list(value) {
   return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
 }
 function flag(name, value, fallback) {
-  const text2 = value.trim();
-  if (text2 === "") return fallback;
-  if (/^(true|True|TRUE)$/.test(text2)) return true;
-  if (/^(false|False|FALSE)$/.test(text2)) return false;
-  throw new UsageError(`input "${name}" must be true or false; got "${text2}"`);
+  const text = value.trim();
+  if (text === "") return fallback;
+  if (/^(true|True|TRUE)$/.test(text)) return true;
+  if (/^(false|False|FALSE)$/.test(text)) return false;
+  throw new UsageError(`input "${name}" must be true or false; got "${text}"`);
 }
 var ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/;
 function readInputs(get, workspace) {
@@ -15070,7 +15077,7 @@ var SUMMARY_LIMIT = 1024 * 1024 - 1024;
 var log = { info, warning, notice };
 function verdictLine(lookup2) {
   if (lookup2 === null || lookup2.found) return void 0;
-  return `\u26AA **No baseline to compare with** (${text(lookup2.reason, 300)}): spikes are reported, not judged.`;
+  return `\u26AA **No baseline to compare with** (${markdownText(lookup2.reason, 300)}): spikes are reported, not judged.`;
 }
 async function writeSummary(markdown) {
   if (!process.env.GITHUB_STEP_SUMMARY) return;

@@ -18,7 +18,7 @@ import { resolvePull } from './forge/pull.js'
 import { ANALYSIS_INPUT_NAMES, readInputs } from './inputs.js'
 import { parseAnalysisOptions, UsageError } from './options.js'
 import { analyseFiles, describeOptions } from './pipeline.js'
-import { text } from './report/escape.js'
+import { markdownText } from './report/escape.js'
 import { buildReport, reportToJson } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
 import { globFiles } from './telemetry/discover.js'
@@ -30,7 +30,7 @@ const log = { info: core.info, warning: core.warning, notice: core.notice }
 
 function verdictLine(lookup: BaselineLookup | null): string | undefined {
   if (lookup === null || lookup.found) return undefined
-  return `⚪ **No baseline to compare with** (${text(lookup.reason, 300)}): spikes are reported, not judged.`
+  return `⚪ **No baseline to compare with** (${markdownText(lookup.reason, 300)}): spikes are reported, not judged.`
 }
 
 async function writeSummary(markdown: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Report } from '../analysis/types.js'
-import { text } from './escape.js'
+import { markdownText } from './escape.js'
 import { renderMarkdown, renderReport, type MarkdownOptions } from './markdown.js'
 
 /** GitHub refuses comment bodies over 65,536 characters; Forgejo has no limit but gets the same. */
@@ -81,7 +81,7 @@ export function renderComment(report: Report, options: CommentOptions): string {
   }
   // Even the smallest form is too long (thousands of runs): cut at a line and say so.
   const end = footer(options, true)
-  const notice = `\n\n…(cut to fit; ${text(options.fullReportHint)} has everything)\n`
+  const notice = `\n\n…(cut to fit; ${markdownText(options.fullReportHint)} has everything)\n`
   const smallest = `${options.marker}\n${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`
   const room = limit - end.length - notice.length
   const cut = smallest.slice(0, Math.max(0, room))

@@ -4,7 +4,7 @@
  * or a hidden comment. Every such string passes through one of these (docs/hostile-input.md).
  */
 
-export const DEFAULT_CAP = 80
+export const DEFAULT_LENGTH = 80
 const ZERO_WIDTH_SPACE = '\u200b'
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
@@ -12,10 +12,15 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 const INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
 
 /**
- * One line, at most `max` characters; cut in the middle (or at the start) with an ellipsis.
+ * One line, at most `max` characters, cut with an ellipsis at its end (or at its start, to keep
+ * the end of a path).
  * Invisible characters are made visible.
  */
-export function cap(text: string, max = DEFAULT_CAP, keep: 'start' | 'end' = 'start'): string {
+export function oneLine(
+  text: string,
+  max = DEFAULT_LENGTH,
+  keep: 'start' | 'end' = 'start'
+): string {
   const line = text.replace(CONTROL, ' ').replace(INVISIBLE, '\ufffd')
   const chars = [...line]
   if (chars.length <= max) return line
@@ -51,18 +56,26 @@ function codeSpan(value: string): string {
 }
 
 /** Telemetry text as inline code, outside tables. */
-export function code(text: string, max = DEFAULT_CAP, keep: 'start' | 'end' = 'start'): string {
-  return codeSpan(cap(text, max, keep) || ' ')
+export function inlineCode(
+  text: string,
+  max = DEFAULT_LENGTH,
+  keep: 'start' | 'end' = 'start'
+): string {
+  return codeSpan(oneLine(text, max, keep) || ' ')
 }
 
 /** Telemetry text as inline code inside a table cell, where GFM splits on every `|`. */
-export function cell(text: string, max = DEFAULT_CAP, keep: 'start' | 'end' = 'start'): string {
-  return code(text, max, keep).replace(/\|/g, '\\|')
+export function tableCell(
+  text: string,
+  max = DEFAULT_LENGTH,
+  keep: 'start' | 'end' = 'start'
+): string {
+  return inlineCode(text, max, keep).replace(/\|/g, '\\|')
 }
 
 /** Plain markdown text: no emphasis, links, HTML, headings, mentions or references survive. */
-export function text(value: string, max = 200): string {
-  return inert(cap(value, max))
+export function markdownText(value: string, max = 200): string {
+  return inert(oneLine(value, max))
     .replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`)
     .replace(/\\<!/g, '\\<\\!') // (`\<!--` is inert, but no `<!--` in the raw body at all)
     .replace(/&/g, '&amp;')
@@ -70,9 +83,9 @@ export function text(value: string, max = 200): string {
 }
 
 /** Text inside HTML (e.g. `<summary>`), where markdown is not parsed but links still are. */
-export function html(value: string, max = 200): string {
+export function htmlText(value: string, max = 200): string {
   // (entities last: `&#39;` must not be taken for an issue reference)
-  return inert(cap(value, max))
+  return inert(oneLine(value, max))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

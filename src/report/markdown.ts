@@ -7,7 +7,7 @@ import type {
   SpikeReport
 } from '../analysis/types.js'
 import { chartedRun, msptChart } from './chart.js'
-import { cell, code, html, text } from './escape.js'
+import { htmlText, inlineCode, markdownText, tableCell } from './escape.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
 
 export interface MarkdownOptions {
@@ -71,18 +71,18 @@ function worstFirst(spikes: RankedSpike[]): RankedSpike[] {
 
 function pluginCell(spike: SpikeReport): string {
   if (spike.top_plugin === null) return '–'
-  const plugin = cell(spike.top_plugin, 40)
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${cell(spike.entry_plugin, 40)}`
+  const plugin = tableCell(spike.top_plugin, 40)
+  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`
 }
 
 function syscallCell(spike: SpikeReport): string {
   if (spike.first_syscall === null) return '–'
-  const name = cell(spike.first_syscall, 30)
+  const name = tableCell(spike.first_syscall, 30)
   return spike.first_syscall_scope === 'all-threads' ? `${name} (other thread)` : name
 }
 
 function optionalCell(value: string | null, max: number, keep: 'start' | 'end' = 'start'): string {
-  return value === null ? '–' : cell(value, max, keep)
+  return value === null ? '–' : tableCell(value, max, keep)
 }
 
 function summaryLine(report: Report, spikes: RankedSpike[]): string {
@@ -95,8 +95,8 @@ function summaryLine(report: Report, spikes: RankedSpike[]): string {
   const worst = worstFirst(spikes)[0]
   return (
     `**${plural(spikes.length, 'spike')}** in ${withSpikes} of ${plural(analysed, 'run')}; ` +
-    `worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${code(runLabel(worst.run), 40)} ` +
-    `at ${formatOffset(worst.spike.offset_ms)}, ${code(worst.spike.signature, 60)}).`
+    `worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} ` +
+    `at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`
   )
 }
 
@@ -105,8 +105,8 @@ function runsTable(runs: RunReport[]): string {
     const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity)
     const atFloor = run.threshold_ms !== null && run.threshold_ms === run.floor_ms
     return [
-      cell(runLabel(run), 40),
-      run.metric === null ? '–' : cell(run.metric, 20),
+      tableCell(runLabel(run), 40),
+      run.metric === null ? '–' : tableCell(run.metric, 20),
       formatCount(run.samples),
       formatMs(run.p95_ms),
       formatMs(run.sigma_ms),
@@ -124,7 +124,7 @@ function runsTable(runs: RunReport[]): string {
 function spikesTable(spikes: RankedSpike[]): string {
   const rows = spikes.map(({ run, spike, number }) => [
     `${number}`,
-    cell(runLabel(run), 30),
+    tableCell(runLabel(run), 30),
     formatOffset(spike.offset_ms),
     `**${spike.value_ms.toFixed(1)}**`,
     optionalCell(spike.top_thread, 40),
@@ -149,7 +149,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.threads
       .slice(0, limit)
       .map((t) => [
-        cell(t.thread, 48) + (t.tick_thread ? ' (tick)' : ''),
+        tableCell(t.thread, 48) + (t.tick_thread ? ' (tick)' : ''),
         t.tid === null ? '–' : String(t.tid),
         formatCount(t.samples),
         t.cpu_ms.toFixed(1),
@@ -170,14 +170,14 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.plugins
       .slice(0, limit)
       .map((p) => [
-        cell(p.plugin, 48),
+        tableCell(p.plugin, 48),
         formatCount(p.tick_thread_samples),
         formatCount(p.samples),
         p.cpu_ms.toFixed(1)
       ])
     parts.push(
       '**Plugins** (owner = leaf-most plugin frame)' +
-        (spike.entry_plugin ? `; called from ${code(spike.entry_plugin, 48)}` : '') +
+        (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : '') +
         '\n\n' +
         table(
           [['plugin', 'tick-thread samples', 'samples', 'sampled ms'], ...rows],
@@ -190,7 +190,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.syscalls
       .slice(0, limit)
       .map((s) => [
-        cell(s.syscall, 30) + (s.wait ? ' (wait)' : ''),
+        tableCell(s.syscall, 30) + (s.wait ? ' (wait)' : ''),
         formatCount(s.count),
         s.total_ms.toFixed(1),
         s.max_ms.toFixed(1)
@@ -205,7 +205,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.paths
       .slice(0, limit)
       .map((p) => [
-        cell(p.path, 72, 'end'),
+        tableCell(p.path, 72, 'end'),
         p.total_ms.toFixed(1),
         formatBytes(p.bytes),
         formatCount(p.ops)
@@ -220,7 +220,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.devices
       .slice(0, limit)
       .map((d) => [
-        cell(d.device, 30),
+        tableCell(d.device, 30),
         formatBytes(d.bytes),
         formatCount(d.ops),
         d.total_ms.toFixed(1)
@@ -232,15 +232,15 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     )
   }
   if (spike.notes.length > 0) {
-    parts.push(spike.notes.map((note) => `- ${text(note, 300)}`).join('\n'))
+    parts.push(spike.notes.map((note) => `- ${markdownText(note, 300)}`).join('\n'))
   }
   return parts
 }
 
 function spikeDetails({ run, spike, number }: RankedSpike, limit: number): string {
   const summary =
-    `#${number} · ${html(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
-    `${spike.value_ms.toFixed(1)} ms · <code>${html(spike.signature, 80)}</code>`
+    `#${number} · ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
+    `${spike.value_ms.toFixed(1)} ms · <code>${htmlText(spike.signature, 80)}</code>`
   const window = `Window ${spike.start_ns} → ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`
   return [
     '<details>',
@@ -256,7 +256,7 @@ function spikeDetails({ run, spike, number }: RankedSpike, limit: number): strin
 
 function signaturesTable(signatures: SignatureSummary[]): string {
   const rows = signatures.map((s) => [
-    cell(s.signature, 80),
+    tableCell(s.signature, 80),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
@@ -278,14 +278,19 @@ function diffTable(diff: DiffReport, limit: number): { table: string; cut: numbe
   const rows = [
     ...diff.new.map((s) => [
       '🆕 new',
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `0 → ${s.spikes}`,
       formatMs(s.worst_ms)
     ]),
-    ...diff.resolved.map((s) => ['✅ resolved', cell(s.signature, 80), `${s.spikes} → 0`, '–']),
+    ...diff.resolved.map((s) => [
+      '✅ resolved',
+      tableCell(s.signature, 80),
+      `${s.spikes} → 0`,
+      '–'
+    ]),
     ...diff.persisting.map((s) => [
       'persisting',
-      cell(s.signature, 80),
+      tableCell(s.signature, 80),
       `${s.base_spikes} → ${s.head_spikes}`,
       formatMs(s.worst_ms)
     ])
@@ -304,9 +309,9 @@ function diffTable(diff: DiffReport, limit: number): { table: string; cut: numbe
 function baseLine(diff: DiffReport): string {
   const { base } = diff
   const where = base.url
-    ? `[${text(base.location, 120)}](${encodeURI(base.url)})`
-    : code(base.location, 120)
-  const commit = base.commit ? ` at ${code(base.commit.slice(0, 12), 12)}` : ''
+    ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})`
+    : inlineCode(base.location, 120)
+  const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : ''
   return `Baseline: ${where}${commit}.`
 }
 
@@ -334,7 +339,7 @@ export function renderReport(
     sections.push(diffVerdict(report.diff))
     if (report.diff.options_changed.length > 0) {
       sections.push(
-        `⚠️ The baseline was analysed with other options (${report.diff.options_changed.map((name) => code(name, 30)).join(', ')}): ` +
+        `⚠️ The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(', ')}): ` +
           'some signatures may differ only because of that.'
       )
     }
@@ -401,7 +406,7 @@ export function renderReport(
   }
 
   const notes = report.runs.flatMap((run) =>
-    run.notes.map((note) => `- ${code(runLabel(run), 40)}: ${text(note, 300)}`)
+    run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
   )
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`)
@@ -416,7 +421,9 @@ export function renderReport(
     sections.push(`${heading(1)} Inputs that could not be analysed`)
     sections.push(
       report.errors
-        .map((error) => `- ${code(error.file, 120, 'end')}: ${text(error.message, 300)}`)
+        .map(
+          (error) => `- ${inlineCode(error.file, 120, 'end')}: ${markdownText(error.message, 300)}`
+        )
         .join('\n')
     )
   }
