@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
 import type { Report, RunReport, SignatureSummary, SpikeReport } from '../src/analysis/types.js'
-import { analyseFiles, describeOptions } from '../src/pipeline.js'
+import { describeOptions } from '../src/options.js'
+import { analyseFiles } from '../src/pipeline.js'
 import {
   htmlText,
   inlineCode,

@@ -14248,20 +14248,6 @@ function summariseSignatures(runs) {
   }
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank);
 }
-function changedOptions(base, head) {
-  if (!base || !head) return [];
-  const keys = [
-    "metric",
-    "threshold_ms",
-    "sigma_mult",
-    "tick_thread",
-    "plugin_registry",
-    "not_plugin"
-  ];
-  return keys.filter(
-    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
-  );
-}
 function diffSignatures(base, head, source, optionsChanged = []) {
   const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]));
   const headSignatures = new Set(head.map((entry) => entry.signature));
@@ -14284,6 +14270,7 @@ function diffSignatures(base, head, source, optionsChanged = []) {
 }
 
 // src/options.ts
+import { createHash } from "node:crypto";
 import { constants as constants2 } from "node:fs";
 import { open as open2 } from "node:fs/promises";
 
@@ -23508,8 +23495,8 @@ function readLevels(reader, count, maxLevel, byteLength) {
   decodeHybrid(reader, widthOf(maxLevel), levels, byteLength);
   return levels;
 }
-function levelLength(reader, given2) {
-  if (given2 !== void 0) return given2;
+function levelLength(reader, given) {
+  if (given !== void 0) return given;
   const length = reader.view.getUint32(reader.offset, true);
   reader.offset += 4;
   return length;
@@ -25420,10 +25407,9 @@ async function analyseFile(path, options, shownPath = path) {
 // src/options.ts
 var UsageError = class extends Error {
 };
-var given = (value) => value !== void 0 && value.trim() !== "" ? value.trim() : void 0;
-function parseNumber(name, value) {
+function parseNumber(label2, value) {
   const number = Number(value);
-  if (!Number.isFinite(number)) throw new UsageError(`${name} must be a number; got "${value}"`);
+  if (!Number.isFinite(number)) throw new UsageError(`${label2} must be a number; got "${value}"`);
   return number;
 }
 var REGISTRY_LIMIT = 16 * 1024 * 1024;
@@ -25481,46 +25467,126 @@ async function loadRegistry(path) {
     throw error;
   }
 }
-async function parseAnalysisOptions(raw, names = {
-  metric: "--metric",
-  thresholdMs: "--threshold-ms",
-  sigmaMult: "--sigma-mult",
-  tickThread: "--tick-thread",
-  pluginPackages: "--plugin-packages",
-  notPlugin: "--not-plugin"
-}) {
+var trimmed = (value) => (Array.isArray(value) ? value.join(",") : value).trim();
+var ANALYSIS_OPTIONS = [
+  {
+    name: "metric",
+    raw: "metric",
+    kind: "value",
+    argument: "NAME",
+    help: `L0 metric to detect on (default: first of ${MSPT_METRICS.join(", ")})`,
+    default: "",
+    parse(value, _label, options) {
+      options.metric = trimmed(value);
+    },
+    report: { key: "metric", value: (options) => options.metric ?? null }
+  },
+  {
+    name: "threshold-ms",
+    raw: "thresholdMs",
+    kind: "value",
+    argument: "N",
+    help: `spike floor in ms, at least ${FLOOR_MS} (default ${FLOOR_MS})`,
+    default: String(FLOOR_MS),
+    parse(value, label2, options) {
+      options.thresholdMs = parseNumber(label2, trimmed(value));
+      if (options.thresholdMs < FLOOR_MS) {
+        throw new UsageError(
+          `${label2} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${trimmed(value)}`
+        );
+      }
+    },
+    report: { key: "threshold_ms", value: (options) => options.thresholdMs }
+  },
+  {
+    name: "sigma-mult",
+    raw: "sigmaMult",
+    kind: "value",
+    argument: "K",
+    help: `threshold = max(floor, p95 + K\xB7\u03C3) (default ${DEFAULT_OPTIONS.sigmaMult})`,
+    default: String(DEFAULT_OPTIONS.sigmaMult),
+    parse(value, label2, options) {
+      options.sigmaMult = parseNumber(label2, trimmed(value));
+      if (options.sigmaMult < 0) {
+        throw new UsageError(`${label2} must be zero or more; got ${trimmed(value)}`);
+      }
+    },
+    report: { key: "sigma_mult", value: (options) => options.sigmaMult }
+  },
+  {
+    name: "tick-thread",
+    raw: "tickThread",
+    kind: "value",
+    argument: "REGEX",
+    help: `thread names that tick the server, RE2 syntax (default ${DEFAULT_TICK_THREAD})`,
+    default: DEFAULT_TICK_THREAD,
+    async parse(value, label2, options) {
+      options.tickThread = await threadPattern(trimmed(value), label2);
+    },
+    report: { key: "tick_thread", value: (options) => options.tickThread.source }
+  },
+  {
+    name: "plugin-packages",
+    raw: "pluginPackages",
+    kind: "value",
+    argument: "FILE",
+    help: 'JSON registry: { "PluginName": ["package.prefix", \u2026] }',
+    default: "",
+    path: true,
+    async parse(value, _label, options) {
+      options.registry = await loadRegistry(trimmed(value));
+    },
+    report: { key: "plugin_registry", value: registryDigest }
+  },
+  {
+    name: "not-plugin",
+    raw: "notPlugin",
+    kind: "list",
+    argument: "PREFIXES",
+    help: "extra comma-separated package prefixes that are never plugin code",
+    default: "",
+    parse(value, _label, options) {
+      const extra = (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
+      if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
+    },
+    report: {
+      key: "not_plugin",
+      value: (options) => options.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
+    }
+  }
+];
+var isGiven = (value) => value !== void 0 && (Array.isArray(value) ? value.length > 0 : value.trim() !== "");
+async function parseAnalysisOptions(raw, label2 = (name) => `--${name}`) {
   const options = { ...DEFAULT_OPTIONS };
-  const metric = given(raw.metric);
-  if (metric !== void 0) options.metric = metric;
-  const threshold = given(raw.thresholdMs);
-  if (threshold !== void 0) {
-    options.thresholdMs = parseNumber(names.thresholdMs, threshold);
-    if (options.thresholdMs < FLOOR_MS) {
-      throw new UsageError(
-        `${names.thresholdMs} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${threshold}`
-      );
-    }
+  for (const spec of ANALYSIS_OPTIONS) {
+    const value = raw[spec.raw];
+    if (isGiven(value)) await spec.parse(value, label2(spec.name), options);
   }
-  const sigma = given(raw.sigmaMult);
-  if (sigma !== void 0) {
-    options.sigmaMult = parseNumber(names.sigmaMult, sigma);
-    if (options.sigmaMult < 0) {
-      throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`);
-    }
-  }
-  options.tickThread = await threadPattern(
-    given(raw.tickThread) ?? DEFAULT_TICK_THREAD,
-    names.tickThread
-  );
-  const registry = given(raw.pluginPackages);
-  if (registry !== void 0) options.registry = await loadRegistry(registry);
-  const extra = (raw.notPlugin ?? []).flatMap((value) => value.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
-  if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
   return options;
+}
+function registryDigest(options) {
+  if (options.registry.size === 0) return null;
+  const entries = [...options.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
+}
+function describeOptions(options) {
+  return Object.fromEntries(
+    ANALYSIS_OPTIONS.map((spec) => [spec.report.key, spec.report.value(options)])
+  );
+}
+function changedOptions(base, head) {
+  if (!base || !head) return [];
+  return ANALYSIS_OPTIONS.map((spec) => spec.report.key).filter(
+    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
+  );
+}
+function optionsUsage() {
+  return ANALYSIS_OPTIONS.map(
+    (spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`
+  ).join("\n");
 }
 
 // src/pipeline.ts
-import { createHash } from "node:crypto";
 async function analyseFiles(files, options, show = (file) => file) {
   const runs = [];
   const errors = [];
@@ -25533,21 +25599,6 @@ async function analyseFiles(files, options, show = (file) => file) {
     }
   }
   return { runs, errors };
-}
-function registryDigest(options) {
-  if (options.registry.size === 0) return null;
-  const entries = [...options.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
-}
-function describeOptions(options) {
-  return {
-    metric: options.metric ?? null,
-    threshold_ms: options.thresholdMs,
-    sigma_mult: options.sigmaMult,
-    tick_thread: options.tickThread.source,
-    plugin_registry: registryDigest(options),
-    not_plugin: options.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
-  };
 }
 
 // src/report/escape.ts
@@ -26589,12 +26640,7 @@ detect --out-json, or targets.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
-  --metric NAME           L0 metric to detect on (default: first of tick_ms, mspt_p99, mspt_p95, mspt_p50, mspt)
-  --threshold-ms N        spike floor in ms, at least 50 (default 50)
-  --sigma-mult K          threshold = max(floor, p95 + K\xB7\u03C3) (default 3)
-  --tick-thread REGEX     thread names that tick the server (default ^Server thread$)
-  --plugin-packages FILE  JSON registry: { "PluginName": ["package.prefix", \u2026] }
-  --not-plugin PREFIXES   extra comma-separated package prefixes that are never plugin code
+${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
   --fail-on-new           diff: exit 1 when the head has signatures the base does not
@@ -26602,13 +26648,13 @@ Options:
 Exit status: 0 done; 1 --fail-on-new and new signatures; 2 usage error or unreadable input.
 `;
 var OPTION_SPEC = {
+  ...Object.fromEntries(
+    ANALYSIS_OPTIONS.map((spec) => [
+      spec.name,
+      { type: "string", multiple: spec.kind === "list" }
+    ])
+  ),
   "runs-dir": { type: "string" },
-  metric: { type: "string" },
-  "threshold-ms": { type: "string" },
-  "sigma-mult": { type: "string" },
-  "tick-thread": { type: "string" },
-  "plugin-packages": { type: "string" },
-  "not-plugin": { type: "string", multiple: true },
   "out-md": { type: "string" },
   "out-json": { type: "string" },
   "fail-on-new": { type: "boolean" },
@@ -26723,14 +26769,14 @@ async function main(argv, io) {
     return command === void 0 && !values.help ? 2 : 0;
   }
   try {
-    const options = await parseAnalysisOptions({
-      metric: values.metric,
-      thresholdMs: values["threshold-ms"],
-      sigmaMult: values["sigma-mult"],
-      tickThread: values["tick-thread"],
-      pluginPackages: values["plugin-packages"],
-      notPlugin: values["not-plugin"]
-    });
+    const options = await parseAnalysisOptions(
+      Object.fromEntries(
+        ANALYSIS_OPTIONS.map((spec) => [
+          spec.raw,
+          values[spec.name]
+        ])
+      )
+    );
     const runsDir = values["runs-dir"] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR;
     await checkOutputs(values);
     if (command === "detect") {

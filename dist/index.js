@@ -1394,20 +1394,6 @@ function summariseSignatures(runs) {
   }
   return [...pooled.values()].map(({ files: _files, ...summary2 }) => summary2).sort(byRank);
 }
-function changedOptions(base, head) {
-  if (!base || !head) return [];
-  const keys = [
-    "metric",
-    "threshold_ms",
-    "sigma_mult",
-    "tick_thread",
-    "plugin_registry",
-    "not_plugin"
-  ];
-  return keys.filter(
-    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
-  );
-}
 function diffSignatures(base, head, source, optionsChanged = []) {
   const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]));
   const headSignatures = new Set(head.map((entry) => entry.signature));
@@ -3672,6 +3658,7 @@ async function resolvePull(client, context, log2) {
 import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/options.ts
+import { createHash } from "node:crypto";
 import { constants as constants3 } from "node:fs";
 import { open as open3 } from "node:fs/promises";
 
@@ -12896,8 +12883,8 @@ function readLevels(reader, count, maxLevel, byteLength) {
   decodeHybrid(reader, widthOf(maxLevel), levels, byteLength);
   return levels;
 }
-function levelLength(reader, given2) {
-  if (given2 !== void 0) return given2;
+function levelLength(reader, given) {
+  if (given !== void 0) return given;
   const length = reader.view.getUint32(reader.offset, true);
   reader.offset += 4;
   return length;
@@ -14808,10 +14795,9 @@ async function analyseFile(path, options2, shownPath = path) {
 // src/options.ts
 var UsageError = class extends Error {
 };
-var given = (value) => value !== void 0 && value.trim() !== "" ? value.trim() : void 0;
-function parseNumber(name, value) {
+function parseNumber(label2, value) {
   const number = Number(value);
-  if (!Number.isFinite(number)) throw new UsageError(`${name} must be a number; got "${value}"`);
+  if (!Number.isFinite(number)) throw new UsageError(`${label2} must be a number; got "${value}"`);
   return number;
 }
 var REGISTRY_LIMIT = 16 * 1024 * 1024;
@@ -14869,53 +14855,121 @@ async function loadRegistry(path) {
     throw error2;
   }
 }
-async function parseAnalysisOptions(raw, names = {
-  metric: "--metric",
-  thresholdMs: "--threshold-ms",
-  sigmaMult: "--sigma-mult",
-  tickThread: "--tick-thread",
-  pluginPackages: "--plugin-packages",
-  notPlugin: "--not-plugin"
-}) {
+var trimmed = (value) => (Array.isArray(value) ? value.join(",") : value).trim();
+var ANALYSIS_OPTIONS = [
+  {
+    name: "metric",
+    raw: "metric",
+    kind: "value",
+    argument: "NAME",
+    help: `L0 metric to detect on (default: first of ${MSPT_METRICS.join(", ")})`,
+    default: "",
+    parse(value, _label, options2) {
+      options2.metric = trimmed(value);
+    },
+    report: { key: "metric", value: (options2) => options2.metric ?? null }
+  },
+  {
+    name: "threshold-ms",
+    raw: "thresholdMs",
+    kind: "value",
+    argument: "N",
+    help: `spike floor in ms, at least ${FLOOR_MS} (default ${FLOOR_MS})`,
+    default: String(FLOOR_MS),
+    parse(value, label2, options2) {
+      options2.thresholdMs = parseNumber(label2, trimmed(value));
+      if (options2.thresholdMs < FLOOR_MS) {
+        throw new UsageError(
+          `${label2} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${trimmed(value)}`
+        );
+      }
+    },
+    report: { key: "threshold_ms", value: (options2) => options2.thresholdMs }
+  },
+  {
+    name: "sigma-mult",
+    raw: "sigmaMult",
+    kind: "value",
+    argument: "K",
+    help: `threshold = max(floor, p95 + K\xB7\u03C3) (default ${DEFAULT_OPTIONS.sigmaMult})`,
+    default: String(DEFAULT_OPTIONS.sigmaMult),
+    parse(value, label2, options2) {
+      options2.sigmaMult = parseNumber(label2, trimmed(value));
+      if (options2.sigmaMult < 0) {
+        throw new UsageError(`${label2} must be zero or more; got ${trimmed(value)}`);
+      }
+    },
+    report: { key: "sigma_mult", value: (options2) => options2.sigmaMult }
+  },
+  {
+    name: "tick-thread",
+    raw: "tickThread",
+    kind: "value",
+    argument: "REGEX",
+    help: `thread names that tick the server, RE2 syntax (default ${DEFAULT_TICK_THREAD})`,
+    default: DEFAULT_TICK_THREAD,
+    async parse(value, label2, options2) {
+      options2.tickThread = await threadPattern(trimmed(value), label2);
+    },
+    report: { key: "tick_thread", value: (options2) => options2.tickThread.source }
+  },
+  {
+    name: "plugin-packages",
+    raw: "pluginPackages",
+    kind: "value",
+    argument: "FILE",
+    help: 'JSON registry: { "PluginName": ["package.prefix", \u2026] }',
+    default: "",
+    path: true,
+    async parse(value, _label, options2) {
+      options2.registry = await loadRegistry(trimmed(value));
+    },
+    report: { key: "plugin_registry", value: registryDigest }
+  },
+  {
+    name: "not-plugin",
+    raw: "notPlugin",
+    kind: "list",
+    argument: "PREFIXES",
+    help: "extra comma-separated package prefixes that are never plugin code",
+    default: "",
+    parse(value, _label, options2) {
+      const extra = (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
+      if (extra.length > 0) options2.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
+    },
+    report: {
+      key: "not_plugin",
+      value: (options2) => options2.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
+    }
+  }
+];
+var isGiven = (value) => value !== void 0 && (Array.isArray(value) ? value.length > 0 : value.trim() !== "");
+async function parseAnalysisOptions(raw, label2 = (name) => `--${name}`) {
   const options2 = { ...DEFAULT_OPTIONS };
-  const metric = given(raw.metric);
-  if (metric !== void 0) options2.metric = metric;
-  const threshold = given(raw.thresholdMs);
-  if (threshold !== void 0) {
-    options2.thresholdMs = parseNumber(names.thresholdMs, threshold);
-    if (options2.thresholdMs < FLOOR_MS) {
-      throw new UsageError(
-        `${names.thresholdMs} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${threshold}`
-      );
-    }
+  for (const spec of ANALYSIS_OPTIONS) {
+    const value = raw[spec.raw];
+    if (isGiven(value)) await spec.parse(value, label2(spec.name), options2);
   }
-  const sigma = given(raw.sigmaMult);
-  if (sigma !== void 0) {
-    options2.sigmaMult = parseNumber(names.sigmaMult, sigma);
-    if (options2.sigmaMult < 0) {
-      throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`);
-    }
-  }
-  options2.tickThread = await threadPattern(
-    given(raw.tickThread) ?? DEFAULT_TICK_THREAD,
-    names.tickThread
-  );
-  const registry = given(raw.pluginPackages);
-  if (registry !== void 0) options2.registry = await loadRegistry(registry);
-  const extra = (raw.notPlugin ?? []).flatMap((value) => value.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
-  if (extra.length > 0) options2.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
   return options2;
+}
+function registryDigest(options2) {
+  if (options2.registry.size === 0) return null;
+  const entries = [...options2.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
+}
+function describeOptions(options2) {
+  return Object.fromEntries(
+    ANALYSIS_OPTIONS.map((spec) => [spec.report.key, spec.report.value(options2)])
+  );
+}
+function changedOptions(base, head) {
+  if (!base || !head) return [];
+  return ANALYSIS_OPTIONS.map((spec) => spec.report.key).filter(
+    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
+  );
 }
 
 // src/inputs.ts
-var ANALYSIS_INPUT_NAMES = {
-  metric: 'input "metric"',
-  thresholdMs: 'input "threshold-ms"',
-  sigmaMult: 'input "sigma-mult"',
-  tickThread: 'input "tick-thread"',
-  pluginPackages: 'input "plugin-packages"',
-  notPlugin: 'input "not-plugin"'
-};
 function list(value) {
   return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
 }
@@ -14949,7 +15003,6 @@ function readInputs(get, workspace) {
   if (pullRequest !== void 0 && !(Number.isInteger(pullRequest) && pullRequest > 0)) {
     throw new UsageError(`input "pull-request" must be a pull request number; got "${pullText}"`);
   }
-  const pluginPackages = input("plugin-packages");
   const events = list(get("events"));
   return {
     events: events.length > 0 ? events : ["**/events.parquet"],
@@ -14963,19 +15016,17 @@ function readInputs(get, workspace) {
     outputDir: inWorkspace(input("output-dir") || "iostorm-report"),
     token: input("github-token"),
     pullRequest,
-    analysis: {
-      metric: input("metric"),
-      thresholdMs: input("threshold-ms"),
-      sigmaMult: input("sigma-mult"),
-      tickThread: input("tick-thread"),
-      pluginPackages: pluginPackages === "" ? void 0 : inWorkspace(pluginPackages),
-      notPlugin: list(get("not-plugin"))
-    }
+    analysis: Object.fromEntries(
+      ANALYSIS_OPTIONS.map((spec) => {
+        const value = spec.kind === "list" ? list(get(spec.name)) : input(spec.name);
+        const given = typeof value === "string" && value !== "";
+        return [spec.raw, spec.path && given ? inWorkspace(value) : value];
+      })
+    )
   };
 }
 
 // src/pipeline.ts
-import { createHash } from "node:crypto";
 async function analyseFiles(files, options2, show = (file) => file) {
   const runs = [];
   const errors = [];
@@ -14988,21 +15039,6 @@ async function analyseFiles(files, options2, show = (file) => file) {
     }
   }
   return { runs, errors };
-}
-function registryDigest(options2) {
-  if (options2.registry.size === 0) return null;
-  const entries = [...options2.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
-}
-function describeOptions(options2) {
-  return {
-    metric: options2.metric ?? null,
-    threshold_ms: options2.thresholdMs,
-    sigma_mult: options2.sigmaMult,
-    tick_thread: options2.tickThread.source,
-    plugin_registry: registryDigest(options2),
-    not_plugin: options2.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
-  };
 }
 
 // src/telemetry/discover.ts
@@ -15094,7 +15130,7 @@ async function run(env = process.env) {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
     const inputs = readInputs((name) => getInput(name), workspace);
     const context = readContext(env, inputs.pullRequest);
-    const options2 = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES);
+    const options2 = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`);
     const limits = forgeLimits(env);
     budget = new ForgeBudget(limits.budgetMs);
     const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null;

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import { changedOptions, diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
 import type { DiffReport } from './analysis/types.js'
 import {
   ARTIFACTS_DIR,
@@ -15,9 +15,9 @@ import { readContext } from './forge/context.js'
 import { ForgeBudget, forgeLimits } from './forge/http.js'
 import { publishArtifact, publishComment } from './forge/publish.js'
 import { resolvePull } from './forge/pull.js'
-import { ANALYSIS_INPUT_NAMES, readInputs } from './inputs.js'
-import { parseAnalysisOptions, UsageError } from './options.js'
-import { analyseFiles, describeOptions } from './pipeline.js'
+import { readInputs } from './inputs.js'
+import { changedOptions, describeOptions, parseAnalysisOptions, UsageError } from './options.js'
+import { analyseFiles } from './pipeline.js'
 import { markdownText } from './report/escape.js'
 import { buildReport, reportToJson } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
@@ -53,7 +53,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
     const inputs = readInputs((name) => core.getInput(name), workspace)
     const context = readContext(env, inputs.pullRequest)
-    const options = await parseAnalysisOptions(inputs.analysis, ANALYSIS_INPUT_NAMES)
+    const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
     const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null

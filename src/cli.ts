@@ -1,15 +1,22 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { changedOptions, diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
 import type {
   BaselineSource,
   InputError,
   ReportOptions,
   SignatureSummary
 } from './analysis/types.js'
-import { parseAnalysisOptions, UsageError } from './options.js'
-import { analyseFiles, describeOptions, type Analysed } from './pipeline.js'
+import {
+  ANALYSIS_OPTIONS,
+  changedOptions,
+  describeOptions,
+  optionsUsage,
+  parseAnalysisOptions,
+  UsageError
+} from './options.js'
+import { analyseFiles, type Analysed } from './pipeline.js'
 import { terminalLine } from './report/escape.js'
 import { buildReport, readReportFile, reportToJson, ReportFormatError } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
@@ -31,12 +38,7 @@ detect --out-json, or targets.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
-  --metric NAME           L0 metric to detect on (default: first of tick_ms, mspt_p99, mspt_p95, mspt_p50, mspt)
-  --threshold-ms N        spike floor in ms, at least 50 (default 50)
-  --sigma-mult K          threshold = max(floor, p95 + K·σ) (default 3)
-  --tick-thread REGEX     thread names that tick the server (default ^Server thread$)
-  --plugin-packages FILE  JSON registry: { "PluginName": ["package.prefix", …] }
-  --not-plugin PREFIXES   extra comma-separated package prefixes that are never plugin code
+${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
   --fail-on-new           diff: exit 1 when the head has signatures the base does not
@@ -50,14 +52,15 @@ interface Io {
   env: NodeJS.ProcessEnv
 }
 
+/** The analysis flags come from the options table; the others are the CLI's own. */
 const OPTION_SPEC = {
+  ...Object.fromEntries(
+    ANALYSIS_OPTIONS.map((spec) => [
+      spec.name,
+      { type: 'string' as const, multiple: spec.kind === 'list' }
+    ])
+  ),
   'runs-dir': { type: 'string' },
-  metric: { type: 'string' },
-  'threshold-ms': { type: 'string' },
-  'sigma-mult': { type: 'string' },
-  'tick-thread': { type: 'string' },
-  'plugin-packages': { type: 'string' },
-  'not-plugin': { type: 'string', multiple: true },
   'out-md': { type: 'string' },
   'out-json': { type: 'string' },
   'fail-on-new': { type: 'boolean' },
@@ -202,14 +205,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return command === undefined && !values.help ? 2 : 0
   }
   try {
-    const options = await parseAnalysisOptions({
-      metric: values.metric,
-      thresholdMs: values['threshold-ms'],
-      sigmaMult: values['sigma-mult'],
-      tickThread: values['tick-thread'],
-      pluginPackages: values['plugin-packages'],
-      notPlugin: values['not-plugin']
-    })
+    const options = await parseAnalysisOptions(
+      Object.fromEntries(
+        ANALYSIS_OPTIONS.map((spec) => [
+          spec.raw,
+          (values as Record<string, string | string[] | undefined>)[spec.name]
+        ])
+      )
+    )
     const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
     await checkOutputs(values)
 

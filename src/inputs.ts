@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import type { BaselineSetting } from './forge/baseline.js'
 import { COMMENT_KEY } from './forge/comments.js'
-import { UsageError, type RawAnalysisOptions } from './options.js'
+import { ANALYSIS_OPTIONS, UsageError, type RawAnalysisOptions } from './options.js'
 
 /** The action's inputs (action.yml), validated. Paths are absolute, resolved in the workspace. */
 export interface ActionInputs {
@@ -18,16 +18,6 @@ export interface ActionInputs {
   pullRequest: number | undefined
   analysis: RawAnalysisOptions
 }
-
-/** Analysis inputs by the option they set, for error messages that name the input. */
-export const ANALYSIS_INPUT_NAMES = {
-  metric: 'input "metric"',
-  thresholdMs: 'input "threshold-ms"',
-  sigmaMult: 'input "sigma-mult"',
-  tickThread: 'input "tick-thread"',
-  pluginPackages: 'input "plugin-packages"',
-  notPlugin: 'input "not-plugin"'
-} as const
 
 /** Newline- or comma-separated values, trimmed, empty ones dropped. */
 export function list(value: string): string[] {
@@ -80,7 +70,6 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
   if (pullRequest !== undefined && !(Number.isInteger(pullRequest) && pullRequest > 0)) {
     throw new UsageError(`input "pull-request" must be a pull request number; got "${pullText}"`)
   }
-  const pluginPackages = input('plugin-packages')
   const events = list(get('events'))
 
   return {
@@ -95,13 +84,12 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     outputDir: inWorkspace(input('output-dir') || 'iostorm-report'),
     token: input('github-token'),
     pullRequest,
-    analysis: {
-      metric: input('metric'),
-      thresholdMs: input('threshold-ms'),
-      sigmaMult: input('sigma-mult'),
-      tickThread: input('tick-thread'),
-      pluginPackages: pluginPackages === '' ? undefined : inWorkspace(pluginPackages),
-      notPlugin: list(get('not-plugin'))
-    }
+    analysis: Object.fromEntries(
+      ANALYSIS_OPTIONS.map((spec) => {
+        const value = spec.kind === 'list' ? list(get(spec.name)) : input(spec.name)
+        const given = typeof value === 'string' && value !== ''
+        return [spec.raw, spec.path && given ? inWorkspace(value as string) : value]
+      })
+    )
   }
 }

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { constants } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { FLOOR_MS } from './analysis/detect.js'
+import type { ReportOptions } from './analysis/types.js'
+import { FLOOR_MS, MSPT_METRICS } from './analysis/detect.js'
 import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
 import {
   DEFAULT_OPTIONS,
@@ -12,24 +14,9 @@ import {
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
 
-/** Analysis options as the user typed them (CLI flags or action inputs); empty means default. */
-export interface RawAnalysisOptions {
-  metric?: string
-  thresholdMs?: string
-  sigmaMult?: string
-  tickThread?: string
-  /** Path of a plugin registry JSON file. */
-  pluginPackages?: string
-  /** Extra not-plugin package prefixes, comma- or newline-separated. */
-  notPlugin?: string[]
-}
-
-const given = (value: string | undefined) =>
-  value !== undefined && value.trim() !== '' ? value.trim() : undefined
-
-function parseNumber(name: string, value: string): number {
+function parseNumber(label: string, value: string): number {
   const number = Number(value)
-  if (!Number.isFinite(number)) throw new UsageError(`${name} must be a number; got "${value}"`)
+  if (!Number.isFinite(number)) throw new UsageError(`${label} must be a number; got "${value}"`)
   return number
 }
 
@@ -99,49 +86,182 @@ async function loadRegistry(path: string): Promise<AnalysisOptions['registry']> 
   }
 }
 
-/** Validates user options; throws UsageError with the option's name and what was expected. */
+/** How an option's value is given: one value, or a list (repeatable flag, newline/comma input). */
+type OptionKind = 'value' | 'list'
+
+/**
+ * One analysis option, described once: the CLI flag and the action input share its name, the
+ * usage text and action.yml's description are its help, and `report` says how it is recorded in
+ * a report's `options` (a baseline made with another value is flagged). Adding an option is one
+ * entry here, its use in the analysis, and a test (CONTRIBUTING.md).
+ */
+interface OptionSpec {
+  /** Flag (`--name`) and action input (`name`). */
+  name: string
+  /** The key of a raw value in RawAnalysisOptions. */
+  raw: string
+  kind: OptionKind
+  /** What the usage text shows after the flag. */
+  argument: string
+  /** One line for `iostorm --help` and action.yml. */
+  help: string
+  /** The action input's default as action.yml gives it ('' when the option is unset). */
+  default: string
+  /** A file path: the action resolves it in the workspace. */
+  path?: boolean
+  /** Sets the option from the value given; throws UsageError naming `label`. */
+  parse(value: string | string[], label: string, options: AnalysisOptions): Promise<void> | void
+  /** Its key and value in a report's `options`. */
+  report: { key: keyof ReportOptions; value(options: AnalysisOptions): unknown }
+}
+
+const trimmed = (value: string | string[]) =>
+  (Array.isArray(value) ? value.join(',') : value).trim()
+
+export const ANALYSIS_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'metric',
+    raw: 'metric',
+    kind: 'value',
+    argument: 'NAME',
+    help: `L0 metric to detect on (default: first of ${MSPT_METRICS.join(', ')})`,
+    default: '',
+    parse(value, _label, options) {
+      options.metric = trimmed(value)
+    },
+    report: { key: 'metric', value: (options) => options.metric ?? null }
+  },
+  {
+    name: 'threshold-ms',
+    raw: 'thresholdMs',
+    kind: 'value',
+    argument: 'N',
+    help: `spike floor in ms, at least ${FLOOR_MS} (default ${FLOOR_MS})`,
+    default: String(FLOOR_MS),
+    parse(value, label, options) {
+      options.thresholdMs = parseNumber(label, trimmed(value))
+      if (options.thresholdMs < FLOOR_MS) {
+        throw new UsageError(
+          `${label} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${trimmed(value)}`
+        )
+      }
+    },
+    report: { key: 'threshold_ms', value: (options) => options.thresholdMs }
+  },
+  {
+    name: 'sigma-mult',
+    raw: 'sigmaMult',
+    kind: 'value',
+    argument: 'K',
+    help: `threshold = max(floor, p95 + K·σ) (default ${DEFAULT_OPTIONS.sigmaMult})`,
+    default: String(DEFAULT_OPTIONS.sigmaMult),
+    parse(value, label, options) {
+      options.sigmaMult = parseNumber(label, trimmed(value))
+      if (options.sigmaMult < 0) {
+        throw new UsageError(`${label} must be zero or more; got ${trimmed(value)}`)
+      }
+    },
+    report: { key: 'sigma_mult', value: (options) => options.sigmaMult }
+  },
+  {
+    name: 'tick-thread',
+    raw: 'tickThread',
+    kind: 'value',
+    argument: 'REGEX',
+    help: `thread names that tick the server, RE2 syntax (default ${DEFAULT_TICK_THREAD})`,
+    default: DEFAULT_TICK_THREAD,
+    async parse(value, label, options) {
+      options.tickThread = await threadPattern(trimmed(value), label)
+    },
+    report: { key: 'tick_thread', value: (options) => options.tickThread.source }
+  },
+  {
+    name: 'plugin-packages',
+    raw: 'pluginPackages',
+    kind: 'value',
+    argument: 'FILE',
+    help: 'JSON registry: { "PluginName": ["package.prefix", …] }',
+    default: '',
+    path: true,
+    async parse(value, _label, options) {
+      options.registry = await loadRegistry(trimmed(value))
+    },
+    report: { key: 'plugin_registry', value: registryDigest }
+  },
+  {
+    name: 'not-plugin',
+    raw: 'notPlugin',
+    kind: 'list',
+    argument: 'PREFIXES',
+    help: 'extra comma-separated package prefixes that are never plugin code',
+    default: '',
+    parse(value, _label, options) {
+      const extra = (Array.isArray(value) ? value : [value])
+        .flatMap((item) => item.split(/[,\n]/))
+        .map((prefix) => prefix.trim())
+        .filter((prefix) => prefix !== '')
+      if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra]
+    },
+    report: {
+      key: 'not_plugin',
+      value: (options) =>
+        options.notPluginPrefixes.filter((prefix) => !NOT_PLUGIN_PREFIXES.includes(prefix))
+    }
+  }
+]
+
+/** Analysis options as the user typed them (CLI flags or action inputs), by their `raw` key. */
+export type RawAnalysisOptions = Record<string, string | string[] | undefined>
+
+const isGiven = (value: string | string[] | undefined): value is string | string[] =>
+  value !== undefined && (Array.isArray(value) ? value.length > 0 : value.trim() !== '')
+
+/**
+ * Validates the options given (the others keep their defaults); throws UsageError naming the
+ * option as the user knows it: `label(name)`, `--name` by default.
+ */
 export async function parseAnalysisOptions(
   raw: RawAnalysisOptions,
-  names: Record<keyof RawAnalysisOptions, string> = {
-    metric: '--metric',
-    thresholdMs: '--threshold-ms',
-    sigmaMult: '--sigma-mult',
-    tickThread: '--tick-thread',
-    pluginPackages: '--plugin-packages',
-    notPlugin: '--not-plugin'
-  }
+  label: (name: string) => string = (name) => `--${name}`
 ): Promise<AnalysisOptions> {
   const options: AnalysisOptions = { ...DEFAULT_OPTIONS }
-  const metric = given(raw.metric)
-  if (metric !== undefined) options.metric = metric
-
-  const threshold = given(raw.thresholdMs)
-  if (threshold !== undefined) {
-    options.thresholdMs = parseNumber(names.thresholdMs, threshold)
-    if (options.thresholdMs < FLOOR_MS) {
-      throw new UsageError(
-        `${names.thresholdMs} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${threshold}`
-      )
-    }
+  for (const spec of ANALYSIS_OPTIONS) {
+    const value = raw[spec.raw]
+    if (isGiven(value)) await spec.parse(value, label(spec.name), options)
   }
-  const sigma = given(raw.sigmaMult)
-  if (sigma !== undefined) {
-    options.sigmaMult = parseNumber(names.sigmaMult, sigma)
-    if (options.sigmaMult < 0) {
-      throw new UsageError(`${names.sigmaMult} must be zero or more; got ${sigma}`)
-    }
-  }
-  options.tickThread = await threadPattern(
-    given(raw.tickThread) ?? DEFAULT_TICK_THREAD,
-    names.tickThread
-  )
-  const registry = given(raw.pluginPackages)
-  if (registry !== undefined) options.registry = await loadRegistry(registry)
-
-  const extra = (raw.notPlugin ?? [])
-    .flatMap((value) => value.split(/[,\n]/))
-    .map((prefix) => prefix.trim())
-    .filter((prefix) => prefix !== '')
-  if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra]
   return options
+}
+
+function registryDigest(options: AnalysisOptions): string | null {
+  if (options.registry.size === 0) return null
+  const entries = [...options.registry].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16)
+}
+
+/** The options as a report records them. */
+export function describeOptions(options: AnalysisOptions): ReportOptions {
+  return Object.fromEntries(
+    ANALYSIS_OPTIONS.map((spec) => [spec.report.key, spec.report.value(options)])
+  ) as unknown as ReportOptions
+}
+
+/**
+ * Names of the report options that differ between a baseline and the head: signatures may differ
+ * only because of them. Options missing on either side (older reports) are not compared.
+ */
+export function changedOptions(
+  base: Partial<ReportOptions> | undefined,
+  head: Partial<ReportOptions> | undefined
+): string[] {
+  if (!base || !head) return []
+  return ANALYSIS_OPTIONS.map((spec) => spec.report.key).filter(
+    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
+  )
+}
+
+/** The usage lines of the analysis options, aligned, for `iostorm --help`. */
+export function optionsUsage(): string {
+  return ANALYSIS_OPTIONS.map(
+    (spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`
+  ).join('\n')
 }

@@ -1,7 +1,5 @@
-import { createHash } from 'node:crypto'
-import { NOT_PLUGIN_PREFIXES } from './analysis/plugins.js'
 import { analyseFile, type AnalysisOptions } from './analysis/analyse-file.js'
-import type { InputError, Report, RunReport } from './analysis/types.js'
+import type { InputError, RunReport } from './analysis/types.js'
 import { EventsFileError } from './telemetry/parquet-file.js'
 
 export interface Analysed {
@@ -32,21 +30,4 @@ export async function analyseFiles(
     }
   }
   return { runs, errors }
-}
-
-function registryDigest(options: AnalysisOptions): string | null {
-  if (options.registry.size === 0) return null
-  const entries = [...options.registry].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16)
-}
-
-export function describeOptions(options: AnalysisOptions): Report['options'] {
-  return {
-    metric: options.metric ?? null,
-    threshold_ms: options.thresholdMs,
-    sigma_mult: options.sigmaMult,
-    tick_thread: options.tickThread.source,
-    plugin_registry: registryDigest(options),
-    not_plugin: options.notPluginPrefixes.filter((prefix) => !NOT_PLUGIN_PREFIXES.includes(prefix))
-  }
 }

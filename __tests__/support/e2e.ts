@@ -1,7 +1,8 @@
 /** Shared set-up of the end-to-end suites: a fake forge with this run and a base-branch report. */
 import { DEFAULT_OPTIONS } from '../../src/analysis/analyse-file.js'
 import { commentMarker } from '../../src/forge/comments.js'
-import { analyseFiles, describeOptions } from '../../src/pipeline.js'
+import { describeOptions } from '../../src/options.js'
+import { analyseFiles } from '../../src/pipeline.js'
 import { buildReport, reportToJson } from '../../src/report/json.js'
 import { discoverTargets } from '../../src/telemetry/discover.js'
 import {

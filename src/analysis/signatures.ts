@@ -2,7 +2,6 @@ import type {
   BaselineSource,
   DiffReport,
   PersistingSignature,
-  ReportOptions,
   RunReport,
   SignatureSummary
 } from './types.js'
@@ -37,25 +36,6 @@ export function summariseSignatures(runs: readonly RunReport[]): SignatureSummar
     }
   }
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank)
-}
-
-/** Names of the options that differ; options missing on either side are not compared. */
-export function changedOptions(
-  base: Partial<ReportOptions> | undefined,
-  head: Partial<ReportOptions> | undefined
-): string[] {
-  if (!base || !head) return []
-  const keys = [
-    'metric',
-    'threshold_ms',
-    'sigma_mult',
-    'tick_thread',
-    'plugin_registry',
-    'not_plugin'
-  ] as const
-  return keys.filter(
-    (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
-  )
 }
 
 /** new = in head only, resolved = in base only, persisting = in both (with both counts). */
