@@ -24228,6 +24228,13 @@ function resolveColumns(schema) {
 // src/telemetry/parquet-file.ts
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
+
+// src/errors.ts
+function errorMessage(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+
+// src/telemetry/parquet-file.ts
 var EventsFileError = class extends Error {
   constructor(file, problem) {
     super(`${file}: ${problem}`);
@@ -24247,7 +24254,7 @@ function errorText(error) {
   if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError) {
     return "its bytes do not match its own description";
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
 function plausibleRows(bytes) {
@@ -25395,10 +25402,7 @@ async function analyseFile(path, options, shownPath = path) {
     if (error instanceof EventsFileError) {
       throw error.file === shownPath ? error : new EventsFileError(shownPath, error.problem);
     }
-    throw new EventsFileError(
-      shownPath,
-      `analysis failed (${error instanceof Error ? error.message : String(error)})`
-    );
+    throw new EventsFileError(shownPath, `analysis failed (${errorMessage(error)})`);
   } finally {
     await file.close();
   }
@@ -25444,7 +25448,7 @@ async function threadPattern(source, name) {
     compiled = RE2JS3.compile(source);
   } catch (error) {
     throw new UsageError(
-      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${error instanceof Error ? error.message : error}`
+      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${errorMessage(error)}`
     );
   }
   return { source, test: (value) => compiled.test(value) };
@@ -25455,9 +25459,7 @@ async function loadRegistry(path) {
   try {
     json = JSON.parse(content);
   } catch (error) {
-    throw new UsageError(
-      `plugin registry ${path}: not valid JSON (${error instanceof Error ? error.message : error})`
-    );
+    throw new UsageError(`plugin registry ${path}: not valid JSON (${errorMessage(error)})`);
   }
   try {
     return parseRegistry(json);
@@ -25594,7 +25596,7 @@ async function analyseFiles(files, options, show = (file) => file) {
     try {
       runs.push(await analyseFile(file, options, show(file)));
     } catch (error) {
-      const message = error instanceof EventsFileError ? error.problem : `internal error (${error instanceof Error ? error.message : String(error)})`;
+      const message = error instanceof EventsFileError ? error.problem : `internal error (${errorMessage(error)})`;
       errors.push({ file: show(file), message });
     }
   }
@@ -25967,9 +25969,7 @@ async function parseReport(json) {
   try {
     parsed = JSON.parse(json);
   } catch (error) {
-    throw new ReportFormatError(
-      `not valid JSON (${error instanceof Error ? error.message.split("\n")[0].slice(0, 120) : String(error)})`
-    );
+    throw new ReportFormatError(`not valid JSON (${errorMessage(error).slice(0, 120)})`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ReportFormatError("not an io-storm-catcher report (not an object)");
@@ -26752,7 +26752,7 @@ async function main(argv, io) {
       strict: true
     });
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).replace(/^\w+ \[ERR_[A-Z_]+\]: /, "").replace(/\n+/g, " ");
+    const message = errorMessage(error).replace(/^\w+ \[ERR_[A-Z_]+\]: /, "").replace(/\n+/g, " ");
     io.stderr(`iostorm: ${message} (see iostorm --help)
 `);
     return 2;
@@ -26825,7 +26825,7 @@ async function main(argv, io) {
     }
     const detail = io.env.IOSTORM_DEBUG && error instanceof Error ? `
 ${error.stack}` : "";
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     io.stderr(
       `iostorm: internal error (please report it; IOSTORM_DEBUG=1 shows where): ${terminalLine(message)}${detail}
 `
@@ -26836,9 +26836,8 @@ ${error.stack}` : "";
 
 // src/iostorm.ts
 process.on("unhandledRejection", (reason) => {
-  const message = reason instanceof Error ? reason.message : String(reason);
   process.stderr.write(
-    `iostorm: warning: ignored a late decoding error (${message.split("\n")[0]})
+    `iostorm: warning: ignored a late decoding error (${errorMessage(reason)})
 `
   );
 });

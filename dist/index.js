@@ -776,8 +776,8 @@ var require_yauzl = __commonJS({
             var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
             entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
             entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
-            var errorMessage = validateFileName(entry.fileName);
-            if (errorMessage != null) return emitErrorAndAutoClose(self, new Error(errorMessage));
+            var errorMessage2 = validateFileName(entry.fileName);
+            if (errorMessage2 != null) return emitErrorAndAutoClose(self, new Error(errorMessage2));
           } else {
             entry.fileComment = entry.fileCommentRaw;
             entry.fileName = entry.fileNameRaw;
@@ -1418,6 +1418,13 @@ function diffSignatures(base, head, source, optionsChanged = []) {
 // src/forge/artifacts.ts
 import { readdir } from "node:fs/promises";
 import { join, relative, resolve, isAbsolute, sep } from "node:path";
+
+// src/errors.ts
+function errorMessage(error2) {
+  return (error2 instanceof Error ? error2.message : String(error2)).split("\n")[0];
+}
+
+// src/forge/artifacts.ts
 async function artifactClient() {
   const { DefaultArtifactClient } = await import("./chunks/artifact-3RP6QYKH.js");
   return new DefaultArtifactClient();
@@ -1432,8 +1439,7 @@ async function uploadReport(context, name, files, rootDirectory) {
     ;
     ({ id } = await client.uploadArtifact(name, files, rootDirectory));
   } catch (error2) {
-    if (!/already exists|409|Conflict/i.test(error2 instanceof Error ? error2.message : String(error2)))
-      throw error2;
+    if (!/already exists|409|Conflict/i.test(errorMessage(error2))) throw error2;
     await client.deleteArtifact(name);
     ({ id } = await client.uploadArtifact(name, files, rootDirectory));
   }
@@ -1824,9 +1830,7 @@ async function parseReport(json) {
   try {
     parsed = JSON.parse(json);
   } catch (error2) {
-    throw new ReportFormatError(
-      `not valid JSON (${error2 instanceof Error ? error2.message.split("\n")[0].slice(0, 120) : String(error2)})`
-    );
+    throw new ReportFormatError(`not valid JSON (${errorMessage(error2).slice(0, 120)})`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new ReportFormatError("not an io-storm-catcher report (not an object)");
@@ -2250,12 +2254,9 @@ function statusOf(error2) {
   const status = error2?.status;
   return typeof status === "number" ? status : void 0;
 }
-function messageOf(error2) {
-  return error2 instanceof Error ? error2.message.split("\n")[0] : String(error2);
-}
 function describeError(error2) {
   const status = statusOf(error2);
-  const message = messageOf(error2);
+  const message = errorMessage(error2);
   return status === void 0 || error2 instanceof Error && error2.name === "AbortError" ? message : `HTTP ${status}: ${message}`;
 }
 
@@ -2273,11 +2274,10 @@ function crc32(data) {
   for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 255] ^ crc >>> 8;
   return (crc ^ 4294967295) >>> 0;
 }
-var reason = (error2) => error2 instanceof Error ? error2.message : String(error2);
 function openZip(zip) {
   return new Promise((resolve4, reject) => {
     import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
-      if (error2 || !file) reject(new ZipError(`not a readable zip archive (${reason(error2)})`));
+      if (error2 || !file) reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
       else resolve4(file);
     });
   });
@@ -2286,7 +2286,7 @@ function inflate(file, entry, limit) {
   return new Promise((resolve4, reject) => {
     file.openReadStream(entry, (error2, stream) => {
       if (error2 || !stream) {
-        reject(new ZipError(`${entry.fileName}: ${reason(error2)}`));
+        reject(new ZipError(`${entry.fileName}: ${errorMessage(error2)}`));
         return;
       }
       const chunks = [];
@@ -2302,7 +2302,7 @@ function inflate(file, entry, limit) {
       stream.on(
         "error",
         (streamError) => reject(
-          streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${reason(streamError)}`)
+          streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${errorMessage(streamError)}`)
         )
       );
       stream.on("end", () => resolve4(Buffer.concat(chunks)));
@@ -2315,7 +2315,7 @@ async function readZipEntry(zip, name, limit) {
     return await new Promise((resolve4, reject) => {
       file.on(
         "error",
-        (error2) => reject(new ZipError(`not a readable zip archive (${reason(error2)})`))
+        (error2) => reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`))
       );
       file.on("end", () => resolve4(null));
       file.on("entry", (entry) => {
@@ -2539,7 +2539,7 @@ async function findBaseline(forge, context, baseRef, reportName, log2) {
     };
   } catch (error2) {
     if (error2 instanceof Unavailable) return { found: false, reason: error2.message };
-    return { found: false, reason: `the baseline lookup failed: ${messageOf(error2)}` };
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
   }
 }
 async function baseRefOf(client, context, target) {
@@ -2564,7 +2564,7 @@ async function resolveBaseline(setting, forge, context, target, reportName, log2
         source: { kind: "report", location: shown }
       };
     } catch (error2) {
-      return { found: false, reason: `baseline report ${shown}: ${messageOf(error2)}` };
+      return { found: false, reason: `baseline report ${shown}: ${errorMessage(error2)}` };
     }
   }
   if (forge === null)
@@ -2574,7 +2574,7 @@ async function resolveBaseline(setting, forge, context, target, reportName, log2
     if (baseRef === null) return { found: false, reason: "the pull request has no base branch" };
     return await findBaseline(forge, context, baseRef, reportName, log2);
   } catch (error2) {
-    return { found: false, reason: `the baseline lookup failed: ${messageOf(error2)}` };
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
   }
 }
 
@@ -2590,9 +2590,7 @@ function readPayload(path) {
   try {
     return record2(JSON.parse(readFileSync(path, "utf8"))) ?? {};
   } catch (error2) {
-    throw new ContextError(
-      `cannot read the event payload ${path}: ${error2 instanceof Error ? error2.message : error2}`
-    );
+    throw new ContextError(`cannot read the event payload ${path}: ${errorMessage(error2)}`);
   }
 }
 function forgeKind(env) {
@@ -3327,7 +3325,7 @@ async function tokenIdentity(client, context, log2) {
   } catch (error2) {
     if (error2 instanceof BudgetExceededError) throw error2;
     log2.warning(
-      `could not tell which user the token is (${messageOf(error2)}), so no existing comment is edited or deleted; a token that may read GET /user (or GraphQL viewer) fixes this`
+      `could not tell which user the token is (${errorMessage(error2)}), so no existing comment is edited or deleted; a token that may read GET /user (or GraphQL viewer) fixes this`
     );
     return null;
   }
@@ -3540,7 +3538,7 @@ async function publishComment(request, log2) {
       const hint = context.eventName === "workflow_run" ? 'Give this job "permissions: pull-requests: write".' : FORK_HINT;
       log2.warning(`could not comment: ${error2.message}. ${hint}`);
     } else {
-      log2.warning(`could not comment: ${messageOf(error2)}`);
+      log2.warning(`could not comment: ${errorMessage(error2)}`);
     }
     return "";
   }
@@ -13635,7 +13633,7 @@ function errorText(error2) {
   if (error2 instanceof TypeError || error2 instanceof RangeError || error2 instanceof ReferenceError || error2 instanceof SyntaxError) {
     return "its bytes do not match its own description";
   }
-  const text = error2 instanceof Error ? error2.message : String(error2);
+  const text = errorMessage(error2);
   return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
 function plausibleRows(bytes) {
@@ -13964,8 +13962,8 @@ async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
     });
   } catch (error2) {
     if (error2 instanceof UnsupportedChunk) {
-      const reason2 = `${plan.physical}: ${error2.message}`;
-      fallbacks?.set(reason2, (fallbacks.get(reason2) ?? 0) + 1);
+      const reason = `${plan.physical}: ${error2.message}`;
+      fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1);
       return reference();
     }
     throw new EventsFileError(
@@ -14783,10 +14781,7 @@ async function analyseFile(path, options2, shownPath = path) {
     if (error2 instanceof EventsFileError) {
       throw error2.file === shownPath ? error2 : new EventsFileError(shownPath, error2.problem);
     }
-    throw new EventsFileError(
-      shownPath,
-      `analysis failed (${error2 instanceof Error ? error2.message : String(error2)})`
-    );
+    throw new EventsFileError(shownPath, `analysis failed (${errorMessage(error2)})`);
   } finally {
     await file.close();
   }
@@ -14832,7 +14827,7 @@ async function threadPattern(source, name) {
     compiled = RE2JS.compile(source);
   } catch (error2) {
     throw new UsageError(
-      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${error2 instanceof Error ? error2.message : error2}`
+      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${errorMessage(error2)}`
     );
   }
   return { source, test: (value) => compiled.test(value) };
@@ -14843,9 +14838,7 @@ async function loadRegistry(path) {
   try {
     json = JSON.parse(content);
   } catch (error2) {
-    throw new UsageError(
-      `plugin registry ${path}: not valid JSON (${error2 instanceof Error ? error2.message : error2})`
-    );
+    throw new UsageError(`plugin registry ${path}: not valid JSON (${errorMessage(error2)})`);
   }
   try {
     return parseRegistry(json);
@@ -15034,7 +15027,7 @@ async function analyseFiles(files, options2, show = (file) => file) {
     try {
       runs.push(await analyseFile(file, options2, show(file)));
     } catch (error2) {
-      const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${error2 instanceof Error ? error2.message : String(error2)})`;
+      const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${errorMessage(error2)})`;
       errors.push({ file: show(file), message });
     }
   }
@@ -15244,7 +15237,7 @@ async function run(env = process.env) {
     if (failures.length > 0) setFailed(failures.join("; "));
   } catch (error2) {
     setFailed(
-      error2 instanceof UsageError ? error2.message : `io-storm-catcher failed: ${messageOf(error2)}`
+      error2 instanceof UsageError ? error2.message : `io-storm-catcher failed: ${errorMessage(error2)}`
     );
     if (!(error2 instanceof UsageError) && error2 instanceof Error && error2.stack)
       debug(error2.stack);

@@ -10,7 +10,8 @@ import {
   fetchTelemetryArtifacts
 } from './forge/artifacts.js'
 import { REPORT_FILE, resolveBaseline, type BaselineLookup } from './forge/baseline.js'
-import { connect, messageOf } from './forge/client.js'
+import { connect } from './forge/client.js'
+import { errorMessage } from './errors.js'
 import { readContext } from './forge/context.js'
 import { ForgeBudget, forgeLimits } from './forge/http.js'
 import { publishArtifact, publishComment } from './forge/publish.js'
@@ -184,7 +185,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
-      error instanceof UsageError ? error.message : `io-storm-catcher failed: ${messageOf(error)}`
+      error instanceof UsageError
+        ? error.message
+        : `io-storm-catcher failed: ${errorMessage(error)}`
     )
     if (!(error instanceof UsageError) && error instanceof Error && error.stack)
       core.debug(error.stack)

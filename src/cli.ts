@@ -17,6 +17,7 @@ import {
   UsageError
 } from './options.js'
 import { analyseFiles, type Analysed } from './pipeline.js'
+import { errorMessage } from './errors.js'
 import { terminalLine } from './report/escape.js'
 import { buildReport, readReportFile, reportToJson, ReportFormatError } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
@@ -188,7 +189,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       strict: true
     })
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error))
+    const message = errorMessage(error)
       .replace(/^\w+ \[ERR_[A-Z_]+\]: /, '')
       .replace(/\n+/g, ' ')
     io.stderr(`iostorm: ${message} (see iostorm --help)\n`)
@@ -265,7 +266,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       return 2
     }
     const detail = io.env.IOSTORM_DEBUG && error instanceof Error ? `\n${error.stack}` : ''
-    const message = error instanceof Error ? error.message : String(error)
+    const message = errorMessage(error)
     io.stderr(
       `iostorm: internal error (please report it; IOSTORM_DEBUG=1 shows where): ${terminalLine(message)}${detail}\n`
     )

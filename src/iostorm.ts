@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { main } from './cli.js'
+import { errorMessage } from './errors.js'
 
 // A decoder may reject a second promise after the first failure of a file was already reported
 // (hyparquet reads column chunks concurrently): that is not a new problem, so it must not crash
 // the run and lose the other files' results.
 process.on('unhandledRejection', (reason) => {
-  const message = reason instanceof Error ? reason.message : String(reason)
   process.stderr.write(
-    `iostorm: warning: ignored a late decoding error (${message.split('\n')[0]})\n`
+    `iostorm: warning: ignored a late decoding error (${errorMessage(reason)})\n`
   )
 })
 

@@ -10,6 +10,7 @@ import {
   type AnalysisOptions,
   type NamePattern
 } from './analysis/analyse-file.js'
+import { errorMessage } from './errors.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -61,7 +62,7 @@ async function threadPattern(source: string, name: string): Promise<NamePattern>
     compiled = RE2JS.compile(source)
   } catch (error) {
     throw new UsageError(
-      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${error instanceof Error ? error.message : error}`
+      `${name} is not a valid regular expression (RE2 syntax: no lookarounds or backreferences): ${errorMessage(error)}`
     )
   }
   return { source, test: (value: string) => compiled.test(value) }
@@ -73,9 +74,7 @@ async function loadRegistry(path: string): Promise<AnalysisOptions['registry']> 
   try {
     json = JSON.parse(content)
   } catch (error) {
-    throw new UsageError(
-      `plugin registry ${path}: not valid JSON (${error instanceof Error ? error.message : error})`
-    )
+    throw new UsageError(`plugin registry ${path}: not valid JSON (${errorMessage(error)})`)
   }
   try {
     return parseRegistry(json)

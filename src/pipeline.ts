@@ -1,6 +1,7 @@
 import { analyseFile, type AnalysisOptions } from './analysis/analyse-file.js'
 import type { InputError, RunReport } from './analysis/types.js'
 import { EventsFileError } from './telemetry/parquet-file.js'
+import { errorMessage } from './errors.js'
 
 export interface Analysed {
   runs: RunReport[]
@@ -23,9 +24,7 @@ export async function analyseFiles(
       runs.push(await analyseFile(file, options, show(file)))
     } catch (error) {
       const message =
-        error instanceof EventsFileError
-          ? error.problem
-          : `internal error (${error instanceof Error ? error.message : String(error)})`
+        error instanceof EventsFileError ? error.problem : `internal error (${errorMessage(error)})`
       errors.push({ file: show(file), message })
     }
   }

@@ -20,6 +20,7 @@ import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from 
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
 import { countAtMost, groupMayOverlap, indexWindows } from './windows.js'
+import { errorMessage } from '../errors.js'
 
 /** A thread-name pattern: a RegExp, or a linear-time RE2 pattern for what users write. */
 export interface NamePattern {
@@ -250,10 +251,7 @@ export async function analyseFile(
     if (error instanceof EventsFileError) {
       throw error.file === shownPath ? error : new EventsFileError(shownPath, error.problem)
     }
-    throw new EventsFileError(
-      shownPath,
-      `analysis failed (${error instanceof Error ? error.message : String(error)})`
-    )
+    throw new EventsFileError(shownPath, `analysis failed (${errorMessage(error)})`)
   } finally {
     await file.close()
   }

@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { join, relative, resolve, isAbsolute, sep } from 'node:path'
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
+import { errorMessage } from '../errors.js'
 
 /**
  * @actions/artifact is by far the largest dependency (Azure SDK, zip, protobuf): it is imported
@@ -34,10 +35,7 @@ export async function uploadReport(
     ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
   } catch (error) {
     // a re-run of the job finds its earlier attempt's artifact: replace it, as overwrite: true does
-    if (
-      !/already exists|409|Conflict/i.test(error instanceof Error ? error.message : String(error))
-    )
-      throw error
+    if (!/already exists|409|Conflict/i.test(errorMessage(error))) throw error
     await client.deleteArtifact(name)
     ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
   }

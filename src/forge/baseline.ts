@@ -3,12 +3,12 @@ import type { BaselineSource, ReportOptions, SignatureSummary } from '../analysi
 import { parseReport, readReportFile, REPORT_READ_LIMIT } from '../report/json.js'
 import {
   describeError,
-  messageOf,
   statusOf,
   type ForgeClient,
   type ForgeConnection,
   type Log
 } from './client.js'
+import { errorMessage } from '../errors.js'
 import type { RunContext } from './context.js'
 import { BudgetExceededError, readCapped } from './http.js'
 import { readZipEntry } from './zip.js'
@@ -305,7 +305,7 @@ export async function findBaseline(
     }
   } catch (error) {
     if (error instanceof Unavailable) return { found: false, reason: error.message }
-    return { found: false, reason: `the baseline lookup failed: ${messageOf(error)}` }
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error)}` }
   }
 }
 
@@ -356,7 +356,7 @@ export async function resolveBaseline(
         source: { kind: 'report', location: shown }
       }
     } catch (error) {
-      return { found: false, reason: `baseline report ${shown}: ${messageOf(error)}` }
+      return { found: false, reason: `baseline report ${shown}: ${errorMessage(error)}` }
     }
   }
   if (forge === null)
@@ -366,6 +366,6 @@ export async function resolveBaseline(
     if (baseRef === null) return { found: false, reason: 'the pull request has no base branch' }
     return await findBaseline(forge, context, baseRef, reportName, log)
   } catch (error) {
-    return { found: false, reason: `the baseline lookup failed: ${messageOf(error)}` }
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error)}` }
   }
 }

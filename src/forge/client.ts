@@ -3,6 +3,7 @@ import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { RunContext } from './context.js'
 import { ForgeBudget, limitedFetch, type FetchLike, type ForgeLimits } from './http.js'
+import { errorMessage } from '../errors.js'
 
 export type ForgeClient = ReturnType<typeof getOctokit>
 
@@ -75,14 +76,10 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] : String(error)
-}
-
 /** An error's first line, after its HTTP status when it has one: "HTTP 403: Forbidden". */
 export function describeError(error: unknown): string {
   const status = statusOf(error)
-  const message = messageOf(error)
+  const message = errorMessage(error)
   return status === undefined || (error instanceof Error && error.name === 'AbortError')
     ? message
     : `HTTP ${status}: ${message}`

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { errorMessage } from '../errors.js'
 
 export type ForgeKind = 'github' | 'forgejo' | 'gitea'
 
@@ -55,9 +56,7 @@ function readPayload(path: string | undefined): Payload {
   try {
     return record(JSON.parse(readFileSync(path, 'utf8'))) ?? {}
   } catch (error) {
-    throw new ContextError(
-      `cannot read the event payload ${path}: ${error instanceof Error ? error.message : error}`
-    )
+    throw new ContextError(`cannot read the event payload ${path}: ${errorMessage(error)}`)
   }
 }
 

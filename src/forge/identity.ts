@@ -1,4 +1,5 @@
-import { messageOf, statusOf, type ForgeClient, type Log } from './client.js'
+import { statusOf, type ForgeClient, type Log } from './client.js'
+import { errorMessage } from '../errors.js'
 import type { RunContext } from './context.js'
 import { BudgetExceededError } from './http.js'
 
@@ -85,7 +86,7 @@ export async function tokenIdentity(
   } catch (error) {
     if (error instanceof BudgetExceededError) throw error
     log.warning(
-      `could not tell which user the token is (${messageOf(error)}), so no existing comment is edited or deleted; ` +
+      `could not tell which user the token is (${errorMessage(error)}), so no existing comment is edited or deleted; ` +
         'a token that may read GET /user (or GraphQL viewer) fixes this'
     )
     return null

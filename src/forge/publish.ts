@@ -2,7 +2,8 @@ import { relative } from 'node:path'
 import type { Report } from '../analysis/types.js'
 import { COMMENT_LIMIT, renderComment } from '../report/comment.js'
 import { artifactsSupported, uploadReport } from './artifacts.js'
-import { messageOf, type ForgeClient, type Log } from './client.js'
+import { type ForgeClient, type Log } from './client.js'
+import { errorMessage } from '../errors.js'
 import {
   commentMarker,
   CommentForbiddenError,
@@ -71,7 +72,7 @@ export async function publishComment(request: CommentRequest, log: Log): Promise
           : FORK_HINT
       log.warning(`could not comment: ${error.message}. ${hint}`)
     } else {
-      log.warning(`could not comment: ${messageOf(error)}`)
+      log.warning(`could not comment: ${errorMessage(error)}`)
     }
     return ''
   }

@@ -1,4 +1,5 @@
 import yauzl from 'yauzl'
+import { errorMessage } from '../errors.js'
 
 /** A zip archive that cannot be read, or whose entry is refused. */
 export class ZipError extends Error {}
@@ -19,12 +20,11 @@ export function crc32(data: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0
 }
 
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error))
-
 function openZip(zip: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error, file) => {
-      if (error || !file) reject(new ZipError(`not a readable zip archive (${reason(error)})`))
+      if (error || !file)
+        reject(new ZipError(`not a readable zip archive (${errorMessage(error)})`))
       else resolve(file)
     })
   })
@@ -34,7 +34,7 @@ function inflate(file: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promis
   return new Promise((resolve, reject) => {
     file.openReadStream(entry, (error, stream) => {
       if (error || !stream) {
-        reject(new ZipError(`${entry.fileName}: ${reason(error)}`))
+        reject(new ZipError(`${entry.fileName}: ${errorMessage(error)}`))
         return
       }
       const chunks: Buffer[] = []
@@ -52,7 +52,7 @@ function inflate(file: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promis
         reject(
           streamError instanceof ZipError
             ? streamError
-            : new ZipError(`${entry.fileName}: ${reason(streamError)}`)
+            : new ZipError(`${entry.fileName}: ${errorMessage(streamError)}`)
         )
       )
       stream.on('end', () => resolve(Buffer.concat(chunks)))
@@ -74,7 +74,7 @@ export async function readZipEntry(
   try {
     return await new Promise<Buffer | null>((resolve, reject) => {
       file.on('error', (error: unknown) =>
-        reject(new ZipError(`not a readable zip archive (${reason(error)})`))
+        reject(new ZipError(`not a readable zip archive (${errorMessage(error)})`))
       )
       file.on('end', () => resolve(null))
       file.on('entry', (entry: yauzl.Entry) => {

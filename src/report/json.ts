@@ -5,6 +5,7 @@ import schema from '../../schema/report.schema.json' with { type: 'json' }
 import { summariseSignatures } from '../analysis/signatures.js'
 import type { DiffReport, InputError, Report, RunReport } from '../analysis/types.js'
 import { VERSION } from '../version.js'
+import { errorMessage } from '../errors.js'
 
 export interface ReportInput {
   runs: RunReport[]
@@ -99,9 +100,7 @@ export async function parseReport(json: string): Promise<StoredReport> {
   try {
     parsed = JSON.parse(json)
   } catch (error) {
-    throw new ReportFormatError(
-      `not valid JSON (${error instanceof Error ? error.message.split('\n')[0].slice(0, 120) : String(error)})`
-    )
+    throw new ReportFormatError(`not valid JSON (${errorMessage(error).slice(0, 120)})`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ReportFormatError('not an io-storm-catcher report (not an object)')

@@ -19,6 +19,7 @@ import {
 import { checkChunk, CorruptChunk } from './pages.js'
 import { codecs } from './codecs.js'
 import { getMaxRepetitionLevel, getTreePath } from './hyparquet-internals.js'
+import { errorMessage } from '../errors.js'
 
 /** Everything that goes wrong with one input file carries the file and one readable line. */
 export class EventsFileError extends Error {
@@ -56,7 +57,7 @@ export function errorText(error: unknown): string {
   ) {
     return 'its bytes do not match its own description'
   }
-  const text = error instanceof Error ? error.message : String(error)
+  const text = errorMessage(error)
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim() || 'unknown error'
 }
