@@ -131,7 +131,7 @@ export interface SpikeSearch extends Omit<Detection, 'spikes'> {
 }
 
 /**
- * Detection per docs: p95 + k·σ over the whole file, never under the floor. Values that are not
+ * Detection (docs/analysis.md): p95 + k·σ over the whole file, never under the floor. Values that are not
  * finite are left out with a note (±Infinity would make σ NaN and the threshold max(floor, NaN),
  * losing every spike). Works on typed arrays in single passes: a run may have millions of ticks.
  */

@@ -5,7 +5,7 @@ import type { FramesColumn } from '../telemetry/batch.js'
  * made from the frame's package, unless the package is server, library or JDK code.
  */
 
-/** Package prefixes that are never plugin code (events-contract.md); users may add more. */
+/** Package prefixes that are never plugin code (docs/analysis.md, "Plugins"); users may add more. */
 export const NOT_PLUGIN_PREFIXES: readonly string[] = [
   'net.minecraft.',
   'com.mojang.',

@@ -1,5 +1,5 @@
 /**
- * The shapes of report JSON v1 (analysis-and-report.md). Field names are a contract: other tools
+ * The shapes of report JSON v1 (docs/report-json.md). Field names are a contract: other tools
  * and the project's own tests read them; fields may be added, never renamed.
  */
 

@@ -1,6 +1,6 @@
 import { defaults } from '@actions/github/lib/utils'
 
-/** Environment variables that change the limits (README: "What it does, exactly"). */
+/** Environment variables that change the limits (docs/action.md, "Timeouts"). */
 export const HTTP_TIMEOUT_ENV = 'IOSTORM_HTTP_TIMEOUT_MS'
 export const FORGE_BUDGET_ENV = 'IOSTORM_FORGE_BUDGET_MS'
 

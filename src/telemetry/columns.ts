@@ -2,7 +2,7 @@ import type { SchemaTree } from 'hyparquet'
 
 /**
  * The columns the engine understands, by their contract name. Each is found in a file under its
- * own name or an alias (events-contract.md); `kind` says what the value must decode to.
+ * own name or an alias (docs/input.md); `kind` says what the value must decode to.
  */
 export type ColumnKind = 'time' | 'integer' | 'number' | 'string' | 'frames'
 
