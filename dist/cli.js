@@ -26269,7 +26269,7 @@ function summaryLine(report, spikes) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
   const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
 }
 function runsTable(runs) {
   const rows = runs.map((run) => {
@@ -26386,7 +26386,7 @@ function detailTables(spike, limit) {
   return parts;
 }
 function spikeDetails({ run, spike, number }, limit) {
-  const summary = `#${number} \xB7 ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
+  const summary = `Spike ${number} \xB7 ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
   const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
   return [
     "<details>",

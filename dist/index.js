@@ -2277,7 +2277,8 @@ function crc32(data) {
 function openZip(zip) {
   return new Promise((resolve4, reject) => {
     import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
-      if (error2 || !file) reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
+      if (error2 || !file)
+        reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
       else resolve4(file);
     });
   });
@@ -2935,7 +2936,7 @@ function summaryLine(report, spikes) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
   const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
 }
 function runsTable(runs) {
   const rows = runs.map((run2) => {
@@ -3052,7 +3053,7 @@ function detailTables(spike, limit) {
   return parts;
 }
 function spikeDetails({ run: run2, spike, number }, limit) {
-  const summary2 = `#${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
+  const summary2 = `Spike ${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
   const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
   return [
     "<details>",

@@ -95,7 +95,7 @@ function summaryLine(report: Report, spikes: RankedSpike[]): string {
   const worst = worstFirst(spikes)[0]
   return (
     `**${plural(spikes.length, 'spike')}** in ${withSpikes} of ${plural(analysed, 'run')}; ` +
-    `worst **${formatMs(worst.spike.value_ms)}** (#${worst.number}, ${inlineCode(runLabel(worst.run), 40)} ` +
+    `worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} ` +
     `at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`
   )
 }
@@ -239,7 +239,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
 
 function spikeDetails({ run, spike, number }: RankedSpike, limit: number): string {
   const summary =
-    `#${number} · ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
+    `Spike ${number} · ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
     `${spike.value_ms.toFixed(1)} ms · <code>${htmlText(spike.signature, 80)}</code>`
   const window = `Window ${spike.start_ns} → ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`
   return [
