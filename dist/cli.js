@@ -7113,11 +7113,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants5);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -7134,10 +7134,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants5);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -7198,8 +7198,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants5) {
-        this.code = optimizeExpr(this.code, names, constants5);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -7228,12 +7228,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants5))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -7286,12 +7286,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
-        if (!(super.optimizeNames(names, constants5) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants5);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -7314,10 +7314,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants5) {
-        if (!super.optimizeNames(names, constants5))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants5);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -7353,10 +7353,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants5) {
-        if (!super.optimizeNames(names, constants5))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants5);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -7398,11 +7398,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants5) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants5);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants5);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants5);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -7703,7 +7703,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants5) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -7718,14 +7718,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants5[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants5[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -14217,7 +14217,7 @@ var require__ = __commonJS({
 });
 
 // src/cli.ts
-import { access, constants as constants4, stat as stat2, writeFile } from "node:fs/promises";
+import { access, constants as constants3, stat as stat2, writeFile } from "node:fs/promises";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -14271,8 +14271,6 @@ function diffSignatures(base, head, source, optionsChanged = []) {
 
 // src/options.ts
 import { createHash } from "node:crypto";
-import { constants as constants2 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
 
 // src/analysis/statistics.ts
 function percentile(sortedValues, p) {
@@ -25408,6 +25406,35 @@ async function analyseFile(path, options, shownPath = path) {
   }
 }
 
+// src/files.ts
+import { constants as constants2 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var SmallFileError = class extends Error {
+};
+async function readSmallFile(path, limit, what) {
+  let handle;
+  try {
+    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  } catch (error) {
+    const code = error.code;
+    throw new SmallFileError(
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
+    );
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new SmallFileError("not a regular file");
+    if (info.size > limit) {
+      throw new SmallFileError(
+        `${info.size} bytes, more than the ${limit / 1024 / 1024} MiB ${what} may have`
+      );
+    }
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
 // src/options.ts
 var UsageError = class extends Error {
 };
@@ -25418,26 +25445,12 @@ function parseNumber(label2, value) {
 }
 var REGISTRY_LIMIT = 16 * 1024 * 1024;
 async function readRegistryFile(path) {
-  let handle;
   try {
-    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    return await readSmallFile(path, REGISTRY_LIMIT, "a registry");
   } catch (error) {
-    const code = error.code;
-    throw new UsageError(
-      `plugin registry ${path}: ${code === "ENOENT" ? "no such file" : "cannot be read"}`
-    );
-  }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new UsageError(`plugin registry ${path}: not a regular file`);
-    if (info.size > REGISTRY_LIMIT) {
-      throw new UsageError(
-        `plugin registry ${path}: ${info.size} bytes, more than the ${REGISTRY_LIMIT / 1024 / 1024} MiB a registry may have`
-      );
-    }
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
+    if (error instanceof SmallFileError)
+      throw new UsageError(`plugin registry ${path}: ${error.message}`);
+    throw error;
   }
 }
 async function threadPattern(source, name) {
@@ -25643,10 +25656,6 @@ function terminalLine(value) {
     (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
 }
-
-// src/report/json.ts
-import { constants as constants3 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
 
 // schema/report.schema.json
 var report_schema_default = {
@@ -25993,27 +26002,14 @@ async function parseReport(json) {
   };
 }
 async function readReportFile(path) {
-  let handle;
+  let text;
   try {
-    handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    text = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
   } catch (error) {
-    const code = error.code;
-    throw new ReportFormatError(
-      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
-    );
+    if (error instanceof SmallFileError) throw new ReportFormatError(error.message);
+    throw error;
   }
-  try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new ReportFormatError("not a regular file");
-    if (info.size > REPORT_READ_LIMIT) {
-      throw new ReportFormatError(
-        `${info.size} bytes, more than the ${REPORT_READ_LIMIT / 1024 / 1024} MiB a stored report may have`
-      );
-    }
-    return await parseReport(await handle.readFile("utf8"));
-  } finally {
-    await handle.close();
-  }
+  return parseReport(text);
 }
 
 // node_modules/markdown-table/index.js
@@ -26722,7 +26718,7 @@ async function checkOutputs(values) {
     if (!folderInfo?.isDirectory()) {
       throw new UsageError(`--${flag} ${shown}: no such directory ${terminalLine(folder)}`);
     }
-    const writable = await access(info ? path : folder, constants4.W_OK).then(
+    const writable = await access(info ? path : folder, constants3.W_OK).then(
       () => true,
       () => false
     );

@@ -516,7 +516,7 @@ var require_yauzl = __commonJS({
     var PassThrough = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
     var crc322 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
-    exports.open = open4;
+    exports.open = open3;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
     exports.fromRandomAccessReader = fromRandomAccessReader;
@@ -534,7 +534,7 @@ var require_yauzl = __commonJS({
     exports.RandomAccessReader = RandomAccessReader;
     function openPromise(path, options2) {
       return new Promise((resolve4, reject) => {
-        open4(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
+        open3(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
           if (err2) return reject(err2);
           resolve4(zipfile);
         });
@@ -564,7 +564,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open4(path, options2, callback) {
+    function open3(path, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -1505,10 +1505,6 @@ async function artifactFolders(workspace) {
 // src/forge/baseline.ts
 import { relative as relative2 } from "node:path";
 
-// src/report/json.ts
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-
 // schema/report.schema.json
 var report_schema_default = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -1772,6 +1768,35 @@ var report_schema_default = {
   }
 };
 
+// src/files.ts
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+var SmallFileError = class extends Error {
+};
+async function readSmallFile(path, limit, what) {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error2) {
+    const code = error2.code;
+    throw new SmallFileError(
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
+    );
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw new SmallFileError("not a regular file");
+    if (info2.size > limit) {
+      throw new SmallFileError(
+        `${info2.size} bytes, more than the ${limit / 1024 / 1024} MiB ${what} may have`
+      );
+    }
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
 // src/version.ts
 var VERSION = "0.1.0";
 
@@ -1854,27 +1879,14 @@ async function parseReport(json) {
   };
 }
 async function readReportFile(path) {
-  let handle;
+  let text;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    text = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
   } catch (error2) {
-    const code = error2.code;
-    throw new ReportFormatError(
-      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
-    );
+    if (error2 instanceof SmallFileError) throw new ReportFormatError(error2.message);
+    throw error2;
   }
-  try {
-    const info2 = await handle.stat();
-    if (!info2.isFile()) throw new ReportFormatError("not a regular file");
-    if (info2.size > REPORT_READ_LIMIT) {
-      throw new ReportFormatError(
-        `${info2.size} bytes, more than the ${REPORT_READ_LIMIT / 1024 / 1024} MiB a stored report may have`
-      );
-    }
-    return await parseReport(await handle.readFile("utf8"));
-  } finally {
-    await handle.close();
-  }
+  return parseReport(text);
 }
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
@@ -3658,8 +3670,6 @@ import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/options.ts
 import { createHash } from "node:crypto";
-import { constants as constants3 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
 
 // src/analysis/statistics.ts
 function percentile(sortedValues, p) {
@@ -14798,26 +14808,12 @@ function parseNumber(label2, value) {
 }
 var REGISTRY_LIMIT = 16 * 1024 * 1024;
 async function readRegistryFile(path) {
-  let handle;
   try {
-    handle = await open3(path, constants3.O_RDONLY | constants3.O_NONBLOCK);
+    return await readSmallFile(path, REGISTRY_LIMIT, "a registry");
   } catch (error2) {
-    const code = error2.code;
-    throw new UsageError(
-      `plugin registry ${path}: ${code === "ENOENT" ? "no such file" : "cannot be read"}`
-    );
-  }
-  try {
-    const info2 = await handle.stat();
-    if (!info2.isFile()) throw new UsageError(`plugin registry ${path}: not a regular file`);
-    if (info2.size > REGISTRY_LIMIT) {
-      throw new UsageError(
-        `plugin registry ${path}: ${info2.size} bytes, more than the ${REGISTRY_LIMIT / 1024 / 1024} MiB a registry may have`
-      );
-    }
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
+    if (error2 instanceof SmallFileError)
+      throw new UsageError(`plugin registry ${path}: ${error2.message}`);
+    throw error2;
   }
 }
 async function threadPattern(source, name) {

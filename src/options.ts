@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto'
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import type { ReportOptions } from './analysis/types.js'
 import { FLOOR_MS, MSPT_METRICS } from './analysis/detect.js'
 import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
@@ -11,6 +9,7 @@ import {
   type NamePattern
 } from './analysis/analyse-file.js'
 import { errorMessage } from './errors.js'
+import { readSmallFile, SmallFileError } from './files.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -25,27 +24,12 @@ function parseNumber(label: string, value: string): number {
 const REGISTRY_LIMIT = 16 * 1024 * 1024
 
 async function readRegistryFile(path: string): Promise<string> {
-  let handle
   try {
-    // (without blocking: a FIFO would wait for a writer forever)
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    return await readSmallFile(path, REGISTRY_LIMIT, 'a registry')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new UsageError(
-      `plugin registry ${path}: ${code === 'ENOENT' ? 'no such file' : 'cannot be read'}`
-    )
-  }
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) throw new UsageError(`plugin registry ${path}: not a regular file`)
-    if (info.size > REGISTRY_LIMIT) {
-      throw new UsageError(
-        `plugin registry ${path}: ${info.size} bytes, more than the ${REGISTRY_LIMIT / 1024 / 1024} MiB a registry may have`
-      )
-    }
-    return await handle.readFile('utf8')
-  } finally {
-    await handle.close()
+    if (error instanceof SmallFileError)
+      throw new UsageError(`plugin registry ${path}: ${error.message}`)
+    throw error
   }
 }
 

@@ -1,9 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
-import { constants } from 'node:fs'
-import { open } from 'node:fs/promises'
 import schema from '../../schema/report.schema.json' with { type: 'json' }
 import { summariseSignatures } from '../analysis/signatures.js'
 import type { DiffReport, InputError, Report, RunReport } from '../analysis/types.js'
+import { readSmallFile, SmallFileError } from '../files.js'
 import { VERSION } from '../version.js'
 import { errorMessage } from '../errors.js'
 
@@ -129,26 +128,12 @@ export async function parseReport(json: string): Promise<StoredReport> {
  * (checked before reading, so a huge file costs nothing). Throws ReportFormatError in words.
  */
 export async function readReportFile(path: string): Promise<StoredReport> {
-  let handle
+  let text
   try {
-    // (without blocking: a FIFO would wait for a writer forever)
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    text = await readSmallFile(path, REPORT_READ_LIMIT, 'a stored report')
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new ReportFormatError(
-      code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'unknown error'})`
-    )
+    if (error instanceof SmallFileError) throw new ReportFormatError(error.message)
+    throw error
   }
-  try {
-    const info = await handle.stat()
-    if (!info.isFile()) throw new ReportFormatError('not a regular file')
-    if (info.size > REPORT_READ_LIMIT) {
-      throw new ReportFormatError(
-        `${info.size} bytes, more than the ${REPORT_READ_LIMIT / 1024 / 1024} MiB a stored report may have`
-      )
-    }
-    return await parseReport(await handle.readFile('utf8'))
-  } finally {
-    await handle.close()
-  }
+  return parseReport(text)
 }
