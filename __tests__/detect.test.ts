@@ -152,3 +152,28 @@ describe('detection', () => {
     expect(result.spikes.map(({ start, end }) => [start / MS, end / MS])).toEqual([[2000, 3000]])
   })
 })
+
+describe('the spread above p95', () => {
+  // 600 ticks around 30 ms, three chunk loads of 80–95 ms, and one 2.4 s save-all
+  const values = Array.from({ length: 600 }, (_, i) => 28 + (i % 7))
+  values[100] = 80
+  values[200] = 90
+  values[300] = 95
+  values[400] = 2400
+
+  it('measured as σ, lets one huge spike hide the others (the contract’s rule)', () => {
+    const detection = detectSpikes(new Map([['tick_ms', series(values)]]), defaults)
+    expect(detection.spikes.map((spike) => spike.valueMs)).toEqual([2400])
+  })
+
+  it('measured by the median absolute deviation, keeps them (1.4826 × MAD, like numpy)', () => {
+    const detection = detectSpikes(new Map([['tick_ms', series(values)]]), {
+      ...defaults,
+      spread: 'mad'
+    })
+    // median 31, MAD 2 → 2.9652; p95 = 34 → threshold max(50, 34 + 3 × 2.9652)
+    expect(detection.sigmaMs).toBeCloseTo(2.9652, 10)
+    expect(detection.thresholdMs).toBe(50)
+    expect(detection.spikes.map((spike) => spike.valueMs)).toEqual([80, 90, 95, 2400])
+  })
+})

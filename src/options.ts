@@ -147,6 +147,22 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec[] = [
     report: { key: 'sigma_mult', value: (options) => options.sigmaMult }
   },
   {
+    name: 'spread',
+    raw: 'spread',
+    kind: 'value',
+    argument: 'stddev|mad',
+    help: 'σ as the standard deviation (default) or 1.4826 × the median absolute deviation',
+    default: 'stddev',
+    parse(value, label, options) {
+      const spread = trimmed(value)
+      if (spread !== 'stddev' && spread !== 'mad') {
+        throw new UsageError(`${label} must be stddev or mad; got "${spread}"`)
+      }
+      options.spread = spread
+    },
+    report: { key: 'spread', value: (options) => options.spread }
+  },
+  {
     name: 'tick-thread',
     raw: 'tickThread',
     kind: 'value',

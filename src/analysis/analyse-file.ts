@@ -14,7 +14,8 @@ import {
   FLOOR_MS,
   MetricError,
   spikeWindows,
-  type MetricSeries
+  type MetricSeries,
+  type Spread
 } from './detect.js'
 import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
@@ -33,6 +34,7 @@ export interface AnalysisOptions {
   metric?: string
   thresholdMs: number
   sigmaMult: number
+  spread: Spread
   tickThread: NamePattern
   registry: PluginRegistry
   notPluginPrefixes: readonly string[]
@@ -45,6 +47,7 @@ export const DEFAULT_TICK_THREAD = '^Server thread$'
 export const DEFAULT_OPTIONS: AnalysisOptions = {
   thresholdMs: FLOOR_MS,
   sigmaMult: 3,
+  spread: 'stddev',
   tickThread: new RegExp(DEFAULT_TICK_THREAD),
   registry: new Map(),
   notPluginPrefixes: NOT_PLUGIN_PREFIXES

@@ -1,4 +1,4 @@
-import { percentile, populationSigma } from './statistics.js'
+import { percentile, populationSigma, scaledMad } from './statistics.js'
 
 /** Tried in this order; the first with a non-null value in the file is the run's metric. */
 export const MSPT_METRICS = ['tick_ms', 'mspt_p99', 'mspt_p95', 'mspt_p50', 'mspt'] as const
@@ -23,10 +23,18 @@ export interface MetricSeries {
   row: ArrayLike<number>
 }
 
+/**
+ * How the spread above p95 is measured: `stddev`, the population standard deviation (the
+ * contract's rule); `mad`, 1.4826 × the median absolute deviation, which frequent or huge spikes
+ * cannot inflate, so they cannot raise the threshold above themselves (docs/analysis.md).
+ */
+export type Spread = 'stddev' | 'mad'
+
 export interface DetectionOptions {
   metric?: string
   thresholdMs: number
   sigmaMult: number
+  spread?: Spread
 }
 
 /** A spike's window as nanosecond offsets from the file's base: [start, end]. */
@@ -173,7 +181,7 @@ export function findSpikes(
       `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
     )
   }
-  const sigmaMs = populationSigma(values)
+  const sigmaMs = options.spread === 'mad' ? scaledMad(values) : populationSigma(values)
   const p95Ms = percentile(values.sort(), 95)
   const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs)
   if (!Number.isFinite(thresholdMs)) {

@@ -30,6 +30,19 @@ export function populationSigma(values: ArrayLike<number>): number {
   return Math.sqrt(squares / n)
 }
 
+/**
+ * 1.4826 × the median absolute deviation from the median: the standard deviation of normal data,
+ * but moved by no single value however large, and by outliers only as far as their share. Sorts
+ * `values` in place.
+ */
+export function scaledMad(values: Float64Array): number {
+  if (values.length === 0) return NaN
+  values.sort()
+  const middle = percentile(values, 50)
+  const deviations = Float64Array.from(values, (value) => Math.abs(value - middle)).sort()
+  return 1.4826 * percentile(deviations, 50)
+}
+
 /** Gaps up to this many microseconds are counted in a fixed array; longer ones in a map. */
 const GAP_BINS = 1_000_000
 

@@ -136,6 +136,8 @@ export interface ReportOptions {
   metric: string | null
   threshold_ms: number
   sigma_mult: number
+  /** How σ is measured: `stddev` (absent in older reports) or `mad`. */
+  spread?: 'stddev' | 'mad'
   tick_thread: string
   /** A digest of the plugin registry (null without one): plugin names depend on it. */
   plugin_registry: string | null
