@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
-import type { Report, RunReport, SignatureSummary, SpikeReport } from '../src/analysis/types.js'
+import type { Report, RunReport, SignatureSummary } from '../src/analysis/types.js'
 import { describeOptions } from '../src/options.js'
 import { analyseFiles } from '../src/pipeline.js'
 import {
@@ -17,56 +17,8 @@ import { renderMarkdown } from '../src/report/markdown.js'
 import { discoverTargets } from '../src/telemetry/discover.js'
 import { VERSION } from '../src/version.js'
 import { SAMPLE_OPTIONS } from './support/engine.js'
+import { run, spike } from './support/reports.js'
 import { schemaErrors } from './support/schema.js'
-
-function spike(overrides: Partial<SpikeReport> = {}): SpikeReport {
-  return {
-    ts_ns: '1000',
-    start_ns: '1000',
-    end_ns: '2000',
-    offset_ms: 0,
-    value_ms: 100,
-    top_thread: 'Server thread',
-    top_plugin: null,
-    entry_plugin: null,
-    first_syscall: 'fsync',
-    first_syscall_scope: 'tick-thread',
-    top_path: null,
-    top_device: null,
-    signature: '-|fsync',
-    threads: [],
-    plugins: [],
-    syscalls: [],
-    paths: [],
-    devices: [],
-    notes: [],
-    ...overrides
-  }
-}
-
-function run(file: string, spikes: SpikeReport[], overrides: Partial<RunReport> = {}): RunReport {
-  return {
-    run_id: 'r',
-    repeat: 0,
-    file,
-    metric: 'tick_ms',
-    samples: 100,
-    floor_ms: 50,
-    p95_ms: 30,
-    sigma_ms: 5,
-    sigma_mult: 3,
-    threshold_ms: 50,
-    start_ns: '0',
-    rows: 10,
-    layers: { L0: 10 },
-    sampling_interval_ms: 10,
-    sampling_source: 'median-gap',
-    series: null,
-    spikes,
-    notes: [],
-    ...overrides
-  }
-}
 
 const reportOf = (runs: RunReport[]): Report =>
   buildReport({ runs, errors: [], options: describeOptions(SAMPLE_OPTIONS) })
