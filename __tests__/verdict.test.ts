@@ -92,10 +92,11 @@ describe('the verdict', () => {
     ])
   })
 
-  it('uses its defaults: 2 repeats, alpha 0.05, 3× as frequent, 2× as long, 3 base spikes', () => {
+  it('uses its defaults: 2 repeats, alpha 0.05 (0.01 for regressions), 3× as frequent, 2× as long, 3 base spikes', () => {
     expect(DEFAULT_VERDICT).toEqual({
       minRepeats: 2,
       alpha: 0.05,
+      regressionAlpha: 0.01,
       frequencyRatio: 3,
       lengthRatio: 2,
       minBaseSpikes: 3

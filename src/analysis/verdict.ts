@@ -11,8 +11,14 @@ import type { RunReport } from './types.js'
 export interface VerdictOptions {
   /** Head repeats a new signature must appear in to be confirmed. */
   minRepeats: number
-  /** Significance level of every test (after Holm's correction where several are compared). */
+  /** Significance level of the test that confirms a new signature (after Holm's correction). */
   alpha: number
+  /**
+   * Significance level of the tests for more frequent and worse signatures (after Holm's
+   * correction over both). Stricter than `alpha`: every known signature is tested twice, and a
+   * regression gate that is red for no reason gets switched off (docs/analysis.md).
+   */
+  regressionAlpha: number
   /** Spikes per repeat at least this many times the history's make "more frequent". */
   frequencyRatio: number
   /** A typical spike at least this many times longer than the history's makes "worse". */
@@ -24,6 +30,7 @@ export interface VerdictOptions {
 export const DEFAULT_VERDICT: VerdictOptions = {
   minRepeats: 2,
   alpha: 0.05,
+  regressionAlpha: 0.01,
   frequencyRatio: 3,
   lengthRatio: 2,
   minBaseSpikes: 3
@@ -121,42 +128,48 @@ export function classify(
   const verdicts: SignatureVerdict[] = []
   const known: string[] = []
 
+  const candidates: string[] = []
   for (const signature of headTally.bySignature.keys()) {
+    if (evidence(base, signature).spikes > 0) known.push(signature)
+    else candidates.push(signature)
+  }
+  // new signatures: present in the head more often than chance allows, corrected over candidates
+  const novelty = holm(
+    candidates.map((signature) =>
+      fisherGreater(evidence(headTally, signature).repeats_with, headTally.repeats, 0, base.repeats)
+    )
+  )
+  candidates.forEach((signature, index) => {
     const headSide = evidence(headTally, signature)
-    const baseSide = evidence(base, signature)
-    if (baseSide.spikes > 0) {
-      known.push(signature)
-      continue
-    }
-    const p = fisherGreater(headSide.repeats_with, headSide.repeats, 0, base.repeats)
+    const p = novelty[index]
     const seen = `in ${headSide.repeats_with} of ${headSide.repeats} head repeats, never in the ${base.repeats} repeats of the history`
     const confirmed = headSide.repeats_with >= options.minRepeats && p < options.alpha
     verdicts.push({
       signature,
       class: confirmed ? 'new' : 'new-unconfirmed',
       head: headSide,
-      base: baseSide,
+      base: evidence(base, signature),
       p_value: p,
       reason: confirmed
         ? `${seen} (${pText(p)})`
         : `${seen}: too rare to tell from chance (${pText(p)}; needs ${options.minRepeats} repeats and p < ${options.alpha}); rerun to confirm`
     })
-  }
+  })
 
-  // known signatures: more frequent, or longer, than the history — corrected over all of them
-  const frequency = holm(
-    known.map((signature) =>
-      permutationGreater(countsOf(headTally, signature), countsOf(base, signature))
+  // known signatures: more frequent, or longer, than the history — one correction over both
+  // questions for all of them, since either answer fails the step under fail-on: regression
+  const frequencyP = known.map((signature) =>
+    permutationGreater(countsOf(headTally, signature), countsOf(base, signature))
+  )
+  const lengthP = known.map((signature) =>
+    mannWhitneyGreater(
+      headTally.bySignature.get(signature)?.lengthsMs ?? [],
+      base.bySignature.get(signature)?.lengthsMs ?? []
     )
   )
-  const lengths = holm(
-    known.map((signature) =>
-      mannWhitneyGreater(
-        headTally.bySignature.get(signature)?.lengthsMs ?? [],
-        base.bySignature.get(signature)?.lengthsMs ?? []
-      )
-    )
-  )
+  const adjusted = holm([...frequencyP, ...lengthP])
+  const frequency = adjusted.slice(0, known.length)
+  const lengths = adjusted.slice(known.length)
   known.forEach((signature, index) => {
     const headSide = evidence(headTally, signature)
     const baseSide = evidence(base, signature)
@@ -166,7 +179,7 @@ export function classify(
         ? headSide.median_ms / baseSide.median_ms
         : 0
     let verdict: Pick<SignatureVerdict, 'class' | 'p_value' | 'reason'>
-    if (rateRatio >= options.frequencyRatio && frequency[index] < options.alpha) {
+    if (rateRatio >= options.frequencyRatio && frequency[index] < options.regressionAlpha) {
       verdict = {
         class: 'more-frequent',
         p_value: frequency[index],
@@ -175,7 +188,7 @@ export function classify(
     } else if (
       baseSide.spikes >= options.minBaseSpikes &&
       lengthRatio >= options.lengthRatio &&
-      lengths[index] < options.alpha
+      lengths[index] < options.regressionAlpha
     ) {
       verdict = {
         class: 'worse',
