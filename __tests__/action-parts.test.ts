@@ -109,6 +109,16 @@ describe('globs', () => {
     expect(globPattern('./runs/?/events.parquet').test('runs/a/events.parquet')).toBe(true)
   })
 
+  it('keeps every other character literal, and matches dot files and folders', () => {
+    const odd = 'runs/[1] {a,b} (x) +@!$^|,"/events.parquet'
+    expect(globPattern(odd).test(odd)).toBe(true)
+    expect(globPattern('runs/[1]/events.parquet').test('runs/1/events.parquet')).toBe(false)
+    expect(globPattern('runs/{a,b}/events.parquet').test('runs/a/events.parquet')).toBe(false)
+    expect(globPattern('runs/!(a)/events.parquet').test('runs/b/events.parquet')).toBe(false)
+    expect(globPattern('*/events.parquet').test('.iostorm-artifacts/events.parquet')).toBe(true)
+    expect(globPattern('runs/**/events.parquet').test('runs/.a/.b/events.parquet')).toBe(true)
+  })
+
   it('finds files in the workspace and inside artifact folders, with exclusions', async () => {
     await withTempDir(async (root) => {
       for (const file of [
@@ -145,6 +155,12 @@ describe('globs', () => {
   it('matches artifact names with * and ?', () => {
     expect(namePattern('plugbench-*').test('plugbench-linux-1')).toBe(true)
     expect(namePattern('plugbench-?').test('plugbench-12')).toBe(false)
+    // names are flat strings: an unsafe name must be matched to be skipped with a warning
+    for (const name of ['.', '..', 'a/../..', '.x', ''])
+      expect(namePattern('*').test(name)).toBe(true)
+    expect(namePattern('a?b').test('a/b')).toBe(true)
+    expect(namePattern('plugbench-[1]').test('plugbench-1')).toBe(false)
+    expect(namePattern('plugbench-[1]').test('plugbench-[1]')).toBe(true)
   })
 })
 

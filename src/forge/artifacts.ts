@@ -1,5 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join, relative, resolve, isAbsolute, sep } from 'node:path'
+import picomatch from 'picomatch'
+import { wildcardsOnly } from '../telemetry/discover.js'
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
 import { errorMessage } from '../errors.js'
@@ -46,13 +48,20 @@ export async function uploadReport(
   return { id, url }
 }
 
-/** `*` and `?` wildcards, as upload/download-artifact name patterns use them. */
-export function namePattern(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${escaped}$`)
+/** Stands for `/` in a name matched by namePattern (U+2215, DIVISION SLASH). */
+const NAME_SLASH = '\u2215'
+
+/** An artifact name (or name pattern) as one path segment that is neither `.` nor `..`. */
+const asSegment = (text: string) => `_${text.replaceAll('/', NAME_SLASH)}`
+
+/**
+ * An artifact name pattern: `*` and `?` are its wildcards, matching any characters of a name, `/`
+ * and a leading `.` included (a name that is no safe folder name must still be matched, to be
+ * skipped with a warning). picomatch matches paths, so a name is given to it as one segment.
+ */
+export function namePattern(pattern: string): { test(name: string): boolean } {
+  const matches = picomatch(asSegment(wildcardsOnly(pattern)), { dot: true })
+  return { test: (name) => matches(asSegment(name)) }
 }
 
 /**
