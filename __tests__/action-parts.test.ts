@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { describe, expect, it } from '@jest/globals'
 import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -5,7 +6,7 @@ import { namePattern, safeFolderName } from '../src/forge/artifacts.js'
 import { resolveBaseline } from '../src/forge/baseline.js'
 import { readContext } from '../src/forge/context.js'
 import { crc32, readZipEntry, ZipError } from '../src/forge/zip.js'
-import { readInputs } from '../src/inputs.js'
+import { readInputs, type InputSource } from '../src/inputs.js'
 import { UsageError } from '../src/options.js'
 import { msptChart } from '../src/report/chart.js'
 import { renderComment } from '../src/report/comment.js'
@@ -15,7 +16,21 @@ import { withTempDir } from './support/engine.js'
 import { actionManifest } from './support/action-runner.js'
 import type { Report, RunReport, SpikeReport } from '../src/analysis/types.js'
 
-const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+/** Inputs as the runner passes them, INPUT_* variables, read through @actions/core. */
+const inputs = (values: Record<string, string>): InputSource => {
+  const read =
+    <T>(get: (name: string) => T) =>
+    (name: string): T => {
+      const variable = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+      process.env[variable] = values[name] ?? ''
+      try {
+        return get(name)
+      } finally {
+        delete process.env[variable]
+      }
+    }
+  return { getInput: read(core.getInput), getBooleanInput: read(core.getBooleanInput) }
+}
 
 describe('action.yml', () => {
   it('is valid YAML declaring every input with a description and default, and every output', async () => {
@@ -90,8 +105,18 @@ describe('inputs', () => {
     expect(custom.analysis.pluginPackages).toBe('/ws/cfg/plugins.json')
   })
 
+  it('reads true/false inputs as YAML 1.2 core schema booleans', () => {
+    const read = readInputs(
+      inputs({ upload: 'False', comment: 'TRUE', 'fail-on-new': ' false ' }),
+      '/ws'
+    )
+    expect([read.upload, read.comment, read.failOnNew]).toEqual([false, true, false])
+  })
+
   it.each([
     [{ upload: 'yes' }, 'input "upload" must be true or false; got "yes"'],
+    [{ comment: 'tRUE' }, 'input "comment" must be true or false; got "tRUE"'],
+    [{ 'fail-on-new': '1' }, 'input "fail-on-new" must be true or false; got "1"'],
     [{ 'comment-key': 'a b' }, 'input "comment-key" may hold letters, digits'],
     [{ 'report-name': 'a/b' }, 'input "report-name" is not a valid artifact name'],
     [{ 'pull-request': '12a' }, 'input "pull-request" must be a pull request number']

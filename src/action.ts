@@ -52,7 +52,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let budget: ForgeBudget | undefined
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
-    const inputs = readInputs((name) => core.getInput(name), workspace)
+    const inputs = readInputs(core, workspace)
     const context = readContext(env, inputs.pullRequest)
     const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
     const limits = forgeLimits(env)
