@@ -1,7 +1,8 @@
 import { analyseFile, type AnalysisOptions } from './analysis/analyse-file.js'
 import type { InputError, RunReport } from './analysis/types.js'
-import { EventsFileError } from './telemetry/parquet-file.js'
 import { errorMessage } from './errors.js'
+import { discoverTargets } from './telemetry/discover.js'
+import { EventsFileError } from './telemetry/parquet-file.js'
 
 export interface Analysed {
   runs: RunReport[]
@@ -29,4 +30,18 @@ export async function analyseFiles(
     }
   }
   return { runs, errors }
+}
+
+/**
+ * The CLI's targets analysed: events.parquet files, folders searched for them, run ids under
+ * `runsDir`. A target that names nothing analysable is an error entry.
+ */
+export async function analyseTargets(
+  targets: readonly string[],
+  runsDir: string,
+  options: AnalysisOptions
+): Promise<Analysed> {
+  const found = await discoverTargets(targets, runsDir)
+  const analysed = await analyseFiles(found.files, options)
+  return { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] }
 }

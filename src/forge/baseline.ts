@@ -1,6 +1,7 @@
 import { relative } from 'node:path'
 import type { BaselineSource, ReportOptions, SignatureSummary } from '../analysis/types.js'
-import { parseReport, readReportFile, REPORT_READ_LIMIT } from '../report/json.js'
+import { loadReport } from '../compare.js'
+import { parseReport, REPORT_READ_LIMIT } from '../report/json.js'
 import {
   describeError,
   statusOf,
@@ -347,17 +348,15 @@ export async function resolveBaseline(
   if (setting.mode === 'none') return { found: false, reason: 'baseline is set to none' }
   if (setting.mode === 'path') {
     const shown = relative(context.workspace, setting.path) || setting.path
-    try {
-      const stored = await readReportFile(setting.path)
-      return {
-        found: true,
-        signatures: stored.signatures,
-        options: stored.options,
-        source: { kind: 'report', location: shown }
-      }
-    } catch (error) {
-      return { found: false, reason: `baseline report ${shown}: ${errorMessage(error)}` }
-    }
+    const stored = await loadReport(setting.path, shown)
+    return stored.signatures === null
+      ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` }
+      : {
+          found: true,
+          signatures: stored.signatures,
+          options: stored.options,
+          source: stored.source
+        }
   }
   if (forge === null)
     return { found: false, reason: 'no github-token to look the baseline up with' }
