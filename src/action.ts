@@ -3,17 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
 import type { DiffReport } from './analysis/types.js'
-import {
-  ARTIFACTS_DIR,
-  artifactFolders,
-  artifactsSupported,
-  fetchTelemetryArtifacts
-} from './forge/artifacts.js'
+import { ARTIFACTS_DIR, artifactFolders, fetchTelemetryArtifacts } from './forge/artifacts.js'
 import { REPORT_FILE, resolveBaseline, type BaselineLookup } from './forge/baseline.js'
-import { connect } from './forge/client.js'
 import { errorMessage } from './errors.js'
 import { readContext } from './forge/context.js'
 import { ForgeBudget, forgeLimits } from './forge/http.js'
+import { openForge } from './forge/open.js'
 import { publishArtifact, publishComment } from './forge/publish.js'
 import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
@@ -57,11 +52,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
-    const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null
-    const client = forge?.client ?? null
-    if (client === null) core.warning('no github-token: no comment and no baseline lookup')
+    const { forge, artifacts } = openForge(context, inputs.token, log, limits, budget)
 
-    await fetchTelemetryArtifacts(inputs.artifacts, context, log)
+    await fetchTelemetryArtifacts(inputs.artifacts, artifacts, workspace, log)
     const files = await globFiles(workspace, inputs.events, await artifactFolders(workspace))
     if (files.length === 0) {
       throw new UsageError(
@@ -76,7 +69,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     for (const error of analysed.errors) core.error(`${error.file}: ${error.message}`)
 
-    const target = await resolvePull(client, context, log)
+    const target = await resolvePull(forge, context, log)
     const pull = target.pull
     let lookup: BaselineLookup | null =
       target.pull === null && target.reason !== null
@@ -127,14 +120,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     await writeSummary(markdown)
 
     let commentUrl = ''
-    if (pull !== null && inputs.comment && client !== null) {
-      const uploaded = inputs.upload && artifactsSupported(context)
+    if (pull !== null && inputs.comment && forge !== null) {
+      const uploaded = inputs.upload && artifacts.uploadsReports
       const hint = uploaded
         ? `the \`${inputs.reportName}\` artifact and the job summary`
         : `\`${relative(workspace, jsonPath)}\` on the runner and the job summary`
       commentUrl = await publishComment(
         {
-          client,
+          forge,
           context,
           pull,
           key: inputs.commentKey,
@@ -149,7 +142,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.warning(`report artifact not uploaded: ${budget.error().message}`)
     else if (inputs.upload)
       await publishArtifact(
-        context,
+        artifacts,
         inputs.reportName,
         [jsonPath, markdownPath],
         inputs.outputDir,

@@ -1,9 +1,7 @@
-import { relative } from 'node:path'
 import type { Report } from '../analysis/types.js'
-import { COMMENT_LIMIT, renderComment } from '../report/comment.js'
-import { artifactsSupported, uploadReport } from './artifacts.js'
-import { type ForgeClient, type Log } from './client.js'
 import { errorMessage } from '../errors.js'
+import { COMMENT_LIMIT, renderComment } from '../report/comment.js'
+import type { Log } from './client.js'
 import {
   commentMarker,
   CommentForbiddenError,
@@ -11,7 +9,7 @@ import {
   upsertStickyComment
 } from './comments.js'
 import type { RunContext } from './context.js'
-import { tokenIdentity } from './identity.js'
+import type { Forge, RunArtifacts } from './forge.js'
 
 export const FORK_HINT =
   'This is expected for pull requests from forks, whose token is read-only. To comment on them, ' +
@@ -20,7 +18,7 @@ export const FORK_HINT =
   '(see "Pull requests from forks" in the README).'
 
 export interface CommentRequest {
-  client: ForgeClient
+  forge: Forge
   context: RunContext
   pull: number
   key: string
@@ -34,7 +32,7 @@ export interface CommentRequest {
  * written (a warning says why: a read-only fork token gets the workflow_run recipe).
  */
 export async function publishComment(request: CommentRequest, log: Log): Promise<string> {
-  const { client, context, pull, key, report } = request
+  const { forge, context, pull, key, report } = request
   const runUrl =
     context.runId !== null
       ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}`
@@ -49,9 +47,9 @@ export async function publishComment(request: CommentRequest, log: Log): Promise
     limit: COMMENT_LIMIT - STAMP_ROOM
   })
   try {
-    const identity = await tokenIdentity(client, context, log)
+    const identity = await forge.identity()
     const result = await upsertStickyComment(
-      { client, context, pull, marker, report: body, identity },
+      { forge, runId: context.runId, pull, marker, report: body, identity },
       log
     )
     if (result.action === 'skipped') {
@@ -79,26 +77,18 @@ export async function publishComment(request: CommentRequest, log: Log): Promise
 }
 
 /**
- * Uploads report.json and report.md as an artifact on GitHub. Forgejo and Gitea refuse
- * @actions/artifact, so there the files stay in `directory` and a notice gives the step to add.
+ * Uploads report.json and report.md as an artifact where the forge's artifact service can be used
+ * (GitHub); elsewhere the files stay in `directory` and a notice gives the step to add.
  */
 export async function publishArtifact(
-  context: RunContext,
+  artifacts: RunArtifacts,
   name: string,
   files: string[],
   directory: string,
-  log: Log & { notice(message: string): void }
+  log: Log
 ): Promise<void> {
-  if (artifactsSupported(context)) {
-    const uploaded = await uploadReport(context, name, files, directory)
+  const uploaded = await artifacts.uploadReport(name, files, directory)
+  if (uploaded !== null) {
     log.info(`uploaded artifact "${name}"${uploaded.url ? `: ${uploaded.url}` : ''}`)
-    return
   }
-  const folder = `${relative(context.workspace, directory) || '.'}/`
-  log.notice(
-    `${context.forge === 'forgejo' ? 'Forgejo' : 'Gitea'} does not let actions upload artifacts ` +
-      `through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a ` +
-      `baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with ` +
-      `name: ${name} and path: ${folder}`
-  )
 }
