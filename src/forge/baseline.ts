@@ -7,7 +7,7 @@ import { describeError, type Log } from './client.js'
 import type { RunContext } from './context.js'
 import { Unavailable, type Forge } from './forge.js'
 import { BudgetExceededError } from './http.js'
-import { pullBaseRef } from './pull.js'
+import { pullBaseRef, type PullTarget } from './pull.js'
 import { readZipEntry } from './zip.js'
 
 export const REPORT_FILE = 'report.json'
@@ -142,4 +142,27 @@ export async function resolveBaseline(
   } catch (error) {
     return { found: false, reason: `the baseline lookup failed: ${errorMessage(error)}` }
   }
+}
+
+/**
+ * The baseline of the pull request this run reports on (resolvePull's target): null when there is
+ * no pull request, so nothing to compare with (a push run, whose report is a baseline); "not
+ * found" when one was named but could not be verified.
+ */
+export async function baselineOf(
+  target: PullTarget,
+  setting: BaselineSetting,
+  forge: Forge | null,
+  context: RunContext,
+  reportName: string,
+  log: Log & { notice(message: string): void }
+): Promise<BaselineLookup | null> {
+  if (target.pull === null) {
+    return target.reason === null
+      ? null
+      : { found: false, reason: `the pull request is not verified: ${target.reason}` }
+  }
+  const lookup = await resolveBaseline(setting, forge, context, target, reportName, log)
+  if (!lookup.found) log.notice(`no baseline: ${lookup.reason}`)
+  return lookup
 }
