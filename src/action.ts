@@ -25,7 +25,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let budget: ForgeBudget | undefined
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
-    const inputs = readInputs(core, workspace)
+    const inputs = readInputs(
+      { getInput: core.getInput, getBooleanInput: core.getBooleanInput },
+      workspace
+    )
     const context = readContext(env, inputs.pullRequest)
     const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
     const limits = forgeLimits(env)
