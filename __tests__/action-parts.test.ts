@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { describe, expect, it } from '@jest/globals'
 import { mkdir, truncate, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -5,7 +6,7 @@ import { namePattern, safeFolderName } from '../src/forge/artifacts.js'
 import { resolveBaseline } from '../src/forge/baseline.js'
 import { readContext } from '../src/forge/context.js'
 import { crc32, readZipEntry, ZipError } from '../src/forge/zip.js'
-import { readInputs } from '../src/inputs.js'
+import { readInputs, type InputSource } from '../src/inputs.js'
 import { UsageError } from '../src/options.js'
 import { msptChart } from '../src/report/chart.js'
 import { renderComment } from '../src/report/comment.js'
@@ -15,7 +16,21 @@ import { withTempDir } from './support/engine.js'
 import { actionManifest } from './support/action-runner.js'
 import type { Report, RunReport, SpikeReport } from '../src/analysis/types.js'
 
-const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+/** Inputs as the runner passes them, INPUT_* variables, read through @actions/core. */
+const inputs = (values: Record<string, string>): InputSource => {
+  const read =
+    <T>(get: (name: string) => T) =>
+    (name: string): T => {
+      const variable = `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+      process.env[variable] = values[name] ?? ''
+      try {
+        return get(name)
+      } finally {
+        delete process.env[variable]
+      }
+    }
+  return { getInput: read(core.getInput), getBooleanInput: read(core.getBooleanInput) }
+}
 
 describe('action.yml', () => {
   it('is valid YAML declaring every input with a description and default, and every output', async () => {
@@ -90,8 +105,18 @@ describe('inputs', () => {
     expect(custom.analysis.pluginPackages).toBe('/ws/cfg/plugins.json')
   })
 
+  it('reads true/false inputs as YAML 1.2 core schema booleans', () => {
+    const read = readInputs(
+      inputs({ upload: 'False', comment: 'TRUE', 'fail-on-new': ' false ' }),
+      '/ws'
+    )
+    expect([read.upload, read.comment, read.failOnNew]).toEqual([false, true, false])
+  })
+
   it.each([
     [{ upload: 'yes' }, 'input "upload" must be true or false; got "yes"'],
+    [{ comment: 'tRUE' }, 'input "comment" must be true or false; got "tRUE"'],
+    [{ 'fail-on-new': '1' }, 'input "fail-on-new" must be true or false; got "1"'],
     [{ 'comment-key': 'a b' }, 'input "comment-key" may hold letters, digits'],
     [{ 'report-name': 'a/b' }, 'input "report-name" is not a valid artifact name'],
     [{ 'pull-request': '12a' }, 'input "pull-request" must be a pull request number']
@@ -107,6 +132,16 @@ describe('globs', () => {
     expect(globPattern('**/events.parquet').test('events.parquet')).toBe(true)
     expect(globPattern('runs/*/events.parquet').test('runs/a/0/events.parquet')).toBe(false)
     expect(globPattern('./runs/?/events.parquet').test('runs/a/events.parquet')).toBe(true)
+  })
+
+  it('keeps every other character literal, and matches dot files and folders', () => {
+    const odd = 'runs/[1] {a,b} (x) +@!$^|,"/events.parquet'
+    expect(globPattern(odd).test(odd)).toBe(true)
+    expect(globPattern('runs/[1]/events.parquet').test('runs/1/events.parquet')).toBe(false)
+    expect(globPattern('runs/{a,b}/events.parquet').test('runs/a/events.parquet')).toBe(false)
+    expect(globPattern('runs/!(a)/events.parquet').test('runs/b/events.parquet')).toBe(false)
+    expect(globPattern('*/events.parquet').test('.iostorm-artifacts/events.parquet')).toBe(true)
+    expect(globPattern('runs/**/events.parquet').test('runs/.a/.b/events.parquet')).toBe(true)
   })
 
   it('finds files in the workspace and inside artifact folders, with exclusions', async () => {
@@ -145,6 +180,12 @@ describe('globs', () => {
   it('matches artifact names with * and ?', () => {
     expect(namePattern('plugbench-*').test('plugbench-linux-1')).toBe(true)
     expect(namePattern('plugbench-?').test('plugbench-12')).toBe(false)
+    // names are flat strings: an unsafe name must be matched to be skipped with a warning
+    for (const name of ['.', '..', 'a/../..', '.x', ''])
+      expect(namePattern('*').test(name)).toBe(true)
+    expect(namePattern('a?b').test('a/b')).toBe(true)
+    expect(namePattern('plugbench-[1]').test('plugbench-1')).toBe(false)
+    expect(namePattern('plugbench-[1]').test('plugbench-[1]')).toBe(true)
   })
 })
 

@@ -1,10 +1,11 @@
 /** Who the action is, which comments are its own, and what a run stamp proves. */
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { connect } from '../src/forge/client.js'
-import { isOwnComment, stampOf, type IssueComment } from '../src/forge/comments.js'
+import { isOwnComment, stampOf } from '../src/forge/comments.js'
 import { graphqlUrl, readContext } from '../src/forge/context.js'
+import type { IssueComment } from '../src/forge/forge.js'
 import { ForgeBudget } from '../src/forge/http.js'
-import { sameUser, tokenIdentity } from '../src/forge/identity.js'
+import { sameUser } from '../src/forge/identity.js'
+import { openForge } from '../src/forge/open.js'
 import { startFakeForge, type FakeForge, type FakeForgeOptions } from './support/fake-forge.js'
 
 const MARKER = '<!-- io-storm-catcher:iostorm -->'
@@ -76,7 +77,7 @@ describe('graphqlUrl', () => {
   })
 })
 
-describe('tokenIdentity', () => {
+describe('Forge.identity', () => {
   let forge: FakeForge | undefined
   afterEach(async () => {
     await forge?.close()
@@ -95,17 +96,21 @@ describe('tokenIdentity', () => {
       ...env(forge)
     })
     const warnings: string[] = []
-    const log = { info: () => undefined, warning: (m: string) => warnings.push(m) }
+    const log = {
+      info: () => undefined,
+      notice: () => undefined,
+      warning: (m: string) => warnings.push(m)
+    }
     const budget = new ForgeBudget(10_000)
-    const { client } = connect(
-      't0ken',
+    const opened = openForge(
       context,
+      't0ken',
       log,
       { requestTimeoutMs: 5_000, budgetMs: 10_000 },
       budget
     )
     try {
-      return { identity: await tokenIdentity(client, context, log), warnings }
+      return { identity: await opened.forge?.identity(), warnings }
     } finally {
       budget.dispose()
     }

@@ -14217,9 +14217,12 @@ var require__ = __commonJS({
 });
 
 // src/cli.ts
-import { access, constants as constants3, stat as stat2, writeFile } from "node:fs/promises";
+import { access, constants as constants3, stat as stat3, writeFile } from "node:fs/promises";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs } from "node:util";
+
+// src/compare.ts
+import { stat as stat2 } from "node:fs/promises";
 
 // src/analysis/signatures.ts
 var byRank = (a, b) => b.spikes - a.spikes || b.worst_ms - a.worst_ms || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0);
@@ -14269,6 +14272,11 @@ function diffSignatures(base, head, source, optionsChanged = []) {
   };
 }
 
+// src/errors.ts
+function errorMessage(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+
 // src/options.ts
 import { createHash } from "node:crypto";
 
@@ -14298,6 +14306,13 @@ function populationSigma(values) {
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
   return Math.sqrt(squares / n);
+}
+function scaledMad(values) {
+  if (values.length === 0) return NaN;
+  values.sort();
+  const middle = percentile(values, 50);
+  const deviations = Float64Array.from(values, (value) => Math.abs(value - middle)).sort();
+  return 1.4826 * percentile(deviations, 50);
 }
 var GAP_BINS = 1e6;
 function createGapHistogram() {
@@ -14424,7 +14439,7 @@ function findSpikes(series, options) {
       `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
     );
   }
-  const sigmaMs = populationSigma(values);
+  const sigmaMs = options.spread === "mad" ? scaledMad(values) : populationSigma(values);
   const p95Ms = percentile(values.sort(), 95);
   const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs);
   if (!Number.isFinite(thresholdMs)) {
@@ -24226,13 +24241,6 @@ function resolveColumns(schema) {
 // src/telemetry/parquet-file.ts
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
-
-// src/errors.ts
-function errorMessage(error) {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
-}
-
-// src/telemetry/parquet-file.ts
 var EventsFileError = class extends Error {
   constructor(file, problem) {
     super(`${file}: ${problem}`);
@@ -25243,6 +25251,7 @@ var DEFAULT_TICK_THREAD = "^Server thread$";
 var DEFAULT_OPTIONS = {
   thresholdMs: FLOOR_MS,
   sigmaMult: 3,
+  spread: "stddev",
   tickThread: new RegExp(DEFAULT_TICK_THREAD),
   registry: /* @__PURE__ */ new Map(),
   notPluginPrefixes: NOT_PLUGIN_PREFIXES
@@ -25529,6 +25538,22 @@ var ANALYSIS_OPTIONS = [
     report: { key: "sigma_mult", value: (options) => options.sigmaMult }
   },
   {
+    name: "spread",
+    raw: "spread",
+    kind: "value",
+    argument: "stddev|mad",
+    help: "\u03C3 as the standard deviation (default) or 1.4826 \xD7 the median absolute deviation",
+    default: "stddev",
+    parse(value, label2, options) {
+      const spread = trimmed(value);
+      if (spread !== "stddev" && spread !== "mad") {
+        throw new UsageError(`${label2} must be stddev or mad; got "${spread}"`);
+      }
+      options.spread = spread;
+    },
+    report: { key: "spread", value: (options) => options.spread }
+  },
+  {
     name: "tick-thread",
     raw: "tickThread",
     kind: "value",
@@ -25601,6 +25626,86 @@ function optionsUsage() {
   ).join("\n");
 }
 
+// src/telemetry/discover.ts
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+var EVENTS_FILE_NAME = "events.parquet";
+async function kind(path) {
+  try {
+    const info = await stat(path);
+    return info.isDirectory() ? "directory" : "file";
+  } catch {
+    return null;
+  }
+}
+var identity = (info) => `${info.dev}:${info.ino}`;
+async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
+  const seen = /* @__PURE__ */ new Set();
+  const walked = { files: [], broken: [] };
+  async function walk(directory, prefix2, info2) {
+    if (seen.has(identity(info2))) return;
+    seen.add(identity(info2));
+    const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      const relative = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
+      if (target === null) {
+        walked.broken.push(relative);
+      } else if (target ? target.isDirectory() : entry.isDirectory()) {
+        if (!skipped.has(entry.name)) await walk(path, relative, target ?? await stat(path));
+      } else {
+        const file = target ?? await stat(path).catch(() => null);
+        if (file === null || seen.has(identity(file))) continue;
+        seen.add(identity(file));
+        walked.files.push(relative);
+      }
+    }
+  }
+  const info = await stat(root).catch(() => null);
+  if (info?.isDirectory()) await walk(root, "", info);
+  return walked;
+}
+var isEventsFile = (relative) => relative === EVENTS_FILE_NAME || relative.endsWith(`/${EVENTS_FILE_NAME}`);
+async function eventsFilesUnder(directory) {
+  const { files, broken } = await walkFiles(directory);
+  return {
+    files: files.filter(isEventsFile).map((file) => join(directory, file)).sort(),
+    errors: broken.filter(isEventsFile).map((file) => ({
+      file: join(directory, file),
+      message: "a symbolic link that leads nowhere"
+    }))
+  };
+}
+async function discoverTargets(targets, runsDir) {
+  const files = [];
+  const errors = [];
+  for (const target of targets) {
+    let found = await kind(target);
+    let path = target;
+    if (found === null && !target.includes("/")) {
+      path = join(runsDir, target);
+      found = await kind(path);
+    }
+    if (found === "file") {
+      files.push(path);
+    } else if (found === "directory") {
+      const under = await eventsFilesUnder(path);
+      errors.push(...under.errors);
+      if (under.files.length === 0 && under.errors.length === 0)
+        errors.push({ file: target, message: `no ${EVENTS_FILE_NAME} under ${path}` });
+      files.push(...under.files);
+    } else {
+      errors.push({
+        file: target,
+        message: target.includes("/") ? "no such file or directory" : `no such file or directory, and no run "${target}" under ${runsDir}`
+      });
+    }
+  }
+  return { files: [...new Set(files)], errors };
+}
+
 // src/pipeline.ts
 async function analyseFiles(files, options, show = (file) => file) {
   const runs = [];
@@ -25615,46 +25720,10 @@ async function analyseFiles(files, options, show = (file) => file) {
   }
   return { runs, errors };
 }
-
-// src/report/escape.ts
-var DEFAULT_LENGTH = 80;
-var ZERO_WIDTH_SPACE = "\u200B";
-var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
-  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
-  const chars = [...line];
-  if (chars.length <= max) return line;
-  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
-}
-function inert(value) {
-  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
-}
-function codeSpan(value) {
-  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
-  return codeSpan(oneLine(text, max, keep) || " ");
-}
-function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
-  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
-}
-function markdownText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
-}
-function htmlText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function terminalLine(value) {
-  return value.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
-    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+async function analyseTargets(targets, runsDir, options) {
+  const found = await discoverTargets(targets, runsDir);
+  const analysed = await analyseFiles(found.files, options);
+  return { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] };
 }
 
 // schema/report.schema.json
@@ -25682,6 +25751,7 @@ var report_schema_default = {
         metric: { type: ["string", "null"] },
         threshold_ms: { type: "number", minimum: 50 },
         sigma_mult: { type: "number", minimum: 0 },
+        spread: { enum: ["stddev", "mad"] },
         tick_thread: { type: "string" },
         plugin_registry: { type: ["string", "null"] },
         not_plugin: { type: "array", items: { type: "string" } }
@@ -26010,6 +26080,99 @@ async function readReportFile(path) {
     throw error;
   }
   return parseReport(text);
+}
+
+// src/compare.ts
+function compare(base, head) {
+  if (base === null || base.signatures === null || head.signatures === null) {
+    return { diff: null, verdict: "no-baseline" };
+  }
+  const diff = diffSignatures(
+    base.signatures,
+    head.signatures,
+    base.source,
+    changedOptions(base.options, head.options)
+  );
+  return { diff, verdict: diff.new.length > 0 ? "fail" : "pass" };
+}
+async function loadReport(path, shown = path) {
+  const source = { kind: "report", location: shown };
+  try {
+    const stored = await readReportFile(path);
+    return {
+      runs: stored.runs,
+      errors: [],
+      signatures: stored.signatures,
+      options: stored.options,
+      source
+    };
+  } catch (error) {
+    return {
+      runs: [],
+      errors: [{ file: shown, message: errorMessage(error) }],
+      signatures: null,
+      source
+    };
+  }
+}
+async function isReportFile(path) {
+  if (!path.endsWith(".json")) return false;
+  try {
+    return (await stat2(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+async function loadSide(target, runsDir, options) {
+  if (await isReportFile(target)) return loadReport(target);
+  const analysed = await analyseTargets([target], runsDir, options);
+  return {
+    ...analysed,
+    signatures: analysed.runs.length === 0 ? null : summariseSignatures(analysed.runs),
+    options: describeOptions(options),
+    source: { kind: "events", location: target }
+  };
+}
+
+// src/report/escape.ts
+var DEFAULT_LENGTH = 80;
+var ZERO_WIDTH_SPACE = "\u200B";
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+  const chars = [...line];
+  if (chars.length <= max) return line;
+  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
+}
+function inert(value) {
+  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
+}
+function codeSpan(value) {
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
+}
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
+}
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+}
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function terminalLine(value) {
+  return value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
+    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 
 // node_modules/markdown-table/index.js
@@ -26542,86 +26705,6 @@ function renderReport(report, options = {}) {
   return { markdown: sections.join("\n\n") + "\n", omitted };
 }
 
-// src/telemetry/discover.ts
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
-var EVENTS_FILE_NAME = "events.parquet";
-async function kind(path) {
-  try {
-    const info = await stat(path);
-    return info.isDirectory() ? "directory" : "file";
-  } catch {
-    return null;
-  }
-}
-var identity = (info) => `${info.dev}:${info.ino}`;
-async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
-  const seen = /* @__PURE__ */ new Set();
-  const walked = { files: [], broken: [] };
-  async function walk(directory, prefix2, info2) {
-    if (seen.has(identity(info2))) return;
-    seen.add(identity(info2));
-    const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const entry of entries) {
-      const path = join(directory, entry.name);
-      const relative = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
-      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
-      if (target === null) {
-        walked.broken.push(relative);
-      } else if (target ? target.isDirectory() : entry.isDirectory()) {
-        if (!skipped.has(entry.name)) await walk(path, relative, target ?? await stat(path));
-      } else {
-        const file = target ?? await stat(path).catch(() => null);
-        if (file === null || seen.has(identity(file))) continue;
-        seen.add(identity(file));
-        walked.files.push(relative);
-      }
-    }
-  }
-  const info = await stat(root).catch(() => null);
-  if (info?.isDirectory()) await walk(root, "", info);
-  return walked;
-}
-var isEventsFile = (relative) => relative === EVENTS_FILE_NAME || relative.endsWith(`/${EVENTS_FILE_NAME}`);
-async function eventsFilesUnder(directory) {
-  const { files, broken } = await walkFiles(directory);
-  return {
-    files: files.filter(isEventsFile).map((file) => join(directory, file)).sort(),
-    errors: broken.filter(isEventsFile).map((file) => ({
-      file: join(directory, file),
-      message: "a symbolic link that leads nowhere"
-    }))
-  };
-}
-async function discoverTargets(targets, runsDir) {
-  const files = [];
-  const errors = [];
-  for (const target of targets) {
-    let found = await kind(target);
-    let path = target;
-    if (found === null && !target.includes("/")) {
-      path = join(runsDir, target);
-      found = await kind(path);
-    }
-    if (found === "file") {
-      files.push(path);
-    } else if (found === "directory") {
-      const under = await eventsFilesUnder(path);
-      errors.push(...under.errors);
-      if (under.files.length === 0 && under.errors.length === 0)
-        errors.push({ file: target, message: `no ${EVENTS_FILE_NAME} under ${path}` });
-      files.push(...under.files);
-    } else {
-      errors.push({
-        file: target,
-        message: target.includes("/") ? "no such file or directory" : `no such file or directory, and no run "${target}" under ${runsDir}`
-      });
-    }
-  }
-  return { files: [...new Set(files)], errors };
-}
-
 // src/cli.ts
 var DEFAULT_RUNS_DIR = "/fast/plugbench/runs";
 var USAGE = `iostorm ${VERSION} \u2014 MSPT spike detection and attribution for plugbench events.parquet
@@ -26657,49 +26740,6 @@ var OPTION_SPEC = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" }
 };
-async function analyseTargets(targets, runsDir, options) {
-  const found = await discoverTargets(targets, runsDir);
-  const analysed = await analyseFiles(found.files, options);
-  return { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] };
-}
-async function isReportFile(path) {
-  if (!path.endsWith(".json")) return false;
-  try {
-    return (await stat2(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-async function loadSide(target, runsDir, options) {
-  if (await isReportFile(target)) {
-    try {
-      const stored = await readReportFile(target);
-      return {
-        runs: stored.runs,
-        errors: [],
-        signatures: stored.signatures,
-        options: stored.options,
-        source: { kind: "report", location: target }
-      };
-    } catch (error) {
-      const message = error instanceof ReportFormatError ? error.message : String(error);
-      return {
-        runs: [],
-        errors: [{ file: target, message }],
-        signatures: null,
-        source: { kind: "report", location: target }
-      };
-    }
-  }
-  const analysed = await analyseTargets([target], runsDir, options);
-  const unreadable = analysed.runs.length === 0 && analysed.errors.length > 0;
-  return {
-    ...analysed,
-    signatures: unreadable ? null : summariseSignatures(analysed.runs),
-    options: describeOptions(options),
-    source: { kind: "events", location: target }
-  };
-}
 function reportErrors(errors, io) {
   for (const error of errors) {
     io.stderr(`iostorm: ${terminalLine(error.file)}: ${terminalLine(error.message)}
@@ -26711,10 +26751,10 @@ async function checkOutputs(values) {
     const path = values[flag];
     if (!path) continue;
     const shown = terminalLine(path);
-    const info = await stat2(path).catch(() => null);
+    const info = await stat3(path).catch(() => null);
     if (info?.isDirectory()) throw new UsageError(`--${flag} ${shown} is a directory`);
     const folder = dirname2(resolve2(path));
-    const folderInfo = await stat2(folder).catch(() => null);
+    const folderInfo = await stat3(folder).catch(() => null);
     if (!folderInfo?.isDirectory()) {
       throw new UsageError(`--${flag} ${shown}: no such directory ${terminalLine(folder)}`);
     }
@@ -26794,13 +26834,7 @@ async function main(argv, io) {
         ...base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` })),
         ...head.errors
       ];
-      const baseUsable = base.signatures !== null && (base.runs.length > 0 || base.source.kind === "report");
-      const diff = baseUsable && head.signatures !== null ? diffSignatures(
-        base.signatures ?? [],
-        head.signatures,
-        base.source,
-        changedOptions(base.options, head.options)
-      ) : null;
+      const { diff, verdict } = compare(base, head);
       const report = buildReport({
         runs: head.runs,
         errors,
@@ -26810,7 +26844,7 @@ async function main(argv, io) {
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io);
       reportErrors(errors, io);
       if (errors.length > 0) return 2;
-      return values["fail-on-new"] && diff !== null && diff.new.length > 0 ? 1 : 0;
+      return values["fail-on-new"] && verdict === "fail" ? 1 : 0;
     }
     throw new UsageError(`unknown command "${command}" (expected detect or diff)`);
   } catch (error) {

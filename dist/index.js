@@ -3,6 +3,7 @@ import {
   debug,
   defaults,
   error,
+  getBooleanInput,
   getInput,
   getOctokit,
   info,
@@ -13,12 +14,1788 @@ import {
   setOutput,
   summary,
   warning
-} from "./chunks/chunk-LLVNPOVH.js";
+} from "./chunks/chunk-DJGGIQDM.js";
 import {
   __commonJS,
   __require,
   __toESM
 } from "./chunks/chunk-R5PPZ6LI.js";
+
+// node_modules/picomatch/lib/constants.js
+var require_constants = __commonJS({
+  "node_modules/picomatch/lib/constants.js"(exports, module) {
+    "use strict";
+    var WIN_SLASH = "\\\\/";
+    var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
+    var DEFAULT_MAX_EXTGLOB_RECURSION = 0;
+    var DOT_LITERAL = "\\.";
+    var PLUS_LITERAL = "\\+";
+    var QMARK_LITERAL = "\\?";
+    var SLASH_LITERAL = "\\/";
+    var ONE_CHAR = "(?=.)";
+    var QMARK = "[^/]";
+    var END_ANCHOR = `(?:${SLASH_LITERAL}|$)`;
+    var START_ANCHOR = `(?:^|${SLASH_LITERAL})`;
+    var DOTS_SLASH = `${DOT_LITERAL}{1,2}${END_ANCHOR}`;
+    var NO_DOT = `(?!${DOT_LITERAL})`;
+    var NO_DOTS = `(?!${START_ANCHOR}${DOTS_SLASH})`;
+    var NO_DOT_SLASH = `(?!${DOT_LITERAL}{0,1}${END_ANCHOR})`;
+    var NO_DOTS_SLASH = `(?!${DOTS_SLASH})`;
+    var QMARK_NO_DOT = `[^.${SLASH_LITERAL}]`;
+    var STAR = `${QMARK}*?`;
+    var SEP = "/";
+    var POSIX_CHARS = {
+      DOT_LITERAL,
+      PLUS_LITERAL,
+      QMARK_LITERAL,
+      SLASH_LITERAL,
+      ONE_CHAR,
+      QMARK,
+      END_ANCHOR,
+      DOTS_SLASH,
+      NO_DOT,
+      NO_DOTS,
+      NO_DOT_SLASH,
+      NO_DOTS_SLASH,
+      QMARK_NO_DOT,
+      STAR,
+      START_ANCHOR,
+      SEP
+    };
+    var WINDOWS_CHARS = {
+      ...POSIX_CHARS,
+      SLASH_LITERAL: `[${WIN_SLASH}]`,
+      QMARK: WIN_NO_SLASH,
+      STAR: `${WIN_NO_SLASH}*?`,
+      DOTS_SLASH: `${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$)`,
+      NO_DOT: `(?!${DOT_LITERAL})`,
+      NO_DOTS: `(?!(?:^|[${WIN_SLASH}])${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      NO_DOT_SLASH: `(?!${DOT_LITERAL}{0,1}(?:[${WIN_SLASH}]|$))`,
+      NO_DOTS_SLASH: `(?!${DOT_LITERAL}{1,2}(?:[${WIN_SLASH}]|$))`,
+      QMARK_NO_DOT: `[^.${WIN_SLASH}]`,
+      START_ANCHOR: `(?:^|[${WIN_SLASH}])`,
+      END_ANCHOR: `(?:[${WIN_SLASH}]|$)`,
+      SEP: "\\"
+    };
+    var POSIX_REGEX_SOURCE = {
+      __proto__: null,
+      alnum: "a-zA-Z0-9",
+      alpha: "a-zA-Z",
+      ascii: "\\x00-\\x7F",
+      blank: " \\t",
+      cntrl: "\\x00-\\x1F\\x7F",
+      digit: "0-9",
+      graph: "\\x21-\\x7E",
+      lower: "a-z",
+      print: "\\x20-\\x7E ",
+      punct: "\\-!\"#$%&'()\\*+,./:;<=>?@[\\]^_`{|}~",
+      space: " \\t\\r\\n\\v\\f",
+      upper: "A-Z",
+      word: "A-Za-z0-9_",
+      xdigit: "A-Fa-f0-9"
+    };
+    module.exports = {
+      DEFAULT_MAX_EXTGLOB_RECURSION,
+      MAX_LENGTH: 1024 * 64,
+      POSIX_REGEX_SOURCE,
+      // regular expressions
+      REGEX_BACKSLASH: /\\(?![*+?^${}(|)[\]])/g,
+      REGEX_NON_SPECIAL_CHARS: /^[^@![\].,$*+?^{}()|\\/]+/,
+      REGEX_SPECIAL_CHARS: /[-*+?.^${}(|)[\]]/,
+      REGEX_SPECIAL_CHARS_BACKREF: /(\\?)((\W)(\3*))/g,
+      REGEX_SPECIAL_CHARS_GLOBAL: /([-*+?.^${}(|)[\]])/g,
+      REGEX_REMOVE_BACKSLASH: /(?:\[.*?[^\\]\]|\\(?=.))/g,
+      // Replace globs with equivalent patterns to reduce parsing time.
+      REPLACEMENTS: {
+        __proto__: null,
+        "***": "*",
+        "**/**": "**",
+        "**/**/**": "**"
+      },
+      // Digits
+      CHAR_0: 48,
+      /* 0 */
+      CHAR_9: 57,
+      /* 9 */
+      // Alphabet chars.
+      CHAR_UPPERCASE_A: 65,
+      /* A */
+      CHAR_LOWERCASE_A: 97,
+      /* a */
+      CHAR_UPPERCASE_Z: 90,
+      /* Z */
+      CHAR_LOWERCASE_Z: 122,
+      /* z */
+      CHAR_LEFT_PARENTHESES: 40,
+      /* ( */
+      CHAR_RIGHT_PARENTHESES: 41,
+      /* ) */
+      CHAR_ASTERISK: 42,
+      /* * */
+      // Non-alphabetic chars.
+      CHAR_AMPERSAND: 38,
+      /* & */
+      CHAR_AT: 64,
+      /* @ */
+      CHAR_BACKWARD_SLASH: 92,
+      /* \ */
+      CHAR_CARRIAGE_RETURN: 13,
+      /* \r */
+      CHAR_CIRCUMFLEX_ACCENT: 94,
+      /* ^ */
+      CHAR_COLON: 58,
+      /* : */
+      CHAR_COMMA: 44,
+      /* , */
+      CHAR_DOT: 46,
+      /* . */
+      CHAR_DOUBLE_QUOTE: 34,
+      /* " */
+      CHAR_EQUAL: 61,
+      /* = */
+      CHAR_EXCLAMATION_MARK: 33,
+      /* ! */
+      CHAR_FORM_FEED: 12,
+      /* \f */
+      CHAR_FORWARD_SLASH: 47,
+      /* / */
+      CHAR_GRAVE_ACCENT: 96,
+      /* ` */
+      CHAR_HASH: 35,
+      /* # */
+      CHAR_HYPHEN_MINUS: 45,
+      /* - */
+      CHAR_LEFT_ANGLE_BRACKET: 60,
+      /* < */
+      CHAR_LEFT_CURLY_BRACE: 123,
+      /* { */
+      CHAR_LEFT_SQUARE_BRACKET: 91,
+      /* [ */
+      CHAR_LINE_FEED: 10,
+      /* \n */
+      CHAR_NO_BREAK_SPACE: 160,
+      /* \u00A0 */
+      CHAR_PERCENT: 37,
+      /* % */
+      CHAR_PLUS: 43,
+      /* + */
+      CHAR_QUESTION_MARK: 63,
+      /* ? */
+      CHAR_RIGHT_ANGLE_BRACKET: 62,
+      /* > */
+      CHAR_RIGHT_CURLY_BRACE: 125,
+      /* } */
+      CHAR_RIGHT_SQUARE_BRACKET: 93,
+      /* ] */
+      CHAR_SEMICOLON: 59,
+      /* ; */
+      CHAR_SINGLE_QUOTE: 39,
+      /* ' */
+      CHAR_SPACE: 32,
+      /*   */
+      CHAR_TAB: 9,
+      /* \t */
+      CHAR_UNDERSCORE: 95,
+      /* _ */
+      CHAR_VERTICAL_LINE: 124,
+      /* | */
+      CHAR_ZERO_WIDTH_NOBREAK_SPACE: 65279,
+      /* \uFEFF */
+      /**
+       * Create EXTGLOB_CHARS
+       */
+      extglobChars(chars) {
+        return {
+          "!": { type: "negate", open: "(?:(?!(?:", close: `))${chars.STAR})` },
+          "?": { type: "qmark", open: "(?:", close: ")?" },
+          "+": { type: "plus", open: "(?:", close: ")+" },
+          "*": { type: "star", open: "(?:", close: ")*" },
+          "@": { type: "at", open: "(?:", close: ")" }
+        };
+      },
+      /**
+       * Create GLOB_CHARS
+       */
+      globChars(win32) {
+        return win32 === true ? WINDOWS_CHARS : POSIX_CHARS;
+      }
+    };
+  }
+});
+
+// node_modules/picomatch/lib/utils.js
+var require_utils = __commonJS({
+  "node_modules/picomatch/lib/utils.js"(exports) {
+    "use strict";
+    var {
+      REGEX_BACKSLASH,
+      REGEX_REMOVE_BACKSLASH,
+      REGEX_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_GLOBAL
+    } = require_constants();
+    exports.isObject = (val) => val !== null && typeof val === "object" && !Array.isArray(val);
+    exports.hasRegexChars = (str) => REGEX_SPECIAL_CHARS.test(str);
+    exports.isRegexChar = (str) => str.length === 1 && exports.hasRegexChars(str);
+    exports.escapeRegex = (str) => str.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str) => str.replace(REGEX_BACKSLASH, "/");
+    exports.isWindows = () => {
+      if (typeof navigator !== "undefined" && navigator.platform) {
+        const platform = navigator.platform.toLowerCase();
+        return platform === "win32" || platform === "windows";
+      }
+      if (typeof process !== "undefined" && process.platform) {
+        return process.platform === "win32";
+      }
+      return false;
+    };
+    exports.removeBackslashes = (str) => {
+      return str.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+        return match === "\\" ? "" : match;
+      });
+    };
+    exports.escapeLast = (input, char, lastIdx) => {
+      const idx = input.lastIndexOf(char, lastIdx);
+      if (idx === -1) return input;
+      if (input[idx - 1] === "\\") return exports.escapeLast(input, char, idx - 1);
+      return `${input.slice(0, idx)}\\${input.slice(idx)}`;
+    };
+    exports.removePrefix = (input, state = {}) => {
+      let output = input;
+      if (output.startsWith("./")) {
+        output = output.slice(2);
+        state.prefix = "./";
+      }
+      return output;
+    };
+    exports.wrapOutput = (input, state = {}, options2 = {}) => {
+      const prepend = options2.contains ? "" : "^";
+      const append = options2.contains ? "" : "$";
+      let output = `${prepend}(?:${input})${append}`;
+      if (state.negated === true) {
+        output = `(?:^(?!${output}).*$)`;
+      }
+      return output;
+    };
+    exports.basename = (path, { windows } = {}) => {
+      const segs = path.split(windows ? /[\\/]/ : "/");
+      const last = segs[segs.length - 1];
+      if (last === "") {
+        return segs[segs.length - 2];
+      }
+      return last;
+    };
+  }
+});
+
+// node_modules/picomatch/lib/scan.js
+var require_scan = __commonJS({
+  "node_modules/picomatch/lib/scan.js"(exports, module) {
+    "use strict";
+    var utils = require_utils();
+    var {
+      CHAR_ASTERISK,
+      /* * */
+      CHAR_AT,
+      /* @ */
+      CHAR_BACKWARD_SLASH,
+      /* \ */
+      CHAR_COMMA,
+      /* , */
+      CHAR_DOT,
+      /* . */
+      CHAR_EXCLAMATION_MARK,
+      /* ! */
+      CHAR_FORWARD_SLASH,
+      /* / */
+      CHAR_LEFT_CURLY_BRACE,
+      /* { */
+      CHAR_LEFT_PARENTHESES,
+      /* ( */
+      CHAR_LEFT_SQUARE_BRACKET,
+      /* [ */
+      CHAR_PLUS,
+      /* + */
+      CHAR_QUESTION_MARK,
+      /* ? */
+      CHAR_RIGHT_CURLY_BRACE,
+      /* } */
+      CHAR_RIGHT_PARENTHESES,
+      /* ) */
+      CHAR_RIGHT_SQUARE_BRACKET
+      /* ] */
+    } = require_constants();
+    var isPathSeparator = (code) => {
+      return code === CHAR_FORWARD_SLASH || code === CHAR_BACKWARD_SLASH;
+    };
+    var depth = (token) => {
+      if (token.isPrefix !== true) {
+        token.depth = token.isGlobstar ? Infinity : 1;
+      }
+    };
+    var scan = (input, options2) => {
+      const opts = options2 || {};
+      const length = input.length - 1;
+      const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
+      const slashes = [];
+      const tokens = [];
+      const parts = [];
+      let str = input;
+      let index = -1;
+      let start = 0;
+      let lastIndex = 0;
+      let isBrace = false;
+      let isBracket = false;
+      let isGlob = false;
+      let isExtglob = false;
+      let isGlobstar = false;
+      let braceEscaped = false;
+      let backslashes = false;
+      let negated = false;
+      let negatedExtglob = false;
+      let finished = false;
+      let braces = 0;
+      let prev;
+      let code;
+      let token = { value: "", depth: 0, isGlob: false };
+      const eos = () => index >= length;
+      const peek = () => str.charCodeAt(index + 1);
+      const advance = () => {
+        prev = code;
+        return str.charCodeAt(++index);
+      };
+      while (index < length) {
+        code = advance();
+        let next;
+        if (code === CHAR_BACKWARD_SLASH) {
+          backslashes = token.backslashes = true;
+          code = advance();
+          if (code === CHAR_LEFT_CURLY_BRACE) {
+            braceEscaped = true;
+          }
+          continue;
+        }
+        if (braceEscaped === true || code === CHAR_LEFT_CURLY_BRACE) {
+          braces++;
+          while (eos() !== true && (code = advance())) {
+            if (code === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (code === CHAR_LEFT_CURLY_BRACE) {
+              braces++;
+              continue;
+            }
+            if (braceEscaped !== true && code === CHAR_DOT && (code = advance()) === CHAR_DOT) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (braceEscaped !== true && code === CHAR_COMMA) {
+              isBrace = token.isBrace = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              if (scanToEnd === true) {
+                continue;
+              }
+              break;
+            }
+            if (code === CHAR_RIGHT_CURLY_BRACE) {
+              braces--;
+              if (braces === 0) {
+                braceEscaped = false;
+                isBrace = token.isBrace = true;
+                finished = true;
+                break;
+              }
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_FORWARD_SLASH) {
+          slashes.push(index);
+          tokens.push(token);
+          token = { value: "", depth: 0, isGlob: false };
+          if (finished === true) continue;
+          if (prev === CHAR_DOT && index === start + 1) {
+            start += 2;
+            continue;
+          }
+          lastIndex = index + 1;
+          continue;
+        }
+        if (opts.noext !== true) {
+          const isExtglobChar = code === CHAR_PLUS || code === CHAR_AT || code === CHAR_ASTERISK || code === CHAR_QUESTION_MARK || code === CHAR_EXCLAMATION_MARK;
+          if (isExtglobChar === true && peek() === CHAR_LEFT_PARENTHESES) {
+            isGlob = token.isGlob = true;
+            isExtglob = token.isExtglob = true;
+            finished = true;
+            if (code === CHAR_EXCLAMATION_MARK && index === start) {
+              negatedExtglob = true;
+            }
+            if (scanToEnd === true) {
+              let parens = 0;
+              while (eos() !== true && (code = advance())) {
+                if (code === CHAR_BACKWARD_SLASH) {
+                  backslashes = token.backslashes = true;
+                  advance();
+                  continue;
+                }
+                if (code === CHAR_LEFT_PARENTHESES) {
+                  parens++;
+                  continue;
+                }
+                if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                  finished = true;
+                  break;
+                }
+              }
+              continue;
+            }
+            break;
+          }
+        }
+        if (code === CHAR_ASTERISK) {
+          if (prev === CHAR_ASTERISK) isGlobstar = token.isGlobstar = true;
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_QUESTION_MARK) {
+          isGlob = token.isGlob = true;
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (code === CHAR_LEFT_SQUARE_BRACKET) {
+          while (eos() !== true && (next = advance())) {
+            if (next === CHAR_BACKWARD_SLASH) {
+              backslashes = token.backslashes = true;
+              advance();
+              continue;
+            }
+            if (next === CHAR_RIGHT_SQUARE_BRACKET) {
+              isBracket = token.isBracket = true;
+              isGlob = token.isGlob = true;
+              finished = true;
+              break;
+            }
+          }
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+        if (opts.nonegate !== true && code === CHAR_EXCLAMATION_MARK && index === start) {
+          negated = token.negated = true;
+          start++;
+          continue;
+        }
+        if (opts.noparen !== true && code === CHAR_LEFT_PARENTHESES) {
+          isGlob = token.isGlob = true;
+          if (scanToEnd === true) {
+            let parens = 1;
+            while (eos() !== true && (code = advance())) {
+              if (code === CHAR_BACKWARD_SLASH) {
+                backslashes = token.backslashes = true;
+                advance();
+                continue;
+              }
+              if (code === CHAR_LEFT_PARENTHESES) {
+                parens++;
+                continue;
+              }
+              if (code === CHAR_RIGHT_PARENTHESES && --parens === 0) {
+                finished = true;
+                break;
+              }
+            }
+            continue;
+          }
+          break;
+        }
+        if (isGlob === true) {
+          finished = true;
+          if (scanToEnd === true) {
+            continue;
+          }
+          break;
+        }
+      }
+      if (opts.noext === true) {
+        isExtglob = false;
+        isGlob = false;
+      }
+      let base = str;
+      let prefix2 = "";
+      let glob = "";
+      if (start > 0) {
+        prefix2 = str.slice(0, start);
+        str = str.slice(start);
+        lastIndex -= start;
+      }
+      if (base && isGlob === true && lastIndex > 0) {
+        base = str.slice(0, lastIndex);
+        glob = str.slice(lastIndex);
+      } else if (isGlob === true) {
+        base = "";
+        glob = str;
+      } else {
+        base = str;
+      }
+      if (base && base !== "" && base !== "/" && base !== str) {
+        if (isPathSeparator(base.charCodeAt(base.length - 1))) {
+          base = base.slice(0, -1);
+        }
+      }
+      if (opts.unescape === true) {
+        if (glob) glob = utils.removeBackslashes(glob);
+        if (base && backslashes === true) {
+          base = utils.removeBackslashes(base);
+        }
+      }
+      const state = {
+        prefix: prefix2,
+        input,
+        start,
+        base,
+        glob,
+        isBrace,
+        isBracket,
+        isGlob,
+        isExtglob,
+        isGlobstar,
+        negated,
+        negatedExtglob
+      };
+      if (opts.tokens === true) {
+        state.maxDepth = 0;
+        if (!isPathSeparator(code)) {
+          tokens.push(token);
+        }
+        state.tokens = tokens;
+      }
+      if (opts.parts === true || opts.tokens === true) {
+        let prevIndex;
+        for (let idx = 0; idx < slashes.length; idx++) {
+          const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
+          const i = slashes[idx];
+          const value2 = input.slice(n2, i);
+          if (opts.tokens) {
+            if (idx === 0 && start !== 0) {
+              tokens[idx].isPrefix = true;
+              tokens[idx].value = prefix2;
+            } else {
+              tokens[idx].value = value2;
+            }
+            depth(tokens[idx]);
+            state.maxDepth += tokens[idx].depth;
+          }
+          if (i >= start) {
+            parts.push(value2);
+            prevIndex = i;
+          }
+        }
+        const n = prevIndex !== void 0 ? prevIndex + 1 : start;
+        const value = input.slice(n);
+        parts.push(value);
+        if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
+          tokens[tokens.length - 1].value = value;
+          depth(tokens[tokens.length - 1]);
+          state.maxDepth += tokens[tokens.length - 1].depth;
+        }
+        state.slashes = slashes;
+        state.parts = parts;
+      }
+      return state;
+    };
+    module.exports = scan;
+  }
+});
+
+// node_modules/picomatch/lib/parse.js
+var require_parse = __commonJS({
+  "node_modules/picomatch/lib/parse.js"(exports, module) {
+    "use strict";
+    var constants3 = require_constants();
+    var utils = require_utils();
+    var {
+      MAX_LENGTH: MAX_LENGTH2,
+      POSIX_REGEX_SOURCE,
+      REGEX_NON_SPECIAL_CHARS,
+      REGEX_SPECIAL_CHARS_BACKREF,
+      REPLACEMENTS
+    } = constants3;
+    var expandRange = (args, options2) => {
+      if (typeof options2.expandRange === "function") {
+        return options2.expandRange(...args, options2);
+      }
+      args.sort();
+      const value = `[${args.join("-")}]`;
+      try {
+        new RegExp(value);
+      } catch (ex) {
+        return args.map((v) => utils.escapeRegex(v)).join("..");
+      }
+      return value;
+    };
+    var syntaxError = (type, char) => {
+      return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
+    };
+    var splitTopLevel = (input) => {
+      const parts = [];
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let value = "";
+      let escaped = false;
+      for (const ch of input) {
+        if (escaped === true) {
+          value += ch;
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          value += ch;
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          value += ch;
+          continue;
+        }
+        if (quote === 0) {
+          if (ch === "[") {
+            bracket++;
+          } else if (ch === "]" && bracket > 0) {
+            bracket--;
+          } else if (bracket === 0) {
+            if (ch === "(") {
+              paren++;
+            } else if (ch === ")" && paren > 0) {
+              paren--;
+            } else if (ch === "|" && paren === 0) {
+              parts.push(value);
+              value = "";
+              continue;
+            }
+          }
+        }
+        value += ch;
+      }
+      parts.push(value);
+      return parts;
+    };
+    var isPlainBranch = (branch) => {
+      let escaped = false;
+      for (const ch of branch) {
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (/[?*+@!()[\]{}]/.test(ch)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var normalizeSimpleBranch = (branch) => {
+      let value = branch.trim();
+      let changed = true;
+      while (changed === true) {
+        changed = false;
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
+          value = value.slice(2, -1);
+          changed = true;
+        }
+      }
+      if (!isPlainBranch(value)) {
+        return;
+      }
+      return value.replace(/\\(.)/g, "$1");
+    };
+    var hasRepeatedCharPrefixOverlap = (branches) => {
+      const values = branches.map(normalizeSimpleBranch).filter(Boolean);
+      for (let i = 0; i < values.length; i++) {
+        for (let j = i + 1; j < values.length; j++) {
+          const a = values[i];
+          const b = values[j];
+          const char = a[0];
+          if (!char || a !== char.repeat(a.length) || b !== char.repeat(b.length)) {
+            continue;
+          }
+          if (a === b || a.startsWith(b) || b.startsWith(a)) {
+            return true;
+          }
+        }
+      }
+      return false;
+    };
+    var parseRepeatedExtglob = (pattern, requireEnd = true) => {
+      if (pattern[0] !== "+" && pattern[0] !== "*" || pattern[1] !== "(") {
+        return;
+      }
+      let bracket = 0;
+      let paren = 0;
+      let quote = 0;
+      let escaped = false;
+      for (let i = 1; i < pattern.length; i++) {
+        const ch = pattern[i];
+        if (escaped === true) {
+          escaped = false;
+          continue;
+        }
+        if (ch === "\\") {
+          escaped = true;
+          continue;
+        }
+        if (ch === '"') {
+          quote = quote === 1 ? 0 : 1;
+          continue;
+        }
+        if (quote === 1) {
+          continue;
+        }
+        if (ch === "[") {
+          bracket++;
+          continue;
+        }
+        if (ch === "]" && bracket > 0) {
+          bracket--;
+          continue;
+        }
+        if (bracket > 0) {
+          continue;
+        }
+        if (ch === "(") {
+          paren++;
+          continue;
+        }
+        if (ch === ")") {
+          paren--;
+          if (paren === 0) {
+            if (requireEnd === true && i !== pattern.length - 1) {
+              return;
+            }
+            return {
+              type: pattern[0],
+              body: pattern.slice(2, i),
+              end: i
+            };
+          }
+        }
+      }
+    };
+    var buildCharClassStar = (chars) => {
+      const source = chars.length === 1 ? utils.escapeRegex(chars[0]) : `[${chars.map((ch) => utils.escapeRegex(ch)).join("")}]`;
+      return `${source}*`;
+    };
+    var getStarExtglobSequenceChars = (pattern) => {
+      let index = 0;
+      const chars = [];
+      while (index < pattern.length) {
+        const match = parseRepeatedExtglob(pattern.slice(index), false);
+        if (!match || match.type !== "*") {
+          return;
+        }
+        const branches = splitTopLevel(match.body).map((branch2) => branch2.trim());
+        if (branches.length !== 1) {
+          return;
+        }
+        const branch = normalizeSimpleBranch(branches[0]);
+        if (!branch || branch.length !== 1) {
+          return;
+        }
+        chars.push(branch);
+        index += match.end + 1;
+      }
+      if (chars.length < 1) {
+        return;
+      }
+      return chars;
+    };
+    var repeatedExtglobRecursion = (pattern) => {
+      let depth = 0;
+      let value = pattern.trim();
+      let match = parseRepeatedExtglob(value);
+      while (match) {
+        depth++;
+        value = match.body.trim();
+        match = parseRepeatedExtglob(value);
+      }
+      return depth;
+    };
+    var analyzeRepeatedExtglob = (body, options2) => {
+      if (options2.maxExtglobRecursion === false) {
+        return { risky: false };
+      }
+      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const branches = splitTopLevel(body).map((branch) => branch.trim());
+      if (branches.length > 1) {
+        if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
+          return { risky: true };
+        }
+      }
+      const safeChars = [];
+      let sawStarSequence = false;
+      let combinable = true;
+      for (const branch of branches) {
+        const chars = getStarExtglobSequenceChars(branch);
+        if (chars) {
+          sawStarSequence = true;
+          safeChars.push(...chars);
+          continue;
+        }
+        const literal = normalizeSimpleBranch(branch);
+        if (literal && literal.length === 1) {
+          safeChars.push(literal);
+          continue;
+        }
+        combinable = false;
+        if (repeatedExtglobRecursion(branch) > max) {
+          return { risky: true };
+        }
+      }
+      if (sawStarSequence) {
+        return combinable ? { risky: true, safeOutput: buildCharClassStar([...new Set(safeChars)]) } : { risky: true };
+      }
+      return { risky: false };
+    };
+    var parse = (input, options2) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected a string");
+      }
+      input = REPLACEMENTS[input] || input;
+      const opts = { ...options2 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
+      let len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      const bos = { type: "bos", value: "", output: opts.prepend || "" };
+      const tokens = [bos];
+      const capture = opts.capture ? "" : "?:";
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const {
+        DOT_LITERAL,
+        PLUS_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOT_SLASH,
+        NO_DOTS_SLASH,
+        QMARK,
+        QMARK_NO_DOT,
+        STAR,
+        START_ANCHOR
+      } = PLATFORM_CHARS;
+      const globstar = (opts2) => {
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const nodot = opts.dot ? "" : NO_DOT;
+      const qmarkNoDot = opts.dot ? QMARK : QMARK_NO_DOT;
+      let star = opts.bash === true ? globstar(opts) : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      if (typeof opts.noext === "boolean") {
+        opts.noextglob = opts.noext;
+      }
+      const state = {
+        input,
+        index: -1,
+        start: 0,
+        dot: opts.dot === true,
+        consumed: "",
+        output: "",
+        prefix: "",
+        backtrack: false,
+        negated: false,
+        brackets: 0,
+        braces: 0,
+        parens: 0,
+        quotes: 0,
+        globstar: false,
+        tokens
+      };
+      input = utils.removePrefix(input, state);
+      len = input.length;
+      const extglobs = [];
+      const braces = [];
+      const stack = [];
+      let prev = bos;
+      let value;
+      const eos = () => state.index === len - 1;
+      const peek = state.peek = (n = 1) => input[state.index + n];
+      const advance = state.advance = () => input[++state.index] || "";
+      const remaining = () => input.slice(state.index + 1);
+      const consume = (value2 = "", num = 0) => {
+        state.consumed += value2;
+        state.index += num;
+      };
+      const append = (token) => {
+        state.output += token.output != null ? token.output : token.value;
+        consume(token.value);
+      };
+      const negate = () => {
+        let count = 1;
+        while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
+          advance();
+          state.start++;
+          count++;
+        }
+        if (count % 2 === 0) {
+          return false;
+        }
+        state.negated = true;
+        state.start++;
+        return true;
+      };
+      const increment = (type) => {
+        state[type]++;
+        stack.push(type);
+      };
+      const decrement = (type) => {
+        state[type]--;
+        stack.pop();
+      };
+      const push = (tok) => {
+        if (prev.type === "globstar") {
+          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
+          if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
+            state.output = state.output.slice(0, -prev.output.length);
+            prev.type = "star";
+            prev.value = "*";
+            prev.output = star;
+            state.output += prev.output;
+          }
+        }
+        if (extglobs.length && tok.type !== "paren") {
+          extglobs[extglobs.length - 1].inner += tok.value;
+        }
+        if (tok.value || tok.output) append(tok);
+        if (prev && prev.type === "text" && tok.type === "text") {
+          prev.output = (prev.output || prev.value) + tok.value;
+          prev.value += tok.value;
+          return;
+        }
+        tok.prev = prev;
+        tokens.push(tok);
+        prev = tok;
+      };
+      const extglobOpen = (type, value2) => {
+        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+        token.prev = prev;
+        token.parens = state.parens;
+        token.output = state.output;
+        token.startIndex = state.index;
+        token.tokensIndex = tokens.length;
+        const output = (opts.capture ? "(" : "") + token.open;
+        increment("parens");
+        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type: "paren", extglob: true, value: advance(), output });
+        extglobs.push(token);
+      };
+      const extglobClose = (token) => {
+        const literal = input.slice(token.startIndex, state.index + 1);
+        const body = input.slice(token.startIndex + 2, state.index);
+        const analysis = analyzeRepeatedExtglob(body, opts);
+        if ((token.type === "plus" || token.type === "star") && analysis.risky) {
+          const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
+          const open3 = tokens[token.tokensIndex];
+          open3.type = "text";
+          open3.value = literal;
+          open3.output = safeOutput || utils.escapeRegex(literal);
+          for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
+            tokens[i].value = "";
+            tokens[i].output = "";
+            delete tokens[i].suffix;
+          }
+          state.output = token.output + open3.output;
+          state.backtrack = true;
+          push({ type: "paren", extglob: true, value, output: "" });
+          decrement("parens");
+          return;
+        }
+        let output = token.close + (opts.capture ? ")" : "");
+        let rest;
+        if (token.type === "negate") {
+          let extglobStar = star;
+          if (token.inner && token.inner.length > 1 && token.inner.includes("/")) {
+            extglobStar = globstar(opts);
+          }
+          if (extglobStar !== star || eos() || /^\)+$/.test(remaining())) {
+            output = token.close = `)$))${extglobStar}`;
+          }
+          if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
+            const expression = parse(rest, { ...options2, fastpaths: false }).output;
+            output = token.close = `)${expression})${extglobStar})`;
+          }
+          if (token.prev.type === "bos") {
+            state.negatedExtglob = true;
+          }
+        }
+        push({ type: "paren", extglob: true, value, output });
+        decrement("parens");
+      };
+      if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
+        let backslashes = false;
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
+          if (first === "\\") {
+            backslashes = true;
+            return m;
+          }
+          if (first === "?") {
+            if (esc) {
+              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            if (index === 0) {
+              return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
+            }
+            return QMARK.repeat(chars.length);
+          }
+          if (first === ".") {
+            return DOT_LITERAL.repeat(chars.length);
+          }
+          if (first === "*") {
+            if (esc) {
+              return esc + first + (rest ? star : "");
+            }
+            return star;
+          }
+          return esc ? m : `\\${m}`;
+        });
+        if (backslashes === true) {
+          if (opts.unescape === true) {
+            output = output.replace(/\\/g, "");
+          } else {
+            output = output.replace(/\\+/g, (m) => {
+              return m.length % 2 === 0 ? "\\\\" : m ? "\\" : "";
+            });
+          }
+        }
+        if (output === input && opts.contains === true) {
+          state.output = input;
+          return state;
+        }
+        state.output = utils.wrapOutput(output, state, options2);
+        return state;
+      }
+      while (!eos()) {
+        value = advance();
+        if (value === "\0") {
+          continue;
+        }
+        if (value === "\\") {
+          const next = peek();
+          if (next === "/" && opts.bash !== true) {
+            continue;
+          }
+          if (next === "." || next === ";") {
+            continue;
+          }
+          if (!next) {
+            value += "\\";
+            push({ type: "text", value });
+            continue;
+          }
+          const match = /^\\+/.exec(remaining());
+          let slashes = 0;
+          if (match && match[0].length > 2) {
+            slashes = match[0].length;
+            state.index += slashes;
+            if (slashes % 2 !== 0) {
+              value += "\\";
+            }
+          }
+          if (opts.unescape === true) {
+            value = advance();
+          } else {
+            value += advance();
+          }
+          if (state.brackets === 0) {
+            push({ type: "text", value });
+            continue;
+          }
+        }
+        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value === ":") {
+            const inner = prev.value.slice(1);
+            if (inner.includes("[")) {
+              prev.posix = true;
+              if (inner.includes(":")) {
+                const idx = prev.value.lastIndexOf("[");
+                const pre = prev.value.slice(0, idx);
+                const rest2 = prev.value.slice(idx + 2);
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
+                  state.backtrack = true;
+                  advance();
+                  if (!bos.output && tokens.indexOf(prev) === 1) {
+                    bos.output = ONE_CHAR;
+                  }
+                  continue;
+                }
+              }
+            }
+          }
+          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
+            value = `\\${value}`;
+          }
+          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value = `\\${value}`;
+          }
+          if (opts.posix === true && value === "!" && prev.value === "[") {
+            value = "^";
+          }
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (state.quotes === 1 && value !== '"') {
+          value = utils.escapeRegex(value);
+          prev.value += value;
+          append({ value });
+          continue;
+        }
+        if (value === '"') {
+          state.quotes = state.quotes === 1 ? 0 : 1;
+          if (opts.keepQuotes === true) {
+            push({ type: "text", value });
+          }
+          continue;
+        }
+        if (value === "(") {
+          increment("parens");
+          push({ type: "paren", value });
+          continue;
+        }
+        if (value === ")") {
+          if (state.parens === 0 && opts.strictBrackets === true) {
+            throw new SyntaxError(syntaxError("opening", "("));
+          }
+          const extglob = extglobs[extglobs.length - 1];
+          if (extglob && state.parens === extglob.parens + 1) {
+            extglobClose(extglobs.pop());
+            continue;
+          }
+          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          decrement("parens");
+          continue;
+        }
+        if (value === "[") {
+          if (opts.nobracket === true || !remaining().includes("]")) {
+            if (opts.nobracket !== true && opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("closing", "]"));
+            }
+            value = `\\${value}`;
+          } else {
+            increment("brackets");
+          }
+          push({ type: "bracket", value });
+          continue;
+        }
+        if (value === "]") {
+          if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          if (state.brackets === 0) {
+            if (opts.strictBrackets === true) {
+              throw new SyntaxError(syntaxError("opening", "["));
+            }
+            push({ type: "text", value, output: `\\${value}` });
+            continue;
+          }
+          decrement("brackets");
+          const prevValue = prev.value.slice(1);
+          if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
+            value = `/${value}`;
+          }
+          prev.value += value;
+          append({ value });
+          if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
+            continue;
+          }
+          const escaped = utils.escapeRegex(prev.value);
+          state.output = state.output.slice(0, -prev.value.length);
+          if (opts.literalBrackets === true) {
+            state.output += escaped;
+            prev.value = escaped;
+            continue;
+          }
+          prev.value = `(${capture}${escaped}|${prev.value})`;
+          state.output += prev.value;
+          continue;
+        }
+        if (value === "{" && opts.nobrace !== true) {
+          increment("braces");
+          const open3 = {
+            type: "brace",
+            value,
+            output: "(",
+            outputIndex: state.output.length,
+            tokensIndex: state.tokens.length
+          };
+          braces.push(open3);
+          push(open3);
+          continue;
+        }
+        if (value === "}") {
+          const brace = braces[braces.length - 1];
+          if (opts.nobrace === true || !brace) {
+            push({ type: "text", value, output: value });
+            continue;
+          }
+          let output = ")";
+          if (brace.dots === true) {
+            const arr = tokens.slice();
+            const range = [];
+            for (let i = arr.length - 1; i >= 0; i--) {
+              tokens.pop();
+              if (arr[i].type === "brace") {
+                break;
+              }
+              if (arr[i].type !== "dots") {
+                range.unshift(arr[i].value);
+              }
+            }
+            output = expandRange(range, opts);
+            state.backtrack = true;
+          }
+          if (brace.comma !== true && brace.dots !== true) {
+            const out = state.output.slice(0, brace.outputIndex);
+            const toks = state.tokens.slice(brace.tokensIndex);
+            brace.value = brace.output = "\\{";
+            value = output = "\\}";
+            state.output = out;
+            for (const t of toks) {
+              state.output += t.output || t.value;
+            }
+          }
+          push({ type: "brace", value, output });
+          decrement("braces");
+          braces.pop();
+          continue;
+        }
+        if (value === "|") {
+          if (extglobs.length > 0) {
+            extglobs[extglobs.length - 1].conditions++;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value === ",") {
+          let output = value;
+          const brace = braces[braces.length - 1];
+          if (brace && stack[stack.length - 1] === "braces") {
+            brace.comma = true;
+            output = "|";
+          }
+          push({ type: "comma", value, output });
+          continue;
+        }
+        if (value === "/") {
+          if (prev.type === "dot" && state.index === state.start + 1) {
+            state.start = state.index + 1;
+            state.consumed = "";
+            state.output = "";
+            tokens.pop();
+            prev = bos;
+            continue;
+          }
+          push({ type: "slash", value, output: SLASH_LITERAL });
+          continue;
+        }
+        if (value === ".") {
+          if (state.braces > 0 && prev.type === "dot") {
+            if (prev.value === ".") prev.output = DOT_LITERAL;
+            const brace = braces[braces.length - 1];
+            prev.type = "dots";
+            prev.output += value;
+            prev.value += value;
+            brace.dots = true;
+            continue;
+          }
+          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+            push({ type: "text", value, output: DOT_LITERAL });
+            continue;
+          }
+          push({ type: "dot", value, output: DOT_LITERAL });
+          continue;
+        }
+        if (value === "?") {
+          const isGroup = prev && prev.value === "(";
+          if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("qmark", value);
+            continue;
+          }
+          if (prev && prev.type === "paren") {
+            const next = peek();
+            let output = value;
+            if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
+              output = `\\${value}`;
+            }
+            push({ type: "text", value, output });
+            continue;
+          }
+          if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
+            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            continue;
+          }
+          push({ type: "qmark", value, output: QMARK });
+          continue;
+        }
+        if (value === "!") {
+          if (opts.noextglob !== true && peek() === "(") {
+            if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
+              extglobOpen("negate", value);
+              continue;
+            }
+          }
+          if (opts.nonegate !== true && state.index === 0) {
+            negate();
+            continue;
+          }
+        }
+        if (value === "+") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            extglobOpen("plus", value);
+            continue;
+          }
+          if (prev && prev.value === "(" || opts.regex === false) {
+            push({ type: "plus", value, output: PLUS_LITERAL });
+            continue;
+          }
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+            push({ type: "plus", value });
+            continue;
+          }
+          push({ type: "plus", value: PLUS_LITERAL });
+          continue;
+        }
+        if (value === "@") {
+          if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
+            push({ type: "at", extglob: true, value, output: "" });
+            continue;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (value !== "*") {
+          if (value === "$" || value === "^") {
+            value = `\\${value}`;
+          }
+          const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
+          if (match) {
+            value += match[0];
+            state.index += match[0].length;
+          }
+          push({ type: "text", value });
+          continue;
+        }
+        if (prev && (prev.type === "globstar" || prev.star === true)) {
+          prev.type = "star";
+          prev.star = true;
+          prev.value += value;
+          prev.output = star;
+          state.backtrack = true;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        let rest = remaining();
+        if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
+          extglobOpen("star", value);
+          continue;
+        }
+        if (prev.type === "star") {
+          if (opts.noglobstar === true) {
+            consume(value);
+            continue;
+          }
+          const prior = prev.prev;
+          const before = prior.prev;
+          const isStart = prior.type === "slash" || prior.type === "bos";
+          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
+          if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
+            push({ type: "star", value, output: "" });
+            continue;
+          }
+          while (rest.slice(0, 3) === "/**") {
+            const after = input[state.index + 4];
+            if (after && after !== "/") {
+              break;
+            }
+            rest = rest.slice(3);
+            consume("/**", 3);
+          }
+          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          if (prior.type === "bos" && eos()) {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = globstar(opts);
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
+            prev.value += value;
+            state.globstar = true;
+            state.output += prior.output + prev.output;
+            consume(value);
+            continue;
+          }
+          if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
+            const end = rest[1] !== void 0 ? "|$" : "";
+            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            prior.output = `(?:${prior.output}`;
+            prev.type = "globstar";
+            prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
+            prev.value += value;
+            state.output += prior.output + prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          if (prior.type === "bos" && rest[0] === "/") {
+            prev.type = "globstar";
+            prev.value += value;
+            prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
+            state.output = prev.output;
+            state.globstar = true;
+            consume(value + advance());
+            push({ type: "slash", value: "/", output: "" });
+            continue;
+          }
+          state.output = state.output.slice(0, -prev.output.length);
+          prev.type = "globstar";
+          prev.output = globstar(opts);
+          prev.value += value;
+          state.output += prev.output;
+          state.globstar = true;
+          consume(value);
+          continue;
+        }
+        const token = { type: "star", value, output: star };
+        if (opts.bash === true) {
+          token.output = ".*?";
+          if (prev.type === "bos" || prev.type === "slash") {
+            token.output = nodot + token.output;
+          }
+          push(token);
+          continue;
+        }
+        if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
+          token.output = value;
+          push(token);
+          continue;
+        }
+        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+          if (prev.type === "dot") {
+            state.output += NO_DOT_SLASH;
+            prev.output += NO_DOT_SLASH;
+          } else if (opts.dot === true) {
+            state.output += NO_DOTS_SLASH;
+            prev.output += NO_DOTS_SLASH;
+          } else {
+            state.output += nodot;
+            prev.output += nodot;
+          }
+          if (peek() !== "*") {
+            state.output += ONE_CHAR;
+            prev.output += ONE_CHAR;
+          }
+        }
+        push(token);
+      }
+      while (state.brackets > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        state.output = utils.escapeLast(state.output, "[");
+        decrement("brackets");
+      }
+      while (state.parens > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        state.output = utils.escapeLast(state.output, "(");
+        decrement("parens");
+      }
+      while (state.braces > 0) {
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        state.output = utils.escapeLast(state.output, "{");
+        decrement("braces");
+      }
+      if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
+        push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
+      }
+      if (state.backtrack === true) {
+        state.output = "";
+        for (const token of state.tokens) {
+          state.output += token.output != null ? token.output : token.value;
+          if (token.suffix) {
+            state.output += token.suffix;
+          }
+        }
+      }
+      return state;
+    };
+    parse.fastpaths = (input, options2) => {
+      const opts = { ...options2 };
+      const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
+      const len = input.length;
+      if (len > max) {
+        throw new SyntaxError(`Input length: ${len}, exceeds maximum allowed length: ${max}`);
+      }
+      input = REPLACEMENTS[input] || input;
+      const {
+        DOT_LITERAL,
+        SLASH_LITERAL,
+        ONE_CHAR,
+        DOTS_SLASH,
+        NO_DOT,
+        NO_DOTS,
+        NO_DOTS_SLASH,
+        STAR,
+        START_ANCHOR
+      } = constants3.globChars(opts.windows);
+      const nodot = opts.dot ? NO_DOTS : NO_DOT;
+      const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
+      const capture = opts.capture ? "" : "?:";
+      const state = { negated: false, prefix: "" };
+      let star = opts.bash === true ? ".*?" : STAR;
+      if (opts.capture) {
+        star = `(${star})`;
+      }
+      const globstar = (opts2) => {
+        if (opts2.noglobstar === true) return star;
+        return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
+      };
+      const create = (str) => {
+        switch (str) {
+          case "*":
+            return `${nodot}${ONE_CHAR}${star}`;
+          case ".*":
+            return `${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*.*":
+            return `${nodot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "*/*":
+            return `${nodot}${star}${SLASH_LITERAL}${ONE_CHAR}${slashDot}${star}`;
+          case "**":
+            return nodot + globstar(opts);
+          case "**/*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${ONE_CHAR}${star}`;
+          case "**/*.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${slashDot}${star}${DOT_LITERAL}${ONE_CHAR}${star}`;
+          case "**/.*":
+            return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
+          default: {
+            const match = /^(.*?)\.(\w+)$/.exec(str);
+            if (!match) return;
+            const source2 = create(match[1]);
+            if (!source2) return;
+            return source2 + DOT_LITERAL + match[2];
+          }
+        }
+      };
+      const output = utils.removePrefix(input, state);
+      let source = create(output);
+      if (source && opts.strictSlashes !== true) {
+        source += `${SLASH_LITERAL}?`;
+      }
+      return source;
+    };
+    module.exports = parse;
+  }
+});
+
+// node_modules/picomatch/lib/picomatch.js
+var require_picomatch = __commonJS({
+  "node_modules/picomatch/lib/picomatch.js"(exports, module) {
+    "use strict";
+    var scan = require_scan();
+    var parse = require_parse();
+    var utils = require_utils();
+    var constants3 = require_constants();
+    var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var picomatch3 = (glob, options2, returnState = false) => {
+      if (Array.isArray(glob)) {
+        const fns = glob.map((input) => picomatch3(input, options2, returnState));
+        const arrayMatcher = (str) => {
+          for (const isMatch of fns) {
+            const state2 = isMatch(str);
+            if (state2) return state2;
+          }
+          return false;
+        };
+        return arrayMatcher;
+      }
+      const isState = isObject(glob) && glob.tokens && glob.input;
+      if (glob === "" || typeof glob !== "string" && !isState) {
+        throw new TypeError("Expected pattern to be a non-empty string");
+      }
+      const opts = options2 || {};
+      const posix = opts.windows;
+      const regex2 = isState ? picomatch3.compileRe(glob, options2) : picomatch3.makeRe(glob, options2, false, true);
+      const state = regex2.state;
+      delete regex2.state;
+      let isIgnored = () => false;
+      if (opts.ignore) {
+        const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+      }
+      const matcher = (input, returnObject = false) => {
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options2, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
+        if (typeof opts.onResult === "function") {
+          opts.onResult(result);
+        }
+        if (isMatch === false) {
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (isIgnored(input)) {
+          if (typeof opts.onIgnore === "function") {
+            opts.onIgnore(result);
+          }
+          result.isMatch = false;
+          return returnObject ? result : false;
+        }
+        if (typeof opts.onMatch === "function") {
+          opts.onMatch(result);
+        }
+        return returnObject ? result : true;
+      };
+      if (returnState) {
+        matcher.state = state;
+      }
+      return matcher;
+    };
+    picomatch3.test = (input, regex2, options2, { glob, posix } = {}) => {
+      if (typeof input !== "string") {
+        throw new TypeError("Expected input to be a string");
+      }
+      if (input === "") {
+        return { isMatch: false, output: "" };
+      }
+      const opts = options2 || {};
+      const format = opts.format || (posix ? utils.toPosixSlashes : null);
+      let match = input === glob;
+      let output = match && format ? format(input) : input;
+      if (match === false) {
+        output = format ? format(input) : input;
+        match = output === glob;
+      }
+      if (match === false || opts.capture === true) {
+        if (opts.matchBase === true || opts.basename === true) {
+          match = picomatch3.matchBase(input, regex2, options2, posix);
+        } else {
+          match = regex2.exec(output);
+        }
+      }
+      return { isMatch: Boolean(match), match, output };
+    };
+    picomatch3.matchBase = (input, glob, options2, posix = options2 && options2.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options2);
+      return regex2.test(utils.basename(input, { windows: posix }));
+    };
+    picomatch3.isMatch = (str, patterns, options2) => picomatch3(patterns, options2)(str);
+    picomatch3.parse = (pattern, options2) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options2));
+      return parse(pattern, { ...options2, fastpaths: false });
+    };
+    picomatch3.scan = (input, options2) => scan(input, options2);
+    picomatch3.compileRe = (state, options2, returnOutput = false, returnState = false) => {
+      if (returnOutput === true) {
+        return state.output;
+      }
+      const opts = options2 || {};
+      const prepend = opts.contains ? "" : "^";
+      const append = opts.contains ? "" : "$";
+      let source = `${prepend}(?:${state.output})${append}`;
+      if (state && state.negated === true) {
+        source = `^(?!${source}).*$`;
+      }
+      const regex2 = picomatch3.toRegex(source, options2);
+      if (returnState === true) {
+        regex2.state = state;
+      }
+      return regex2;
+    };
+    picomatch3.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
+      if (!input || typeof input !== "string") {
+        throw new TypeError("Expected a non-empty string");
+      }
+      let parsed = { negated: false, fastpaths: true };
+      if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options2);
+      }
+      if (!parsed.output) {
+        parsed = parse(input, options2);
+      }
+      return picomatch3.compileRe(parsed, options2, returnOutput, returnState);
+    };
+    picomatch3.toRegex = (source, options2) => {
+      try {
+        const opts = options2 || {};
+        return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
+      } catch (err2) {
+        if (options2 && options2.debug === true) throw err2;
+        return /$^/;
+      }
+    };
+    picomatch3.constants = constants3;
+    module.exports = picomatch3;
+  }
+});
+
+// node_modules/picomatch/index.js
+var require_picomatch2 = __commonJS({
+  "node_modules/picomatch/index.js"(exports, module) {
+    "use strict";
+    var pico = require_picomatch();
+    var utils = require_utils();
+    function picomatch3(glob, options2, returnState = false) {
+      if (options2 && (options2.windows === null || options2.windows === void 0)) {
+        options2 = { ...options2, windows: utils.isWindows() };
+      }
+      return pico(glob, options2, returnState);
+    }
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
+  }
+});
 
 // node_modules/pend/index.js
 var require_pend = __commonJS({
@@ -1363,10 +3140,6 @@ var require_yauzl = __commonJS({
   }
 });
 
-// src/action.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import { join as join3, relative as relative4 } from "node:path";
-
 // src/analysis/signatures.ts
 var byRank = (a, b) => b.spikes - a.spikes || b.worst_ms - a.worst_ms || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0);
 function summariseSignatures(runs) {
@@ -1415,2258 +3188,10 @@ function diffSignatures(base, head, source, optionsChanged = []) {
   };
 }
 
-// src/forge/artifacts.ts
-import { readdir } from "node:fs/promises";
-import { join, relative, resolve, isAbsolute, sep } from "node:path";
-
 // src/errors.ts
 function errorMessage(error2) {
   return (error2 instanceof Error ? error2.message : String(error2)).split("\n")[0];
 }
-
-// src/forge/artifacts.ts
-async function artifactClient() {
-  const { DefaultArtifactClient } = await import("./chunks/artifact-3RP6QYKH.js");
-  return new DefaultArtifactClient();
-}
-function artifactsSupported(context) {
-  return context.forge === "github";
-}
-async function uploadReport(context, name, files, rootDirectory) {
-  const client = await artifactClient();
-  let id;
-  try {
-    ;
-    ({ id } = await client.uploadArtifact(name, files, rootDirectory));
-  } catch (error2) {
-    if (!/already exists|409|Conflict/i.test(errorMessage(error2))) throw error2;
-    await client.deleteArtifact(name);
-    ({ id } = await client.uploadArtifact(name, files, rootDirectory));
-  }
-  const url = id !== void 0 && context.runId !== null ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}/artifacts/${id}` : void 0;
-  return { id, url };
-}
-function namePattern(pattern) {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-  return new RegExp(`^${escaped}$`);
-}
-function safeFolderName(name) {
-  return name !== "" && name !== "." && name !== ".." && !/[/\\\u0000-\u001f\u007f]/.test(name);
-}
-function folderInside(root, name) {
-  const path = resolve(root, name);
-  const inside = relative(resolve(root), path);
-  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) && !inside.includes(sep) ? path : null;
-}
-async function downloadRunArtifacts(patterns, root, log2) {
-  const client = await artifactClient();
-  const matchers = patterns.map(namePattern);
-  const { artifacts } = await client.listArtifacts({ latest: true });
-  const wanted = artifacts.filter(
-    (artifact) => matchers.some((matcher) => matcher.test(artifact.name))
-  );
-  const downloaded = [];
-  for (const artifact of wanted) {
-    const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null;
-    if (path === null) {
-      log2.warning(
-        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
-      );
-      continue;
-    }
-    await client.downloadArtifact(artifact.id, { path });
-    downloaded.push(artifact.name);
-  }
-  return downloaded.sort();
-}
-var ARTIFACTS_DIR = ".iostorm-artifacts";
-async function fetchTelemetryArtifacts(patterns, context, log2) {
-  if (patterns.length === 0) return;
-  if (!artifactsSupported(context)) {
-    log2.warning(
-      'input "artifacts" needs the GitHub artifact service, which Forgejo and Gitea do not offer to actions: download them with a forgejo/download-artifact step before this one instead.'
-    );
-    return;
-  }
-  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR), log2);
-  if (names.length === 0) {
-    log2.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(", ")}`);
-  } else {
-    log2.info(`downloaded ${names.length} artifact(s) into ${ARTIFACTS_DIR}/: ${names.join(", ")}`);
-  }
-}
-async function artifactFolders(workspace) {
-  const entries = await readdir(join(workspace, ARTIFACTS_DIR), { withFileTypes: true }).catch(
-    () => []
-  );
-  return entries.filter((entry) => entry.isDirectory()).map((entry) => `${ARTIFACTS_DIR}/${entry.name}`);
-}
-
-// src/forge/baseline.ts
-import { relative as relative2 } from "node:path";
-
-// schema/report.schema.json
-var report_schema_default = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  $id: "https://github.com/io-storm-catcher/io-storm-catcher/schema/report.schema.json",
-  title: "io-storm-catcher report",
-  description: "Report JSON, schema_version 1. Field names are a contract; fields may be added, so objects allow more properties. 64-bit nanosecond times are decimal strings.",
-  type: "object",
-  required: ["schema_version", "generator", "runs", "signatures", "diff"],
-  properties: {
-    schema_version: { const: 1 },
-    generator: {
-      type: "object",
-      required: ["name", "version"],
-      properties: {
-        name: { const: "io-storm-catcher" },
-        version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+" }
-      }
-    },
-    options: {
-      type: "object",
-      required: ["metric", "threshold_ms", "sigma_mult", "tick_thread"],
-      properties: {
-        metric: { type: ["string", "null"] },
-        threshold_ms: { type: "number", minimum: 50 },
-        sigma_mult: { type: "number", minimum: 0 },
-        tick_thread: { type: "string" },
-        plugin_registry: { type: ["string", "null"] },
-        not_plugin: { type: "array", items: { type: "string" } }
-      }
-    },
-    runs: { type: "array", items: { $ref: "#/$defs/run" } },
-    signatures: { type: "array", items: { $ref: "#/$defs/signature" } },
-    diff: { oneOf: [{ type: "null" }, { $ref: "#/$defs/diff" }] },
-    errors: {
-      type: "array",
-      items: {
-        type: "object",
-        required: ["file", "message"],
-        properties: { file: { type: "string" }, message: { type: "string" } }
-      }
-    }
-  },
-  $defs: {
-    nanoseconds: { type: "string", pattern: "^-?\\d+$" },
-    ms: { type: "number", minimum: 0 },
-    optionalName: { type: ["string", "null"] },
-    notes: { type: "array", items: { type: "string" } },
-    run: {
-      type: "object",
-      required: [
-        "run_id",
-        "repeat",
-        "file",
-        "metric",
-        "samples",
-        "floor_ms",
-        "p95_ms",
-        "sigma_ms",
-        "sigma_mult",
-        "threshold_ms",
-        "layers",
-        "spikes",
-        "notes"
-      ],
-      properties: {
-        run_id: { type: "string" },
-        repeat: { type: "integer" },
-        file: { type: "string" },
-        metric: { $ref: "#/$defs/optionalName" },
-        samples: { type: "integer", minimum: 0 },
-        floor_ms: { type: "number", minimum: 50 },
-        p95_ms: { type: ["number", "null"] },
-        sigma_ms: { type: ["number", "null"], minimum: 0 },
-        sigma_mult: { type: "number", minimum: 0 },
-        threshold_ms: { type: ["number", "null"], minimum: 50 },
-        start_ns: { $ref: "#/$defs/nanoseconds" },
-        rows: { type: "integer", minimum: 0 },
-        layers: {
-          type: "object",
-          additionalProperties: { type: "integer", minimum: 0 }
-        },
-        sampling_interval_ms: { type: ["number", "null"], exclusiveMinimum: 0 },
-        sampling_source: { enum: ["weight", "median-gap", "default"] },
-        series: {
-          oneOf: [
-            { type: "null" },
-            {
-              type: "object",
-              required: ["bucket_ms", "max_ms"],
-              properties: {
-                bucket_ms: { type: "number", exclusiveMinimum: 0 },
-                max_ms: { type: "array", items: { type: ["number", "null"] } }
-              }
-            }
-          ]
-        },
-        spikes: { type: "array", items: { $ref: "#/$defs/spike" } },
-        spikes_omitted: {
-          type: "integer",
-          minimum: 0,
-          description: "Spikes above the threshold that were not attributed (a run keeps its worst ones)."
-        },
-        notes: { $ref: "#/$defs/notes" }
-      }
-    },
-    spike: {
-      type: "object",
-      required: [
-        "ts_ns",
-        "start_ns",
-        "end_ns",
-        "value_ms",
-        "top_thread",
-        "top_plugin",
-        "entry_plugin",
-        "first_syscall",
-        "top_path",
-        "top_device",
-        "signature",
-        "threads",
-        "plugins",
-        "syscalls",
-        "paths",
-        "devices",
-        "notes"
-      ],
-      properties: {
-        ts_ns: { $ref: "#/$defs/nanoseconds" },
-        start_ns: { $ref: "#/$defs/nanoseconds" },
-        end_ns: { $ref: "#/$defs/nanoseconds" },
-        offset_ms: { type: "number" },
-        value_ms: { type: "number" },
-        top_thread: { $ref: "#/$defs/optionalName" },
-        top_plugin: { $ref: "#/$defs/optionalName" },
-        entry_plugin: { $ref: "#/$defs/optionalName" },
-        first_syscall: { $ref: "#/$defs/optionalName" },
-        first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
-        top_path: { $ref: "#/$defs/optionalName" },
-        top_device: { $ref: "#/$defs/optionalName" },
-        signature: { type: "string", pattern: "^.+\\|.+$" },
-        threads: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["thread", "tid", "samples", "cpu_ms", "syscall_ms", "io_bytes"],
-            properties: {
-              thread: { type: "string" },
-              tid: { type: ["integer", "null"] },
-              tick_thread: { type: "boolean" },
-              samples: { type: "integer", minimum: 0 },
-              cpu_ms: { $ref: "#/$defs/ms" },
-              syscall_ms: { $ref: "#/$defs/ms" },
-              wait_ms: { $ref: "#/$defs/ms" },
-              io_bytes: { type: "number", minimum: 0 }
-            }
-          }
-        },
-        plugins: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["plugin", "samples"],
-            properties: {
-              plugin: { type: "string" },
-              samples: { type: "integer", minimum: 1 },
-              tick_thread_samples: { type: "integer", minimum: 0 },
-              cpu_ms: { $ref: "#/$defs/ms" }
-            }
-          }
-        },
-        syscalls: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["syscall", "count", "total_ms", "max_ms"],
-            properties: {
-              syscall: { type: "string" },
-              wait: { type: "boolean" },
-              count: { type: "integer", minimum: 1 },
-              total_ms: { $ref: "#/$defs/ms" },
-              max_ms: { $ref: "#/$defs/ms" }
-            }
-          }
-        },
-        paths: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["path", "total_ms", "bytes", "ops"],
-            properties: {
-              path: { type: "string" },
-              total_ms: { $ref: "#/$defs/ms" },
-              bytes: { type: "number", minimum: 0 },
-              ops: { type: "integer", minimum: 1 }
-            }
-          }
-        },
-        devices: {
-          type: "array",
-          items: {
-            type: "object",
-            required: ["device", "bytes", "ops", "total_ms"],
-            properties: {
-              device: { type: "string" },
-              bytes: { type: "number", minimum: 0 },
-              ops: { type: "integer", minimum: 1 },
-              total_ms: { $ref: "#/$defs/ms" }
-            }
-          }
-        },
-        notes: { $ref: "#/$defs/notes" }
-      }
-    },
-    signature: {
-      type: "object",
-      required: ["signature", "top_plugin", "first_syscall", "spikes", "repeats", "worst_ms"],
-      properties: {
-        signature: { type: "string" },
-        top_plugin: { $ref: "#/$defs/optionalName" },
-        first_syscall: { $ref: "#/$defs/optionalName" },
-        spikes: { type: "integer", minimum: 1 },
-        repeats: { type: "integer", minimum: 1 },
-        worst_ms: { type: "number" }
-      }
-    },
-    persisting: {
-      allOf: [
-        { $ref: "#/$defs/signature" },
-        {
-          type: "object",
-          required: ["base_spikes", "head_spikes"],
-          properties: {
-            base_spikes: { type: "integer", minimum: 1 },
-            head_spikes: { type: "integer", minimum: 1 },
-            base_worst_ms: { type: "number" }
-          }
-        }
-      ]
-    },
-    diff: {
-      type: "object",
-      required: ["base", "new", "resolved", "persisting"],
-      properties: {
-        options_changed: { type: "array", items: { type: "string" } },
-        base: {
-          type: "object",
-          required: ["kind", "location"],
-          properties: {
-            kind: { enum: ["report", "events", "artifact"] },
-            location: { type: "string" },
-            run_id: { type: "string" },
-            commit: { type: "string" },
-            url: { type: "string" }
-          }
-        },
-        new: { type: "array", items: { $ref: "#/$defs/signature" } },
-        resolved: { type: "array", items: { $ref: "#/$defs/signature" } },
-        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } }
-      }
-    }
-  }
-};
-
-// src/files.ts
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-var SmallFileError = class extends Error {
-};
-async function readSmallFile(path, limit, what) {
-  let handle;
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error2) {
-    const code = error2.code;
-    throw new SmallFileError(
-      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
-    );
-  }
-  try {
-    const info2 = await handle.stat();
-    if (!info2.isFile()) throw new SmallFileError("not a regular file");
-    if (info2.size > limit) {
-      throw new SmallFileError(
-        `${info2.size} bytes, more than the ${limit / 1024 / 1024} MiB ${what} may have`
-      );
-    }
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
-}
-
-// src/version.ts
-var VERSION = "0.1.0";
-
-// src/report/json.ts
-var DETAILED_SPIKES = 1e3;
-function trimDetail(runs) {
-  const spikes = runs.flatMap((run2) => run2.spikes);
-  if (spikes.length <= DETAILED_SPIKES) return;
-  const worstFirst2 = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
-  for (const spike of worstFirst2.slice(DETAILED_SPIKES)) {
-    if (spike.threads.length + spike.plugins.length + spike.syscalls.length === 0) continue;
-    spike.threads = [];
-    spike.plugins = [];
-    spike.syscalls = [];
-    spike.paths = [];
-    spike.devices = [];
-    spike.notes = [
-      `thread, plugin, syscall, path and device lists left out: a report keeps them for its ${DETAILED_SPIKES} worst spikes`
-    ];
-  }
-}
-function buildReport({ runs, errors, options: options2, diff = null }) {
-  trimDetail(runs);
-  return {
-    schema_version: 1,
-    generator: { name: "io-storm-catcher", version: VERSION },
-    options: options2,
-    runs,
-    signatures: summariseSignatures(runs),
-    diff,
-    errors
-  };
-}
-function reportToJson(report) {
-  return JSON.stringify(report, null, 2) + "\n";
-}
-var ReportFormatError = class extends Error {
-};
-var REPORT_READ_LIMIT = 32 * 1024 * 1024;
-var validator;
-async function validateAgainstSchema(value) {
-  validator ??= import("./chunks/2020-MRFARCI4.js").then((ajv) => {
-    const Ajv2020 = ajv.Ajv2020 ?? ajv.default;
-    return new Ajv2020({ allErrors: false, strict: false }).compile(report_schema_default);
-  });
-  const validate = await validator;
-  return validate(value) ? [] : validate.errors ?? [];
-}
-function describeViolation(error2) {
-  if (!error2) return "it does not match the report schema";
-  const where = error2.instancePath === "" ? "the report" : `"${error2.instancePath.slice(0, 80)}"`;
-  return `${where} ${error2.message ?? "does not match the report schema"}`;
-}
-async function parseReport(json) {
-  let parsed;
-  try {
-    parsed = JSON.parse(json);
-  } catch (error2) {
-    throw new ReportFormatError(`not valid JSON (${errorMessage(error2).slice(0, 120)})`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new ReportFormatError("not an io-storm-catcher report (not an object)");
-  }
-  const version = parsed.schema_version;
-  if (version !== 1) {
-    throw new ReportFormatError(
-      `unsupported report schema_version ${JSON.stringify(version)?.slice(0, 40)} (expected 1)`
-    );
-  }
-  const violations = await validateAgainstSchema(parsed);
-  if (violations.length > 0) {
-    throw new ReportFormatError(`not a valid report: ${describeViolation(violations[0])}`);
-  }
-  const report = parsed;
-  return {
-    schema_version: 1,
-    signatures: report.signatures,
-    runs: report.runs,
-    options: report.options
-  };
-}
-async function readReportFile(path) {
-  let text;
-  try {
-    text = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
-  } catch (error2) {
-    if (error2 instanceof SmallFileError) throw new ReportFormatError(error2.message);
-    throw error2;
-  }
-  return parseReport(text);
-}
-
-// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
-var import_light = __toESM(require_light(), 1);
-var VERSION2 = "0.0.0-development";
-var noop = () => Promise.resolve();
-function wrapRequest(state, request, options2) {
-  return state.retryLimiter.schedule(doRequest, state, request, options2);
-}
-async function doRequest(state, request, options2) {
-  const { pathname } = new URL(options2.url, "http://github.test");
-  const isAuth = isAuthRequest(options2.method, pathname);
-  const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
-  const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
-  const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request.retryCount;
-  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
-  if (state.clustering) {
-    jobOptions.expiration = 1e3 * 60;
-  }
-  if (isWrite || isGraphQL) {
-    await state.write.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isWrite && state.triggersNotification(pathname)) {
-    await state.notifications.key(state.id).schedule(jobOptions, noop);
-  }
-  if (isSearch) {
-    await state.search.key(state.id).schedule(jobOptions, noop);
-  }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options2);
-  if (isGraphQL) {
-    const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
-      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
-        response: res,
-        data: res.data
-      });
-      throw error2;
-    }
-  }
-  return req;
-}
-function isAuthRequest(method, pathname) {
-  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
-  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
-  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
-  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
-  pathname === "/login/oauth/access_token");
-}
-var triggers_notification_paths_default = [
-  "/orgs/{org}/invitations",
-  "/orgs/{org}/invitations/{invitation_id}",
-  "/orgs/{org}/teams/{team_slug}/discussions",
-  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "/repos/{owner}/{repo}/collaborators/{username}",
-  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "/repos/{owner}/{repo}/issues",
-  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
-  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
-  "/repos/{owner}/{repo}/pulls",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
-  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "/repos/{owner}/{repo}/releases",
-  "/teams/{team_id}/discussions",
-  "/teams/{team_id}/discussions/{discussion_number}/comments"
-];
-function routeMatcher(paths) {
-  const regexes = paths.map(
-    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
-  );
-  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
-  return new RegExp(regex2, "i");
-}
-var regex = routeMatcher(triggers_notification_paths_default);
-var triggersNotification = regex.test.bind(regex);
-var groups = {};
-var createGroups = function(Bottleneck, common) {
-  groups.global = new Bottleneck.Group({
-    id: "octokit-global",
-    maxConcurrent: 10,
-    ...common
-  });
-  groups.auth = new Bottleneck.Group({
-    id: "octokit-auth",
-    maxConcurrent: 1,
-    ...common
-  });
-  groups.search = new Bottleneck.Group({
-    id: "octokit-search",
-    maxConcurrent: 1,
-    minTime: 2e3,
-    ...common
-  });
-  groups.write = new Bottleneck.Group({
-    id: "octokit-write",
-    maxConcurrent: 1,
-    minTime: 1e3,
-    ...common
-  });
-  groups.notifications = new Bottleneck.Group({
-    id: "octokit-notifications",
-    maxConcurrent: 1,
-    minTime: 3e3,
-    ...common
-  });
-};
-function throttling(octokit, octokitOptions) {
-  const {
-    enabled = true,
-    Bottleneck = import_light.default,
-    id = "no-id",
-    timeout = 1e3 * 60 * 2,
-    // Redis TTL: 2 minutes
-    connection
-  } = octokitOptions.throttle || {};
-  if (!enabled) {
-    return {};
-  }
-  const common = { timeout };
-  if (typeof connection !== "undefined") {
-    common.connection = connection;
-  }
-  const state = Object.assign(
-    {
-      clustering: connection != null,
-      triggersNotification,
-      fallbackSecondaryRateRetryAfter: 60,
-      retryAfterBaseValue: 1e3,
-      id
-    },
-    octokitOptions.throttle
-  );
-  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
-    throw new Error(`octokit/plugin-throttling error:
-        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
-        See https://octokit.github.io/rest.js/#throttling
-
-        const octokit = new Octokit({
-          throttle: {
-            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
-            onRateLimit: (retryAfter, options) => {/* ... */}
-          }
-        })
-    `);
-  }
-  let initialized = false;
-  const initializeBottleneck = () => {
-    if (initialized) {
-      return;
-    }
-    initialized = true;
-    if (groups.global == null) {
-      createGroups(Bottleneck, common);
-    }
-    state.global = state.global ?? groups.global;
-    state.auth = state.auth ?? groups.auth;
-    state.search = state.search ?? groups.search;
-    state.write = state.write ?? groups.write;
-    state.notifications = state.notifications ?? groups.notifications;
-    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
-    const events = {};
-    const emitter = new Bottleneck.Events(events);
-    events.on("secondary-limit", state.onSecondaryRateLimit);
-    events.on("rate-limit", state.onRateLimit);
-    events.on(
-      "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
-    );
-    state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request, options2] = info2.args;
-      const { pathname } = new URL(options2.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
-      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
-        return;
-      }
-      const retryCount = ~~request.retryCount;
-      request.retryCount = retryCount;
-      options2.request.retryCount = retryCount;
-      const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
-          const wantRetry2 = await emitter.trigger(
-            "secondary-limit",
-            retryAfter2,
-            options2,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
-          (error22) => error22.type === "RATE_LIMITED"
-        )) {
-          const rateLimitReset = new Date(
-            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
-          ).getTime();
-          const retryAfter2 = Math.max(
-            // Add one second so we retry _after_ the reset time
-            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
-            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
-            0
-          );
-          const wantRetry2 = await emitter.trigger(
-            "rate-limit",
-            retryAfter2,
-            options2,
-            octokit,
-            retryCount
-          );
-          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
-        }
-        return {};
-      })();
-      if (wantRetry) {
-        request.retryCount++;
-        return retryAfter * state2.retryAfterBaseValue;
-      }
-    });
-  };
-  octokit.hook.wrap("request", (request, options2) => {
-    initializeBottleneck();
-    return wrapRequest(state, request, options2);
-  });
-  return {};
-}
-throttling.VERSION = VERSION2;
-throttling.triggersNotification = triggersNotification;
-
-// src/forge/http.ts
-var HTTP_TIMEOUT_ENV = "IOSTORM_HTTP_TIMEOUT_MS";
-var FORGE_BUDGET_ENV = "IOSTORM_FORGE_BUDGET_MS";
-var DEFAULT_TIMEOUT_MS = 3e4;
-var DEFAULT_BUDGET_MS = 5 * 6e4;
-var BudgetExceededError = class extends Error {
-  name = "AbortError";
-};
-var RequestTimeoutError = class extends Error {
-  name = "AbortError";
-};
-var seconds = (ms2) => `${Math.round(ms2 / 100) / 10} s`;
-function positiveMs(env, name, fallback) {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text}"`);
-  }
-  return value;
-}
-function forgeLimits(env) {
-  return {
-    requestTimeoutMs: positiveMs(env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS),
-    budgetMs: positiveMs(env, FORGE_BUDGET_ENV, DEFAULT_BUDGET_MS)
-  };
-}
-var ForgeBudget = class {
-  constructor(ms2) {
-    this.ms = ms2;
-    this.timer = setTimeout(() => this.controller.abort(this.error()), ms2).unref();
-  }
-  ms;
-  controller = new AbortController();
-  timer;
-  get signal() {
-    return this.controller.signal;
-  }
-  get exceeded() {
-    return this.controller.signal.aborted;
-  }
-  error() {
-    return new BudgetExceededError(
-      `the ${seconds(this.ms)} time budget for forge requests is used up (raise ${FORGE_BUDGET_ENV}, or check the forge's health)`
-    );
-  }
-  /** Throws BudgetExceededError once the budget is used up. */
-  check() {
-    if (this.exceeded) throw this.error();
-  }
-  dispose() {
-    clearTimeout(this.timer);
-  }
-};
-function anySignal(signals) {
-  const controller = new AbortController();
-  const abort = (signal) => controller.abort(signal.reason);
-  for (const signal of signals) {
-    if (signal.aborted) {
-      abort(signal);
-      break;
-    }
-    signal.addEventListener("abort", () => abort(signal), { once: true });
-  }
-  return controller.signal;
-}
-var proxyFetch = defaults.request?.fetch ?? globalThis.fetch;
-function limitedFetch(limits, budget, inner = proxyFetch) {
-  return async (input, init2 = {}) => {
-    budget.check();
-    const timeout = AbortSignal.timeout(limits.requestTimeoutMs);
-    const signals = [timeout, budget.signal, ...init2.signal ? [init2.signal] : []];
-    const method = init2.method ?? "GET";
-    const url = String(input).replace(/\?.*$/, "");
-    const failure = (error2) => {
-      if (budget.exceeded) return budget.error();
-      if (timeout.aborted) {
-        return new RequestTimeoutError(
-          `${method} ${url}: no answer within ${seconds(limits.requestTimeoutMs)} (${HTTP_TIMEOUT_ENV})`
-        );
-      }
-      return error2;
-    };
-    try {
-      return await inner(input, { ...init2, signal: anySignal(signals) });
-    } catch (error2) {
-      throw failure(error2);
-    }
-  };
-}
-async function readCapped(response, cap, budget, what) {
-  const declared = Number(response.headers.get("content-length"));
-  if (Number.isFinite(declared) && declared > cap) {
-    await response.body?.cancel().catch(() => void 0);
-    throw new RangeError(`${what} is ${declared} bytes, over the ${cap}-byte limit`);
-  }
-  const chunks = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body ?? []) {
-      size += chunk.byteLength;
-      if (size > cap) throw new RangeError(`${what} is over the ${cap}-byte limit`);
-      chunks.push(chunk);
-    }
-  } catch (error2) {
-    if (budget.exceeded) throw budget.error();
-    if (error2?.name === "TimeoutError") {
-      throw new RequestTimeoutError(
-        `${what}: the answer did not arrive in time (${HTTP_TIMEOUT_ENV})`
-      );
-    }
-    throw error2;
-  }
-  return Buffer.concat(chunks);
-}
-
-// src/forge/client.ts
-var RETRIES = 3;
-function connect(token, context, log2, limits, budget) {
-  const fetch2 = limitedFetch(limits, budget);
-  return { client: createClient(token, context, log2, fetch2), fetch: fetch2, token, budget };
-}
-function createClient(token, context, log2, fetch2) {
-  const waitAndRetry = (limit) => (retryAfter, options2, _octokit, retryCount) => {
-    log2.warning(`${limit} on ${options2.method} ${options2.url}; retrying in ${retryAfter} s`);
-    return retryCount < RETRIES;
-  };
-  return getOctokit(
-    token,
-    {
-      baseUrl: context.apiUrl,
-      request: { fetch: fetch2 },
-      // (not request.retries: set there, plugin-retry would retry every error, 404s included)
-      retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
-      throttle: {
-        onRateLimit: waitAndRetry("rate limit"),
-        onSecondaryRateLimit: waitAndRetry("secondary rate limit")
-      }
-    },
-    retry,
-    throttling
-  );
-}
-function statusOf(error2) {
-  const status = error2?.status;
-  return typeof status === "number" ? status : void 0;
-}
-function describeError(error2) {
-  const status = statusOf(error2);
-  const message = errorMessage(error2);
-  return status === void 0 || error2 instanceof Error && error2.name === "AbortError" ? message : `HTTP ${status}: ${message}`;
-}
-
-// src/forge/zip.ts
-var import_yauzl = __toESM(require_yauzl(), 1);
-var ZipError = class extends Error {
-};
-var CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
-  return c >>> 0;
-});
-function crc32(data) {
-  let crc = 4294967295;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 255] ^ crc >>> 8;
-  return (crc ^ 4294967295) >>> 0;
-}
-function openZip(zip) {
-  return new Promise((resolve4, reject) => {
-    import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
-      if (error2 || !file)
-        reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
-      else resolve4(file);
-    });
-  });
-}
-function inflate(file, entry, limit) {
-  return new Promise((resolve4, reject) => {
-    file.openReadStream(entry, (error2, stream) => {
-      if (error2 || !stream) {
-        reject(new ZipError(`${entry.fileName}: ${errorMessage(error2)}`));
-        return;
-      }
-      const chunks = [];
-      let size = 0;
-      stream.on("data", (chunk) => {
-        size += chunk.length;
-        if (size > limit) {
-          stream.destroy(new ZipError(`${entry.fileName} inflates to more than ${limit} bytes`));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on(
-        "error",
-        (streamError) => reject(
-          streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${errorMessage(streamError)}`)
-        )
-      );
-      stream.on("end", () => resolve4(Buffer.concat(chunks)));
-    });
-  });
-}
-async function readZipEntry(zip, name, limit) {
-  const file = await openZip(zip);
-  try {
-    return await new Promise((resolve4, reject) => {
-      file.on(
-        "error",
-        (error2) => reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`))
-      );
-      file.on("end", () => resolve4(null));
-      file.on("entry", (entry) => {
-        if (entry.fileName !== name) {
-          file.readEntry();
-          return;
-        }
-        if (entry.uncompressedSize > limit) {
-          reject(
-            new ZipError(
-              `${name} declares ${entry.uncompressedSize} bytes, over the ${limit}-byte limit`
-            )
-          );
-          return;
-        }
-        inflate(file, entry, limit).then((data) => {
-          if (crc32(data) !== entry.crc32) reject(new ZipError(`${name}: CRC mismatch`));
-          else resolve4(data);
-        }, reject);
-      });
-      file.readEntry();
-    });
-  } finally {
-    file.close();
-  }
-}
-
-// src/forge/baseline.ts
-var REPORT_FILE = "report.json";
-var RUNS_TRIED = 5;
-var ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024;
-var MAX_REDIRECTS = 3;
-var Unavailable = class extends Error {
-};
-async function call(request, what) {
-  try {
-    return await request();
-  } catch (error2) {
-    const status = statusOf(error2);
-    if (status === 404) throw new Unavailable(`${what}: not available on this server (HTTP 404)`);
-    if (status === 403 || status === 401) {
-      throw new Unavailable(
-        `${what}: the token may not read Actions data (HTTP ${status}; grant "actions: read")`
-      );
-    }
-    throw error2;
-  }
-}
-function record(value) {
-  return typeof value === "object" && value !== null ? value : {};
-}
-function artifactsOf(data) {
-  const list2 = Array.isArray(data) ? data : record(data).artifacts;
-  if (!Array.isArray(list2)) throw new Error("the artifact list is not a JSON list");
-  return list2.map((item) => {
-    const artifact = record(item);
-    return {
-      id: Number(artifact.id),
-      expired: artifact.expired === true,
-      created: String(artifact.created_at ?? "")
-    };
-  });
-}
-function runList(data) {
-  const runs = record(data).workflow_runs;
-  if (!Array.isArray(runs)) throw new Error("listing workflow runs got an unexpected answer");
-  return runs;
-}
-async function runArtifacts(client, context, run2, name) {
-  const response = await call(
-    () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", {
-      owner: context.owner,
-      repo: context.repo,
-      run_id: run2.id,
-      name
-    }),
-    "listing run artifacts"
-  );
-  return artifactsOf(response.data);
-}
-async function downloadArtifact(forge, context, artifact) {
-  let url = `${context.apiUrl}/repos/${encodeURIComponent(context.owner)}/${encodeURIComponent(context.repo)}/actions/artifacts/${artifact.id}/zip`;
-  let headers = {
-    authorization: `token ${forge.token}`,
-    accept: "application/vnd.github+json"
-  };
-  for (let redirects = 0; ; redirects++) {
-    const response = await forge.fetch(url, { headers, redirect: "manual" });
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel().catch(() => void 0);
-      if (redirects >= MAX_REDIRECTS) throw new Error("the download redirects too often");
-      url = new URL(location, url).href;
-      headers = {};
-      continue;
-    }
-    if (response.status !== 200) {
-      await response.body?.cancel().catch(() => void 0);
-      throw new Error(
-        response.status === 410 ? "the artifact has expired (HTTP 410)" : `the download answered HTTP ${response.status}`
-      );
-    }
-    return readCapped(response, ARTIFACT_DOWNLOAD_LIMIT, forge.budget, "the artifact download");
-  }
-}
-async function reportOfZip(zip) {
-  const json = await readZipEntry(zip, REPORT_FILE, REPORT_READ_LIMIT);
-  if (json === null) throw new Error(`the artifact has no ${REPORT_FILE}`);
-  return parseReport(json.toString("utf8"));
-}
-async function thisRunsWorkflow(client, context) {
-  if (context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
-  const run2 = await call(
-    () => client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-      owner: context.owner,
-      repo: context.repo,
-      run_id: context.runId
-    }),
-    "reading this workflow run"
-  );
-  const workflow = record(run2.data).workflow_id;
-  if (typeof workflow !== "number" && typeof workflow !== "string") {
-    throw new Unavailable("reading this workflow run: the answer names no workflow");
-  }
-  return workflow;
-}
-function githubApi(client, context, baseRef) {
-  const repo = { owner: context.owner, repo: context.repo };
-  return {
-    describe: `successful push runs of this workflow on ${baseRef}`,
-    async runs() {
-      const workflowId = context.workflowId ?? await thisRunsWorkflow(client, context);
-      const runs = await call(
-        () => client.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-          ...repo,
-          workflow_id: workflowId,
-          branch: baseRef,
-          event: "push",
-          status: "success",
-          per_page: RUNS_TRIED
-        }),
-        "listing workflow runs"
-      );
-      return runList(runs.data).map((item) => {
-        const run2 = record(item);
-        return {
-          id: Number(run2.id),
-          sha: String(run2.head_sha ?? ""),
-          url: String(run2.html_url ?? "")
-        };
-      });
-    }
-  };
-}
-function forgejoApi(client, context, baseRef) {
-  const repo = { owner: context.owner, repo: context.repo };
-  return {
-    describe: `successful push runs of this workflow on ${baseRef}`,
-    async runs() {
-      const workflow = context.workflowId ?? await thisRunsWorkflow(client, context);
-      const response = await call(
-        () => client.request("GET /repos/{owner}/{repo}/actions/runs", {
-          ...repo,
-          workflow_id: String(workflow),
-          ref: `refs/heads/${baseRef}`,
-          event: "push",
-          status: "success",
-          limit: RUNS_TRIED
-        }),
-        "listing workflow runs"
-      );
-      return runList(response.data).map((item) => {
-        const run2 = record(item);
-        return {
-          id: Number(run2.id),
-          sha: String(run2.commit_sha ?? run2.head_sha ?? ""),
-          url: String(run2.html_url ?? "")
-        };
-      });
-    }
-  };
-}
-async function findBaseline(forge, context, baseRef, reportName, log2) {
-  const { client } = forge;
-  const api = context.forge === "github" ? githubApi(client, context, baseRef) : forgejoApi(client, context, baseRef);
-  try {
-    const runs = (await api.runs()).slice(0, RUNS_TRIED);
-    if (runs.length === 0) return { found: false, reason: `no ${api.describe} yet` };
-    for (const run2 of runs) {
-      try {
-        const artifacts = (await runArtifacts(client, context, run2, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
-        if (artifacts.length === 0) {
-          log2.info(
-            `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
-          );
-          continue;
-        }
-        const report = await reportOfZip(await downloadArtifact(forge, context, artifacts[0]));
-        return {
-          found: true,
-          signatures: report.signatures,
-          options: report.options,
-          source: {
-            kind: "artifact",
-            location: `artifact "${reportName}" of run ${run2.id}`,
-            run_id: String(run2.id),
-            commit: run2.sha,
-            url: run2.url
-          }
-        };
-      } catch (error2) {
-        if (error2 instanceof BudgetExceededError) throw error2;
-        log2.warning(
-          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${describeError(error2)}); trying an older run`
-        );
-      }
-    }
-    return {
-      found: false,
-      reason: `none of the last ${runs.length} ${api.describe} has a usable "${reportName}" artifact (expired, or uploaded by no run)`
-    };
-  } catch (error2) {
-    if (error2 instanceof Unavailable) return { found: false, reason: error2.message };
-    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
-  }
-}
-async function baseRefOf(client, context, target) {
-  if (target.baseRef !== null) return target.baseRef;
-  const response = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-    owner: context.owner,
-    repo: context.repo,
-    pull_number: target.pull
-  });
-  return response.data.base.ref;
-}
-async function resolveBaseline(setting, forge, context, target, reportName, log2) {
-  if (setting.mode === "none") return { found: false, reason: "baseline is set to none" };
-  if (setting.mode === "path") {
-    const shown = relative2(context.workspace, setting.path) || setting.path;
-    try {
-      const stored = await readReportFile(setting.path);
-      return {
-        found: true,
-        signatures: stored.signatures,
-        options: stored.options,
-        source: { kind: "report", location: shown }
-      };
-    } catch (error2) {
-      return { found: false, reason: `baseline report ${shown}: ${errorMessage(error2)}` };
-    }
-  }
-  if (forge === null)
-    return { found: false, reason: "no github-token to look the baseline up with" };
-  try {
-    const baseRef = await baseRefOf(forge.client, context, target);
-    if (baseRef === null) return { found: false, reason: "the pull request has no base branch" };
-    return await findBaseline(forge, context, baseRef, reportName, log2);
-  } catch (error2) {
-    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
-  }
-}
-
-// src/forge/context.ts
-import { readFileSync } from "node:fs";
-var ContextError = class extends Error {
-};
-function record2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function readPayload(path) {
-  if (!path) return {};
-  try {
-    return record2(JSON.parse(readFileSync(path, "utf8"))) ?? {};
-  } catch (error2) {
-    throw new ContextError(`cannot read the event payload ${path}: ${errorMessage(error2)}`);
-  }
-}
-function forgeKind(env) {
-  if (env.FORGEJO_ACTIONS === "true") return "forgejo";
-  if (env.GITEA_ACTIONS === "true") return "gitea";
-  return "github";
-}
-function graphqlUrl(apiUrl, env) {
-  const set = env.GITHUB_GRAPHQL_URL?.trim();
-  if (set) return set;
-  return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3$/, "/api/graphql") : `${apiUrl}/graphql`;
-}
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
-function readContext(env, pullOverride) {
-  const eventName = env.GITHUB_EVENT_NAME ?? "";
-  const payload = readPayload(env.GITHUB_EVENT_PATH);
-  const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
-  if (!owner || !repo) throw new ContextError("GITHUB_REPOSITORY is not set (expected owner/repo)");
-  const workflowRun = eventName === "workflow_run" ? record2(payload.workflow_run) : void 0;
-  const pull = PULL_REQUEST_EVENTS.has(eventName) ? record2(payload.pull_request) : void 0;
-  const triggeringPull = record2(workflowRun?.pull_requests?.[0]);
-  const eventNumber = pull?.number ?? triggeringPull?.number;
-  const number = pullOverride ?? (typeof eventNumber === "number" && eventNumber > 0 ? eventNumber : null);
-  const pullFromEvent = pullOverride === void 0 && pull !== void 0 && number !== null;
-  const base = record2(pull?.base);
-  const head = record2(pull?.head);
-  const headRepository = record2(workflowRun ? workflowRun.head_repository : head?.repo);
-  const text = (value) => typeof value === "string" && value !== "" ? value : null;
-  const runId = Number(env.GITHUB_RUN_ID);
-  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
-  return {
-    forge: forgeKind(env),
-    eventName,
-    owner,
-    repo,
-    pullNumber: number,
-    pullFromEvent,
-    baseRef: pullFromEvent ? text(base?.ref) : null,
-    // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
-    headSha: workflowRun ? text(workflowRun.head_sha) ?? "" : text(head?.sha) ?? env.GITHUB_SHA ?? "",
-    head: {
-      repository: text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
-      owner: text(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
-      branch: workflowRun ? text(workflowRun.head_branch) : text(head?.ref)
-    },
-    runId: Number.isInteger(runId) && runId > 0 ? runId : null,
-    workflowId: eventName === "workflow_run" && (typeof workflowRun?.workflow_id === "number" || typeof workflowRun?.workflow_id === "string") ? workflowRun.workflow_id : null,
-    serverUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
-    apiUrl,
-    graphqlUrl: graphqlUrl(apiUrl, env),
-    workspace: env.GITHUB_WORKSPACE ?? process.cwd()
-  };
-}
-
-// src/forge/publish.ts
-import { relative as relative3 } from "node:path";
-
-// src/report/escape.ts
-var DEFAULT_LENGTH = 80;
-var ZERO_WIDTH_SPACE = "\u200B";
-var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
-  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
-  const chars = [...line];
-  if (chars.length <= max) return line;
-  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
-}
-function inert(value) {
-  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
-}
-function codeSpan(value) {
-  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
-}
-function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
-  return codeSpan(oneLine(text, max, keep) || " ");
-}
-function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
-  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
-}
-function markdownText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
-}
-function htmlText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-
-// node_modules/markdown-table/index.js
-function defaultStringLength(value) {
-  return value.length;
-}
-function markdownTable(table2, options2) {
-  const settings = options2 || {};
-  const align2 = (settings.align || []).concat();
-  const stringLength = settings.stringLength || defaultStringLength;
-  const alignments = [];
-  const cellMatrix = [];
-  const sizeMatrix = [];
-  const longestCellByColumn = [];
-  let mostCellsPerRow = 0;
-  let rowIndex2 = -1;
-  while (++rowIndex2 < table2.length) {
-    const row2 = [];
-    const sizes2 = [];
-    let columnIndex3 = -1;
-    if (table2[rowIndex2].length > mostCellsPerRow) {
-      mostCellsPerRow = table2[rowIndex2].length;
-    }
-    while (++columnIndex3 < table2[rowIndex2].length) {
-      const cell = serialize(table2[rowIndex2][columnIndex3]);
-      if (settings.alignDelimiters !== false) {
-        const size = stringLength(cell);
-        sizes2[columnIndex3] = size;
-        if (longestCellByColumn[columnIndex3] === void 0 || size > longestCellByColumn[columnIndex3]) {
-          longestCellByColumn[columnIndex3] = size;
-        }
-      }
-      row2.push(cell);
-    }
-    cellMatrix[rowIndex2] = row2;
-    sizeMatrix[rowIndex2] = sizes2;
-  }
-  let columnIndex2 = -1;
-  if (typeof align2 === "object" && "length" in align2) {
-    while (++columnIndex2 < mostCellsPerRow) {
-      alignments[columnIndex2] = toAlignment(align2[columnIndex2]);
-    }
-  } else {
-    const code = toAlignment(align2);
-    while (++columnIndex2 < mostCellsPerRow) {
-      alignments[columnIndex2] = code;
-    }
-  }
-  columnIndex2 = -1;
-  const row = [];
-  const sizes = [];
-  while (++columnIndex2 < mostCellsPerRow) {
-    const code = alignments[columnIndex2];
-    let before = "";
-    let after = "";
-    if (code === 99) {
-      before = ":";
-      after = ":";
-    } else if (code === 108) {
-      before = ":";
-    } else if (code === 114) {
-      after = ":";
-    }
-    let size = settings.alignDelimiters === false ? 1 : Math.max(
-      1,
-      longestCellByColumn[columnIndex2] - before.length - after.length
-    );
-    const cell = before + "-".repeat(size) + after;
-    if (settings.alignDelimiters !== false) {
-      size = before.length + size + after.length;
-      if (size > longestCellByColumn[columnIndex2]) {
-        longestCellByColumn[columnIndex2] = size;
-      }
-      sizes[columnIndex2] = size;
-    }
-    row[columnIndex2] = cell;
-  }
-  cellMatrix.splice(1, 0, row);
-  sizeMatrix.splice(1, 0, sizes);
-  rowIndex2 = -1;
-  const lines = [];
-  while (++rowIndex2 < cellMatrix.length) {
-    const row2 = cellMatrix[rowIndex2];
-    const sizes2 = sizeMatrix[rowIndex2];
-    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex2 === 1 ? 0 : rowIndex2].length) : mostCellsPerRow;
-    columnIndex2 = -1;
-    const line = [];
-    while (++columnIndex2 < cellsInRow) {
-      const cell = row2[columnIndex2] || "";
-      let before = "";
-      let after = "";
-      if (settings.alignDelimiters !== false) {
-        const size = longestCellByColumn[columnIndex2] - (sizes2[columnIndex2] || 0);
-        const code = alignments[columnIndex2];
-        if (code === 114) {
-          before = " ".repeat(size);
-        } else if (code === 99) {
-          const half = size / 2;
-          if (size % 2) {
-            before = " ".repeat(half + 0.5);
-            after = " ".repeat(half - 0.5);
-          } else {
-            before = " ".repeat(half);
-            after = before;
-          }
-        } else {
-          after = " ".repeat(size);
-        }
-      }
-      if (settings.delimiterStart !== false && !columnIndex2) {
-        line.push("|");
-      }
-      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
-      // empty: there will be a closing space.
-      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex2)) {
-        line.push(" ");
-      }
-      if (settings.alignDelimiters !== false) {
-        line.push(before);
-      }
-      line.push(cell);
-      if (settings.alignDelimiters !== false) {
-        line.push(after);
-      }
-      if (settings.padding !== false) {
-        line.push(" ");
-      }
-      if (settings.delimiterEnd !== false || columnIndex2 !== cellsInRow - 1) {
-        line.push("|");
-      }
-    }
-    lines.push(
-      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
-    );
-  }
-  return lines.join("\n");
-}
-function serialize(value) {
-  return value === null || value === void 0 ? "" : String(value);
-}
-function toAlignment(value) {
-  const code = typeof value === "string" ? value.codePointAt(0) : 0;
-  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
-}
-
-// src/report/chart.ts
-function label(text) {
-  return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
-}
-var round = (value) => Math.round(value * 10) / 10;
-function chartedRun(report) {
-  const withSeries = report.runs.filter((run2) => run2.series !== null && run2.threshold_ms !== null);
-  const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-  return [...withSeries].sort((a, b) => worst(b) - worst(a))[0];
-}
-function msptChart(run2) {
-  const { series, threshold_ms: threshold } = run2;
-  if (series === null || threshold === null || series.max_ms.length < 2) return null;
-  let previous = series.max_ms.find((value) => value !== null) ?? 0;
-  const values = series.max_ms.map((value) => previous = value ?? previous);
-  const bars = values.map(() => 0);
-  for (const spike of run2.spikes) {
-    const bucket = Math.min(
-      bars.length - 1,
-      Math.max(0, Math.floor(spike.offset_ms / series.bucket_ms))
-    );
-    bars[bucket] = Math.max(bars[bucket], spike.value_ms);
-  }
-  const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
-  const seconds2 = round(series.bucket_ms * values.length / 1e3);
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round(series.bucket_ms / 1e3)} s; threshold ${round(threshold)} ms"`,
-    `    x-axis "seconds from the run start" 0 --> ${seconds2}`,
-    `    y-axis "ms per tick" 0 --> ${top}`,
-    `    bar [${bars.map(round).join(", ")}]`,
-    `    line [${values.map(round).join(", ")}]`,
-    `    line [${values.map(() => round(threshold)).join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-
-// src/report/format.ts
-function formatMs(value, digits = 1) {
-  return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
-}
-function formatOffset(ms2) {
-  const seconds2 = ms2 / 1e3;
-  if (Math.abs(seconds2) < 600) return `+${seconds2.toFixed(2)} s`;
-  const minutes = Math.floor(seconds2 / 60);
-  return `+${minutes} min ${(seconds2 - minutes * 60).toFixed(1)} s`;
-}
-var UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-function formatBytes(bytes) {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatCount(value) {
-  return value.toLocaleString("en-US");
-}
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
-}
-
-// src/report/markdown.ts
-var DEFAULTS = {
-  level: 2,
-  maxSpikeRows: 30,
-  maxDetails: 10,
-  detailRows: 8,
-  fullReportHint: "the JSON report",
-  chart: false,
-  maxNotes: 40,
-  maxRuns: 200,
-  maxDiffRows: 100,
-  verdict: ""
-};
-var table = (rows, align2) => markdownTable(rows, { align: align2, alignDelimiters: false });
-function runLabel(run2) {
-  return `${run2.run_id} #${run2.repeat}`;
-}
-function allSpikes(report) {
-  const spikes = report.runs.flatMap((run2) => run2.spikes.map((spike) => ({ run: run2, spike })));
-  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }));
-}
-function worstFirst(spikes) {
-  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number);
-}
-function pluginCell(spike) {
-  if (spike.top_plugin === null) return "\u2013";
-  const plugin = tableCell(spike.top_plugin, 40);
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`;
-}
-function syscallCell(spike) {
-  if (spike.first_syscall === null) return "\u2013";
-  const name = tableCell(spike.first_syscall, 30);
-  return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
-}
-function optionalCell(value, max, keep = "start") {
-  return value === null ? "\u2013" : tableCell(value, max, keep);
-}
-function summaryLine(report, spikes) {
-  const analysed = report.runs.length;
-  const withSpikes = report.runs.filter((run2) => run2.spikes.length > 0).length;
-  if (analysed === 0) return "No input could be analysed.";
-  if (spikes.length === 0) {
-    return `No MSPT spikes in ${plural(analysed, "run")}.`;
-  }
-  const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
-}
-function runsTable(runs) {
-  const rows = runs.map((run2) => {
-    const worst = run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
-    const atFloor = run2.threshold_ms !== null && run2.threshold_ms === run2.floor_ms;
-    return [
-      tableCell(runLabel(run2), 40),
-      run2.metric === null ? "\u2013" : tableCell(run2.metric, 20),
-      formatCount(run2.samples),
-      formatMs(run2.p95_ms),
-      formatMs(run2.sigma_ms),
-      run2.threshold_ms === null ? "\u2013" : formatMs(run2.threshold_ms) + (atFloor ? " (floor)" : ""),
-      formatCount(run2.spikes.length),
-      run2.spikes.length > 0 ? formatMs(worst) : "\u2013"
-    ];
-  });
-  return table(
-    [["run", "metric", "values", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
-    ["l", "l", "r", "r", "r", "r", "r", "r"]
-  );
-}
-function spikesTable(spikes) {
-  const rows = spikes.map(({ run: run2, spike, number }) => [
-    `${number}`,
-    tableCell(runLabel(run2), 30),
-    formatOffset(spike.offset_ms),
-    `**${spike.value_ms.toFixed(1)}**`,
-    optionalCell(spike.top_thread, 40),
-    pluginCell(spike),
-    syscallCell(spike),
-    optionalCell(spike.top_path, 48, "end"),
-    optionalCell(spike.top_device, 20)
-  ]);
-  return table(
-    [
-      ["#", "run", "at", "MSPT", "top thread", "plugin", "first syscall", "top path", "device"],
-      ...rows
-    ],
-    ["r", "l", "r", "r", "l", "l", "l", "l", "l"]
-  );
-}
-function detailTables(spike, limit) {
-  const parts = [];
-  const more = (count) => count > limit ? `
-
-\u2026and ${count - limit} more.` : "";
-  if (spike.threads.length > 0) {
-    const rows = spike.threads.slice(0, limit).map((t) => [
-      tableCell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
-      t.tid === null ? "\u2013" : String(t.tid),
-      formatCount(t.samples),
-      t.cpu_ms.toFixed(1),
-      t.syscall_ms.toFixed(1),
-      t.wait_ms.toFixed(1),
-      formatBytes(t.io_bytes)
-    ]);
-    parts.push(
-      "**Threads**\n\n" + table(
-        [["thread", "tid", "samples", "sampled ms", "syscall ms", "wait ms", "I/O"], ...rows],
-        ["l", "r", "r", "r", "r", "r", "r"]
-      ) + more(spike.threads.length)
-    );
-  }
-  if (spike.plugins.length > 0) {
-    const rows = spike.plugins.slice(0, limit).map((p) => [
-      tableCell(p.plugin, 48),
-      formatCount(p.tick_thread_samples),
-      formatCount(p.samples),
-      p.cpu_ms.toFixed(1)
-    ]);
-    parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
-        [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
-        ["l", "r", "r", "r"]
-      ) + more(spike.plugins.length)
-    );
-  }
-  if (spike.syscalls.length > 0) {
-    const rows = spike.syscalls.slice(0, limit).map((s) => [
-      tableCell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
-      formatCount(s.count),
-      s.total_ms.toFixed(1),
-      s.max_ms.toFixed(1)
-    ]);
-    parts.push(
-      "**Syscalls**\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
-    );
-  }
-  if (spike.paths.length > 0) {
-    const rows = spike.paths.slice(0, limit).map((p) => [
-      tableCell(p.path, 72, "end"),
-      p.total_ms.toFixed(1),
-      formatBytes(p.bytes),
-      formatCount(p.ops)
-    ]);
-    parts.push(
-      "**Paths**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
-    );
-  }
-  if (spike.devices.length > 0) {
-    const rows = spike.devices.slice(0, limit).map((d) => [
-      tableCell(d.device, 30),
-      formatBytes(d.bytes),
-      formatCount(d.ops),
-      d.total_ms.toFixed(1)
-    ]);
-    parts.push(
-      "**Block devices**\n\n" + table([["device", "bytes", "ops", "ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.devices.length)
-    );
-  }
-  if (spike.notes.length > 0) {
-    parts.push(spike.notes.map((note) => `- ${markdownText(note, 300)}`).join("\n"));
-  }
-  return parts;
-}
-function spikeDetails({ run: run2, spike, number }, limit) {
-  const summary2 = `Spike ${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
-  const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
-  return [
-    "<details>",
-    `<summary>${summary2}</summary>`,
-    "",
-    window,
-    "",
-    detailTables(spike, limit).join("\n\n"),
-    "",
-    "</details>"
-  ].join("\n");
-}
-function signaturesTable(signatures) {
-  const rows = signatures.map((s) => [
-    tableCell(s.signature, 80),
-    formatCount(s.spikes),
-    formatCount(s.repeats),
-    formatMs(s.worst_ms)
-  ]);
-  return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
-}
-function diffVerdict(diff) {
-  if (diff.new.length > 0) {
-    return `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`;
-  }
-  if (diff.resolved.length > 0) {
-    return `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.`;
-  }
-  return "\u2705 No new spike signatures.";
-}
-function diffTable(diff, limit) {
-  const rows = [
-    ...diff.new.map((s) => [
-      "\u{1F195} new",
-      tableCell(s.signature, 80),
-      `0 \u2192 ${s.spikes}`,
-      formatMs(s.worst_ms)
-    ]),
-    ...diff.resolved.map((s) => [
-      "\u2705 resolved",
-      tableCell(s.signature, 80),
-      `${s.spikes} \u2192 0`,
-      "\u2013"
-    ]),
-    ...diff.persisting.map((s) => [
-      "persisting",
-      tableCell(s.signature, 80),
-      `${s.base_spikes} \u2192 ${s.head_spikes}`,
-      formatMs(s.worst_ms)
-    ])
-  ];
-  if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
-  const shown = rows.slice(0, limit);
-  return {
-    table: table(
-      [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...shown],
-      ["l", "l", "r", "r"]
-    ),
-    cut: rows.length - shown.length
-  };
-}
-function baseLine(diff) {
-  const { base } = diff;
-  const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
-  const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
-  return `Baseline: ${where}${commit}.`;
-}
-function renderMarkdown(report, options2 = {}) {
-  return renderReport(report, options2).markdown;
-}
-function renderReport(report, options2 = {}) {
-  const settings = { ...DEFAULTS, ...options2 };
-  let omitted = false;
-  const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
-  const spikes = allSpikes(report);
-  const sections = [];
-  sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`);
-  if (report.diff) {
-    sections.push(diffVerdict(report.diff));
-    if (report.diff.options_changed.length > 0) {
-      sections.push(
-        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
-      );
-    }
-    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
-    sections.push(diffRows);
-    if (cut > 0) {
-      omitted = true;
-      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
-    }
-    sections.push(baseLine(report.diff));
-  } else if (settings.verdict) {
-    sections.push(settings.verdict);
-  }
-  sections.push(summaryLine(report, spikes));
-  if (report.runs.length > 0) {
-    const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-    const shown = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
-    sections.push(runsTable(report.runs.filter((run2) => shown.includes(run2))));
-    if (shown.length < report.runs.length) {
-      omitted = true;
-      sections.push(
-        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
-      );
-    }
-  }
-  const charted = settings.chart ? chartedRun(report) : void 0;
-  const chart = charted ? msptChart(charted) : null;
-  if (chart) sections.push(chart);
-  if (spikes.length > 0) {
-    const listed = worstFirst(spikes).slice(0, settings.maxSpikeRows).sort((a, b) => a.number - b.number);
-    sections.push(`${heading(1)} Spikes`);
-    sections.push(spikesTable(listed));
-    if (listed.length < spikes.length) {
-      omitted = true;
-      sections.push(
-        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
-      );
-    }
-    const detailed = worstFirst(spikes).slice(0, settings.maxDetails).sort((a, b) => a.number - b.number);
-    if (detailed.length > 0) {
-      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows));
-      if (blocks.some((block) => block.includes("\u2026and "))) omitted = true;
-      sections.push(blocks.join("\n\n"));
-      if (detailed.length < spikes.length) {
-        omitted = true;
-        sections.push(
-          `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
-        );
-      }
-    }
-    if (!report.diff) {
-      sections.push(`${heading(1)} Signatures`);
-      sections.push(signaturesTable(report.signatures));
-    }
-  }
-  const notes = report.runs.flatMap(
-    (run2) => run2.notes.map((note) => `- ${inlineCode(runLabel(run2), 40)}: ${markdownText(note, 300)}`)
-  );
-  if (notes.length > 0) {
-    sections.push(`${heading(1)} Notes`);
-    const listed = notes.slice(0, settings.maxNotes);
-    if (listed.length < notes.length) {
-      omitted = true;
-      listed.push(`- \u2026and ${notes.length - listed.length} more in ${settings.fullReportHint}.`);
-    }
-    sections.push(listed.join("\n"));
-  }
-  if (report.errors.length > 0) {
-    sections.push(`${heading(1)} Inputs that could not be analysed`);
-    sections.push(
-      report.errors.map(
-        (error2) => `- ${inlineCode(error2.file, 120, "end")}: ${markdownText(error2.message, 300)}`
-      ).join("\n")
-    );
-  }
-  return { markdown: sections.join("\n\n") + "\n", omitted };
-}
-
-// src/report/comment.ts
-var COMMENT_LIMIT = 65536;
-var DETAIL_LEVELS = [
-  {
-    maxSpikeRows: 30,
-    maxDetails: 10,
-    detailRows: 8,
-    chart: true,
-    maxNotes: 40,
-    maxRuns: 200,
-    maxDiffRows: 100
-  },
-  {
-    maxSpikeRows: 30,
-    maxDetails: 5,
-    detailRows: 5,
-    chart: true,
-    maxNotes: 20,
-    maxRuns: 100,
-    maxDiffRows: 50
-  },
-  {
-    maxSpikeRows: 20,
-    maxDetails: 2,
-    detailRows: 5,
-    chart: true,
-    maxNotes: 10,
-    maxRuns: 50,
-    maxDiffRows: 40
-  },
-  { maxSpikeRows: 20, maxDetails: 0, chart: true, maxNotes: 10, maxRuns: 30, maxDiffRows: 30 },
-  { maxSpikeRows: 10, maxDetails: 0, chart: false, maxNotes: 5, maxRuns: 20, maxDiffRows: 20 },
-  { maxSpikeRows: 5, maxDetails: 0, chart: false, maxNotes: 0, maxRuns: 10, maxDiffRows: 10 }
-];
-function footer(options2, dropped) {
-  const parts = [];
-  if (options2.headSha)
-    parts.push(`Analysed \`${options2.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
-  if (dropped) {
-    const where = options2.runUrl ? `${options2.fullReportHint} of [this run](${encodeURI(options2.runUrl)})` : options2.fullReportHint;
-    parts.push(`Detail was left out to fit a comment: the full report is in ${where}.`);
-  }
-  return parts.length > 0 ? `
----
-<sub>${parts.join(" \xB7 ")}</sub>
-` : "";
-}
-function renderComment(report, options2) {
-  const limit = options2.limit ?? COMMENT_LIMIT;
-  const common = { level: 2, verdict: options2.verdict, fullReportHint: options2.fullReportHint };
-  for (const [index, level] of DETAIL_LEVELS.entries()) {
-    const { markdown, omitted } = renderReport(report, { ...common, ...level });
-    const body = `${options2.marker}
-${markdown}${footer(options2, omitted || index > 0)}`;
-    if (body.length <= limit) return body;
-  }
-  const end = footer(options2, true);
-  const notice2 = `
-
-\u2026(cut to fit; ${markdownText(options2.fullReportHint)} has everything)
-`;
-  const smallest = `${options2.marker}
-${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`;
-  const room = limit - end.length - notice2.length;
-  const cut = smallest.slice(0, Math.max(0, room));
-  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options2.marker.length))}${notice2}${end}`;
-}
-
-// src/forge/identity.ts
-var ACTIONS_USER_ID = -2;
-var normalLogin = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
-function sameUser(identity2, author) {
-  if (identity2.id !== null && author.id !== null) return identity2.id === author.id;
-  const login = normalLogin(identity2.login);
-  return login !== "" && login === normalLogin(author.login);
-}
-function record3(value) {
-  return typeof value === "object" && value !== null ? value : {};
-}
-function userOf(value) {
-  const user = record3(value);
-  const login = typeof user.login === "string" ? user.login : "";
-  const id = typeof user.id === "number" && Number.isInteger(user.id) ? user.id : null;
-  return login === "" && id === null ? null : { login, id };
-}
-var refused = (error2) => [401, 403, 404].includes(statusOf(error2) ?? 0);
-async function restUser(client) {
-  return userOf((await client.request("GET /user")).data);
-}
-async function viewer(client, url) {
-  const response = await client.request(`POST ${url}`, {
-    query: "query { viewer { login databaseId } }"
-  });
-  const found = record3(record3(record3(response.data).data).viewer);
-  return userOf({ login: found.login, id: found.databaseId });
-}
-async function tokenIdentity(client, context, log2) {
-  try {
-    try {
-      const user2 = await restUser(client);
-      if (user2 !== null) return user2;
-    } catch (error2) {
-      if (!refused(error2)) throw error2;
-    }
-    if (context.forge !== "github") {
-      return { login: `${context.forge}-actions`, id: ACTIONS_USER_ID };
-    }
-    const user = await viewer(client, context.graphqlUrl);
-    if (user !== null) return user;
-    throw new Error("GraphQL viewer named no user");
-  } catch (error2) {
-    if (error2 instanceof BudgetExceededError) throw error2;
-    log2.warning(
-      `could not tell which user the token is (${errorMessage(error2)}), so no existing comment is edited or deleted; a token that may read GET /user (or GraphQL viewer) fixes this`
-    );
-    return null;
-  }
-}
-
-// src/forge/comments.ts
-var UnexpectedAnswerError = class extends Error {
-};
-var CommentForbiddenError = class extends Error {
-};
-function commentMarker(key) {
-  return `<!-- io-storm-catcher:${key} -->`;
-}
-var STAMP_ROOM = 64;
-var STAMP = /\n<!-- io-storm-catcher-run:(\d{1,30}) -->$/;
-function stampOf(body) {
-  const found = STAMP.exec(body);
-  return found ? BigInt(found[1]) : null;
-}
-var unstamped = (body) => body.replace(STAMP, "");
-var COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
-var GITHUB_PAGE = 100;
-var FORGEJO_PAGE = 50;
-var MAX_PAGES = 500;
-var COMMENTS = "GET /repos/{owner}/{repo}/issues/{issue_number}/comments";
-function toComment(value) {
-  const c = value;
-  if (typeof c?.id !== "number") return void 0;
-  return {
-    id: c.id,
-    body: typeof c.body === "string" ? c.body : "",
-    created_at: typeof c.created_at === "string" ? c.created_at : "",
-    html_url: typeof c.html_url === "string" ? c.html_url : "",
-    author: userOf(c.user)
-  };
-}
-function isOwnComment(comment, marker, identity2) {
-  return comment.body.startsWith(marker) && comment.author !== null && sameUser(identity2, comment.author);
-}
-async function listComments(client, context, pull) {
-  const byId = /* @__PURE__ */ new Map();
-  const base = { owner: context.owner, repo: context.repo, issue_number: pull };
-  const github = context.forge === "github";
-  async function fetchPage(params) {
-    const response = await client.request(COMMENTS, { ...base, ...params });
-    if (!Array.isArray(response.data)) {
-      const type = response.headers["content-type"] ?? "no content type";
-      throw new UnexpectedAnswerError(
-        `listing the comments of #${pull} got an unexpected answer (HTTP ${response.status}, ${type}) instead of a JSON list; check GITHUB_API_URL and any proxy in between`
-      );
-    }
-    const items = response.data.map(toComment);
-    const fresh = items.filter((c) => c !== void 0 && !byId.has(c.id));
-    for (const comment of fresh) byId.set(comment.id, comment);
-    const total = Number(response.headers["x-total-count"]);
-    return {
-      received: items.length,
-      fresh: fresh.length,
-      total: Number.isFinite(total) ? total : void 0
-    };
-  }
-  if (!github) {
-    const first = await fetchPage({});
-    if (first.total === void 0 || byId.size >= first.total) return [...byId.values()];
-  }
-  const size = github ? GITHUB_PAGE : FORGEJO_PAGE;
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const result = await fetchPage(github ? { per_page: size, page } : { limit: size, page });
-    if (result.fresh === 0 || result.received < size) break;
-    if (result.total !== void 0 && byId.size >= result.total) break;
-  }
-  return [...byId.values()];
-}
-function newestFirst(a, b) {
-  return b.created_at.localeCompare(a.created_at) || b.id - a.id;
-}
-function forbidden(error2) {
-  throw new CommentForbiddenError(
-    `the token may not write comments on this pull request (HTTP ${statusOf(error2)})`
-  );
-}
-async function runExists(client, context, id) {
-  try {
-    await client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
-      owner: context.owner,
-      repo: context.repo,
-      run_id: id.toString()
-    });
-    return true;
-  } catch (error2) {
-    if (error2 instanceof BudgetExceededError) throw error2;
-    return false;
-  }
-}
-async function upsertStickyComment(request, log2) {
-  const { client, context, pull, marker, identity: identity2 } = request;
-  const base = { owner: context.owner, repo: context.repo };
-  const body = context.runId === null ? request.report : `${request.report}
-<!-- io-storm-catcher-run:${context.runId} -->`;
-  const own = async () => (await listComments(client, context, pull)).filter(
-    (c) => identity2 === null ? c.body.startsWith(marker) : isOwnComment(c, marker, identity2)
-  ).sort(newestFirst);
-  try {
-    let existing = await own();
-    if (identity2 === null && existing.length > 0) {
-      return { action: "skipped", url: "", deleted: 0 };
-    }
-    for (let attempt = 1; existing.length === 0; attempt++) {
-      try {
-        const created = await client.request(
-          "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-          {
-            ...base,
-            issue_number: pull,
-            body,
-            request: { retries: 0 }
-          }
-        );
-        const comment = toComment(created.data);
-        return { action: "created", url: comment?.html_url ?? "", deleted: 0 };
-      } catch (error2) {
-        const status = statusOf(error2);
-        if (status === 403) forbidden(error2);
-        if (error2 instanceof BudgetExceededError) throw error2;
-        if (attempt >= 3 || status !== void 0 && status < 500) throw error2;
-        log2.warning(
-          `creating the comment failed (${describeError(error2)}); checking before retrying`
-        );
-        await new Promise((resolve4) => setTimeout(resolve4, 1e3 * attempt));
-        existing = await own();
-        if (identity2 === null && existing.length > 0) {
-          return { action: "skipped", url: "", deleted: 0 };
-        }
-      }
-    }
-    const [keep, ...duplicates] = existing;
-    let deleted = 0;
-    for (const duplicate of duplicates) {
-      try {
-        await client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-          ...base,
-          comment_id: duplicate.id
-        });
-        deleted++;
-      } catch (error2) {
-        if (error2 instanceof BudgetExceededError) throw error2;
-        if (statusOf(error2) === 404) continue;
-        log2.warning(
-          `could not delete the duplicate comment ${duplicate.html_url || duplicate.id} (${describeError(error2)}); delete it by hand`
-        );
-      }
-    }
-    const writtenBy = stampOf(keep.body);
-    if (writtenBy !== null && context.runId !== null && writtenBy > BigInt(context.runId) && await runExists(client, context, writtenBy)) {
-      return { action: "kept-newer", url: keep.html_url, deleted };
-    }
-    if (unstamped(keep.body) === unstamped(body)) {
-      return { action: "unchanged", url: keep.html_url, deleted };
-    }
-    const updated = await client.request(
-      "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
-      {
-        ...base,
-        comment_id: keep.id,
-        body
-      }
-    );
-    return {
-      action: "updated",
-      url: toComment(updated.data)?.html_url || keep.html_url,
-      deleted
-    };
-  } catch (error2) {
-    if (statusOf(error2) === 403) forbidden(error2);
-    throw error2;
-  }
-}
-
-// src/forge/publish.ts
-var FORK_HINT = 'This is expected for pull requests from forks, whose token is read-only. To comment on them, run this action with comment: false in the pull_request workflow, upload the telemetry as an artifact, and post the comment from a second workflow triggered by workflow_run (see "Pull requests from forks" in the README).';
-async function publishComment(request, log2) {
-  const { client, context, pull, key, report } = request;
-  const runUrl = context.runId !== null ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}` : void 0;
-  const marker = commentMarker(key);
-  const body = renderComment(report, {
-    marker,
-    verdict: request.verdict,
-    fullReportHint: request.fullReportHint,
-    runUrl,
-    headSha: context.headSha,
-    limit: COMMENT_LIMIT - STAMP_ROOM
-  });
-  try {
-    const identity2 = await tokenIdentity(client, context, log2);
-    const result = await upsertStickyComment(
-      { client, context, pull, marker, report: body, identity: identity2 },
-      log2
-    );
-    if (result.action === "skipped") {
-      log2.warning(
-        `not commenting: a comment with the marker exists and, without the token's identity, it cannot be told whether it is ours`
-      );
-      return "";
-    }
-    const deleted = result.deleted ? ` (${result.deleted} duplicate(s) deleted)` : "";
-    log2.info(`comment ${result.action}${deleted}: ${result.url}`);
-    return result.url;
-  } catch (error2) {
-    if (error2 instanceof CommentForbiddenError) {
-      const hint = context.eventName === "workflow_run" ? 'Give this job "permissions: pull-requests: write".' : FORK_HINT;
-      log2.warning(`could not comment: ${error2.message}. ${hint}`);
-    } else {
-      log2.warning(`could not comment: ${errorMessage(error2)}`);
-    }
-    return "";
-  }
-}
-async function publishArtifact(context, name, files, directory, log2) {
-  if (artifactsSupported(context)) {
-    const uploaded = await uploadReport(context, name, files, directory);
-    log2.info(`uploaded artifact "${name}"${uploaded.url ? `: ${uploaded.url}` : ""}`);
-    return;
-  }
-  const folder = `${relative3(context.workspace, directory) || "."}/`;
-  log2.notice(
-    `${context.forge === "forgejo" ? "Forgejo" : "Gitea"} does not let actions upload artifacts through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with name: ${name} and path: ${folder}`
-  );
-}
-
-// src/forge/pull.ts
-function record4(value) {
-  return typeof value === "object" && value !== null ? value : {};
-}
-var short = (sha) => sha === "" ? "(none)" : sha.slice(0, 12);
-function headMismatch(data, context) {
-  const head = record4(record4(data).head);
-  const sha = typeof head.sha === "string" ? head.sha : "";
-  const repository = record4(head.repo).full_name;
-  if (context.headSha === "" || sha !== context.headSha) {
-    return `its head commit ${short(sha)} is not the triggering run's ${short(context.headSha)}`;
-  }
-  if (context.head.repository === null) {
-    return "the event names no head repository to check it against";
-  }
-  if (typeof repository !== "string" || repository.toLowerCase() !== context.head.repository.toLowerCase()) {
-    return `its head repository ${typeof repository === "string" ? repository : "(deleted)"} is not the triggering run's ${context.head.repository}`;
-  }
-  return null;
-}
-var baseRefOf2 = (data) => {
-  const ref = record4(record4(data).base).ref;
-  return typeof ref === "string" && ref !== "" ? ref : null;
-};
-async function verifyNamed(client, context, number) {
-  let data;
-  try {
-    ;
-    ({ data } = await client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: context.owner,
-      repo: context.repo,
-      pull_number: number
-    }));
-  } catch (error2) {
-    const status = error2.status;
-    return {
-      pull: null,
-      reason: status === 404 ? `pull request #${number} does not exist in ${context.owner}/${context.repo}` : `pull request #${number} could not be read (${describeError(error2)})`
-    };
-  }
-  const mismatch = headMismatch(data, context);
-  if (mismatch !== null) return { pull: null, reason: `pull request #${number}: ${mismatch}` };
-  return { pull: number, baseRef: baseRefOf2(data) };
-}
-async function findByHead(client, context) {
-  const { owner, branch } = context.head;
-  if (owner === null || branch === null) {
-    return { pull: null, reason: "the workflow_run event names no head branch to find it by" };
-  }
-  const paging = context.forge === "github" ? { per_page: 100 } : { limit: 50 };
-  let data;
-  try {
-    ;
-    ({ data } = await client.request("GET /repos/{owner}/{repo}/pulls", {
-      owner: context.owner,
-      repo: context.repo,
-      state: "open",
-      head: `${owner}:${branch}`,
-      ...paging
-    }));
-  } catch (error2) {
-    return { pull: null, reason: `listing open pull requests failed (${describeError(error2)})` };
-  }
-  if (!Array.isArray(data)) {
-    return { pull: null, reason: "listing open pull requests got an unexpected answer" };
-  }
-  const matching = data.filter((pull) => headMismatch(pull, context) === null);
-  const numbers = matching.map((pull) => Number(record4(pull).number));
-  if (matching.length !== 1 || !Number.isInteger(numbers[0]) || numbers[0] <= 0) {
-    return {
-      pull: null,
-      reason: matching.length === 0 ? `no open pull request has head ${owner}:${branch} at ${short(context.headSha)}` : `several open pull requests have head ${owner}:${branch} (#${numbers.join(", #")}): name one with the pull-request input`
-    };
-  }
-  return { pull: numbers[0], baseRef: baseRefOf2(matching[0]) };
-}
-async function resolvePull(client, context, log2) {
-  const number = context.pullNumber;
-  if (number !== null && context.pullFromEvent) return { pull: number, baseRef: context.baseRef };
-  if (number === null && context.eventName !== "workflow_run") return { pull: null, reason: null };
-  let target;
-  if (client === null) {
-    target = {
-      pull: null,
-      reason: `${number === null ? "the pull request" : `pull request #${number}`} cannot be looked up or verified without a github-token`
-    };
-  } else {
-    target = number === null ? await findByHead(client, context) : await verifyNamed(client, context, number);
-  }
-  if (target.pull === null && target.reason !== null) {
-    log2.warning(
-      `not commenting and no baseline: ${target.reason} (the report is still in the job summary and output-dir)`
-    );
-  }
-  return target;
-}
-
-// src/inputs.ts
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 
 // src/options.ts
 import { createHash } from "node:crypto";
@@ -3697,6 +3222,13 @@ function populationSigma(values) {
   let squares = 0;
   for (let i = 0; i < n; i++) squares += (values[i] - mean) ** 2;
   return Math.sqrt(squares / n);
+}
+function scaledMad(values) {
+  if (values.length === 0) return NaN;
+  values.sort();
+  const middle = percentile(values, 50);
+  const deviations = Float64Array.from(values, (value) => Math.abs(value - middle)).sort();
+  return 1.4826 * percentile(deviations, 50);
 }
 var GAP_BINS = 1e6;
 function createGapHistogram() {
@@ -3823,7 +3355,7 @@ function findSpikes(series, options2) {
       `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
     );
   }
-  const sigmaMs = populationSigma(values);
+  const sigmaMs = options2.spread === "mad" ? scaledMad(values) : populationSigma(values);
   const p95Ms = percentile(values.sort(), 95);
   const thresholdMs = Math.max(floorMs, p95Ms + options2.sigmaMult * sigmaMs);
   if (!Number.isFinite(thresholdMs)) {
@@ -4857,13 +4389,13 @@ var PRIME5 = 0x27d4eb2f165667c5n;
 function rotl64(x, r) {
   return (x << r | x >> 64n - r) & MASK;
 }
-function round2(acc, val) {
+function round(acc, val) {
   acc = acc + val * PRIME2 & MASK;
   acc = rotl64(acc, 31n);
   return acc * PRIME1 & MASK;
 }
 function mergeRound(acc, val) {
-  acc ^= round2(0n, val);
+  acc ^= round(0n, val);
   return acc * PRIME1 + PRIME4 & MASK;
 }
 function xxhash64(input, seed = 0n) {
@@ -4877,13 +4409,13 @@ function xxhash64(input, seed = 0n) {
     let v3 = seed;
     let v4 = seed - PRIME1 & MASK;
     while (offset + 32 <= len) {
-      v1 = round2(v1, view.getBigUint64(offset, true));
+      v1 = round(v1, view.getBigUint64(offset, true));
       offset += 8;
-      v2 = round2(v2, view.getBigUint64(offset, true));
+      v2 = round(v2, view.getBigUint64(offset, true));
       offset += 8;
-      v3 = round2(v3, view.getBigUint64(offset, true));
+      v3 = round(v3, view.getBigUint64(offset, true));
       offset += 8;
-      v4 = round2(v4, view.getBigUint64(offset, true));
+      v4 = round(v4, view.getBigUint64(offset, true));
       offset += 8;
     }
     h64 = rotl64(v1, 1n) + rotl64(v2, 7n) + rotl64(v3, 12n) + rotl64(v4, 18n) & MASK;
@@ -4896,7 +4428,7 @@ function xxhash64(input, seed = 0n) {
   }
   h64 = h64 + BigInt(len) & MASK;
   while (offset + 8 <= len) {
-    h64 ^= round2(0n, view.getBigUint64(offset, true));
+    h64 ^= round(0n, view.getBigUint64(offset, true));
     h64 = rotl64(h64, 27n) * PRIME1 + PRIME4 & MASK;
     offset += 8;
   }
@@ -5112,18 +4644,18 @@ function pathsNeededForFilter(filter) {
 function columnsNeededForFilter(filter) {
   return [...new Set(pathsNeededForFilter(filter).map((path) => path.split(".")[0]))];
 }
-function matchFilter(record5, filter, strict = true) {
+function matchFilter(record3, filter, strict = true) {
   if ("$and" in filter && Array.isArray(filter.$and)) {
-    return filter.$and.every((subQuery) => matchFilter(record5, subQuery, strict));
+    return filter.$and.every((subQuery) => matchFilter(record3, subQuery, strict));
   }
   if ("$or" in filter && Array.isArray(filter.$or)) {
-    return filter.$or.some((subQuery) => matchFilter(record5, subQuery, strict));
+    return filter.$or.some((subQuery) => matchFilter(record3, subQuery, strict));
   }
   if ("$nor" in filter && Array.isArray(filter.$nor)) {
-    return !filter.$nor.some((subQuery) => matchFilter(record5, subQuery, strict));
+    return !filter.$nor.some((subQuery) => matchFilter(record3, subQuery, strict));
   }
   return Object.entries(filter).every(([field, condition]) => {
-    const value = resolve2(record5, field);
+    const value = resolve(record3, field);
     if (typeof condition !== "object" || condition === null || Array.isArray(condition)) {
       return equals(value, condition, strict);
     }
@@ -5315,8 +4847,8 @@ function unionRanges(a, b) {
   }
   return out;
 }
-function resolve2(record5, path) {
-  let value = record5;
+function resolve(record3, path) {
+  let value = record3;
   for (const part of path.split(".")) {
     value = value?.[part];
   }
@@ -13623,8 +13155,8 @@ function resolveColumns(schema) {
 }
 
 // src/telemetry/parquet-file.ts
-import { constants as constants2 } from "node:fs";
-import { open as open2 } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 var EventsFileError = class extends Error {
   constructor(file, problem) {
     super(`${file}: ${problem}`);
@@ -13721,7 +13253,7 @@ function columnIndex(metadata, physical) {
 async function openParquet(path) {
   let handle;
   try {
-    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error2) {
     const code = error2.code;
     const problem = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : `cannot open (${errorText(error2)})`;
@@ -14356,16 +13888,16 @@ function createAttributor(spikes, context) {
   function creditSyscall(tally, batch, i, row, lookups, overlapNs) {
     const syscall = batch.syscall;
     const code = syscall.codes[i];
-    const call2 = syscall.dictionary[code];
+    const call = syscall.dictionary[code];
     const wait = lookups.syscallWait[code];
     tally.syscallRows++;
-    addSyscall(tally.syscalls, call2, overlapNs);
+    addSyscall(tally.syscalls, call, overlapNs);
     const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
     if (owner) {
       owner.syscallRows++;
       if (wait) owner.waitNs += overlapNs;
       else owner.syscallNs += overlapNs;
-      if (owner.tick) addSyscall(tally.tickSyscalls, call2, overlapNs);
+      if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs);
     }
     addPath(tally, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
   }
@@ -14635,6 +14167,7 @@ var DEFAULT_TICK_THREAD = "^Server thread$";
 var DEFAULT_OPTIONS = {
   thresholdMs: FLOOR_MS,
   sigmaMult: 3,
+  spread: "stddev",
   tickThread: new RegExp(DEFAULT_TICK_THREAD),
   registry: /* @__PURE__ */ new Map(),
   notPluginPrefixes: NOT_PLUGIN_PREFIXES
@@ -14798,6 +14331,35 @@ async function analyseFile(path, options2, shownPath = path) {
   }
 }
 
+// src/files.ts
+import { constants as constants2 } from "node:fs";
+import { open as open2 } from "node:fs/promises";
+var SmallFileError = class extends Error {
+};
+async function readSmallFile(path, limit, what) {
+  let handle;
+  try {
+    handle = await open2(path, constants2.O_RDONLY | constants2.O_NONBLOCK);
+  } catch (error2) {
+    const code = error2.code;
+    throw new SmallFileError(
+      code === "ENOENT" ? "no such file" : `cannot be read (${code ?? "unknown error"})`
+    );
+  }
+  try {
+    const info2 = await handle.stat();
+    if (!info2.isFile()) throw new SmallFileError("not a regular file");
+    if (info2.size > limit) {
+      throw new SmallFileError(
+        `${info2.size} bytes, more than the ${limit / 1024 / 1024} MiB ${what} may have`
+      );
+    }
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
 // src/options.ts
 var UsageError = class extends Error {
 };
@@ -14892,6 +14454,22 @@ var ANALYSIS_OPTIONS = [
     report: { key: "sigma_mult", value: (options2) => options2.sigmaMult }
   },
   {
+    name: "spread",
+    raw: "spread",
+    kind: "value",
+    argument: "stddev|mad",
+    help: "\u03C3 as the standard deviation (default) or 1.4826 \xD7 the median absolute deviation",
+    default: "stddev",
+    parse(value, label2, options2) {
+      const spread = trimmed(value);
+      if (spread !== "stddev" && spread !== "mad") {
+        throw new UsageError(`${label2} must be stddev or mad; got "${spread}"`);
+      }
+      options2.spread = spread;
+    },
+    report: { key: "spread", value: (options2) => options2.spread }
+  },
+  {
     name: "tick-thread",
     raw: "tickThread",
     kind: "value",
@@ -14959,19 +14537,2485 @@ function changedOptions(base, head) {
   );
 }
 
+// src/pipeline.ts
+import { join as join3, relative as relative2 } from "node:path";
+
+// src/forge/artifacts.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { readdir as readdir2 } from "node:fs/promises";
+import { join as join2, relative, resolve as resolve2, isAbsolute, sep } from "node:path";
+
+// src/telemetry/discover.ts
+var import_picomatch = __toESM(require_picomatch2(), 1);
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+var identity = (info2) => `${info2.dev}:${info2.ino}`;
+async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
+  const seen = /* @__PURE__ */ new Set();
+  const walked = { files: [], broken: [] };
+  async function walk(directory, prefix2, info3) {
+    if (seen.has(identity(info3))) return;
+    seen.add(identity(info3));
+    const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      const relative6 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
+      if (target === null) {
+        walked.broken.push(relative6);
+      } else if (target ? target.isDirectory() : entry.isDirectory()) {
+        if (!skipped.has(entry.name)) await walk(path, relative6, target ?? await stat(path));
+      } else {
+        const file = target ?? await stat(path).catch(() => null);
+        if (file === null || seen.has(identity(file))) continue;
+        seen.add(identity(file));
+        walked.files.push(relative6);
+      }
+    }
+  }
+  const info2 = await stat(root).catch(() => null);
+  if (info2?.isDirectory()) await walk(root, "", info2);
+  return walked;
+}
+var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules"]);
+var NOT_WILDCARDS = /[()[\]{}!+@|$^,"]/g;
+function wildcardsOnly(pattern) {
+  return pattern.replace(NOT_WILDCARDS, "\\$&");
+}
+function globPattern(glob) {
+  return import_picomatch.default.makeRe(wildcardsOnly(glob), { dot: true });
+}
+async function globFiles(root, globs, alsoUnder = []) {
+  const include = globs.filter((glob) => !glob.startsWith("!")).map(globPattern);
+  const exclude = globs.filter((glob) => glob.startsWith("!")).map((glob) => globPattern(glob.slice(1)));
+  const { files } = await walkFiles(root, SKIPPED_DIRECTORIES);
+  const views = (file) => [
+    file,
+    ...alsoUnder.filter((dir) => file.startsWith(`${dir}/`)).map((dir) => file.slice(dir.length + 1))
+  ];
+  return files.filter((file) => {
+    const names = views(file);
+    return names.some((name) => include.some((pattern) => pattern.test(name))) && !names.some((name) => exclude.some((pattern) => pattern.test(name)));
+  }).sort();
+}
+
+// src/forge/artifacts.ts
+async function uploadReport(service, context, name, files, rootDirectory) {
+  let id;
+  try {
+    ;
+    ({ id } = await service.uploadArtifact(name, files, rootDirectory));
+  } catch (error2) {
+    if (!/already exists|409|Conflict/i.test(errorMessage(error2))) throw error2;
+    await service.deleteArtifact(name);
+    ({ id } = await service.uploadArtifact(name, files, rootDirectory));
+  }
+  const url = id !== void 0 && context.runId !== null ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}/artifacts/${id}` : void 0;
+  return { id, url };
+}
+var NAME_SLASH = "\u2215";
+var asSegment = (text) => `_${text.replaceAll("/", NAME_SLASH)}`;
+function namePattern(pattern) {
+  const matches = (0, import_picomatch2.default)(asSegment(wildcardsOnly(pattern)), { dot: true });
+  return { test: (name) => matches(asSegment(name)) };
+}
+function safeFolderName(name) {
+  return name !== "" && name !== "." && name !== ".." && !/[/\\\u0000-\u001f\u007f]/.test(name);
+}
+function folderInside(root, name) {
+  const path = resolve2(root, name);
+  const inside = relative(resolve2(root), path);
+  return inside !== "" && !inside.startsWith("..") && !isAbsolute(inside) && !inside.includes(sep) ? path : null;
+}
+async function downloadRunArtifacts(service, patterns, root, log2) {
+  const matchers = patterns.map(namePattern);
+  const { artifacts } = await service.listArtifacts({ latest: true });
+  const wanted = artifacts.filter(
+    (artifact) => matchers.some((matcher) => matcher.test(artifact.name))
+  );
+  const downloaded = [];
+  for (const artifact of wanted) {
+    const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null;
+    if (path === null) {
+      log2.warning(
+        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
+      );
+      continue;
+    }
+    await service.downloadArtifact(artifact.id, { path });
+    downloaded.push(artifact.name);
+  }
+  return downloaded.sort();
+}
+var ARTIFACTS_DIR = ".iostorm-artifacts";
+async function fetchTelemetryArtifacts(patterns, artifacts, workspace, log2) {
+  if (patterns.length === 0) return;
+  const names = await artifacts.downloadRunArtifacts(patterns, join2(workspace, ARTIFACTS_DIR));
+  if (names === null) return;
+  if (names.length === 0) {
+    log2.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(", ")}`);
+  } else {
+    log2.info(`downloaded ${names.length} artifact(s) into ${ARTIFACTS_DIR}/: ${names.join(", ")}`);
+  }
+}
+async function artifactFolders(workspace) {
+  const entries = await readdir2(join2(workspace, ARTIFACTS_DIR), { withFileTypes: true }).catch(
+    () => []
+  );
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => `${ARTIFACTS_DIR}/${entry.name}`);
+}
+
+// src/pipeline.ts
+async function analyseFiles(files, options2, show = (file) => file) {
+  const runs = [];
+  const errors = [];
+  for (const file of files) {
+    try {
+      runs.push(await analyseFile(file, options2, show(file)));
+    } catch (error2) {
+      const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${errorMessage(error2)})`;
+      errors.push({ file: show(file), message });
+    }
+  }
+  return { runs, errors };
+}
+async function analyseEvents(workspace, globs, options2, log2) {
+  const files = await globFiles(workspace, globs, await artifactFolders(workspace));
+  if (files.length === 0) {
+    throw new UsageError(
+      `no file matches input "events" (${globs.join(", ")}) in ${workspace} or ${ARTIFACTS_DIR}/`
+    );
+  }
+  log2.info(`analysing ${files.length} file(s)`);
+  const analysed = await analyseFiles(
+    files.map((file) => join3(workspace, file)),
+    options2,
+    (file) => relative2(workspace, file)
+  );
+  for (const error2 of analysed.errors) log2.error(`${error2.file}: ${error2.message}`);
+  return analysed;
+}
+
+// schema/report.schema.json
+var report_schema_default = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  $id: "https://github.com/io-storm-catcher/io-storm-catcher/schema/report.schema.json",
+  title: "io-storm-catcher report",
+  description: "Report JSON, schema_version 1. Field names are a contract; fields may be added, so objects allow more properties. 64-bit nanosecond times are decimal strings.",
+  type: "object",
+  required: ["schema_version", "generator", "runs", "signatures", "diff"],
+  properties: {
+    schema_version: { const: 1 },
+    generator: {
+      type: "object",
+      required: ["name", "version"],
+      properties: {
+        name: { const: "io-storm-catcher" },
+        version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+" }
+      }
+    },
+    options: {
+      type: "object",
+      required: ["metric", "threshold_ms", "sigma_mult", "tick_thread"],
+      properties: {
+        metric: { type: ["string", "null"] },
+        threshold_ms: { type: "number", minimum: 50 },
+        sigma_mult: { type: "number", minimum: 0 },
+        spread: { enum: ["stddev", "mad"] },
+        tick_thread: { type: "string" },
+        plugin_registry: { type: ["string", "null"] },
+        not_plugin: { type: "array", items: { type: "string" } }
+      }
+    },
+    runs: { type: "array", items: { $ref: "#/$defs/run" } },
+    signatures: { type: "array", items: { $ref: "#/$defs/signature" } },
+    diff: { oneOf: [{ type: "null" }, { $ref: "#/$defs/diff" }] },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["file", "message"],
+        properties: { file: { type: "string" }, message: { type: "string" } }
+      }
+    }
+  },
+  $defs: {
+    nanoseconds: { type: "string", pattern: "^-?\\d+$" },
+    ms: { type: "number", minimum: 0 },
+    optionalName: { type: ["string", "null"] },
+    notes: { type: "array", items: { type: "string" } },
+    run: {
+      type: "object",
+      required: [
+        "run_id",
+        "repeat",
+        "file",
+        "metric",
+        "samples",
+        "floor_ms",
+        "p95_ms",
+        "sigma_ms",
+        "sigma_mult",
+        "threshold_ms",
+        "layers",
+        "spikes",
+        "notes"
+      ],
+      properties: {
+        run_id: { type: "string" },
+        repeat: { type: "integer" },
+        file: { type: "string" },
+        metric: { $ref: "#/$defs/optionalName" },
+        samples: { type: "integer", minimum: 0 },
+        floor_ms: { type: "number", minimum: 50 },
+        p95_ms: { type: ["number", "null"] },
+        sigma_ms: { type: ["number", "null"], minimum: 0 },
+        sigma_mult: { type: "number", minimum: 0 },
+        threshold_ms: { type: ["number", "null"], minimum: 50 },
+        start_ns: { $ref: "#/$defs/nanoseconds" },
+        rows: { type: "integer", minimum: 0 },
+        layers: {
+          type: "object",
+          additionalProperties: { type: "integer", minimum: 0 }
+        },
+        sampling_interval_ms: { type: ["number", "null"], exclusiveMinimum: 0 },
+        sampling_source: { enum: ["weight", "median-gap", "default"] },
+        series: {
+          oneOf: [
+            { type: "null" },
+            {
+              type: "object",
+              required: ["bucket_ms", "max_ms"],
+              properties: {
+                bucket_ms: { type: "number", exclusiveMinimum: 0 },
+                max_ms: { type: "array", items: { type: ["number", "null"] } }
+              }
+            }
+          ]
+        },
+        spikes: { type: "array", items: { $ref: "#/$defs/spike" } },
+        spikes_omitted: {
+          type: "integer",
+          minimum: 0,
+          description: "Spikes above the threshold that were not attributed (a run keeps its worst ones)."
+        },
+        notes: { $ref: "#/$defs/notes" }
+      }
+    },
+    spike: {
+      type: "object",
+      required: [
+        "ts_ns",
+        "start_ns",
+        "end_ns",
+        "value_ms",
+        "top_thread",
+        "top_plugin",
+        "entry_plugin",
+        "first_syscall",
+        "top_path",
+        "top_device",
+        "signature",
+        "threads",
+        "plugins",
+        "syscalls",
+        "paths",
+        "devices",
+        "notes"
+      ],
+      properties: {
+        ts_ns: { $ref: "#/$defs/nanoseconds" },
+        start_ns: { $ref: "#/$defs/nanoseconds" },
+        end_ns: { $ref: "#/$defs/nanoseconds" },
+        offset_ms: { type: "number" },
+        value_ms: { type: "number" },
+        top_thread: { $ref: "#/$defs/optionalName" },
+        top_plugin: { $ref: "#/$defs/optionalName" },
+        entry_plugin: { $ref: "#/$defs/optionalName" },
+        first_syscall: { $ref: "#/$defs/optionalName" },
+        first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
+        top_path: { $ref: "#/$defs/optionalName" },
+        top_device: { $ref: "#/$defs/optionalName" },
+        signature: { type: "string", pattern: "^.+\\|.+$" },
+        threads: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["thread", "tid", "samples", "cpu_ms", "syscall_ms", "io_bytes"],
+            properties: {
+              thread: { type: "string" },
+              tid: { type: ["integer", "null"] },
+              tick_thread: { type: "boolean" },
+              samples: { type: "integer", minimum: 0 },
+              cpu_ms: { $ref: "#/$defs/ms" },
+              syscall_ms: { $ref: "#/$defs/ms" },
+              wait_ms: { $ref: "#/$defs/ms" },
+              io_bytes: { type: "number", minimum: 0 }
+            }
+          }
+        },
+        plugins: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["plugin", "samples"],
+            properties: {
+              plugin: { type: "string" },
+              samples: { type: "integer", minimum: 1 },
+              tick_thread_samples: { type: "integer", minimum: 0 },
+              cpu_ms: { $ref: "#/$defs/ms" }
+            }
+          }
+        },
+        syscalls: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["syscall", "count", "total_ms", "max_ms"],
+            properties: {
+              syscall: { type: "string" },
+              wait: { type: "boolean" },
+              count: { type: "integer", minimum: 1 },
+              total_ms: { $ref: "#/$defs/ms" },
+              max_ms: { $ref: "#/$defs/ms" }
+            }
+          }
+        },
+        paths: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["path", "total_ms", "bytes", "ops"],
+            properties: {
+              path: { type: "string" },
+              total_ms: { $ref: "#/$defs/ms" },
+              bytes: { type: "number", minimum: 0 },
+              ops: { type: "integer", minimum: 1 }
+            }
+          }
+        },
+        devices: {
+          type: "array",
+          items: {
+            type: "object",
+            required: ["device", "bytes", "ops", "total_ms"],
+            properties: {
+              device: { type: "string" },
+              bytes: { type: "number", minimum: 0 },
+              ops: { type: "integer", minimum: 1 },
+              total_ms: { $ref: "#/$defs/ms" }
+            }
+          }
+        },
+        notes: { $ref: "#/$defs/notes" }
+      }
+    },
+    signature: {
+      type: "object",
+      required: ["signature", "top_plugin", "first_syscall", "spikes", "repeats", "worst_ms"],
+      properties: {
+        signature: { type: "string" },
+        top_plugin: { $ref: "#/$defs/optionalName" },
+        first_syscall: { $ref: "#/$defs/optionalName" },
+        spikes: { type: "integer", minimum: 1 },
+        repeats: { type: "integer", minimum: 1 },
+        worst_ms: { type: "number" }
+      }
+    },
+    persisting: {
+      allOf: [
+        { $ref: "#/$defs/signature" },
+        {
+          type: "object",
+          required: ["base_spikes", "head_spikes"],
+          properties: {
+            base_spikes: { type: "integer", minimum: 1 },
+            head_spikes: { type: "integer", minimum: 1 },
+            base_worst_ms: { type: "number" }
+          }
+        }
+      ]
+    },
+    diff: {
+      type: "object",
+      required: ["base", "new", "resolved", "persisting"],
+      properties: {
+        options_changed: { type: "array", items: { type: "string" } },
+        base: {
+          type: "object",
+          required: ["kind", "location"],
+          properties: {
+            kind: { enum: ["report", "events", "artifact"] },
+            location: { type: "string" },
+            run_id: { type: "string" },
+            commit: { type: "string" },
+            url: { type: "string" }
+          }
+        },
+        new: { type: "array", items: { $ref: "#/$defs/signature" } },
+        resolved: { type: "array", items: { $ref: "#/$defs/signature" } },
+        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } }
+      }
+    }
+  }
+};
+
+// src/version.ts
+var VERSION = "0.1.0";
+
+// src/report/json.ts
+var DETAILED_SPIKES = 1e3;
+function trimDetail(runs) {
+  const spikes = runs.flatMap((run2) => run2.spikes);
+  if (spikes.length <= DETAILED_SPIKES) return;
+  const worstFirst2 = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
+  for (const spike of worstFirst2.slice(DETAILED_SPIKES)) {
+    if (spike.threads.length + spike.plugins.length + spike.syscalls.length === 0) continue;
+    spike.threads = [];
+    spike.plugins = [];
+    spike.syscalls = [];
+    spike.paths = [];
+    spike.devices = [];
+    spike.notes = [
+      `thread, plugin, syscall, path and device lists left out: a report keeps them for its ${DETAILED_SPIKES} worst spikes`
+    ];
+  }
+}
+function buildReport({ runs, errors, options: options2, diff = null }) {
+  trimDetail(runs);
+  return {
+    schema_version: 1,
+    generator: { name: "io-storm-catcher", version: VERSION },
+    options: options2,
+    runs,
+    signatures: summariseSignatures(runs),
+    diff,
+    errors
+  };
+}
+function reportToJson(report) {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+var ReportFormatError = class extends Error {
+};
+var REPORT_READ_LIMIT = 32 * 1024 * 1024;
+var validator;
+async function validateAgainstSchema(value) {
+  validator ??= import("./chunks/2020-MRFARCI4.js").then((ajv) => {
+    const Ajv2020 = ajv.Ajv2020 ?? ajv.default;
+    return new Ajv2020({ allErrors: false, strict: false }).compile(report_schema_default);
+  });
+  const validate = await validator;
+  return validate(value) ? [] : validate.errors ?? [];
+}
+function describeViolation(error2) {
+  if (!error2) return "it does not match the report schema";
+  const where = error2.instancePath === "" ? "the report" : `"${error2.instancePath.slice(0, 80)}"`;
+  return `${where} ${error2.message ?? "does not match the report schema"}`;
+}
+async function parseReport(json) {
+  let parsed;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error2) {
+    throw new ReportFormatError(`not valid JSON (${errorMessage(error2).slice(0, 120)})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new ReportFormatError("not an io-storm-catcher report (not an object)");
+  }
+  const version = parsed.schema_version;
+  if (version !== 1) {
+    throw new ReportFormatError(
+      `unsupported report schema_version ${JSON.stringify(version)?.slice(0, 40)} (expected 1)`
+    );
+  }
+  const violations = await validateAgainstSchema(parsed);
+  if (violations.length > 0) {
+    throw new ReportFormatError(`not a valid report: ${describeViolation(violations[0])}`);
+  }
+  const report = parsed;
+  return {
+    schema_version: 1,
+    signatures: report.signatures,
+    runs: report.runs,
+    options: report.options
+  };
+}
+async function readReportFile(path) {
+  let text;
+  try {
+    text = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
+  } catch (error2) {
+    if (error2 instanceof SmallFileError) throw new ReportFormatError(error2.message);
+    throw error2;
+  }
+  return parseReport(text);
+}
+
+// src/compare.ts
+var NOT_COMPARED = { diff: null, verdict: "pass" };
+function compare(base, head) {
+  if (base === null || base.signatures === null || head.signatures === null) {
+    return { diff: null, verdict: "no-baseline" };
+  }
+  const diff = diffSignatures(
+    base.signatures,
+    head.signatures,
+    base.source,
+    changedOptions(base.options, head.options)
+  );
+  return { diff, verdict: diff.new.length > 0 ? "fail" : "pass" };
+}
+async function loadReport(path, shown = path) {
+  const source = { kind: "report", location: shown };
+  try {
+    const stored = await readReportFile(path);
+    return {
+      runs: stored.runs,
+      errors: [],
+      signatures: stored.signatures,
+      options: stored.options,
+      source
+    };
+  } catch (error2) {
+    return {
+      runs: [],
+      errors: [{ file: shown, message: errorMessage(error2) }],
+      signatures: null,
+      source
+    };
+  }
+}
+
+// src/forge/baseline.ts
+import { relative as relative3 } from "node:path";
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+var VERSION2 = "0.0.0-development";
+var noop = () => Promise.resolve();
+function wrapRequest(state, request, options2) {
+  return state.retryLimiter.schedule(doRequest, state, request, options2);
+}
+async function doRequest(state, request, options2) {
+  const { pathname } = new URL(options2.url, "http://github.test");
+  const isAuth = isAuthRequest(options2.method, pathname);
+  const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
+  const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options2);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
+      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error2;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck, common) {
+  groups.global = new Bottleneck.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck = import_light.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck();
+    const events = {};
+    const emitter = new Bottleneck.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error2, info2) {
+      const [state2, request, options2] = info2.args;
+      const { pathname } = new URL(options2.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
+      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request.retryCount;
+      request.retryCount = retryCount;
+      options2.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error2.message)) {
+          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options2,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
+          (error22) => error22.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options2,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request, options2) => {
+    initializeBottleneck();
+    return wrapRequest(state, request, options2);
+  });
+  return {};
+}
+throttling.VERSION = VERSION2;
+throttling.triggersNotification = triggersNotification;
+
+// src/forge/http.ts
+var HTTP_TIMEOUT_ENV = "IOSTORM_HTTP_TIMEOUT_MS";
+var FORGE_BUDGET_ENV = "IOSTORM_FORGE_BUDGET_MS";
+var DEFAULT_TIMEOUT_MS = 3e4;
+var DEFAULT_BUDGET_MS = 5 * 6e4;
+var BudgetExceededError = class extends Error {
+  name = "AbortError";
+};
+var RequestTimeoutError = class extends Error {
+  name = "AbortError";
+};
+var seconds = (ms2) => `${Math.round(ms2 / 100) / 10} s`;
+function positiveMs(env, name, fallback) {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text}"`);
+  }
+  return value;
+}
+function forgeLimits(env) {
+  return {
+    requestTimeoutMs: positiveMs(env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS),
+    budgetMs: positiveMs(env, FORGE_BUDGET_ENV, DEFAULT_BUDGET_MS)
+  };
+}
+var ForgeBudget = class {
+  constructor(ms2) {
+    this.ms = ms2;
+    this.timer = setTimeout(() => this.controller.abort(this.error()), ms2).unref();
+  }
+  ms;
+  controller = new AbortController();
+  timer;
+  get signal() {
+    return this.controller.signal;
+  }
+  get exceeded() {
+    return this.controller.signal.aborted;
+  }
+  error() {
+    return new BudgetExceededError(
+      `the ${seconds(this.ms)} time budget for forge requests is used up (raise ${FORGE_BUDGET_ENV}, or check the forge's health)`
+    );
+  }
+  /** Throws BudgetExceededError once the budget is used up. */
+  check() {
+    if (this.exceeded) throw this.error();
+  }
+  dispose() {
+    clearTimeout(this.timer);
+  }
+};
+function anySignal(signals) {
+  const controller = new AbortController();
+  const abort = (signal) => controller.abort(signal.reason);
+  for (const signal of signals) {
+    if (signal.aborted) {
+      abort(signal);
+      break;
+    }
+    signal.addEventListener("abort", () => abort(signal), { once: true });
+  }
+  return controller.signal;
+}
+var proxyFetch = defaults.request?.fetch ?? globalThis.fetch;
+function limitedFetch(limits, budget, inner = proxyFetch) {
+  return async (input, init2 = {}) => {
+    budget.check();
+    const timeout = AbortSignal.timeout(limits.requestTimeoutMs);
+    const signals = [timeout, budget.signal, ...init2.signal ? [init2.signal] : []];
+    const method = init2.method ?? "GET";
+    const url = String(input).replace(/\?.*$/, "");
+    const failure = (error2) => {
+      if (budget.exceeded) return budget.error();
+      if (timeout.aborted) {
+        return new RequestTimeoutError(
+          `${method} ${url}: no answer within ${seconds(limits.requestTimeoutMs)} (${HTTP_TIMEOUT_ENV})`
+        );
+      }
+      return error2;
+    };
+    try {
+      return await inner(input, { ...init2, signal: anySignal(signals) });
+    } catch (error2) {
+      throw failure(error2);
+    }
+  };
+}
+async function readCapped(response, cap, budget, what) {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > cap) {
+    await response.body?.cancel().catch(() => void 0);
+    throw new RangeError(`${what} is ${declared} bytes, over the ${cap}-byte limit`);
+  }
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body ?? []) {
+      size += chunk.byteLength;
+      if (size > cap) throw new RangeError(`${what} is over the ${cap}-byte limit`);
+      chunks.push(chunk);
+    }
+  } catch (error2) {
+    if (budget.exceeded) throw budget.error();
+    if (error2?.name === "TimeoutError") {
+      throw new RequestTimeoutError(
+        `${what}: the answer did not arrive in time (${HTTP_TIMEOUT_ENV})`
+      );
+    }
+    throw error2;
+  }
+  return Buffer.concat(chunks);
+}
+
+// src/forge/client.ts
+var RETRIES = 3;
+function connect(token, context, log2, limits, budget) {
+  const fetch2 = limitedFetch(limits, budget);
+  return { client: createClient(token, context, log2, fetch2), fetch: fetch2, token, budget };
+}
+function createClient(token, context, log2, fetch2) {
+  const waitAndRetry = (limit) => (retryAfter, options2, _octokit, retryCount) => {
+    log2.warning(`${limit} on ${options2.method} ${options2.url}; retrying in ${retryAfter} s`);
+    return retryCount < RETRIES;
+  };
+  return getOctokit(
+    token,
+    {
+      baseUrl: context.apiUrl,
+      request: { fetch: fetch2 },
+      // (not request.retries: set there, plugin-retry would retry every error, 404s included)
+      retry: { retries: RETRIES, doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      throttle: {
+        onRateLimit: waitAndRetry("rate limit"),
+        onSecondaryRateLimit: waitAndRetry("secondary rate limit")
+      }
+    },
+    retry,
+    throttling
+  );
+}
+function statusOf(error2) {
+  const status = error2?.status;
+  return typeof status === "number" ? status : void 0;
+}
+function describeError(error2) {
+  const status = statusOf(error2);
+  const message = errorMessage(error2);
+  return status === void 0 || error2 instanceof Error && error2.name === "AbortError" ? message : `HTTP ${status}: ${message}`;
+}
+
+// src/forge/forge.ts
+var Unavailable = class extends Error {
+};
+var UnexpectedAnswerError = class extends Error {
+};
+
+// src/forge/rest.ts
+var MAX_PAGES = 500;
+var MAX_REDIRECTS = 3;
+function record(value) {
+  return typeof value === "object" && value !== null ? value : {};
+}
+function userOf(value) {
+  const user = record(value);
+  const login = typeof user.login === "string" ? user.login : "";
+  const id = typeof user.id === "number" && Number.isInteger(user.id) ? user.id : null;
+  return login === "" && id === null ? null : { login, id };
+}
+function toComment(value) {
+  const c = value;
+  if (typeof c?.id !== "number") return void 0;
+  return {
+    id: c.id,
+    body: typeof c.body === "string" ? c.body : "",
+    created_at: typeof c.created_at === "string" ? c.created_at : "",
+    html_url: typeof c.html_url === "string" ? c.html_url : "",
+    author: userOf(c.user)
+  };
+}
+function runList(data) {
+  const runs = record(data).workflow_runs;
+  if (!Array.isArray(runs)) throw new Error("listing workflow runs got an unexpected answer");
+  return runs.map(record);
+}
+var refused = (error2) => [401, 403, 404].includes(statusOf(error2) ?? 0);
+var RestForge = class {
+  constructor(connection, context, log2) {
+    this.connection = connection;
+    this.context = context;
+    this.log = log2;
+    this.client = connection.client;
+    this.repo = { owner: context.owner, repo: context.repo };
+  }
+  connection;
+  context;
+  log;
+  client;
+  repo;
+  /** The query parameters that ask for page `page` (the first when undefined). */
+  paging(page) {
+    const size = { [this.pageSizeParameter]: this.pageSize };
+    return page === void 0 ? size : { ...size, page };
+  }
+  async identity() {
+    try {
+      try {
+        const user = userOf((await this.client.request("GET /user")).data);
+        if (user !== null) return user;
+      } catch (error2) {
+        if (!refused(error2)) throw error2;
+      }
+      return await this.fallbackIdentity();
+    } catch (error2) {
+      if (error2 instanceof BudgetExceededError) throw error2;
+      this.log.warning(
+        `could not tell which user the token is (${errorMessage(error2)}), so no existing comment is edited or deleted; a token that may read GET /user (or GraphQL viewer) fixes this`
+      );
+      return null;
+    }
+  }
+  /**
+   * Paging stops at a short, empty or repeated page, or once X-Total-Count comments are in, so a
+   * server that ignores the parameters cannot make it loop.
+   */
+  async listComments(pull) {
+    const byId = /* @__PURE__ */ new Map();
+    const fetchPage = async (params) => {
+      const response = await this.client.request(
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+        { ...this.repo, issue_number: pull, ...params }
+      );
+      if (!Array.isArray(response.data)) {
+        const type = response.headers["content-type"] ?? "no content type";
+        throw new UnexpectedAnswerError(
+          `listing the comments of #${pull} got an unexpected answer (HTTP ${response.status}, ${type}) instead of a JSON list; check GITHUB_API_URL and any proxy in between`
+        );
+      }
+      const items = response.data.map(toComment);
+      const fresh = items.filter((c) => c !== void 0 && !byId.has(c.id));
+      for (const comment of fresh) byId.set(comment.id, comment);
+      const total = Number(response.headers["x-total-count"]);
+      return {
+        received: items.length,
+        fresh: fresh.length,
+        total: Number.isFinite(total) ? total : void 0
+      };
+    };
+    if (this.commentsUnpaged) {
+      const first = await fetchPage({});
+      if (first.total === void 0 || byId.size >= first.total) return [...byId.values()];
+    }
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const result = await fetchPage(this.paging(page));
+      if (result.fresh === 0 || result.received < this.pageSize) break;
+      if (result.total !== void 0 && byId.size >= result.total) break;
+    }
+    return [...byId.values()];
+  }
+  async createComment(pull, body) {
+    const created = await this.client.request(
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { ...this.repo, issue_number: pull, body, request: { retries: 0 } }
+    );
+    return toComment(created.data);
+  }
+  async updateComment(id, body) {
+    const updated = await this.client.request(
+      "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}",
+      { ...this.repo, comment_id: id, body }
+    );
+    return toComment(updated.data);
+  }
+  async deleteComment(id) {
+    await this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      ...this.repo,
+      comment_id: id
+    });
+  }
+  async runExists(id) {
+    try {
+      await this.client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+        ...this.repo,
+        run_id: id.toString()
+      });
+      return true;
+    } catch (error2) {
+      if (error2 instanceof BudgetExceededError) throw error2;
+      return false;
+    }
+  }
+  async baselineRuns(baseRef, limit) {
+    const workflow = await this.telemetryWorkflow();
+    const data = await this.call(
+      () => this.successfulPushRuns(workflow, baseRef, limit),
+      "listing workflow runs"
+    );
+    return runList(data).map((run2) => ({
+      id: Number(run2.id),
+      sha: String(this.runCommit(run2) ?? ""),
+      url: String(run2.html_url ?? "")
+    }));
+  }
+  async runArtifacts(runId, name) {
+    const response = await this.call(
+      () => this.client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts", {
+        ...this.repo,
+        run_id: runId,
+        name
+      }),
+      "listing run artifacts"
+    );
+    const list2 = this.artifactList(response.data);
+    if (!Array.isArray(list2)) throw new Error("the artifact list is not a JSON list");
+    return list2.map((item) => {
+      const artifact = record(item);
+      return {
+        id: Number(artifact.id),
+        expired: artifact.expired === true,
+        created: String(artifact.created_at ?? "")
+      };
+    });
+  }
+  /**
+   * GitHub answers with a redirect to blob storage, followed without the token (the signed URL is
+   * the credential, and the token must not leave for another host); Forgejo serves the zip itself.
+   */
+  async downloadArtifact(artifact, limit) {
+    const { owner, repo } = this.repo;
+    let url = `${this.context.apiUrl}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/actions/artifacts/${artifact.id}/zip`;
+    let headers = {
+      authorization: `token ${this.connection.token}`,
+      accept: "application/vnd.github+json"
+    };
+    for (let redirects = 0; ; redirects++) {
+      const response = await this.connection.fetch(url, { headers, redirect: "manual" });
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel().catch(() => void 0);
+        if (redirects >= MAX_REDIRECTS) throw new Error("the download redirects too often");
+        url = new URL(location, url).href;
+        headers = {};
+        continue;
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => void 0);
+        throw new Error(
+          response.status === 410 ? "the artifact has expired (HTTP 410)" : `the download answered HTTP ${response.status}`
+        );
+      }
+      return readCapped(response, limit, this.connection.budget, "the artifact download");
+    }
+  }
+  async pullRequest(number) {
+    const response = await this.client.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+      ...this.repo,
+      pull_number: number
+    });
+    return response.data;
+  }
+  async openPullsByHead(owner, branch) {
+    const response = await this.client.request("GET /repos/{owner}/{repo}/pulls", {
+      ...this.repo,
+      state: "open",
+      head: `${owner}:${branch}`,
+      ...this.paging()
+    });
+    return response.data;
+  }
+  /** The workflow of the running job's run: GitHub's numeric id, Forgejo's workflow file name. */
+  async thisRunsWorkflow() {
+    if (this.context.runId === null) throw new Unavailable("GITHUB_RUN_ID is not set");
+    const run2 = await this.call(
+      () => this.client.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", {
+        ...this.repo,
+        run_id: this.context.runId
+      }),
+      "reading this workflow run"
+    );
+    const workflow = record(run2.data).workflow_id;
+    if (typeof workflow !== "number" && typeof workflow !== "string") {
+      throw new Unavailable("reading this workflow run: the answer names no workflow");
+    }
+    return workflow;
+  }
+  /** The workflow that made the telemetry: workflow_run's triggering one, else this run's. */
+  async telemetryWorkflow() {
+    return this.context.workflowId ?? await this.thisRunsWorkflow();
+  }
+  /** An Actions request; "no such endpoint" and "may not read it" become Unavailable. */
+  async call(request, what) {
+    try {
+      return await request();
+    } catch (error2) {
+      const status = statusOf(error2);
+      if (status === 404) throw new Unavailable(`${what}: not available on this server (HTTP 404)`);
+      if (status === 403 || status === 401) {
+        throw new Unavailable(
+          `${what}: the token may not read Actions data (HTTP ${status}; grant "actions: read")`
+        );
+      }
+      throw error2;
+    }
+  }
+};
+
+// src/forge/pull.ts
+var short = (sha) => sha === "" ? "(none)" : sha.slice(0, 12);
+function headMismatch(data, context) {
+  const head = record(record(data).head);
+  const sha = typeof head.sha === "string" ? head.sha : "";
+  const repository = record(head.repo).full_name;
+  if (context.headSha === "" || sha !== context.headSha) {
+    return `its head commit ${short(sha)} is not the triggering run's ${short(context.headSha)}`;
+  }
+  if (context.head.repository === null) {
+    return "the event names no head repository to check it against";
+  }
+  if (typeof repository !== "string" || repository.toLowerCase() !== context.head.repository.toLowerCase()) {
+    return `its head repository ${typeof repository === "string" ? repository : "(deleted)"} is not the triggering run's ${context.head.repository}`;
+  }
+  return null;
+}
+function pullBaseRef(data) {
+  const ref = record(record(data).base).ref;
+  return typeof ref === "string" && ref !== "" ? ref : null;
+}
+async function verifyNamed(forge, context, number) {
+  let data;
+  try {
+    data = await forge.pullRequest(number);
+  } catch (error2) {
+    return {
+      pull: null,
+      reason: statusOf(error2) === 404 ? `pull request #${number} does not exist in ${context.owner}/${context.repo}` : `pull request #${number} could not be read (${describeError(error2)})`
+    };
+  }
+  const mismatch = headMismatch(data, context);
+  if (mismatch !== null) return { pull: null, reason: `pull request #${number}: ${mismatch}` };
+  return { pull: number, baseRef: pullBaseRef(data) };
+}
+async function findByHead(forge, context) {
+  const { owner, branch } = context.head;
+  if (owner === null || branch === null) {
+    return { pull: null, reason: "the workflow_run event names no head branch to find it by" };
+  }
+  let data;
+  try {
+    data = await forge.openPullsByHead(owner, branch);
+  } catch (error2) {
+    return { pull: null, reason: `listing open pull requests failed (${describeError(error2)})` };
+  }
+  if (!Array.isArray(data)) {
+    return { pull: null, reason: "listing open pull requests got an unexpected answer" };
+  }
+  const matching = data.filter((pull) => headMismatch(pull, context) === null);
+  const numbers = matching.map((pull) => Number(record(pull).number));
+  if (matching.length !== 1 || !Number.isInteger(numbers[0]) || numbers[0] <= 0) {
+    return {
+      pull: null,
+      reason: matching.length === 0 ? `no open pull request has head ${owner}:${branch} at ${short(context.headSha)}` : `several open pull requests have head ${owner}:${branch} (#${numbers.join(", #")}): name one with the pull-request input`
+    };
+  }
+  return { pull: numbers[0], baseRef: pullBaseRef(matching[0]) };
+}
+async function resolvePull(forge, context, log2) {
+  const number = context.pullNumber;
+  if (number !== null && context.pullFromEvent) return { pull: number, baseRef: context.baseRef };
+  if (number === null && context.eventName !== "workflow_run") return { pull: null, reason: null };
+  let target;
+  if (forge === null) {
+    target = {
+      pull: null,
+      reason: `${number === null ? "the pull request" : `pull request #${number}`} cannot be looked up or verified without a github-token`
+    };
+  } else {
+    target = number === null ? await findByHead(forge, context) : await verifyNamed(forge, context, number);
+  }
+  if (target.pull === null && target.reason !== null) {
+    log2.warning(
+      `not commenting and no baseline: ${target.reason} (the report is still in the job summary and output-dir)`
+    );
+  }
+  return target;
+}
+
+// src/forge/zip.ts
+var import_yauzl = __toESM(require_yauzl(), 1);
+var ZipError = class extends Error {
+};
+var CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+  return c >>> 0;
+});
+function crc32(data) {
+  let crc = 4294967295;
+  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 255] ^ crc >>> 8;
+  return (crc ^ 4294967295) >>> 0;
+}
+function openZip(zip) {
+  return new Promise((resolve4, reject) => {
+    import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
+      if (error2 || !file)
+        reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
+      else resolve4(file);
+    });
+  });
+}
+function inflate(file, entry, limit) {
+  return new Promise((resolve4, reject) => {
+    file.openReadStream(entry, (error2, stream) => {
+      if (error2 || !stream) {
+        reject(new ZipError(`${entry.fileName}: ${errorMessage(error2)}`));
+        return;
+      }
+      const chunks = [];
+      let size = 0;
+      stream.on("data", (chunk) => {
+        size += chunk.length;
+        if (size > limit) {
+          stream.destroy(new ZipError(`${entry.fileName} inflates to more than ${limit} bytes`));
+          return;
+        }
+        chunks.push(chunk);
+      });
+      stream.on(
+        "error",
+        (streamError) => reject(
+          streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${errorMessage(streamError)}`)
+        )
+      );
+      stream.on("end", () => resolve4(Buffer.concat(chunks)));
+    });
+  });
+}
+async function readZipEntry(zip, name, limit) {
+  const file = await openZip(zip);
+  try {
+    return await new Promise((resolve4, reject) => {
+      file.on(
+        "error",
+        (error2) => reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`))
+      );
+      file.on("end", () => resolve4(null));
+      file.on("entry", (entry) => {
+        if (entry.fileName !== name) {
+          file.readEntry();
+          return;
+        }
+        if (entry.uncompressedSize > limit) {
+          reject(
+            new ZipError(
+              `${name} declares ${entry.uncompressedSize} bytes, over the ${limit}-byte limit`
+            )
+          );
+          return;
+        }
+        inflate(file, entry, limit).then((data) => {
+          if (crc32(data) !== entry.crc32) reject(new ZipError(`${name}: CRC mismatch`));
+          else resolve4(data);
+        }, reject);
+      });
+      file.readEntry();
+    });
+  } finally {
+    file.close();
+  }
+}
+
+// src/forge/baseline.ts
+var REPORT_FILE = "report.json";
+var RUNS_TRIED = 5;
+var ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024;
+async function reportOfZip(zip) {
+  const json = await readZipEntry(zip, REPORT_FILE, REPORT_READ_LIMIT);
+  if (json === null) throw new Error(`the artifact has no ${REPORT_FILE}`);
+  return parseReport(json.toString("utf8"));
+}
+async function findBaseline(forge, baseRef, reportName, log2) {
+  const described = `successful push runs of this workflow on ${baseRef}`;
+  try {
+    const runs = (await forge.baselineRuns(baseRef, RUNS_TRIED)).slice(0, RUNS_TRIED);
+    if (runs.length === 0) return { found: false, reason: `no ${described} yet` };
+    for (const run2 of runs) {
+      try {
+        const artifacts = (await forge.runArtifacts(run2.id, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
+        if (artifacts.length === 0) {
+          log2.info(
+            `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
+          );
+          continue;
+        }
+        const zip = await forge.downloadArtifact(artifacts[0], ARTIFACT_DOWNLOAD_LIMIT);
+        const report = await reportOfZip(zip);
+        return {
+          found: true,
+          signatures: report.signatures,
+          options: report.options,
+          source: {
+            kind: "artifact",
+            location: `artifact "${reportName}" of run ${run2.id}`,
+            run_id: String(run2.id),
+            commit: run2.sha,
+            url: run2.url
+          }
+        };
+      } catch (error2) {
+        if (error2 instanceof BudgetExceededError) throw error2;
+        log2.warning(
+          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${describeError(error2)}); trying an older run`
+        );
+      }
+    }
+    return {
+      found: false,
+      reason: `none of the last ${runs.length} ${described} has a usable "${reportName}" artifact (expired, or uploaded by no run)`
+    };
+  } catch (error2) {
+    if (error2 instanceof Unavailable) return { found: false, reason: error2.message };
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
+  }
+}
+async function baseRefOf(forge, target) {
+  return target.baseRef ?? pullBaseRef(await forge.pullRequest(target.pull));
+}
+async function resolveBaseline(setting, forge, context, target, reportName, log2) {
+  if (setting.mode === "none") return { found: false, reason: "baseline is set to none" };
+  if (setting.mode === "path") {
+    const shown = relative3(context.workspace, setting.path) || setting.path;
+    const stored = await loadReport(setting.path, shown);
+    return stored.signatures === null ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` } : {
+      found: true,
+      signatures: stored.signatures,
+      options: stored.options,
+      source: stored.source
+    };
+  }
+  if (forge === null)
+    return { found: false, reason: "no github-token to look the baseline up with" };
+  try {
+    const baseRef = await baseRefOf(forge, target);
+    if (baseRef === null) return { found: false, reason: "the pull request has no base branch" };
+    return await findBaseline(forge, baseRef, reportName, log2);
+  } catch (error2) {
+    return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
+  }
+}
+async function baselineOf(target, setting, forge, context, reportName, log2) {
+  if (target.pull === null) {
+    return target.reason === null ? null : { found: false, reason: `the pull request is not verified: ${target.reason}` };
+  }
+  const lookup2 = await resolveBaseline(setting, forge, context, target, reportName, log2);
+  if (!lookup2.found) log2.notice(`no baseline: ${lookup2.reason}`);
+  return lookup2;
+}
+
+// src/forge/context.ts
+import { readFileSync } from "node:fs";
+var ContextError = class extends Error {
+};
+function record2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function readPayload(path) {
+  if (!path) return {};
+  try {
+    return record2(JSON.parse(readFileSync(path, "utf8"))) ?? {};
+  } catch (error2) {
+    throw new ContextError(`cannot read the event payload ${path}: ${errorMessage(error2)}`);
+  }
+}
+function forgeKind(env) {
+  if (env.FORGEJO_ACTIONS === "true") return "forgejo";
+  if (env.GITEA_ACTIONS === "true") return "gitea";
+  return "github";
+}
+function graphqlUrl(apiUrl, env) {
+  const set = env.GITHUB_GRAPHQL_URL?.trim();
+  if (set) return set;
+  return /\/api\/v3$/.test(apiUrl) ? apiUrl.replace(/\/api\/v3$/, "/api/graphql") : `${apiUrl}/graphql`;
+}
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+function readContext(env, pullOverride) {
+  const eventName = env.GITHUB_EVENT_NAME ?? "";
+  const payload = readPayload(env.GITHUB_EVENT_PATH);
+  const [owner = "", repo = ""] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!owner || !repo) throw new ContextError("GITHUB_REPOSITORY is not set (expected owner/repo)");
+  const workflowRun = eventName === "workflow_run" ? record2(payload.workflow_run) : void 0;
+  const pull = PULL_REQUEST_EVENTS.has(eventName) ? record2(payload.pull_request) : void 0;
+  const triggeringPull = record2(workflowRun?.pull_requests?.[0]);
+  const eventNumber = pull?.number ?? triggeringPull?.number;
+  const number = pullOverride ?? (typeof eventNumber === "number" && eventNumber > 0 ? eventNumber : null);
+  const pullFromEvent = pullOverride === void 0 && pull !== void 0 && number !== null;
+  const base = record2(pull?.base);
+  const head = record2(pull?.head);
+  const headRepository = record2(workflowRun ? workflowRun.head_repository : head?.repo);
+  const text = (value) => typeof value === "string" && value !== "" ? value : null;
+  const runId = Number(env.GITHUB_RUN_ID);
+  const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
+  return {
+    forge: forgeKind(env),
+    eventName,
+    owner,
+    repo,
+    pullNumber: number,
+    pullFromEvent,
+    baseRef: pullFromEvent ? text(base?.ref) : null,
+    // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
+    headSha: workflowRun ? text(workflowRun.head_sha) ?? "" : text(head?.sha) ?? env.GITHUB_SHA ?? "",
+    head: {
+      repository: text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
+      owner: text(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
+      branch: workflowRun ? text(workflowRun.head_branch) : text(head?.ref)
+    },
+    runId: Number.isInteger(runId) && runId > 0 ? runId : null,
+    workflowId: eventName === "workflow_run" && (typeof workflowRun?.workflow_id === "number" || typeof workflowRun?.workflow_id === "string") ? workflowRun.workflow_id : null,
+    serverUrl: (env.GITHUB_SERVER_URL ?? "https://github.com").replace(/\/+$/, ""),
+    apiUrl,
+    graphqlUrl: graphqlUrl(apiUrl, env),
+    workspace: env.GITHUB_WORKSPACE ?? process.cwd()
+  };
+}
+
+// src/forge/forgejo.ts
+import { relative as relative4 } from "node:path";
+var ACTIONS_USER_ID = -2;
+var ForgejoForge = class extends RestForge {
+  /** Forgejo's default (and largest) page. */
+  pageSize = 50;
+  pageSizeParameter = "limit";
+  /** Forgejo v16 takes no paging parameters for a comment list and returns everything. */
+  commentsUnpaged = true;
+  async fallbackIdentity() {
+    return { login: `${this.context.forge}-actions`, id: ACTIONS_USER_ID };
+  }
+  artifactList(data) {
+    return Array.isArray(data) ? data : record(data).artifacts;
+  }
+  async successfulPushRuns(workflow, baseRef, limit) {
+    const response = await this.client.request("GET /repos/{owner}/{repo}/actions/runs", {
+      ...this.repo,
+      workflow_id: String(workflow),
+      ref: `refs/heads/${baseRef}`,
+      event: "push",
+      status: "success",
+      limit
+    });
+    return response.data;
+  }
+  runCommit(run2) {
+    return run2.commit_sha ?? run2.head_sha;
+  }
+};
+function forgejoRunArtifacts(context, log2) {
+  return {
+    uploadsReports: false,
+    async uploadReport(name, _files, directory) {
+      const folder = `${relative4(context.workspace, directory) || "."}/`;
+      log2.notice(
+        `${context.forge === "forgejo" ? "Forgejo" : "Gitea"} does not let actions upload artifacts through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with name: ${name} and path: ${folder}`
+      );
+      return null;
+    },
+    async downloadRunArtifacts() {
+      log2.warning(
+        'input "artifacts" needs the GitHub artifact service, which Forgejo and Gitea do not offer to actions: download them with a forgejo/download-artifact step before this one instead.'
+      );
+      return null;
+    }
+  };
+}
+
+// src/forge/github.ts
+var GitHubForge = class extends RestForge {
+  pageSize = 100;
+  pageSizeParameter = "per_page";
+  commentsUnpaged = false;
+  /**
+   * The installation token (GitHub's GITHUB_TOKEN, an App's token) may not read `GET /user`;
+   * GraphQL's `viewer` answers for it (`github-actions[bot]`, the login its REST comments carry).
+   */
+  async fallbackIdentity() {
+    const response = await this.client.request(`POST ${this.context.graphqlUrl}`, {
+      query: "query { viewer { login databaseId } }"
+    });
+    const found = record(record(record(response.data).data).viewer);
+    const user = userOf({ login: found.login, id: found.databaseId });
+    if (user === null) throw new Error("GraphQL viewer named no user");
+    return user;
+  }
+  artifactList(data) {
+    return record(data).artifacts;
+  }
+  async successfulPushRuns(workflow, baseRef, limit) {
+    const response = await this.client.request(
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+      {
+        ...this.repo,
+        workflow_id: workflow,
+        branch: baseRef,
+        event: "push",
+        status: "success",
+        per_page: limit
+      }
+    );
+    return response.data;
+  }
+  runCommit(run2) {
+    return run2.head_sha;
+  }
+};
+async function artifactClient() {
+  const { DefaultArtifactClient } = await import("./chunks/artifact-5MKLYWJ4.js");
+  return new DefaultArtifactClient();
+}
+function githubRunArtifacts(context, log2) {
+  return {
+    uploadsReports: true,
+    async uploadReport(name, files, directory) {
+      return uploadReport(await artifactClient(), context, name, files, directory);
+    },
+    async downloadRunArtifacts(patterns, root) {
+      return downloadRunArtifacts(await artifactClient(), patterns, root, log2);
+    }
+  };
+}
+
+// src/forge/open.ts
+function openForge(context, token, log2, limits, budget) {
+  const connection = token ? connect(token, context, log2, limits, budget) : null;
+  if (connection === null) log2.warning("no github-token: no comment and no baseline lookup");
+  if (context.forge === "github") {
+    return {
+      forge: connection && new GitHubForge(connection, context, log2),
+      artifacts: githubRunArtifacts(context, log2)
+    };
+  }
+  return {
+    forge: connection && new ForgejoForge(connection, context, log2),
+    artifacts: forgejoRunArtifacts(context, log2)
+  };
+}
+
+// src/forge/publish.ts
+import { mkdir, writeFile } from "node:fs/promises";
+import { join as join4, relative as relative5 } from "node:path";
+
+// src/report/escape.ts
+var DEFAULT_LENGTH = 80;
+var ZERO_WIDTH_SPACE = "\u200B";
+var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+  const chars = [...line];
+  if (chars.length <= max) return line;
+  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
+}
+function inert(value) {
+  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
+}
+function codeSpan(value) {
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
+}
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
+}
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+}
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+// node_modules/markdown-table/index.js
+function defaultStringLength(value) {
+  return value.length;
+}
+function markdownTable(table2, options2) {
+  const settings = options2 || {};
+  const align2 = (settings.align || []).concat();
+  const stringLength = settings.stringLength || defaultStringLength;
+  const alignments = [];
+  const cellMatrix = [];
+  const sizeMatrix = [];
+  const longestCellByColumn = [];
+  let mostCellsPerRow = 0;
+  let rowIndex2 = -1;
+  while (++rowIndex2 < table2.length) {
+    const row2 = [];
+    const sizes2 = [];
+    let columnIndex3 = -1;
+    if (table2[rowIndex2].length > mostCellsPerRow) {
+      mostCellsPerRow = table2[rowIndex2].length;
+    }
+    while (++columnIndex3 < table2[rowIndex2].length) {
+      const cell = serialize(table2[rowIndex2][columnIndex3]);
+      if (settings.alignDelimiters !== false) {
+        const size = stringLength(cell);
+        sizes2[columnIndex3] = size;
+        if (longestCellByColumn[columnIndex3] === void 0 || size > longestCellByColumn[columnIndex3]) {
+          longestCellByColumn[columnIndex3] = size;
+        }
+      }
+      row2.push(cell);
+    }
+    cellMatrix[rowIndex2] = row2;
+    sizeMatrix[rowIndex2] = sizes2;
+  }
+  let columnIndex2 = -1;
+  if (typeof align2 === "object" && "length" in align2) {
+    while (++columnIndex2 < mostCellsPerRow) {
+      alignments[columnIndex2] = toAlignment(align2[columnIndex2]);
+    }
+  } else {
+    const code = toAlignment(align2);
+    while (++columnIndex2 < mostCellsPerRow) {
+      alignments[columnIndex2] = code;
+    }
+  }
+  columnIndex2 = -1;
+  const row = [];
+  const sizes = [];
+  while (++columnIndex2 < mostCellsPerRow) {
+    const code = alignments[columnIndex2];
+    let before = "";
+    let after = "";
+    if (code === 99) {
+      before = ":";
+      after = ":";
+    } else if (code === 108) {
+      before = ":";
+    } else if (code === 114) {
+      after = ":";
+    }
+    let size = settings.alignDelimiters === false ? 1 : Math.max(
+      1,
+      longestCellByColumn[columnIndex2] - before.length - after.length
+    );
+    const cell = before + "-".repeat(size) + after;
+    if (settings.alignDelimiters !== false) {
+      size = before.length + size + after.length;
+      if (size > longestCellByColumn[columnIndex2]) {
+        longestCellByColumn[columnIndex2] = size;
+      }
+      sizes[columnIndex2] = size;
+    }
+    row[columnIndex2] = cell;
+  }
+  cellMatrix.splice(1, 0, row);
+  sizeMatrix.splice(1, 0, sizes);
+  rowIndex2 = -1;
+  const lines = [];
+  while (++rowIndex2 < cellMatrix.length) {
+    const row2 = cellMatrix[rowIndex2];
+    const sizes2 = sizeMatrix[rowIndex2];
+    const cellsInRow = settings.fillRows === false ? Math.max(1, cellMatrix[rowIndex2 === 1 ? 0 : rowIndex2].length) : mostCellsPerRow;
+    columnIndex2 = -1;
+    const line = [];
+    while (++columnIndex2 < cellsInRow) {
+      const cell = row2[columnIndex2] || "";
+      let before = "";
+      let after = "";
+      if (settings.alignDelimiters !== false) {
+        const size = longestCellByColumn[columnIndex2] - (sizes2[columnIndex2] || 0);
+        const code = alignments[columnIndex2];
+        if (code === 114) {
+          before = " ".repeat(size);
+        } else if (code === 99) {
+          const half = size / 2;
+          if (size % 2) {
+            before = " ".repeat(half + 0.5);
+            after = " ".repeat(half - 0.5);
+          } else {
+            before = " ".repeat(half);
+            after = before;
+          }
+        } else {
+          after = " ".repeat(size);
+        }
+      }
+      if (settings.delimiterStart !== false && !columnIndex2) {
+        line.push("|");
+      }
+      if (settings.padding !== false && // Don’t add the opening space if we’re not aligning and the cell is
+      // empty: there will be a closing space.
+      !(settings.alignDelimiters === false && cell === "") && (settings.delimiterStart !== false || columnIndex2)) {
+        line.push(" ");
+      }
+      if (settings.alignDelimiters !== false) {
+        line.push(before);
+      }
+      line.push(cell);
+      if (settings.alignDelimiters !== false) {
+        line.push(after);
+      }
+      if (settings.padding !== false) {
+        line.push(" ");
+      }
+      if (settings.delimiterEnd !== false || columnIndex2 !== cellsInRow - 1) {
+        line.push("|");
+      }
+    }
+    lines.push(
+      settings.delimiterEnd === false ? line.join("").replace(/ +$/, "") : line.join("")
+    );
+  }
+  return lines.join("\n");
+}
+function serialize(value) {
+  return value === null || value === void 0 ? "" : String(value);
+}
+function toAlignment(value) {
+  const code = typeof value === "string" ? value.codePointAt(0) : 0;
+  return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
+}
+
+// src/report/chart.ts
+function label(text) {
+  return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
+}
+var round2 = (value) => Math.round(value * 10) / 10;
+function chartedRun(report) {
+  const withSeries = report.runs.filter((run2) => run2.series !== null && run2.threshold_ms !== null);
+  const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+  return [...withSeries].sort((a, b) => worst(b) - worst(a))[0];
+}
+function msptChart(run2) {
+  const { series, threshold_ms: threshold } = run2;
+  if (series === null || threshold === null || series.max_ms.length < 2) return null;
+  let previous = series.max_ms.find((value) => value !== null) ?? 0;
+  const values = series.max_ms.map((value) => previous = value ?? previous);
+  const bars = values.map(() => 0);
+  for (const spike of run2.spikes) {
+    const bucket = Math.min(
+      bars.length - 1,
+      Math.max(0, Math.floor(spike.offset_ms / series.bucket_ms))
+    );
+    bars[bucket] = Math.max(bars[bucket], spike.value_ms);
+  }
+  const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
+  const seconds2 = round2(series.bucket_ms * values.length / 1e3);
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round2(series.bucket_ms / 1e3)} s; threshold ${round2(threshold)} ms"`,
+    `    x-axis "seconds from the run start" 0 --> ${seconds2}`,
+    `    y-axis "ms per tick" 0 --> ${top}`,
+    `    bar [${bars.map(round2).join(", ")}]`,
+    `    line [${values.map(round2).join(", ")}]`,
+    `    line [${values.map(() => round2(threshold)).join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+
+// src/report/format.ts
+function formatMs(value, digits = 1) {
+  return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
+}
+function formatOffset(ms2) {
+  const seconds2 = ms2 / 1e3;
+  if (Math.abs(seconds2) < 600) return `+${seconds2.toFixed(2)} s`;
+  const minutes = Math.floor(seconds2 / 60);
+  return `+${minutes} min ${(seconds2 - minutes * 60).toFixed(1)} s`;
+}
+var UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+function formatBytes(bytes) {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatCount(value) {
+  return value.toLocaleString("en-US");
+}
+function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+// src/report/markdown.ts
+var DEFAULTS = {
+  level: 2,
+  maxSpikeRows: 30,
+  maxDetails: 10,
+  detailRows: 8,
+  fullReportHint: "the JSON report",
+  chart: false,
+  maxNotes: 40,
+  maxRuns: 200,
+  maxDiffRows: 100,
+  verdict: ""
+};
+var table = (rows, align2) => markdownTable(rows, { align: align2, alignDelimiters: false });
+function runLabel(run2) {
+  return `${run2.run_id} #${run2.repeat}`;
+}
+function allSpikes(report) {
+  const spikes = report.runs.flatMap((run2) => run2.spikes.map((spike) => ({ run: run2, spike })));
+  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }));
+}
+function worstFirst(spikes) {
+  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number);
+}
+function pluginCell(spike) {
+  if (spike.top_plugin === null) return "\u2013";
+  const plugin = tableCell(spike.top_plugin, 40);
+  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`;
+}
+function syscallCell(spike) {
+  if (spike.first_syscall === null) return "\u2013";
+  const name = tableCell(spike.first_syscall, 30);
+  return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
+}
+function optionalCell(value, max, keep = "start") {
+  return value === null ? "\u2013" : tableCell(value, max, keep);
+}
+function summaryLine(report, spikes) {
+  const analysed = report.runs.length;
+  const withSpikes = report.runs.filter((run2) => run2.spikes.length > 0).length;
+  if (analysed === 0) return "No input could be analysed.";
+  if (spikes.length === 0) {
+    return `No MSPT spikes in ${plural(analysed, "run")}.`;
+  }
+  const worst = worstFirst(spikes)[0];
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
+}
+function runsTable(runs) {
+  const rows = runs.map((run2) => {
+    const worst = run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
+    const atFloor = run2.threshold_ms !== null && run2.threshold_ms === run2.floor_ms;
+    return [
+      tableCell(runLabel(run2), 40),
+      run2.metric === null ? "\u2013" : tableCell(run2.metric, 20),
+      formatCount(run2.samples),
+      formatMs(run2.p95_ms),
+      formatMs(run2.sigma_ms),
+      run2.threshold_ms === null ? "\u2013" : formatMs(run2.threshold_ms) + (atFloor ? " (floor)" : ""),
+      formatCount(run2.spikes.length),
+      run2.spikes.length > 0 ? formatMs(worst) : "\u2013"
+    ];
+  });
+  return table(
+    [["run", "metric", "values", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
+    ["l", "l", "r", "r", "r", "r", "r", "r"]
+  );
+}
+function spikesTable(spikes) {
+  const rows = spikes.map(({ run: run2, spike, number }) => [
+    `${number}`,
+    tableCell(runLabel(run2), 30),
+    formatOffset(spike.offset_ms),
+    `**${spike.value_ms.toFixed(1)}**`,
+    optionalCell(spike.top_thread, 40),
+    pluginCell(spike),
+    syscallCell(spike),
+    optionalCell(spike.top_path, 48, "end"),
+    optionalCell(spike.top_device, 20)
+  ]);
+  return table(
+    [
+      ["#", "run", "at", "MSPT", "top thread", "plugin", "first syscall", "top path", "device"],
+      ...rows
+    ],
+    ["r", "l", "r", "r", "l", "l", "l", "l", "l"]
+  );
+}
+function detailTables(spike, limit) {
+  const parts = [];
+  const more = (count) => count > limit ? `
+
+\u2026and ${count - limit} more.` : "";
+  if (spike.threads.length > 0) {
+    const rows = spike.threads.slice(0, limit).map((t) => [
+      tableCell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
+      t.tid === null ? "\u2013" : String(t.tid),
+      formatCount(t.samples),
+      t.cpu_ms.toFixed(1),
+      t.syscall_ms.toFixed(1),
+      t.wait_ms.toFixed(1),
+      formatBytes(t.io_bytes)
+    ]);
+    parts.push(
+      "**Threads**\n\n" + table(
+        [["thread", "tid", "samples", "sampled ms", "syscall ms", "wait ms", "I/O"], ...rows],
+        ["l", "r", "r", "r", "r", "r", "r"]
+      ) + more(spike.threads.length)
+    );
+  }
+  if (spike.plugins.length > 0) {
+    const rows = spike.plugins.slice(0, limit).map((p) => [
+      tableCell(p.plugin, 48),
+      formatCount(p.tick_thread_samples),
+      formatCount(p.samples),
+      p.cpu_ms.toFixed(1)
+    ]);
+    parts.push(
+      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
+        [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
+        ["l", "r", "r", "r"]
+      ) + more(spike.plugins.length)
+    );
+  }
+  if (spike.syscalls.length > 0) {
+    const rows = spike.syscalls.slice(0, limit).map((s) => [
+      tableCell(s.syscall, 30) + (s.wait ? " (wait)" : ""),
+      formatCount(s.count),
+      s.total_ms.toFixed(1),
+      s.max_ms.toFixed(1)
+    ]);
+    parts.push(
+      "**Syscalls**\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
+    );
+  }
+  if (spike.paths.length > 0) {
+    const rows = spike.paths.slice(0, limit).map((p) => [
+      tableCell(p.path, 72, "end"),
+      p.total_ms.toFixed(1),
+      formatBytes(p.bytes),
+      formatCount(p.ops)
+    ]);
+    parts.push(
+      "**Paths**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
+    );
+  }
+  if (spike.devices.length > 0) {
+    const rows = spike.devices.slice(0, limit).map((d) => [
+      tableCell(d.device, 30),
+      formatBytes(d.bytes),
+      formatCount(d.ops),
+      d.total_ms.toFixed(1)
+    ]);
+    parts.push(
+      "**Block devices**\n\n" + table([["device", "bytes", "ops", "ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.devices.length)
+    );
+  }
+  if (spike.notes.length > 0) {
+    parts.push(spike.notes.map((note) => `- ${markdownText(note, 300)}`).join("\n"));
+  }
+  return parts;
+}
+function spikeDetails({ run: run2, spike, number }, limit) {
+  const summary2 = `Spike ${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
+  const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
+  return [
+    "<details>",
+    `<summary>${summary2}</summary>`,
+    "",
+    window,
+    "",
+    detailTables(spike, limit).join("\n\n"),
+    "",
+    "</details>"
+  ].join("\n");
+}
+function signaturesTable(signatures) {
+  const rows = signatures.map((s) => [
+    tableCell(s.signature, 80),
+    formatCount(s.spikes),
+    formatCount(s.repeats),
+    formatMs(s.worst_ms)
+  ]);
+  return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
+}
+function diffVerdict(diff) {
+  if (diff.new.length > 0) {
+    return `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`;
+  }
+  if (diff.resolved.length > 0) {
+    return `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.`;
+  }
+  return "\u2705 No new spike signatures.";
+}
+function diffTable(diff, limit) {
+  const rows = [
+    ...diff.new.map((s) => [
+      "\u{1F195} new",
+      tableCell(s.signature, 80),
+      `0 \u2192 ${s.spikes}`,
+      formatMs(s.worst_ms)
+    ]),
+    ...diff.resolved.map((s) => [
+      "\u2705 resolved",
+      tableCell(s.signature, 80),
+      `${s.spikes} \u2192 0`,
+      "\u2013"
+    ]),
+    ...diff.persisting.map((s) => [
+      "persisting",
+      tableCell(s.signature, 80),
+      `${s.base_spikes} \u2192 ${s.head_spikes}`,
+      formatMs(s.worst_ms)
+    ])
+  ];
+  if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
+  const shown = rows.slice(0, limit);
+  return {
+    table: table(
+      [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...shown],
+      ["l", "l", "r", "r"]
+    ),
+    cut: rows.length - shown.length
+  };
+}
+function baseLine(diff) {
+  const { base } = diff;
+  const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
+  const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
+  return `Baseline: ${where}${commit}.`;
+}
+function renderMarkdown(report, options2 = {}) {
+  return renderReport(report, options2).markdown;
+}
+function renderReport(report, options2 = {}) {
+  const settings = { ...DEFAULTS, ...options2 };
+  let omitted = false;
+  const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
+  const spikes = allSpikes(report);
+  const sections = [];
+  sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`);
+  if (report.diff) {
+    sections.push(diffVerdict(report.diff));
+    if (report.diff.options_changed.length > 0) {
+      sections.push(
+        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
+      );
+    }
+    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows);
+    if (cut > 0) {
+      omitted = true;
+      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
+    }
+    sections.push(baseLine(report.diff));
+  } else if (settings.verdict) {
+    sections.push(settings.verdict);
+  }
+  sections.push(summaryLine(report, spikes));
+  if (report.runs.length > 0) {
+    const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+    const shown = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
+    sections.push(runsTable(report.runs.filter((run2) => shown.includes(run2))));
+    if (shown.length < report.runs.length) {
+      omitted = true;
+      sections.push(
+        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+      );
+    }
+  }
+  const charted = settings.chart ? chartedRun(report) : void 0;
+  const chart = charted ? msptChart(charted) : null;
+  if (chart) sections.push(chart);
+  if (spikes.length > 0) {
+    const listed = worstFirst(spikes).slice(0, settings.maxSpikeRows).sort((a, b) => a.number - b.number);
+    sections.push(`${heading(1)} Spikes`);
+    sections.push(spikesTable(listed));
+    if (listed.length < spikes.length) {
+      omitted = true;
+      sections.push(
+        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
+      );
+    }
+    const detailed = worstFirst(spikes).slice(0, settings.maxDetails).sort((a, b) => a.number - b.number);
+    if (detailed.length > 0) {
+      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows));
+      if (blocks.some((block) => block.includes("\u2026and "))) omitted = true;
+      sections.push(blocks.join("\n\n"));
+      if (detailed.length < spikes.length) {
+        omitted = true;
+        sections.push(
+          `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
+        );
+      }
+    }
+    if (!report.diff) {
+      sections.push(`${heading(1)} Signatures`);
+      sections.push(signaturesTable(report.signatures));
+    }
+  }
+  const notes = report.runs.flatMap(
+    (run2) => run2.notes.map((note) => `- ${inlineCode(runLabel(run2), 40)}: ${markdownText(note, 300)}`)
+  );
+  if (notes.length > 0) {
+    sections.push(`${heading(1)} Notes`);
+    const listed = notes.slice(0, settings.maxNotes);
+    if (listed.length < notes.length) {
+      omitted = true;
+      listed.push(`- \u2026and ${notes.length - listed.length} more in ${settings.fullReportHint}.`);
+    }
+    sections.push(listed.join("\n"));
+  }
+  if (report.errors.length > 0) {
+    sections.push(`${heading(1)} Inputs that could not be analysed`);
+    sections.push(
+      report.errors.map(
+        (error2) => `- ${inlineCode(error2.file, 120, "end")}: ${markdownText(error2.message, 300)}`
+      ).join("\n")
+    );
+  }
+  return { markdown: sections.join("\n\n") + "\n", omitted };
+}
+
+// src/report/comment.ts
+var COMMENT_LIMIT = 65536;
+var DETAIL_LEVELS = [
+  {
+    maxSpikeRows: 30,
+    maxDetails: 10,
+    detailRows: 8,
+    chart: true,
+    maxNotes: 40,
+    maxRuns: 200,
+    maxDiffRows: 100
+  },
+  {
+    maxSpikeRows: 30,
+    maxDetails: 5,
+    detailRows: 5,
+    chart: true,
+    maxNotes: 20,
+    maxRuns: 100,
+    maxDiffRows: 50
+  },
+  {
+    maxSpikeRows: 20,
+    maxDetails: 2,
+    detailRows: 5,
+    chart: true,
+    maxNotes: 10,
+    maxRuns: 50,
+    maxDiffRows: 40
+  },
+  { maxSpikeRows: 20, maxDetails: 0, chart: true, maxNotes: 10, maxRuns: 30, maxDiffRows: 30 },
+  { maxSpikeRows: 10, maxDetails: 0, chart: false, maxNotes: 5, maxRuns: 20, maxDiffRows: 20 },
+  { maxSpikeRows: 5, maxDetails: 0, chart: false, maxNotes: 0, maxRuns: 10, maxDiffRows: 10 }
+];
+function footer(options2, dropped) {
+  const parts = [];
+  if (options2.headSha)
+    parts.push(`Analysed \`${options2.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
+  if (dropped) {
+    const where = options2.runUrl ? `${options2.fullReportHint} of [this run](${encodeURI(options2.runUrl)})` : options2.fullReportHint;
+    parts.push(`Detail was left out to fit a comment: the full report is in ${where}.`);
+  }
+  return parts.length > 0 ? `
+---
+<sub>${parts.join(" \xB7 ")}</sub>
+` : "";
+}
+function renderComment(report, options2) {
+  const limit = options2.limit ?? COMMENT_LIMIT;
+  const common = { level: 2, verdict: options2.verdict, fullReportHint: options2.fullReportHint };
+  for (const [index, level] of DETAIL_LEVELS.entries()) {
+    const { markdown, omitted } = renderReport(report, { ...common, ...level });
+    const body = `${options2.marker}
+${markdown}${footer(options2, omitted || index > 0)}`;
+    if (body.length <= limit) return body;
+  }
+  const end = footer(options2, true);
+  const notice2 = `
+
+\u2026(cut to fit; ${markdownText(options2.fullReportHint)} has everything)
+`;
+  const smallest = `${options2.marker}
+${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`;
+  const room = limit - end.length - notice2.length;
+  const cut = smallest.slice(0, Math.max(0, room));
+  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options2.marker.length))}${notice2}${end}`;
+}
+
+// src/forge/identity.ts
+var normalLogin = (login) => login.toLowerCase().replace(/\[bot\]$/, "");
+function sameUser(identity2, author) {
+  if (identity2.id !== null && author.id !== null) return identity2.id === author.id;
+  const login = normalLogin(identity2.login);
+  return login !== "" && login === normalLogin(author.login);
+}
+
+// src/forge/comments.ts
+var CommentForbiddenError = class extends Error {
+};
+function commentMarker(key) {
+  return `<!-- io-storm-catcher:${key} -->`;
+}
+var STAMP_ROOM = 64;
+var STAMP = /\n<!-- io-storm-catcher-run:(\d{1,30}) -->$/;
+function stampOf(body) {
+  const found = STAMP.exec(body);
+  return found ? BigInt(found[1]) : null;
+}
+var unstamped = (body) => body.replace(STAMP, "");
+var COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+function isOwnComment(comment, marker, identity2) {
+  return comment.body.startsWith(marker) && comment.author !== null && sameUser(identity2, comment.author);
+}
+function newestFirst(a, b) {
+  return b.created_at.localeCompare(a.created_at) || b.id - a.id;
+}
+function forbidden(error2) {
+  throw new CommentForbiddenError(
+    `the token may not write comments on this pull request (HTTP ${statusOf(error2)})`
+  );
+}
+async function upsertStickyComment(request, log2) {
+  const { forge, runId, pull, marker, identity: identity2 } = request;
+  const body = runId === null ? request.report : `${request.report}
+<!-- io-storm-catcher-run:${runId} -->`;
+  const own = async () => (await forge.listComments(pull)).filter(
+    (c) => identity2 === null ? c.body.startsWith(marker) : isOwnComment(c, marker, identity2)
+  ).sort(newestFirst);
+  try {
+    let existing = await own();
+    if (identity2 === null && existing.length > 0) {
+      return { action: "skipped", url: "", deleted: 0 };
+    }
+    for (let attempt = 1; existing.length === 0; attempt++) {
+      try {
+        const comment = await forge.createComment(pull, body);
+        return { action: "created", url: comment?.html_url ?? "", deleted: 0 };
+      } catch (error2) {
+        const status = statusOf(error2);
+        if (status === 403) forbidden(error2);
+        if (error2 instanceof BudgetExceededError) throw error2;
+        if (attempt >= 3 || status !== void 0 && status < 500) throw error2;
+        log2.warning(
+          `creating the comment failed (${describeError(error2)}); checking before retrying`
+        );
+        await new Promise((resolve4) => setTimeout(resolve4, 1e3 * attempt));
+        existing = await own();
+        if (identity2 === null && existing.length > 0) {
+          return { action: "skipped", url: "", deleted: 0 };
+        }
+      }
+    }
+    const [keep, ...duplicates] = existing;
+    let deleted = 0;
+    for (const duplicate of duplicates) {
+      try {
+        await forge.deleteComment(duplicate.id);
+        deleted++;
+      } catch (error2) {
+        if (error2 instanceof BudgetExceededError) throw error2;
+        if (statusOf(error2) === 404) continue;
+        log2.warning(
+          `could not delete the duplicate comment ${duplicate.html_url || duplicate.id} (${describeError(error2)}); delete it by hand`
+        );
+      }
+    }
+    const writtenBy = stampOf(keep.body);
+    if (writtenBy !== null && runId !== null && writtenBy > BigInt(runId) && // others may edit our comment (Gitea lets repository writers edit any comment,
+    // go-gitea/gitea#17585): a stamp only proves a newer report when it names a real run
+    await forge.runExists(writtenBy)) {
+      return { action: "kept-newer", url: keep.html_url, deleted };
+    }
+    if (unstamped(keep.body) === unstamped(body)) {
+      return { action: "unchanged", url: keep.html_url, deleted };
+    }
+    const updated = await forge.updateComment(keep.id, body);
+    return { action: "updated", url: updated?.html_url || keep.html_url, deleted };
+  } catch (error2) {
+    if (statusOf(error2) === 403) forbidden(error2);
+    throw error2;
+  }
+}
+
+// src/forge/publish.ts
+var FORK_HINT = 'This is expected for pull requests from forks, whose token is read-only. To comment on them, run this action with comment: false in the pull_request workflow, upload the telemetry as an artifact, and post the comment from a second workflow triggered by workflow_run (see "Pull requests from forks" in the README).';
+var MARKDOWN_FILE = "report.md";
+var SUMMARY_LIMIT = 1024 * 1024 - 1024;
+function verdictLine(lookup2) {
+  if (lookup2 === null || lookup2.found) return void 0;
+  return `\u26AA **No baseline to compare with** (${markdownText(lookup2.reason, 300)}): spikes are reported, not judged.`;
+}
+async function writeSummary(markdown) {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const cut = markdown.lastIndexOf("\n", SUMMARY_LIMIT);
+  const body = markdown.length <= SUMMARY_LIMIT ? markdown : `${markdown.slice(0, cut)}
+
+\u2026(cut at the 1 MiB summary limit)
+`;
+  await summary.addRaw(body, true).write();
+}
+async function publish(publication, { forge, artifacts }, context, budget, log2) {
+  const { report, lookup: lookup2, outputDir, pull, reportName } = publication;
+  const markdown = renderMarkdown(report, {
+    chart: true,
+    verdict: verdictLine(lookup2),
+    fullReportHint: `\`${REPORT_FILE}\``,
+    maxSpikeRows: 200,
+    maxDetails: 50,
+    maxRuns: 1e3,
+    maxNotes: 300,
+    maxDiffRows: 1e3
+  });
+  await mkdir(outputDir, { recursive: true });
+  const jsonPath = join4(outputDir, REPORT_FILE);
+  const markdownPath = join4(outputDir, MARKDOWN_FILE);
+  await writeFile(jsonPath, reportToJson(report));
+  await writeFile(markdownPath, markdown);
+  await writeSummary(markdown);
+  let commentUrl = "";
+  if (pull !== null && publication.comment && forge !== null) {
+    const hint = publication.upload && artifacts.uploadsReports ? `the \`${reportName}\` artifact and the job summary` : `\`${relative5(publication.workspace, jsonPath)}\` on the runner and the job summary`;
+    commentUrl = await publishComment(
+      {
+        forge,
+        context,
+        pull,
+        key: publication.commentKey,
+        report,
+        verdict: verdictLine(lookup2),
+        fullReportHint: hint
+      },
+      log2
+    );
+  }
+  if (publication.upload && budget.exceeded)
+    log2.warning(`report artifact not uploaded: ${budget.error().message}`);
+  else if (publication.upload)
+    await publishArtifact(artifacts, reportName, [jsonPath, markdownPath], outputDir, log2);
+  return { jsonPath, markdownPath, commentUrl };
+}
+async function publishComment(request, log2) {
+  const { forge, context, pull, key, report } = request;
+  const runUrl = context.runId !== null ? `${context.serverUrl}/${context.owner}/${context.repo}/actions/runs/${context.runId}` : void 0;
+  const marker = commentMarker(key);
+  const body = renderComment(report, {
+    marker,
+    verdict: request.verdict,
+    fullReportHint: request.fullReportHint,
+    runUrl,
+    headSha: context.headSha,
+    limit: COMMENT_LIMIT - STAMP_ROOM
+  });
+  try {
+    const identity2 = await forge.identity();
+    const result = await upsertStickyComment(
+      { forge, runId: context.runId, pull, marker, report: body, identity: identity2 },
+      log2
+    );
+    if (result.action === "skipped") {
+      log2.warning(
+        `not commenting: a comment with the marker exists and, without the token's identity, it cannot be told whether it is ours`
+      );
+      return "";
+    }
+    const deleted = result.deleted ? ` (${result.deleted} duplicate(s) deleted)` : "";
+    log2.info(`comment ${result.action}${deleted}: ${result.url}`);
+    return result.url;
+  } catch (error2) {
+    if (error2 instanceof CommentForbiddenError) {
+      const hint = context.eventName === "workflow_run" ? 'Give this job "permissions: pull-requests: write".' : FORK_HINT;
+      log2.warning(`could not comment: ${error2.message}. ${hint}`);
+    } else {
+      log2.warning(`could not comment: ${errorMessage(error2)}`);
+    }
+    return "";
+  }
+}
+async function publishArtifact(artifacts, name, files, directory, log2) {
+  const uploaded = await artifacts.uploadReport(name, files, directory);
+  if (uploaded !== null) {
+    log2.info(`uploaded artifact "${name}"${uploaded.url ? `: ${uploaded.url}` : ""}`);
+  }
+}
+
 // src/inputs.ts
+import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
 function list(value) {
   return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
 }
-function flag(name, value, fallback) {
-  const text = value.trim();
+function flag(source, name, fallback) {
+  const text = source.getInput(name).trim();
   if (text === "") return fallback;
-  if (/^(true|True|TRUE)$/.test(text)) return true;
-  if (/^(false|False|FALSE)$/.test(text)) return false;
-  throw new UsageError(`input "${name}" must be true or false; got "${text}"`);
+  try {
+    return source.getBooleanInput(name);
+  } catch {
+    throw new UsageError(`input "${name}" must be true or false; got "${text}"`);
+  }
 }
 var ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/;
-function readInputs(get, workspace) {
+function readInputs(source, workspace) {
+  const get = (name) => source.getInput(name);
   const inWorkspace = (path) => isAbsolute2(path) ? path : resolve3(workspace, path);
   const input = (name) => get(name).trim();
   const baselineValue = input("baseline") || "auto";
@@ -14999,10 +17043,10 @@ function readInputs(get, workspace) {
     artifacts: list(get("artifacts")),
     baseline,
     reportName,
-    upload: flag("upload", get("upload"), true),
-    comment: flag("comment", get("comment"), true),
+    upload: flag(source, "upload", true),
+    comment: flag(source, "comment", true),
     commentKey,
-    failOnNew: flag("fail-on-new", get("fail-on-new"), true),
+    failOnNew: flag(source, "fail-on-new", true),
     outputDir: inWorkspace(input("output-dir") || "iostorm-report"),
     token: input("github-token"),
     pullRequest,
@@ -15016,221 +17060,47 @@ function readInputs(get, workspace) {
   };
 }
 
-// src/pipeline.ts
-async function analyseFiles(files, options2, show = (file) => file) {
-  const runs = [];
-  const errors = [];
-  for (const file of files) {
-    try {
-      runs.push(await analyseFile(file, options2, show(file)));
-    } catch (error2) {
-      const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${errorMessage(error2)})`;
-      errors.push({ file: show(file), message });
-    }
-  }
-  return { runs, errors };
-}
-
-// src/telemetry/discover.ts
-import { readdir as readdir2, stat } from "node:fs/promises";
-import { join as join2 } from "node:path";
-var identity = (info2) => `${info2.dev}:${info2.ino}`;
-async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
-  const seen = /* @__PURE__ */ new Set();
-  const walked = { files: [], broken: [] };
-  async function walk(directory, prefix2, info3) {
-    if (seen.has(identity(info3))) return;
-    seen.add(identity(info3));
-    const entries = await readdir2(directory, { withFileTypes: true }).catch(() => []);
-    entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const entry of entries) {
-      const path = join2(directory, entry.name);
-      const relative5 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
-      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
-      if (target === null) {
-        walked.broken.push(relative5);
-      } else if (target ? target.isDirectory() : entry.isDirectory()) {
-        if (!skipped.has(entry.name)) await walk(path, relative5, target ?? await stat(path));
-      } else {
-        const file = target ?? await stat(path).catch(() => null);
-        if (file === null || seen.has(identity(file))) continue;
-        seen.add(identity(file));
-        walked.files.push(relative5);
-      }
-    }
-  }
-  const info2 = await stat(root).catch(() => null);
-  if (info2?.isDirectory()) await walk(root, "", info2);
-  return walked;
-}
-var SKIPPED_DIRECTORIES = /* @__PURE__ */ new Set([".git", "node_modules"]);
-function globPattern(glob) {
-  let source = "";
-  const pattern = glob.replace(/^\.\//, "");
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i];
-    if (char === "*" && pattern[i + 1] === "*") {
-      const slash = pattern[i + 2] === "/";
-      source += slash ? "(?:.*/)?" : ".*";
-      i += slash ? 2 : 1;
-    } else if (char === "*") {
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-    }
-  }
-  return new RegExp(`^${source}$`);
-}
-async function globFiles(root, globs, alsoUnder = []) {
-  const include = globs.filter((glob) => !glob.startsWith("!")).map(globPattern);
-  const exclude = globs.filter((glob) => glob.startsWith("!")).map((glob) => globPattern(glob.slice(1)));
-  const { files } = await walkFiles(root, SKIPPED_DIRECTORIES);
-  const views = (file) => [
-    file,
-    ...alsoUnder.filter((dir) => file.startsWith(`${dir}/`)).map((dir) => file.slice(dir.length + 1))
-  ];
-  return files.filter((file) => {
-    const names = views(file);
-    return names.some((name) => include.some((pattern) => pattern.test(name))) && !names.some((name) => exclude.some((pattern) => pattern.test(name)));
-  }).sort();
-}
-
 // src/action.ts
-var MARKDOWN_FILE = "report.md";
-var SUMMARY_LIMIT = 1024 * 1024 - 1024;
-var log = { info, warning, notice };
-function verdictLine(lookup2) {
-  if (lookup2 === null || lookup2.found) return void 0;
-  return `\u26AA **No baseline to compare with** (${markdownText(lookup2.reason, 300)}): spikes are reported, not judged.`;
-}
-async function writeSummary(markdown) {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const cut = markdown.lastIndexOf("\n", SUMMARY_LIMIT);
-  const body = markdown.length <= SUMMARY_LIMIT ? markdown : `${markdown.slice(0, cut)}
-
-\u2026(cut at the 1 MiB summary limit)
-`;
-  await summary.addRaw(body, true).write();
-}
+var log = { info, warning, notice, error };
 async function run(env = process.env) {
   let budget;
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
-    const inputs = readInputs((name) => getInput(name), workspace);
+    const inputs = readInputs(
+      { getInput, getBooleanInput },
+      workspace
+    );
     const context = readContext(env, inputs.pullRequest);
     const options2 = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`);
     const limits = forgeLimits(env);
     budget = new ForgeBudget(limits.budgetMs);
-    const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null;
-    const client = forge?.client ?? null;
-    if (client === null) warning("no github-token: no comment and no baseline lookup");
-    await fetchTelemetryArtifacts(inputs.artifacts, context, log);
-    const files = await globFiles(workspace, inputs.events, await artifactFolders(workspace));
-    if (files.length === 0) {
-      throw new UsageError(
-        `no file matches input "events" (${inputs.events.join(", ")}) in ${workspace} or ${ARTIFACTS_DIR}/`
-      );
-    }
-    info(`analysing ${files.length} file(s)`);
-    const analysed = await analyseFiles(
-      files.map((file) => join3(workspace, file)),
-      options2,
-      (file) => relative4(workspace, file)
+    const opened = openForge(context, inputs.token, log, limits, budget);
+    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log);
+    const analysed = await analyseEvents(workspace, inputs.events, options2, log);
+    const target = await resolvePull(opened.forge, context, log);
+    const lookup2 = await baselineOf(
+      target,
+      inputs.baseline,
+      opened.forge,
+      context,
+      inputs.reportName,
+      log
     );
-    for (const error2 of analysed.errors) error(`${error2.file}: ${error2.message}`);
-    const target = await resolvePull(client, context, log);
-    const pull = target.pull;
-    let lookup2 = target.pull === null && target.reason !== null ? { found: false, reason: `the pull request is not verified: ${target.reason}` } : null;
-    let diff = null;
-    if (target.pull !== null) {
-      lookup2 = await resolveBaseline(
-        inputs.baseline,
-        forge,
-        context,
-        target,
-        inputs.reportName,
-        log
-      );
-      if (lookup2.found) {
-        const changed = changedOptions(lookup2.options, describeOptions(options2));
-        const head = summariseSignatures(analysed.runs);
-        diff = diffSignatures(lookup2.signatures, head, lookup2.source, changed);
-      } else {
-        notice(`no baseline: ${lookup2.reason}`);
-      }
-    }
-    const verdict = lookup2?.found === false ? "no-baseline" : diff !== null && diff.new.length > 0 ? "fail" : "pass";
-    const report = buildReport({ ...analysed, options: describeOptions(options2), diff });
-    const markdown = renderMarkdown(report, {
-      chart: true,
-      verdict: verdictLine(lookup2),
-      fullReportHint: `\`${REPORT_FILE}\``,
-      maxSpikeRows: 200,
-      maxDetails: 50,
-      maxRuns: 1e3,
-      maxNotes: 300,
-      maxDiffRows: 1e3
-    });
-    await mkdir(inputs.outputDir, { recursive: true });
-    const jsonPath = join3(inputs.outputDir, REPORT_FILE);
-    const markdownPath = join3(inputs.outputDir, MARKDOWN_FILE);
-    await writeFile(jsonPath, reportToJson(report));
-    await writeFile(markdownPath, markdown);
-    await writeSummary(markdown);
-    let commentUrl = "";
-    if (pull !== null && inputs.comment && client !== null) {
-      const uploaded = inputs.upload && artifactsSupported(context);
-      const hint = uploaded ? `the \`${inputs.reportName}\` artifact and the job summary` : `\`${relative4(workspace, jsonPath)}\` on the runner and the job summary`;
-      commentUrl = await publishComment(
-        {
-          client,
-          context,
-          pull,
-          key: inputs.commentKey,
-          report,
-          verdict: verdictLine(lookup2),
-          fullReportHint: hint
-        },
-        log
-      );
-    }
-    if (inputs.upload && budget.exceeded)
-      warning(`report artifact not uploaded: ${budget.error().message}`);
-    else if (inputs.upload)
-      await publishArtifact(
-        context,
-        inputs.reportName,
-        [jsonPath, markdownPath],
-        inputs.outputDir,
-        log
-      );
-    const newSignatures = diff?.new ?? [];
-    setOutput(
-      "spikes",
-      report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
+    const head = {
+      signatures: summariseSignatures(analysed.runs),
+      options: describeOptions(options2)
+    };
+    const comparison = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2 : null, head);
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff });
+    const published = await publish(
+      { ...inputs, report, lookup: lookup2, workspace, pull: target.pull },
+      opened,
+      context,
+      budget,
+      log
     );
-    setOutput("signatures", report.signatures.length);
-    setOutput("new-signatures", newSignatures.length);
-    setOutput("resolved-signatures", diff?.resolved.length ?? 0);
-    setOutput("verdict", verdict);
-    setOutput("report-json", jsonPath);
-    setOutput("report-markdown", markdownPath);
-    setOutput("comment-url", commentUrl);
-    setOutput("baseline-run-id", lookup2?.found ? lookup2.source.run_id ?? "" : "");
-    info(
-      `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures.length} new, ${diff?.resolved.length ?? 0} resolved`
-    );
-    const failures = [];
-    if (verdict === "fail" && inputs.failOnNew) {
-      failures.push(`new spike signatures: ${newSignatures.map((s) => s.signature).join(", ")}`);
-    }
-    if (analysed.errors.length > 0) {
-      failures.push(
-        `${analysed.errors.length} input file(s) could not be analysed (see the errors above)`
-      );
-    }
+    setOutputs(report, comparison, lookup2, published);
+    const failures = failuresOf(comparison, inputs.failOnNew, analysed.errors.length);
     if (failures.length > 0) setFailed(failures.join("; "));
   } catch (error2) {
     setFailed(
@@ -15241,6 +17111,34 @@ async function run(env = process.env) {
   } finally {
     budget?.dispose();
   }
+}
+function setOutputs(report, { diff, verdict }, lookup2, published) {
+  const newSignatures = diff?.new.length ?? 0;
+  setOutput(
+    "spikes",
+    report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
+  );
+  setOutput("signatures", report.signatures.length);
+  setOutput("new-signatures", newSignatures);
+  setOutput("resolved-signatures", diff?.resolved.length ?? 0);
+  setOutput("verdict", verdict);
+  setOutput("report-json", published.jsonPath);
+  setOutput("report-markdown", published.markdownPath);
+  setOutput("comment-url", published.commentUrl);
+  setOutput("baseline-run-id", lookup2?.found ? lookup2.source.run_id ?? "" : "");
+  info(
+    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${diff?.resolved.length ?? 0} resolved`
+  );
+}
+function failuresOf({ diff, verdict }, failOnNew, unreadable) {
+  const failures = [];
+  if (verdict === "fail" && failOnNew) {
+    failures.push(`new spike signatures: ${(diff?.new ?? []).map((s) => s.signature).join(", ")}`);
+  }
+  if (unreadable > 0) {
+    failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`);
+  }
+  return failures;
 }
 
 // src/index.ts

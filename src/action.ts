@@ -1,48 +1,21 @@
 import * as core from '@actions/core'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join, relative } from 'node:path'
-import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
-import type { DiffReport } from './analysis/types.js'
-import {
-  ARTIFACTS_DIR,
-  artifactFolders,
-  artifactsSupported,
-  fetchTelemetryArtifacts
-} from './forge/artifacts.js'
-import { REPORT_FILE, resolveBaseline, type BaselineLookup } from './forge/baseline.js'
-import { connect } from './forge/client.js'
+import { summariseSignatures } from './analysis/signatures.js'
+import type { Report } from './analysis/types.js'
+import { compare, NOT_COMPARED, type Comparison } from './compare.js'
 import { errorMessage } from './errors.js'
+import { fetchTelemetryArtifacts } from './forge/artifacts.js'
+import { baselineOf, type BaselineLookup } from './forge/baseline.js'
 import { readContext } from './forge/context.js'
 import { ForgeBudget, forgeLimits } from './forge/http.js'
-import { publishArtifact, publishComment } from './forge/publish.js'
+import { openForge } from './forge/open.js'
+import { publish, type Published } from './forge/publish.js'
 import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
-import { changedOptions, describeOptions, parseAnalysisOptions, UsageError } from './options.js'
-import { analyseFiles } from './pipeline.js'
-import { markdownText } from './report/escape.js'
-import { buildReport, reportToJson } from './report/json.js'
-import { renderMarkdown } from './report/markdown.js'
-import { globFiles } from './telemetry/discover.js'
+import { describeOptions, parseAnalysisOptions, UsageError } from './options.js'
+import { analyseEvents } from './pipeline.js'
+import { buildReport } from './report/json.js'
 
-const MARKDOWN_FILE = 'report.md'
-/** GitHub renders at most 1 MiB of job summary per step. */
-const SUMMARY_LIMIT = 1024 * 1024 - 1024
-const log = { info: core.info, warning: core.warning, notice: core.notice }
-
-function verdictLine(lookup: BaselineLookup | null): string | undefined {
-  if (lookup === null || lookup.found) return undefined
-  return `⚪ **No baseline to compare with** (${markdownText(lookup.reason, 300)}): spikes are reported, not judged.`
-}
-
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return
-  const cut = markdown.lastIndexOf('\n', SUMMARY_LIMIT)
-  const body =
-    markdown.length <= SUMMARY_LIMIT
-      ? markdown
-      : `${markdown.slice(0, cut)}\n\n…(cut at the 1 MiB summary limit)\n`
-  await core.summary.addRaw(body, true).write()
-}
+const log = { info: core.info, warning: core.warning, notice: core.notice, error: core.error }
 
 /**
  * inputs → analysis → baseline and diff → job summary, comment, artifact → outputs → verdict.
@@ -52,136 +25,44 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let budget: ForgeBudget | undefined
   try {
     const workspace = env.GITHUB_WORKSPACE ?? process.cwd()
-    const inputs = readInputs((name) => core.getInput(name), workspace)
+    const inputs = readInputs(
+      { getInput: core.getInput, getBooleanInput: core.getBooleanInput },
+      workspace
+    )
     const context = readContext(env, inputs.pullRequest)
     const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
-    const forge = inputs.token ? connect(inputs.token, context, log, limits, budget) : null
-    const client = forge?.client ?? null
-    if (client === null) core.warning('no github-token: no comment and no baseline lookup')
+    const opened = openForge(context, inputs.token, log, limits, budget)
 
-    await fetchTelemetryArtifacts(inputs.artifacts, context, log)
-    const files = await globFiles(workspace, inputs.events, await artifactFolders(workspace))
-    if (files.length === 0) {
-      throw new UsageError(
-        `no file matches input "events" (${inputs.events.join(', ')}) in ${workspace} or ${ARTIFACTS_DIR}/`
-      )
-    }
-    core.info(`analysing ${files.length} file(s)`)
-    const analysed = await analyseFiles(
-      files.map((file) => join(workspace, file)),
-      options,
-      (file) => relative(workspace, file)
+    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log)
+    const analysed = await analyseEvents(workspace, inputs.events, options, log)
+
+    const target = await resolvePull(opened.forge, context, log)
+    const lookup = await baselineOf(
+      target,
+      inputs.baseline,
+      opened.forge,
+      context,
+      inputs.reportName,
+      log
     )
-    for (const error of analysed.errors) core.error(`${error.file}: ${error.message}`)
-
-    const target = await resolvePull(client, context, log)
-    const pull = target.pull
-    let lookup: BaselineLookup | null =
-      target.pull === null && target.reason !== null
-        ? { found: false, reason: `the pull request is not verified: ${target.reason}` }
-        : null
-    let diff: DiffReport | null = null
-    if (target.pull !== null) {
-      lookup = await resolveBaseline(
-        inputs.baseline,
-        forge,
-        context,
-        target,
-        inputs.reportName,
-        log
-      )
-      if (lookup.found) {
-        const changed = changedOptions(lookup.options, describeOptions(options))
-        const head = summariseSignatures(analysed.runs)
-        diff = diffSignatures(lookup.signatures, head, lookup.source, changed)
-      } else {
-        core.notice(`no baseline: ${lookup.reason}`)
-      }
+    const head = {
+      signatures: summariseSignatures(analysed.runs),
+      options: describeOptions(options)
     }
-    const verdict =
-      lookup?.found === false
-        ? 'no-baseline'
-        : diff !== null && diff.new.length > 0
-          ? 'fail'
-          : 'pass'
-    const report = buildReport({ ...analysed, options: describeOptions(options), diff })
+    const comparison = lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup : null, head)
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
 
-    // report.md and the job summary (up to 1 MiB) carry far more detail than a comment can
-    const markdown = renderMarkdown(report, {
-      chart: true,
-      verdict: verdictLine(lookup),
-      fullReportHint: `\`${REPORT_FILE}\``,
-      maxSpikeRows: 200,
-      maxDetails: 50,
-      maxRuns: 1000,
-      maxNotes: 300,
-      maxDiffRows: 1000
-    })
-    await mkdir(inputs.outputDir, { recursive: true })
-    const jsonPath = join(inputs.outputDir, REPORT_FILE)
-    const markdownPath = join(inputs.outputDir, MARKDOWN_FILE)
-    await writeFile(jsonPath, reportToJson(report))
-    await writeFile(markdownPath, markdown)
-    await writeSummary(markdown)
-
-    let commentUrl = ''
-    if (pull !== null && inputs.comment && client !== null) {
-      const uploaded = inputs.upload && artifactsSupported(context)
-      const hint = uploaded
-        ? `the \`${inputs.reportName}\` artifact and the job summary`
-        : `\`${relative(workspace, jsonPath)}\` on the runner and the job summary`
-      commentUrl = await publishComment(
-        {
-          client,
-          context,
-          pull,
-          key: inputs.commentKey,
-          report,
-          verdict: verdictLine(lookup),
-          fullReportHint: hint
-        },
-        log
-      )
-    }
-    if (inputs.upload && budget.exceeded)
-      core.warning(`report artifact not uploaded: ${budget.error().message}`)
-    else if (inputs.upload)
-      await publishArtifact(
-        context,
-        inputs.reportName,
-        [jsonPath, markdownPath],
-        inputs.outputDir,
-        log
-      )
-
-    const newSignatures = diff?.new ?? []
-    core.setOutput(
-      'spikes',
-      report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
+    const published = await publish(
+      { ...inputs, report, lookup, workspace, pull: target.pull },
+      opened,
+      context,
+      budget,
+      log
     )
-    core.setOutput('signatures', report.signatures.length)
-    core.setOutput('new-signatures', newSignatures.length)
-    core.setOutput('resolved-signatures', diff?.resolved.length ?? 0)
-    core.setOutput('verdict', verdict)
-    core.setOutput('report-json', jsonPath)
-    core.setOutput('report-markdown', markdownPath)
-    core.setOutput('comment-url', commentUrl)
-    core.setOutput('baseline-run-id', lookup?.found ? (lookup.source.run_id ?? '') : '')
-    core.info(
-      `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures.length} new, ${diff?.resolved.length ?? 0} resolved`
-    )
-
-    const failures: string[] = []
-    if (verdict === 'fail' && inputs.failOnNew) {
-      failures.push(`new spike signatures: ${newSignatures.map((s) => s.signature).join(', ')}`)
-    }
-    if (analysed.errors.length > 0) {
-      failures.push(
-        `${analysed.errors.length} input file(s) could not be analysed (see the errors above)`
-      )
-    }
+    setOutputs(report, comparison, lookup, published)
+    const failures = failuresOf(comparison, inputs.failOnNew, analysed.errors.length)
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
@@ -194,4 +75,45 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } finally {
     budget?.dispose()
   }
+}
+
+/** The step's outputs (action.yml); those that do not apply are empty strings. */
+function setOutputs(
+  report: Report,
+  { diff, verdict }: Comparison,
+  lookup: BaselineLookup | null,
+  published: Published
+): void {
+  const newSignatures = diff?.new.length ?? 0
+  core.setOutput(
+    'spikes',
+    report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
+  )
+  core.setOutput('signatures', report.signatures.length)
+  core.setOutput('new-signatures', newSignatures)
+  core.setOutput('resolved-signatures', diff?.resolved.length ?? 0)
+  core.setOutput('verdict', verdict)
+  core.setOutput('report-json', published.jsonPath)
+  core.setOutput('report-markdown', published.markdownPath)
+  core.setOutput('comment-url', published.commentUrl)
+  core.setOutput('baseline-run-id', lookup?.found ? (lookup.source.run_id ?? '') : '')
+  core.info(
+    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${diff?.resolved.length ?? 0} resolved`
+  )
+}
+
+/** Why the step fails, once everything is published: new signatures, unreadable inputs. */
+function failuresOf(
+  { diff, verdict }: Comparison,
+  failOnNew: boolean,
+  unreadable: number
+): string[] {
+  const failures: string[] = []
+  if (verdict === 'fail' && failOnNew) {
+    failures.push(`new spike signatures: ${(diff?.new ?? []).map((s) => s.signature).join(', ')}`)
+  }
+  if (unreadable > 0) {
+    failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`)
+  }
+  return failures
 }

@@ -1,29 +1,21 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
-import type {
-  BaselineSource,
-  InputError,
-  ReportOptions,
-  SignatureSummary
-} from './analysis/types.js'
+import type { InputError } from './analysis/types.js'
+import { compare, loadSide } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
-  changedOptions,
   describeOptions,
   optionsUsage,
   parseAnalysisOptions,
   UsageError
 } from './options.js'
-import { analyseFiles, type Analysed } from './pipeline.js'
+import { analyseTargets } from './pipeline.js'
 import { errorMessage } from './errors.js'
 import { terminalLine } from './report/escape.js'
-import { buildReport, readReportFile, reportToJson, ReportFormatError } from './report/json.js'
+import { buildReport, reportToJson } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
-import { discoverTargets } from './telemetry/discover.js'
 import { VERSION } from './version.js'
-import type { AnalysisOptions } from './analysis/analyse-file.js'
 
 export const DEFAULT_RUNS_DIR = '/fast/plugbench/runs'
 
@@ -68,63 +60,6 @@ const OPTION_SPEC = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
 } as const
-
-async function analyseTargets(
-  targets: readonly string[],
-  runsDir: string,
-  options: AnalysisOptions
-): Promise<Analysed> {
-  const found = await discoverTargets(targets, runsDir)
-  const analysed = await analyseFiles(found.files, options)
-  return { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] }
-}
-
-async function isReportFile(path: string): Promise<boolean> {
-  if (!path.endsWith('.json')) return false
-  try {
-    return (await stat(path)).isFile()
-  } catch {
-    return false
-  }
-}
-
-interface Side extends Analysed {
-  signatures: SignatureSummary[] | null
-  source: BaselineSource
-  options?: Partial<ReportOptions>
-}
-
-async function loadSide(target: string, runsDir: string, options: AnalysisOptions): Promise<Side> {
-  if (await isReportFile(target)) {
-    try {
-      const stored = await readReportFile(target)
-      return {
-        runs: stored.runs,
-        errors: [],
-        signatures: stored.signatures,
-        options: stored.options,
-        source: { kind: 'report', location: target }
-      }
-    } catch (error) {
-      const message = error instanceof ReportFormatError ? error.message : String(error)
-      return {
-        runs: [],
-        errors: [{ file: target, message }],
-        signatures: null,
-        source: { kind: 'report', location: target }
-      }
-    }
-  }
-  const analysed = await analyseTargets([target], runsDir, options)
-  // a side none of whose inputs could be read has no signatures: never "all resolved"
-  const unreadable = analysed.runs.length === 0 && analysed.errors.length > 0
-  return {
-    ...analysed,
-    signatures: unreadable ? null : summariseSignatures(analysed.runs),
-    options: describeOptions(options),
-    source: { kind: 'events', location: target }
-  }
-}
 
 /** One line per input that could not be read: the file, then what is wrong with it. */
 function reportErrors(errors: readonly InputError[], io: Io): void {
@@ -237,17 +172,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         ...base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` })),
         ...head.errors
       ]
-      const baseUsable =
-        base.signatures !== null && (base.runs.length > 0 || base.source.kind === 'report')
-      const diff =
-        baseUsable && head.signatures !== null
-          ? diffSignatures(
-              base.signatures ?? [],
-              head.signatures,
-              base.source,
-              changedOptions(base.options, head.options)
-            )
-          : null
+      const { diff, verdict } = compare(base, head)
       const report = buildReport({
         runs: head.runs,
         errors,
@@ -257,7 +182,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(errors, io)
       if (errors.length > 0) return 2
-      return values['fail-on-new'] && diff !== null && diff.new.length > 0 ? 1 : 0
+      return values['fail-on-new'] && verdict === 'fail' ? 1 : 0
     }
     throw new UsageError(`unknown command "${command}" (expected detect or diff)`)
   } catch (error) {

@@ -27,21 +27,32 @@ export function list(value: string): string[] {
     .filter((item) => item !== '')
 }
 
-function flag(name: string, value: string, fallback: boolean): boolean {
-  const text = value.trim()
+/** Where input values come from: @actions/core (the runner's INPUT_* variables) in the action. */
+export interface InputSource {
+  getInput(name: string): string
+  /** YAML 1.2 core schema: true, True, TRUE, false, False or FALSE; anything else throws. */
+  getBooleanInput(name: string): boolean
+}
+
+/** A true/false input, `fallback` when empty; any other value is a one-line usage error. */
+function flag(source: InputSource, name: string, fallback: boolean): boolean {
+  const text = source.getInput(name).trim()
   if (text === '') return fallback
-  if (/^(true|True|TRUE)$/.test(text)) return true
-  if (/^(false|False|FALSE)$/.test(text)) return false
-  throw new UsageError(`input "${name}" must be true or false; got "${text}"`)
+  try {
+    return source.getBooleanInput(name)
+  } catch {
+    throw new UsageError(`input "${name}" must be true or false; got "${text}"`)
+  }
 }
 
 const ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/
 
 /**
- * Reads and validates every input; `get` returns an input's raw value ('' when unset). Throws
+ * Reads and validates every input (`source.getInput` returns '' when one is unset). Throws
  * UsageError naming the input and what it expects.
  */
-export function readInputs(get: (name: string) => string, workspace: string): ActionInputs {
+export function readInputs(source: InputSource, workspace: string): ActionInputs {
+  const get = (name: string) => source.getInput(name)
   const inWorkspace = (path: string) => (isAbsolute(path) ? path : resolve(workspace, path))
   const input = (name: string) => get(name).trim()
 
@@ -77,10 +88,10 @@ export function readInputs(get: (name: string) => string, workspace: string): Ac
     artifacts: list(get('artifacts')),
     baseline,
     reportName,
-    upload: flag('upload', get('upload'), true),
-    comment: flag('comment', get('comment'), true),
+    upload: flag(source, 'upload', true),
+    comment: flag(source, 'comment', true),
     commentKey,
-    failOnNew: flag('fail-on-new', get('fail-on-new'), true),
+    failOnNew: flag(source, 'fail-on-new', true),
     outputDir: inWorkspace(input('output-dir') || 'iostorm-report'),
     token: input('github-token'),
     pullRequest,

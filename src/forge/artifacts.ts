@@ -1,43 +1,38 @@
+import type { ArtifactClient } from '@actions/artifact'
 import { readdir } from 'node:fs/promises'
 import { join, relative, resolve, isAbsolute, sep } from 'node:path'
+import picomatch from 'picomatch'
+import { wildcardsOnly } from '../telemetry/discover.js'
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
+import type { RunArtifacts, UploadedReport } from './forge.js'
 import { errorMessage } from '../errors.js'
 
 /**
- * @actions/artifact is by far the largest dependency (Azure SDK, zip, protobuf): it is imported
- * only when a step uploads or downloads, so other runs do not pay for parsing it.
+ * The calls the action makes to an artifact service: @actions/artifact's client, which speaks
+ * GitHub's Twirp artifact protocol (Forgejo 7 and later serve it too).
  */
-async function artifactClient() {
-  const { DefaultArtifactClient } = await import('@actions/artifact')
-  return new DefaultArtifactClient()
-}
+export type ArtifactService = Pick<
+  ArtifactClient,
+  'uploadArtifact' | 'deleteArtifact' | 'listArtifacts' | 'downloadArtifact'
+>
 
-/** @actions/artifact refuses to run on any host but github.com and GHE.com (its GHES check). */
-export function artifactsSupported(context: RunContext): boolean {
-  return context.forge === 'github'
-}
-
-export interface UploadedReport {
-  id: number | undefined
-  url: string | undefined
-}
-
+/** Uploads the report files as the artifact `name`; a re-run replaces its earlier attempt's. */
 export async function uploadReport(
+  service: ArtifactService,
   context: RunContext,
   name: string,
   files: string[],
   rootDirectory: string
 ): Promise<UploadedReport> {
-  const client = await artifactClient()
   let id: number | undefined
   try {
-    ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
+    ;({ id } = await service.uploadArtifact(name, files, rootDirectory))
   } catch (error) {
     // a re-run of the job finds its earlier attempt's artifact: replace it, as overwrite: true does
     if (!/already exists|409|Conflict/i.test(errorMessage(error))) throw error
-    await client.deleteArtifact(name)
-    ;({ id } = await client.uploadArtifact(name, files, rootDirectory))
+    await service.deleteArtifact(name)
+    ;({ id } = await service.uploadArtifact(name, files, rootDirectory))
   }
   const url =
     id !== undefined && context.runId !== null
@@ -46,13 +41,20 @@ export async function uploadReport(
   return { id, url }
 }
 
-/** `*` and `?` wildcards, as upload/download-artifact name patterns use them. */
-export function namePattern(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${escaped}$`)
+/** Stands for `/` in a name matched by namePattern (U+2215, DIVISION SLASH). */
+const NAME_SLASH = '\u2215'
+
+/** An artifact name (or name pattern) as one path segment that is neither `.` nor `..`. */
+const asSegment = (text: string) => `_${text.replaceAll('/', NAME_SLASH)}`
+
+/**
+ * An artifact name pattern: `*` and `?` are its wildcards, matching any characters of a name, `/`
+ * and a leading `.` included (a name that is no safe folder name must still be matched, to be
+ * skipped with a warning). picomatch matches paths, so a name is given to it as one segment.
+ */
+export function namePattern(pattern: string): { test(name: string): boolean } {
+  const matches = picomatch(asSegment(wildcardsOnly(pattern)), { dot: true })
+  return { test: (name) => matches(asSegment(name)) }
 }
 
 /**
@@ -79,13 +81,13 @@ function folderInside(root: string, name: string): string | null {
  * Returns the names downloaded.
  */
 export async function downloadRunArtifacts(
+  service: ArtifactService,
   patterns: string[],
   root: string,
   log: Log
 ): Promise<string[]> {
-  const client = await artifactClient()
   const matchers = patterns.map(namePattern)
-  const { artifacts } = await client.listArtifacts({ latest: true })
+  const { artifacts } = await service.listArtifacts({ latest: true })
   const wanted = artifacts.filter((artifact) =>
     matchers.some((matcher) => matcher.test(artifact.name))
   )
@@ -98,7 +100,7 @@ export async function downloadRunArtifacts(
       )
       continue
     }
-    await client.downloadArtifact(artifact.id, { path })
+    await service.downloadArtifact(artifact.id, { path })
     downloaded.push(artifact.name)
   }
   return downloaded.sort()
@@ -108,23 +110,18 @@ export async function downloadRunArtifacts(
 export const ARTIFACTS_DIR = '.iostorm-artifacts'
 
 /**
- * Downloads the telemetry artifacts of this run named by `patterns` (GitHub only: Forgejo and
- * Gitea offer actions no artifact service, so there a download step must come first).
+ * Downloads the telemetry artifacts of this run named by `patterns` into ARTIFACTS_DIR (where the
+ * forge's artifact service can be used: on Forgejo and Gitea a download step must come first).
  */
 export async function fetchTelemetryArtifacts(
   patterns: string[],
-  context: RunContext,
+  artifacts: RunArtifacts,
+  workspace: string,
   log: Log
 ): Promise<void> {
   if (patterns.length === 0) return
-  if (!artifactsSupported(context)) {
-    log.warning(
-      'input "artifacts" needs the GitHub artifact service, which Forgejo and Gitea do not offer to ' +
-        'actions: download them with a forgejo/download-artifact step before this one instead.'
-    )
-    return
-  }
-  const names = await downloadRunArtifacts(patterns, join(context.workspace, ARTIFACTS_DIR), log)
+  const names = await artifacts.downloadRunArtifacts(patterns, join(workspace, ARTIFACTS_DIR))
+  if (names === null) return
   if (names.length === 0) {
     log.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(', ')}`)
   } else {

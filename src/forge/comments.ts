@@ -1,16 +1,7 @@
-import { describeError, statusOf, type ForgeClient, type Log } from './client.js'
-import type { RunContext } from './context.js'
+import { describeError, statusOf, type Log } from './client.js'
+import type { Forge, IssueComment } from './forge.js'
 import { BudgetExceededError } from './http.js'
-import { sameUser, userOf, type ForgeUser } from './identity.js'
-
-export interface IssueComment {
-  id: number
-  body: string
-  created_at: string
-  html_url: string
-  /** null when the answer names no author. */
-  author: ForgeUser | null
-}
+import { sameUser, type ForgeUser } from './identity.js'
 
 export interface StickyResult {
   /**
@@ -22,9 +13,6 @@ export interface StickyResult {
   /** Duplicate marker comments removed (left over from concurrent runs). */
   deleted: number
 }
-
-/** The forge answered something that is not what the endpoint returns (a proxy's HTML page). */
-export class UnexpectedAnswerError extends Error {}
 
 /** A comment write was refused: the token may not comment (e.g. a pull request from a fork). */
 export class CommentForbiddenError extends Error {}
@@ -47,25 +35,6 @@ const unstamped = (body: string) => body.replace(STAMP, '')
 
 export const COMMENT_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
-const GITHUB_PAGE = 100
-const FORGEJO_PAGE = 50
-/** A safety net: no pull request has this many pages of comments. */
-const MAX_PAGES = 500
-
-const COMMENTS = 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments'
-
-function toComment(value: unknown): IssueComment | undefined {
-  const c = value as (Partial<Omit<IssueComment, 'author'>> & { user?: unknown }) | null
-  if (typeof c?.id !== 'number') return undefined
-  return {
-    id: c.id,
-    body: typeof c.body === 'string' ? c.body : '',
-    created_at: typeof c.created_at === 'string' ? c.created_at : '',
-    html_url: typeof c.html_url === 'string' ? c.html_url : '',
-    author: userOf(c.user)
-  }
-}
-
 /**
  * Whether the action wrote `comment` for `marker`: the token's user is its author AND the body
  * starts with the marker. A marker elsewhere (a quote) or by anyone else never counts.
@@ -74,55 +43,6 @@ export function isOwnComment(comment: IssueComment, marker: string, identity: Fo
   return (
     comment.body.startsWith(marker) && comment.author !== null && sameUser(identity, comment.author)
   )
-}
-
-/**
- * Every comment of the pull request. GitHub pages with per_page/page. Forgejo v16 takes no paging
- * parameters for this list and returns everything (with X-Total-Count); versions that page get
- * page/limit only when the first answer says more exist. Paging stops at a short, empty or
- * repeated page, so a server that ignores the parameters cannot make it loop.
- */
-export async function listComments(
-  client: ForgeClient,
-  context: RunContext,
-  pull: number
-): Promise<IssueComment[]> {
-  const byId = new Map<number, IssueComment>()
-  const base = { owner: context.owner, repo: context.repo, issue_number: pull }
-  const github = context.forge === 'github'
-
-  async function fetchPage(params: Record<string, number>) {
-    const response = await client.request(COMMENTS, { ...base, ...params })
-    // an empty list is a real answer; anything that is not a list is not "no comments"
-    if (!Array.isArray(response.data)) {
-      const type = response.headers['content-type'] ?? 'no content type'
-      throw new UnexpectedAnswerError(
-        `listing the comments of #${pull} got an unexpected answer (HTTP ${response.status}, ${type}) instead of a JSON list; ` +
-          'check GITHUB_API_URL and any proxy in between'
-      )
-    }
-    const items = response.data.map(toComment)
-    const fresh = items.filter((c): c is IssueComment => c !== undefined && !byId.has(c.id))
-    for (const comment of fresh) byId.set(comment.id, comment)
-    const total = Number(response.headers['x-total-count'])
-    return {
-      received: items.length,
-      fresh: fresh.length,
-      total: Number.isFinite(total) ? total : undefined
-    }
-  }
-
-  if (!github) {
-    const first = await fetchPage({})
-    if (first.total === undefined || byId.size >= first.total) return [...byId.values()]
-  }
-  const size = github ? GITHUB_PAGE : FORGEJO_PAGE
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const result = await fetchPage(github ? { per_page: size, page } : { limit: size, page })
-    if (result.fresh === 0 || result.received < size) break
-    if (result.total !== undefined && byId.size >= result.total) break
-  }
-  return [...byId.values()]
 }
 
 /** Newest first: the latest created_at, then the highest id. */
@@ -137,33 +57,15 @@ function forbidden(error: unknown): never {
 }
 
 export interface StickyRequest {
-  client: ForgeClient
-  context: RunContext
+  forge: Forge
+  /** This workflow run, stamped into the body; null when unknown. */
+  runId: number | null
   pull: number
   marker: string
   /** The body to post, starting with `marker`. */
   report: string
-  /** The token's user (tokenIdentity); null: unknown, so no existing comment is touched. */
+  /** The token's user (Forge.identity); null: unknown, so no existing comment is touched. */
   identity: ForgeUser | null
-}
-
-/**
- * Whether the workflow run `id` exists in this repository. A stamp is only proof of a newer
- * report when it names a real run: others may edit our comment (Gitea lets repository writers
- * edit any comment, go-gitea/gitea#17585), so an unknown or unverifiable run is ignored.
- */
-async function runExists(client: ForgeClient, context: RunContext, id: bigint): Promise<boolean> {
-  try {
-    await client.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
-      owner: context.owner,
-      repo: context.repo,
-      run_id: id.toString() as unknown as number
-    })
-    return true
-  } catch (error) {
-    if (error instanceof BudgetExceededError) throw error
-    return false
-  }
 }
 
 /**
@@ -175,15 +77,12 @@ async function runExists(client: ForgeClient, context: RunContext, id: bigint): 
  * again, so a request that did land is not posted twice.
  */
 export async function upsertStickyComment(request: StickyRequest, log: Log): Promise<StickyResult> {
-  const { client, context, pull, marker, identity } = request
-  const base = { owner: context.owner, repo: context.repo }
+  const { forge, runId, pull, marker, identity } = request
   // the run id lets an older run that finishes late leave a newer run's comment alone
   const body =
-    context.runId === null
-      ? request.report
-      : `${request.report}\n<!-- io-storm-catcher-run:${context.runId} -->`
+    runId === null ? request.report : `${request.report}\n<!-- io-storm-catcher-run:${runId} -->`
   const own = async () =>
-    (await listComments(client, context, pull))
+    (await forge.listComments(pull))
       .filter((c) =>
         identity === null ? c.body.startsWith(marker) : isOwnComment(c, marker, identity)
       )
@@ -197,16 +96,7 @@ export async function upsertStickyComment(request: StickyRequest, log: Log): Pro
     }
     for (let attempt = 1; existing.length === 0; attempt++) {
       try {
-        const created = await client.request(
-          'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
-          {
-            ...base,
-            issue_number: pull,
-            body,
-            request: { retries: 0 }
-          }
-        )
-        const comment = toComment(created.data)
+        const comment = await forge.createComment(pull, body)
         return { action: 'created', url: comment?.html_url ?? '', deleted: 0 }
       } catch (error) {
         const status = statusOf(error)
@@ -228,10 +118,7 @@ export async function upsertStickyComment(request: StickyRequest, log: Log): Pro
     let deleted = 0
     for (const duplicate of duplicates) {
       try {
-        await client.request('DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}', {
-          ...base,
-          comment_id: duplicate.id
-        })
+        await forge.deleteComment(duplicate.id)
         deleted++
       } catch (error) {
         if (error instanceof BudgetExceededError) throw error
@@ -244,28 +131,19 @@ export async function upsertStickyComment(request: StickyRequest, log: Log): Pro
     const writtenBy = stampOf(keep.body)
     if (
       writtenBy !== null &&
-      context.runId !== null &&
-      writtenBy > BigInt(context.runId) &&
-      (await runExists(client, context, writtenBy))
+      runId !== null &&
+      writtenBy > BigInt(runId) &&
+      // others may edit our comment (Gitea lets repository writers edit any comment,
+      // go-gitea/gitea#17585): a stamp only proves a newer report when it names a real run
+      (await forge.runExists(writtenBy))
     ) {
       return { action: 'kept-newer', url: keep.html_url, deleted }
     }
     if (unstamped(keep.body) === unstamped(body)) {
       return { action: 'unchanged', url: keep.html_url, deleted }
     }
-    const updated = await client.request(
-      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
-      {
-        ...base,
-        comment_id: keep.id,
-        body
-      }
-    )
-    return {
-      action: 'updated',
-      url: toComment(updated.data)?.html_url || keep.html_url,
-      deleted
-    }
+    const updated = await forge.updateComment(keep.id, body)
+    return { action: 'updated', url: updated?.html_url || keep.html_url, deleted }
   } catch (error) {
     if (statusOf(error) === 403) forbidden(error)
     throw error

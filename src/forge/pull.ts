@@ -1,5 +1,7 @@
-import { describeError, type ForgeClient, type Log } from './client.js'
+import { describeError, statusOf, type Log } from './client.js'
 import type { RunContext } from './context.js'
+import type { Forge } from './forge.js'
+import { record } from './rest.js'
 
 /**
  * The pull request to report on. `pull: null` with a `reason`: one was named but could not be
@@ -7,10 +9,6 @@ import type { RunContext } from './context.js'
  */
 export type PullTarget =
   { pull: number; baseRef: string | null } | { pull: null; reason: string | null }
-
-function record(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {}
-}
 
 const short = (sha: string) => (sha === '' ? '(none)' : sha.slice(0, 12))
 
@@ -37,37 +35,29 @@ export function headMismatch(data: unknown, context: RunContext): string | null 
   return null
 }
 
-const baseRefOf = (data: unknown) => {
+/** The base branch of the pull request `data` (a REST pull request), null when it names none. */
+export function pullBaseRef(data: unknown): string | null {
   const ref = record(record(data).base).ref
   return typeof ref === 'string' && ref !== '' ? ref : null
 }
 
 /** The named pull request, when it exists and its head is the triggering run's. */
-async function verifyNamed(
-  client: ForgeClient,
-  context: RunContext,
-  number: number
-): Promise<PullTarget> {
+async function verifyNamed(forge: Forge, context: RunContext, number: number): Promise<PullTarget> {
   let data: unknown
   try {
-    ;({ data } = await client.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
-      owner: context.owner,
-      repo: context.repo,
-      pull_number: number
-    }))
+    data = await forge.pullRequest(number)
   } catch (error) {
-    const status = (error as { status?: number }).status
     return {
       pull: null,
       reason:
-        status === 404
+        statusOf(error) === 404
           ? `pull request #${number} does not exist in ${context.owner}/${context.repo}`
           : `pull request #${number} could not be read (${describeError(error)})`
     }
   }
   const mismatch = headMismatch(data, context)
   if (mismatch !== null) return { pull: null, reason: `pull request #${number}: ${mismatch}` }
-  return { pull: number, baseRef: baseRefOf(data) }
+  return { pull: number, baseRef: pullBaseRef(data) }
 }
 
 /**
@@ -75,21 +65,14 @@ async function verifyNamed(
  * requests whose head is `<head owner>:<head branch>`, narrowed to the one whose head commit and
  * repository are the triggering run's.
  */
-async function findByHead(client: ForgeClient, context: RunContext): Promise<PullTarget> {
+async function findByHead(forge: Forge, context: RunContext): Promise<PullTarget> {
   const { owner, branch } = context.head
   if (owner === null || branch === null) {
     return { pull: null, reason: 'the workflow_run event names no head branch to find it by' }
   }
-  const paging = context.forge === 'github' ? { per_page: 100 } : { limit: 50 }
   let data: unknown
   try {
-    ;({ data } = await client.request('GET /repos/{owner}/{repo}/pulls', {
-      owner: context.owner,
-      repo: context.repo,
-      state: 'open',
-      head: `${owner}:${branch}`,
-      ...paging
-    }))
+    data = await forge.openPullsByHead(owner, branch)
   } catch (error) {
     return { pull: null, reason: `listing open pull requests failed (${describeError(error)})` }
   }
@@ -107,7 +90,7 @@ async function findByHead(client: ForgeClient, context: RunContext): Promise<Pul
           : `several open pull requests have head ${owner}:${branch} (#${numbers.join(', #')}): name one with the pull-request input`
     }
   }
-  return { pull: numbers[0], baseRef: baseRefOf(matching[0]) }
+  return { pull: numbers[0], baseRef: pullBaseRef(matching[0]) }
 }
 
 /**
@@ -117,7 +100,7 @@ async function findByHead(client: ForgeClient, context: RunContext): Promise<Pul
  * cannot steer the comment to another pull request or issue. Warns when one cannot be verified.
  */
 export async function resolvePull(
-  client: ForgeClient | null,
+  forge: Forge | null,
   context: RunContext,
   log: Log
 ): Promise<PullTarget> {
@@ -125,16 +108,14 @@ export async function resolvePull(
   if (number !== null && context.pullFromEvent) return { pull: number, baseRef: context.baseRef }
   if (number === null && context.eventName !== 'workflow_run') return { pull: null, reason: null }
   let target: PullTarget
-  if (client === null) {
+  if (forge === null) {
     target = {
       pull: null,
       reason: `${number === null ? 'the pull request' : `pull request #${number}`} cannot be looked up or verified without a github-token`
     }
   } else {
     target =
-      number === null
-        ? await findByHead(client, context)
-        : await verifyNamed(client, context, number)
+      number === null ? await findByHead(forge, context) : await verifyNamed(forge, context, number)
   }
   if (target.pull === null && target.reason !== null) {
     log.warning(

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises'
 import type { Stats } from 'node:fs'
 import { join } from 'node:path'
+import picomatch from 'picomatch'
 
 export const EVENTS_FILE_NAME = 'events.parquet'
 
@@ -123,25 +124,25 @@ export async function discoverTargets(
 /** Directories never searched by globs: version control and dependency trees. */
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
 
-/** A glob as a regular expression over `/`-separated relative paths: `**`, `*`, `?`. */
+/**
+ * picomatch syntax that the globs here do not have (README: `**`, `*` and `?` only, `!` only as
+ * the leading exclude mark that globFiles strips): brackets, braces, extglobs, parentheses,
+ * quotes and negation. Escaped, these characters match themselves, as they always did.
+ */
+const NOT_WILDCARDS = /[()[\]{}!+@|$^,"]/g
+
+/** `pattern` with only `**`, `*` and `?` as wildcards, for picomatch. */
+export function wildcardsOnly(pattern: string): string {
+  return pattern.replace(NOT_WILDCARDS, '\\$&')
+}
+
+/**
+ * A glob as a regular expression over `/`-separated relative paths: `**` (whole folders), `*`
+ * and `?` (within one), a leading `./` ignored. Dot files and folders match like any other
+ * (`**\/events.parquet` finds `.iostorm-artifacts/…/events.parquet`).
+ */
 export function globPattern(glob: string): RegExp {
-  let source = ''
-  const pattern = glob.replace(/^\.\//, '')
-  for (let i = 0; i < pattern.length; i++) {
-    const char = pattern[i]
-    if (char === '*' && pattern[i + 1] === '*') {
-      const slash = pattern[i + 2] === '/'
-      source += slash ? '(?:.*/)?' : '.*'
-      i += slash ? 2 : 1
-    } else if (char === '*') {
-      source += '[^/]*'
-    } else if (char === '?') {
-      source += '[^/]'
-    } else {
-      source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    }
-  }
-  return new RegExp(`^${source}$`)
+  return picomatch.makeRe(wildcardsOnly(glob), { dot: true })
 }
 
 /**
