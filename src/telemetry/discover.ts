@@ -125,9 +125,10 @@ export async function discoverTargets(
 const SKIPPED_DIRECTORIES = new Set(['.git', 'node_modules'])
 
 /**
- * picomatch syntax that the globs here do not have (docs/action.md, "Globs": `**`, `*` and `?` only, `!` only as
- * the leading exclude mark that globFiles strips): brackets, braces, extglobs, parentheses,
- * quotes and negation. Escaped, these characters match themselves, as they always did.
+ * picomatch syntax that the globs here do not have (docs/action.md, "Globs": `**`, `*` and `?`
+ * only, `!` only as the leading exclude mark that globFiles strips): brackets, braces, extglobs,
+ * parentheses, quotes and negation. Escaped, these characters match themselves, as they always
+ * did.
  */
 const NOT_WILDCARDS = /[()[\]{}!+@|$^,"]/g
 
