@@ -67,11 +67,13 @@ describe('action.yml', () => {
       'baseline-run-id',
       'comment-url',
       'new-signatures',
+      'regressions',
       'report-json',
       'report-markdown',
       'resolved-signatures',
       'signatures',
       'spikes',
+      'unconfirmed',
       'verdict'
     ])
     expect(manifest.inputs['github-token'].default).toBe('${{ github.token }}')

@@ -8,7 +8,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
 import { CURRENT_RUN, PR, pushPayload, runAction } from './support/action-runner.js'
-import { forgePool, GC_PAUSE, MARKER, marked, onPr, SAVE_ALL, seedBaseline } from './support/e2e.js'
+import {
+  forgePool,
+  GC_PAUSE,
+  MARKER,
+  marked,
+  onPr,
+  SAVE_ALL,
+  seedBaseline,
+  seedHistory,
+  TWO_REPEATS
+} from './support/e2e.js'
 import { faults, GITHUB_ACTIONS_BOT } from './support/fake-forge.js'
 import { schemaErrors } from './support/schema.js'
 import { describeWithShared } from './support/shared.js'
@@ -76,6 +86,39 @@ async function crowdedRun(): Promise<string> {
   }
   return root
 }
+/**
+ * A run of `repeats` repeats of 600 ticks, each with `spikes` fsync-bound ticks of about `ms` ms
+ * (signature `-|fsync`): the base and heads of the regression classes.
+ */
+async function fsyncRun(repeats: number, spikes: number, ms: number): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'iostorm-fsync-'))
+  crowded.push(root)
+  const MS = 1_000_000n
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const rows: EventRow[] = []
+    const start = 7_000_000_000_000n
+    for (let tick = 0; tick < 600; tick++) {
+      const at = start + BigInt(tick) * 50n * MS
+      const slow = tick % 100 === 50 && (tick - 50) / 100 < spikes
+      const value = slow ? ms + repeat * 7 + tick / 100 : 20 + (tick % 9)
+      rows.push({ ts_ns: at, layer: 'L0', metric: 'tick_ms', value, dur_ns: null })
+      if (slow) {
+        rows.push({
+          ts_ns: at + MS,
+          layer: 'L4',
+          tid: 42,
+          thread: 'Server thread',
+          syscall: 'fsync',
+          dur_ns: BigInt(Math.round(value - 5)) * MS,
+          path: '/srv/mc/world/region/r.0.0.mca'
+        })
+      }
+    }
+    await writeEvents('hyparquet-writer', join(root, 'run', String(repeat), 'events.parquet'), rows)
+  }
+  return join(root, 'run')
+}
+
 const crowded: string[] = []
 afterAll(async () => {
   await Promise.all(crowded.map((dir) => rm(dir, { recursive: true, force: true })))
@@ -113,28 +156,44 @@ describe('pull request on GitHub', () => {
     )
   }, 30_000)
 
-  it('with a baseline: diffs, comments before failing on the new signature', async () => {
+  it('with a history: diffs, comments before failing on the confirmed new signature', async () => {
     const github = await forge()
-    await seedBaseline(github, GC_PAUSE[0])
-    const run = await onPr(github)
+    await seedHistory(github, GC_PAUSE[0])
+    const run = await onPr(github, { files: TWO_REPEATS })
     expect(run.status).toBe(1)
     expect(run.outputs).toMatchObject({
       verdict: 'fail',
       'new-signatures': '1',
       'resolved-signatures': '1',
-      'baseline-run-id': '6001'
+      regressions: '0',
+      unconfirmed: '0',
+      'baseline-run-id': '6005'
     })
-    expect(run.stdout).toContain('::error::new spike signatures: -|fsync')
+    expect(run.stdout).toContain(
+      '::error::spike signatures fail under fail-on: new — -|fsync is new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048)'
+    )
     const [comment] = marked(github)
     expect(comment.body).toContain('❌ **1 new spike signature** compared with the baseline.')
-    expect(comment.body).toContain('| 🆕 new | `-\\|fsync` | 0 → 1 |')
-    expect(comment.body).toContain('| ✅ resolved | `-\\|futex` | 1 → 0 |')
-    expect(comment.body).toContain('Baseline: [artifact "iostorm-report" of run 6001](')
+    expect(comment.body).toContain(
+      '- `-|fsync` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
+    )
+    expect(comment.body).toContain('| 🆕 new | `-\\|fsync` | none of 5 | 2 in 2 of 2 |')
+    expect(comment.body).toContain('| ✅ resolved | `-\\|futex` | 1 | 0 |')
+    expect(comment.body).toContain(
+      'Judged against the reports of 5 base runs (5 repeats); the newest: [artifact "iostorm-report" of run 6005]('
+    )
     expect(run.report?.diff?.base).toMatchObject({
       kind: 'artifact',
-      run_id: '6001',
+      run_id: '6005',
       commit: 'ba5eba11'.repeat(5)
     })
+    expect(run.report?.diff?.history?.sources.map((source) => source.run_id)).toEqual([
+      '6005',
+      '6004',
+      '6003',
+      '6002',
+      '6001'
+    ])
     expect(github.uploadedArtifacts).toHaveLength(1)
     // publishing came before failing: the comment and the artifact exist although the step failed
     const order = github.requests.map((request) => `${request.method} ${request.path}`)
@@ -143,13 +202,65 @@ describe('pull request on GitHub', () => {
     )
   }, 30_000)
 
-  it('with fail-on-new false: reports the new signature and passes', async () => {
+  it('calls a new signature seen in one repeat unconfirmed, and passes', async () => {
     const github = await forge()
     await seedBaseline(github, GC_PAUSE[0])
-    const run = await onPr(github, { inputs: { 'fail-on-new': 'false' } })
+    const run = await onPr(github)
+    expect(run.status).toBe(0)
+    expect(run.outputs).toMatchObject({ verdict: 'pass', 'new-signatures': '0', unconfirmed: '1' })
+    expect(marked(github)[0].body).toContain(
+      '❔ 1 signature new but seen too rarely to confirm: rerun to tell.'
+    )
+  }, 30_000)
+
+  it('with fail-on-new false: reports the new signature and passes', async () => {
+    const github = await forge()
+    await seedHistory(github, GC_PAUSE[0])
+    const run = await onPr(github, { files: TWO_REPEATS, inputs: { 'fail-on-new': 'false' } })
     expect(run.status).toBe(0)
     expect(run.outputs.verdict).toBe('fail')
   }, 30_000)
+
+  it('with fail-on regression: fails on a known signature more frequent, or worse, than its history', async () => {
+    const github = await forge()
+    // ten base runs of two repeats: one fsync spike of about 300 ms per repeat
+    const base = await fsyncRun(2, 1, 300)
+    for (let id = 6001; id <= 6010; id++) {
+      await seedBaseline(github, base, id, { created_at: `2026-11-${id - 5990}T10:00:00Z` })
+    }
+    const oftener = await fsyncRun(2, 6, 300)
+    const frequent = await onPr(github, {
+      files: [[oftener, 'bench-out']],
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(frequent.status).toBe(1)
+    expect(frequent.outputs).toMatchObject({ verdict: 'fail', regressions: '1' })
+    expect(frequent.report?.diff?.more_frequent?.[0]).toMatchObject({
+      signature: '-|fsync',
+      judgement: { class: 'more-frequent', head: { rate: 6 }, base: { rate: 1 } }
+    })
+    expect(marked(github)[0].body).toMatch(
+      /- `-\|fsync` more frequent: 6 spikes per repeat against 1 in the history \(6×, p = 0\.00\d\)\./
+    )
+    expect(marked(github)[0].body).toContain(
+      '| 📈 more frequent | `-\\|fsync` | 20 in 20 of 20 | 12 in 2 of 2 |'
+    )
+
+    const longer = await fsyncRun(3, 1, 1500)
+    const worse = await onPr(github, {
+      files: [[longer, 'bench-out']],
+      inputs: { 'fail-on': 'regression' }
+    })
+    expect(worse.status).toBe(1)
+    expect(worse.report?.diff?.worse?.[0].judgement).toMatchObject({ class: 'worse' })
+    expect(marked(github)[0].body).toContain('| 🐢 worse | `-\\|fsync` |')
+
+    // the same head under the default fail-on: new reports the regression without failing
+    const reported = await onPr(github, { files: [[longer, 'bench-out']] })
+    expect(reported.status).toBe(0)
+    expect(reported.outputs).toMatchObject({ verdict: 'pass', regressions: '1' })
+    expect(marked(github)[0].body).toContain('⚠️ **1 known signature** more frequent or worse')
+  }, 60_000)
 
   it('passes quietly when nothing changed, and skips rewriting an identical comment', async () => {
     const github = await forge()
@@ -411,7 +522,11 @@ describeWithShared('Forgejo', () => {
     )
     const run = await onPr(forgejo, { inputs: { 'fail-on-new': 'false' } })
     expect(run.status).toBe(0)
-    expect(run.outputs).toMatchObject({ verdict: 'fail', 'baseline-run-id': '6001' })
+    expect(run.outputs).toMatchObject({
+      verdict: 'pass',
+      unconfirmed: '1',
+      'baseline-run-id': '6001'
+    })
     expect(marked(forgejo)).toHaveLength(1)
     expect(run.annotations.join('\n')).toMatch(
       /::notice::Forgejo does not let actions upload artifacts.*forgejo\/upload-artifact@v4/

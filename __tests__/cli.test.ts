@@ -87,7 +87,7 @@ describe('iostorm detect', () => {
       'plugin registry tsconfig.json: "compilerOptions": expected a non-empty list'
     ],
     [['detect'], 'detect needs at least one target'],
-    [['diff', SAVE_ALL], 'diff needs exactly two arguments: <base> <head>'],
+    [['diff', SAVE_ALL], 'diff needs a base and a head: <base>... <head>'],
     [['detect', SAVE_ALL, '--fail-on-new'], '--fail-on-new only applies to diff'],
     [['explode'], 'unknown command "explode"'],
     [['detect', SAVE_ALL, '--bogus'], "Unknown option '--bogus'"]
@@ -114,14 +114,43 @@ describe('iostorm detect', () => {
 })
 
 describe('iostorm diff', () => {
-  it('exits 1 with --fail-on-new when the head has new signatures, 0 without the flag', async () => {
-    const failing = await iostorm(['diff', GC, SAVE_ALL, '--fail-on-new'])
-    expect(failing.status).toBe(1)
-    expect(failing.stdout).toMatch(/❌ \*\*1 new spike signature\*\*/)
-    expect(failing.stdout).toContain('🆕 new')
-    expect(failing.stdout).toContain('✅ resolved')
-    const lenient = await iostorm(['diff', GC, SAVE_ALL])
-    expect(lenient.status).toBe(0)
+  it('exits 1 with --fail-on-new when a new signature is confirmed by a history, 0 without the flag', async () => {
+    await withTempDir(async (dir) => {
+      const gc = join(dir, 'gc.json')
+      expect(
+        (await iostorm(['detect', GC, '--out-md', join(dir, 'gc.md'), '--out-json', gc])).status
+      ).toBe(0)
+      // five base reports of one repeat each; the head's two repeats both have the new signature
+      const history = [gc, gc, gc, gc, gc]
+      const head = 'fixtures/runs/s3-quests-coreprotect'
+      const failing = await iostorm(['diff', ...history, head, ...REGISTRY, '--fail-on-new'])
+      expect(failing.status).toBe(1)
+      expect(failing.stdout).toMatch(/❌ \*\*1 new spike signature\*\*/)
+      expect(failing.stdout).toContain(
+        '`CoreProtect|pread64` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
+      )
+      expect(failing.stdout).toContain('🆕 new')
+      expect(failing.stdout).toContain('✅ resolved')
+      expect(failing.stdout).toContain('Judged against the reports of 5 base runs (5 repeats)')
+      const lenient = await iostorm(['diff', ...history, head, ...REGISTRY])
+      expect(lenient.status).toBe(0)
+      // one base and one head repeat can only say "new but unconfirmed"
+      const single = await iostorm(['diff', GC, SAVE_ALL, '--fail-on', 'new'])
+      expect(single.status).toBe(0)
+      expect(single.stdout).toContain(
+        '❔ 1 signature new but seen too rarely to confirm: rerun to tell.'
+      )
+    })
+  })
+
+  it('takes the verdict options only for diff, checked like any other', async () => {
+    const misplaced = await iostorm(['detect', GC, '--fail-on', 'new'])
+    expect(misplaced).toMatchObject({
+      status: 2,
+      stderr: 'iostorm: --fail-on only applies to diff\n'
+    })
+    const wrong = await iostorm(['diff', GC, SAVE_ALL, '--alpha', '2'])
+    expect(wrong.stderr).toBe('iostorm: --alpha must be between 0 and 1; got 2\n')
   })
 
   it('diffs against a stored report and finds nothing new when nothing changed', async () => {

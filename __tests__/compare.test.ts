@@ -2,50 +2,79 @@
 import { describe, expect, it } from '@jest/globals'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { SignatureSummary } from '../src/analysis/types.js'
+import { summariseSignatures } from '../src/analysis/signatures.js'
+import type { ReportOptions } from '../src/analysis/types.js'
+import { DEFAULT_SETTINGS } from '../src/analysis/verdict.js'
 import { compare, loadReport, loadSide } from '../src/compare.js'
 import { DEFAULT_OPTIONS } from '../src/analysis/analyse-file.js'
 import { withTempDir } from './support/engine.js'
+import { run, spike } from './support/reports.js'
 
-const signature = (name: string, spikes = 1): SignatureSummary => ({
-  signature: name,
-  top_plugin: null,
-  first_syscall: null,
-  spikes,
-  repeats: 1,
-  worst_ms: 100
-})
 const source = { kind: 'report', location: 'base.json' } as const
 
-describe('compare', () => {
-  it('fails on a signature the baseline has not, and names the options that differ', () => {
-    const { diff, verdict } = compare(
-      { signatures: [signature('a|b'), signature('gone')], source, options: { threshold_ms: 50 } },
-      { signatures: [signature('a|b', 3), signature('-|fsync')], options: { threshold_ms: 80 } }
+/** A side of repeats; each repeat lists the signatures of its spikes. */
+function side(repeats: string[][], options?: Partial<ReportOptions>) {
+  const runs = repeats.map((signatures, index) =>
+    run(
+      `r/${index}/events.parquet`,
+      signatures.map((signature) => spike({ signature }))
     )
+  )
+  return { runs, signatures: summariseSignatures(runs), options }
+}
+
+describe('compare', () => {
+  it('fails on a confirmed new signature, judges the rest, and names the options that differ', () => {
+    const base = { ...side([['a|b'], ['a|b', 'gone'], [], []], { threshold_ms: 50 }), source }
+    const older = { ...side([['a|b'], [], [], []]), source }
+    const head = side([['a|b', '-|fsync'], ['-|fsync'], ['-|fsync'], ['rare']], {
+      threshold_ms: 80
+    })
+    const { diff, verdict } = compare([base, older], head)
     expect(verdict).toBe('fail')
     expect(diff?.new.map((s) => s.signature)).toEqual(['-|fsync'])
+    expect(diff?.new[0].judgement).toMatchObject({
+      class: 'new',
+      head: { repeats_with: 3, repeats: 4 },
+      base: { repeats_with: 0, repeats: 8 }
+    })
+    expect(diff?.new_unconfirmed?.map((s) => s.signature)).toEqual(['rare'])
     expect(diff?.resolved.map((s) => s.signature)).toEqual(['gone'])
-    expect(diff?.persisting.map((s) => [s.base_spikes, s.head_spikes])).toEqual([[1, 3]])
+    expect(diff?.persisting.map((s) => [s.signature, s.base_spikes, s.head_spikes])).toEqual([
+      ['a|b', 3, 1]
+    ])
     expect(diff?.options_changed).toEqual(['threshold_ms'])
     expect(diff?.base).toEqual(source)
+    expect(diff?.history).toEqual({ reports: 2, repeats: 8, sources: [source, source] })
+    expect(diff?.failing).toEqual(['-|fsync'])
   })
 
   it('passes when nothing is new, and compares no options a side does not record', () => {
     const { diff, verdict } = compare(
-      { signatures: [signature('a|b')], source },
-      { signatures: [], options: { threshold_ms: 80 } }
+      [{ ...side([['a|b'], []]), source }],
+      side([[], []], { threshold_ms: 80 })
     )
     expect(verdict).toBe('pass')
     expect(diff?.resolved).toHaveLength(1)
     expect(diff?.options_changed).toEqual([])
   })
 
-  it('has no baseline when either side has no signatures to compare', () => {
+  it('judges under fail-on never as under new, and fails nothing', () => {
+    const history = [{ ...side([[], [], [], [], []]), source }]
+    const head = side([['x'], ['x'], ['x'], ['x'], ['x']])
+    const never = compare(history, head, { ...DEFAULT_SETTINGS, failOn: 'never' })
+    expect(never.verdict).toBe('fail')
+    expect(never.diff?.failing).toEqual([])
+    expect(compare(history, head).diff?.failing).toEqual(['x'])
+  })
+
+  it('has no baseline when no base or the head has no signatures to compare', () => {
     const none = { diff: null, verdict: 'no-baseline' }
-    expect(compare(null, { signatures: [] })).toEqual(none)
-    expect(compare({ signatures: null, source }, { signatures: [] })).toEqual(none)
-    expect(compare({ signatures: [], source }, { signatures: null })).toEqual(none)
+    const empty = { runs: [], signatures: [] }
+    expect(compare(null, empty)).toEqual(none)
+    expect(compare([], empty)).toEqual(none)
+    expect(compare([{ runs: [], signatures: null, source }], empty)).toEqual(none)
+    expect(compare([{ ...empty, source }], { runs: [], signatures: null })).toEqual(none)
   })
 })
 

@@ -11,14 +11,17 @@ import {
   changedOptions,
   describeOptions,
   optionsUsage,
-  parseAnalysisOptions
+  parseAnalysisOptions,
+  parseVerdictOptions,
+  VERDICT_OPTIONS
 } from '../src/options.js'
+import { DEFAULT_SETTINGS } from '../src/analysis/verdict.js'
 import { actionManifest } from './support/action-runner.js'
 
 describe('the analysis options table', () => {
   it('is what action.yml declares: one input per option, its help and its default', async () => {
     const { inputs } = await actionManifest()
-    for (const spec of ANALYSIS_OPTIONS) {
+    for (const spec of [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS]) {
       expect({ name: spec.name, ...inputs[spec.name] }).toEqual({
         name: spec.name,
         description: spec.help,
@@ -62,5 +65,16 @@ describe('the analysis options table', () => {
     await expect(
       parseAnalysisOptions({ sigmaMult: 'x' }, (name) => `input "${name}"`)
     ).rejects.toThrow('input "sigma-mult" must be a number; got "x"')
+  })
+
+  it('gives verdict defaults that parse to the verdict defaults', async () => {
+    const raw = Object.fromEntries(VERDICT_OPTIONS.map((spec) => [spec.raw, spec.default]))
+    expect(await parseVerdictOptions(raw)).toEqual(DEFAULT_SETTINGS)
+    await expect(parseVerdictOptions({ failOn: 'sometimes' })).rejects.toThrow(
+      '--fail-on must be new, regression or never; got "sometimes"'
+    )
+    await expect(parseVerdictOptions({ minRepeats: '1.5' })).rejects.toThrow(
+      '--min-repeats must be a whole number, at least 1; got 1.5'
+    )
   })
 })

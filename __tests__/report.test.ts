@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { diffSignatures, summariseSignatures } from '../src/analysis/signatures.js'
-import type { Report, RunReport, SignatureSummary } from '../src/analysis/types.js'
+import { summariseSignatures } from '../src/analysis/signatures.js'
+import { compare } from '../src/compare.js'
+import type { Report, RunReport } from '../src/analysis/types.js'
 import { describeOptions } from '../src/options.js'
 import { analyseFiles } from '../src/pipeline.js'
 import {
@@ -52,37 +53,6 @@ describe('signatures and diff', () => {
       }
     ])
   })
-
-  it('splits signatures into new, resolved and persisting', () => {
-    const sig = (signature: string, spikes: number, worst_ms = 100): SignatureSummary => ({
-      signature,
-      top_plugin: null,
-      first_syscall: null,
-      spikes,
-      repeats: 1,
-      worst_ms
-    })
-    const diff = diffSignatures(
-      [sig('A|-', 2), sig('B|-', 1)],
-      [sig('B|-', 4, 300), sig('C|-', 1)],
-      {
-        kind: 'report',
-        location: 'base.json'
-      }
-    )
-    expect(diff.new.map((s) => s.signature)).toEqual(['C|-'])
-    expect(diff.resolved.map((s) => s.signature)).toEqual(['A|-'])
-    expect(diff.persisting).toEqual([
-      expect.objectContaining({
-        signature: 'B|-',
-        base_spikes: 1,
-        head_spikes: 4,
-        spikes: 4,
-        worst_ms: 300,
-        base_worst_ms: 100
-      })
-    ])
-  })
 })
 
 describe('report JSON', () => {
@@ -100,10 +70,22 @@ describe('report JSON', () => {
       const report = buildReport({ ...analysed, options: describeOptions(SAMPLE_OPTIONS) })
       expect(report.runs.length).toBe(9)
       expect(schemaErrors(JSON.parse(reportToJson(report)))).toEqual([])
-      const withDiff = {
-        ...report,
-        diff: diffSignatures([], report.signatures, { kind: 'events', location: folder })
-      }
+      // every class of the verdict, against a history of the first runs and of none
+      const base = report.runs.slice(0, 4)
+      const { diff } = compare(
+        [
+          {
+            runs: base,
+            signatures: summariseSignatures(base),
+            source: { kind: 'events', location: folder }
+          },
+          { runs: [], signatures: [], source: { kind: 'report', location: 'empty.json' } }
+        ],
+        { runs: report.runs, signatures: report.signatures }
+      )
+      expect(diff?.persisting.length).toBeGreaterThan(0)
+      expect((diff?.new_unconfirmed?.length ?? 0) + diff!.new.length).toBeGreaterThan(0)
+      const withDiff = { ...report, diff }
       expect(schemaErrors(JSON.parse(reportToJson(withDiff)))).toEqual([])
     }
   })

@@ -14221,6 +14221,291 @@ import { access, constants as constants3, stat as stat3, writeFile } from "node:
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs } from "node:util";
 
+// src/analysis/significance.ts
+var logFactorials = [0];
+function logFactorial(n) {
+  for (let i = logFactorials.length; i <= n; i++)
+    logFactorials[i] = logFactorials[i - 1] + Math.log(i);
+  return logFactorials[n];
+}
+var logChoose = (n, k) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+function fisherGreater(withHead, headRepeats, withBase, baseRepeats) {
+  const total = headRepeats + baseRepeats;
+  const affected = withHead + withBase;
+  const most = Math.min(headRepeats, affected);
+  const denominator = logChoose(total, headRepeats);
+  let p = 0;
+  for (let x = withHead; x <= most; x++) {
+    if (headRepeats - x > total - affected) continue;
+    p += Math.exp(
+      logChoose(affected, x) + logChoose(total - affected, headRepeats - x) - denominator
+    );
+  }
+  return Math.min(1, p);
+}
+function permutationGreater(head, base) {
+  const pooled = [...head, ...base];
+  const picked = head.length;
+  const observed = head.reduce((sum, count) => sum + count, 0);
+  const most = pooled.reduce((sum, count) => sum + count, 0);
+  const ways = Array.from({ length: picked + 1 }, () => new Float64Array(most + 1));
+  ways[0][0] = 1;
+  for (const count of pooled) {
+    for (let j = picked; j >= 1; j--) {
+      const from = ways[j - 1];
+      const into = ways[j];
+      for (let s = most; s >= count; s--) into[s] += from[s - count];
+    }
+  }
+  let atLeast = 0;
+  let all = 0;
+  for (let s = 0; s <= most; s++) {
+    all += ways[picked][s];
+    if (s >= observed) atLeast += ways[picked][s];
+  }
+  return all === 0 ? 1 : atLeast / all;
+}
+var EXACT_CELLS = 2500;
+function mannWhitneyGreater(head, base) {
+  const m = head.length;
+  const n = base.length;
+  if (m === 0 || n === 0) return 1;
+  const all = [
+    ...head.map((value) => ({ value, head: true })),
+    ...base.map((value) => ({ value, head: false }))
+  ];
+  all.sort((a, b) => a.value - b.value);
+  const ranks = new Float64Array(all.length);
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1].value === all[i].value) j++;
+    const rank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) ranks[k] = rank;
+    const tied = j - i + 1;
+    tieTerm += tied ** 3 - tied;
+    i = j + 1;
+  }
+  let rankSum = 0;
+  all.forEach((entry, index) => {
+    if (entry.head) rankSum += ranks[index];
+  });
+  const u = rankSum - m * (m + 1) / 2;
+  if (tieTerm === 0 && m * n <= EXACT_CELLS) return exactUGreater(u, m, n);
+  const mean = m * n / 2;
+  const variance = m * n / 12 * (m + n + 1 - tieTerm / ((m + n) * (m + n - 1)));
+  if (variance <= 0) return 1;
+  const z = (u - mean - 0.5) / Math.sqrt(variance);
+  return 1 - normalCdf(z);
+}
+function exactUGreater(u, m, n) {
+  let previous = Array.from({ length: n + 1 }, () => new Float64Array(1).fill(1));
+  for (let i = 1; i <= m; i++) {
+    const current = [];
+    for (let j = 0; j <= n; j++) {
+      const size = i * j + 1;
+      const row = new Float64Array(size);
+      const withHead = previous[j];
+      for (let k = 0; k < withHead.length; k++) row[k + j] += withHead[k];
+      if (j > 0) {
+        const withBase = current[j - 1];
+        for (let k = 0; k < withBase.length; k++) row[k] += withBase[k];
+      }
+      current.push(row);
+    }
+    previous = current;
+  }
+  const counts = previous[n];
+  let total = 0;
+  let atLeast = 0;
+  for (let k = 0; k < counts.length; k++) {
+    total += counts[k];
+    if (k >= u - 1e-9) atLeast += counts[k];
+  }
+  return atLeast / total;
+}
+function normalCdf(z) {
+  const x = Math.abs(z);
+  let tail = 0;
+  if (x <= 37) {
+    const e = Math.exp(-x * x / 2);
+    if (x < 7.07106781186547) {
+      let p = 0.0352624965998911 * x + 0.700383064443688;
+      p = p * x + 6.37396220353165;
+      p = p * x + 33.912866078383;
+      p = p * x + 112.079291497871;
+      p = p * x + 221.213596169931;
+      p = p * x + 220.206867912376;
+      let q = 0.0883883476483184 * x + 1.75566716318264;
+      q = q * x + 16.064177579207;
+      q = q * x + 86.7807322029461;
+      q = q * x + 296.564248779674;
+      q = q * x + 637.333633378831;
+      q = q * x + 793.826512519948;
+      q = q * x + 440.413735824752;
+      tail = e * p / q;
+    } else {
+      let f = x + 0.65;
+      f = x + 4 / f;
+      f = x + 3 / f;
+      f = x + 2 / f;
+      f = x + 1 / f;
+      tail = e / f / 2.506628274631;
+    }
+  }
+  return z > 0 ? 1 - tail : tail;
+}
+function holm(pValues) {
+  const order = pValues.map((_, index) => index).sort((a, b) => pValues[a] - pValues[b]);
+  const adjusted = new Array(pValues.length);
+  let running = 0;
+  order.forEach((index, rank) => {
+    running = Math.max(running, Math.min(1, (pValues.length - rank) * pValues[index]));
+    adjusted[index] = running;
+  });
+  return adjusted;
+}
+
+// src/analysis/verdict.ts
+var DEFAULT_VERDICT = {
+  minRepeats: 2,
+  alpha: 0.05,
+  regressionAlpha: 0.01,
+  frequencyRatio: 3,
+  lengthRatio: 2,
+  minBaseSpikes: 3
+};
+function tally(reports) {
+  const runs = reports.flat();
+  const bySignature = /* @__PURE__ */ new Map();
+  runs.forEach((run, index) => {
+    for (const spike of run.spikes) {
+      let entry = bySignature.get(spike.signature);
+      if (!entry) {
+        entry = { perRepeat: new Array(runs.length).fill(0), lengthsMs: [] };
+        bySignature.set(spike.signature, entry);
+      }
+      entry.perRepeat[index]++;
+      entry.lengthsMs.push(spike.value_ms);
+    }
+  });
+  return { repeats: runs.length, bySignature };
+}
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function evidence(side, signature) {
+  const entry = side.bySignature.get(signature);
+  const perRepeat = entry?.perRepeat ?? [];
+  const spikes = perRepeat.reduce((sum, count) => sum + count, 0);
+  return {
+    repeats_with: perRepeat.filter((count) => count > 0).length,
+    repeats: side.repeats,
+    spikes,
+    rate: side.repeats === 0 ? 0 : spikes / side.repeats,
+    median_ms: median(entry?.lengthsMs ?? []),
+    worst_ms: entry && entry.lengthsMs.length > 0 ? Math.max(...entry.lengthsMs) : null
+  };
+}
+var countsOf = (side, signature) => side.bySignature.get(signature)?.perRepeat ?? new Array(side.repeats).fill(0);
+var round = (value, digits = 2) => Number(value.toFixed(digits));
+var pText = (p) => p < 1e-3 ? "p < 0.001" : `p = ${round(p, 3)}`;
+function classify(history, head, options = DEFAULT_VERDICT) {
+  const base = tally(history);
+  const headTally = tally([head]);
+  const verdicts = [];
+  const known = [];
+  const candidates = [];
+  for (const signature of headTally.bySignature.keys()) {
+    if (evidence(base, signature).spikes > 0) known.push(signature);
+    else candidates.push(signature);
+  }
+  const novelty = holm(
+    candidates.map(
+      (signature) => fisherGreater(evidence(headTally, signature).repeats_with, headTally.repeats, 0, base.repeats)
+    )
+  );
+  candidates.forEach((signature, index) => {
+    const headSide = evidence(headTally, signature);
+    const p = novelty[index];
+    const seen = `in ${headSide.repeats_with} of ${headSide.repeats} head repeats, never in the ${base.repeats} repeats of the history`;
+    const confirmed = headSide.repeats_with >= options.minRepeats && p < options.alpha;
+    verdicts.push({
+      signature,
+      class: confirmed ? "new" : "new-unconfirmed",
+      head: headSide,
+      base: evidence(base, signature),
+      p_value: p,
+      reason: confirmed ? `${seen} (${pText(p)})` : `${seen}: too rare to tell from chance (${pText(p)}; needs ${options.minRepeats} repeats and p < ${options.alpha}); rerun to confirm`
+    });
+  });
+  const frequencyP = known.map(
+    (signature) => permutationGreater(countsOf(headTally, signature), countsOf(base, signature))
+  );
+  const lengthP = known.map(
+    (signature) => mannWhitneyGreater(
+      headTally.bySignature.get(signature)?.lengthsMs ?? [],
+      base.bySignature.get(signature)?.lengthsMs ?? []
+    )
+  );
+  const adjusted = holm([...frequencyP, ...lengthP]);
+  const frequency = adjusted.slice(0, known.length);
+  const lengths = adjusted.slice(known.length);
+  known.forEach((signature, index) => {
+    const headSide = evidence(headTally, signature);
+    const baseSide = evidence(base, signature);
+    const rateRatio = baseSide.rate === 0 ? Infinity : headSide.rate / baseSide.rate;
+    const lengthRatio = headSide.median_ms !== null && baseSide.median_ms !== null && baseSide.median_ms > 0 ? headSide.median_ms / baseSide.median_ms : 0;
+    let verdict;
+    if (rateRatio >= options.frequencyRatio && frequency[index] < options.regressionAlpha) {
+      verdict = {
+        class: "more-frequent",
+        p_value: frequency[index],
+        reason: `${round(headSide.rate)} spikes per repeat against ${round(baseSide.rate)} in the history (${round(rateRatio, 1)}\xD7, ${pText(frequency[index])})`
+      };
+    } else if (baseSide.spikes >= options.minBaseSpikes && lengthRatio >= options.lengthRatio && lengths[index] < options.regressionAlpha) {
+      verdict = {
+        class: "worse",
+        p_value: lengths[index],
+        reason: `a typical spike of ${round(headSide.median_ms, 1)} ms against ${round(baseSide.median_ms, 1)} ms in the history (${round(lengthRatio, 1)}\xD7, ${pText(lengths[index])})`
+      };
+    } else {
+      verdict = {
+        class: "persisting",
+        p_value: null,
+        reason: `${round(headSide.rate)} spikes per repeat against ${round(baseSide.rate)} in the history`
+      };
+    }
+    verdicts.push({ signature, head: headSide, base: baseSide, ...verdict });
+  });
+  const newest = tally(history.slice(0, 1));
+  for (const signature of newest.bySignature.keys()) {
+    if (headTally.bySignature.has(signature)) continue;
+    const baseSide = evidence(base, signature);
+    verdicts.push({
+      signature,
+      class: "resolved",
+      head: evidence(headTally, signature),
+      base: baseSide,
+      p_value: null,
+      reason: `in the newest base report, in none of the ${headTally.repeats} head repeats`
+    });
+  }
+  return verdicts;
+}
+var DEFAULT_SETTINGS = { ...DEFAULT_VERDICT, failOn: "new" };
+var FAILING = {
+  new: ["new"],
+  regression: ["new", "more-frequent", "worse"],
+  never: []
+};
+function failing(verdicts, failOn) {
+  return verdicts.filter((verdict) => FAILING[failOn].includes(verdict.class));
+}
+
 // src/compare.ts
 import { stat as stat2 } from "node:fs/promises";
 
@@ -14250,26 +14535,6 @@ function summariseSignatures(runs) {
     }
   }
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank);
-}
-function diffSignatures(base, head, source, optionsChanged = []) {
-  const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]));
-  const headSignatures = new Set(head.map((entry) => entry.signature));
-  const persisting = head.filter((entry) => baseBySignature.has(entry.signature)).map((entry) => {
-    const before = baseBySignature.get(entry.signature);
-    return {
-      ...entry,
-      base_spikes: before.spikes,
-      head_spikes: entry.spikes,
-      base_worst_ms: before.worst_ms
-    };
-  });
-  return {
-    base: source,
-    options_changed: optionsChanged,
-    new: head.filter((entry) => !baseBySignature.has(entry.signature)).sort(byRank),
-    resolved: base.filter((entry) => !headSignatures.has(entry.signature)).sort(byRank),
-    persisting: persisting.sort(byRank)
-  };
 }
 
 // src/errors.ts
@@ -14601,7 +14866,7 @@ function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
   const prefixes = [...registry.keys()].sort((a, b) => b.length - a.length);
   const excluded = notPlugin.map((prefix2) => normalisePrefix(prefix2) + ".");
   const cache = /* @__PURE__ */ new Map();
-  function classify(frame) {
+  function classify2(frame) {
     const name = javaFrameName(frame);
     if (name === null) return null;
     const registered = prefixes.find((prefix2) => name === prefix2 || name.startsWith(prefix2 + "."));
@@ -14614,7 +14879,7 @@ function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
   return (frame) => {
     let plugin = cache.get(frame);
     if (plugin === void 0) {
-      plugin = classify(frame);
+      plugin = classify2(frame);
       cache.set(frame, plugin);
     }
     return plugin;
@@ -15473,13 +15738,13 @@ var PRIME5 = 0x27d4eb2f165667c5n;
 function rotl64(x, r) {
   return (x << r | x >> 64n - r) & MASK;
 }
-function round(acc, val) {
+function round2(acc, val) {
   acc = acc + val * PRIME2 & MASK;
   acc = rotl64(acc, 31n);
   return acc * PRIME1 & MASK;
 }
 function mergeRound(acc, val) {
-  acc ^= round(0n, val);
+  acc ^= round2(0n, val);
   return acc * PRIME1 + PRIME4 & MASK;
 }
 function xxhash64(input, seed = 0n) {
@@ -15493,13 +15758,13 @@ function xxhash64(input, seed = 0n) {
     let v3 = seed;
     let v4 = seed - PRIME1 & MASK;
     while (offset + 32 <= len) {
-      v1 = round(v1, view.getBigUint64(offset, true));
+      v1 = round2(v1, view.getBigUint64(offset, true));
       offset += 8;
-      v2 = round(v2, view.getBigUint64(offset, true));
+      v2 = round2(v2, view.getBigUint64(offset, true));
       offset += 8;
-      v3 = round(v3, view.getBigUint64(offset, true));
+      v3 = round2(v3, view.getBigUint64(offset, true));
       offset += 8;
-      v4 = round(v4, view.getBigUint64(offset, true));
+      v4 = round2(v4, view.getBigUint64(offset, true));
       offset += 8;
     }
     h64 = rotl64(v1, 1n) + rotl64(v2, 7n) + rotl64(v3, 12n) + rotl64(v4, 18n) & MASK;
@@ -15512,7 +15777,7 @@ function xxhash64(input, seed = 0n) {
   }
   h64 = h64 + BigInt(len) & MASK;
   while (offset + 8 <= len) {
-    h64 ^= round(0n, view.getBigUint64(offset, true));
+    h64 ^= round2(0n, view.getBigUint64(offset, true));
     h64 = rotl64(h64, 27n) * PRIME1 + PRIME4 & MASK;
     offset += 8;
   }
@@ -24749,11 +25014,11 @@ function newTally(window) {
 var ms = (ns) => Math.round(ns) / 1e6;
 var byName = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function addSyscall(map, name, ns) {
-  const tally = map.get(name);
-  if (tally) {
-    tally.count++;
-    tally.totalNs += ns;
-    if (ns > tally.maxNs) tally.maxNs = ns;
+  const tally2 = map.get(name);
+  if (tally2) {
+    tally2.count++;
+    tally2.totalNs += ns;
+    if (ns > tally2.maxNs) tally2.maxNs = ns;
   } else {
     map.set(name, { count: 1, totalNs: ns, maxNs: ns });
   }
@@ -24763,9 +25028,9 @@ function rankSyscalls(map) {
     ([nameA, a], [nameB, b]) => Number(WAIT_SYSCALLS.has(nameA)) - Number(WAIT_SYSCALLS.has(nameB)) || b.totalNs - a.totalNs || b.count - a.count || byName(nameA, nameB)
   );
 }
-function firstSyscall(tally) {
-  const tick = rankSyscalls(tally.tickSyscalls).map(([name]) => name);
-  const all = rankSyscalls(tally.syscalls).map(([name]) => name);
+function firstSyscall(tally2) {
+  const tick = rankSyscalls(tally2.tickSyscalls).map(([name]) => name);
+  const all = rankSyscalls(tally2.syscalls).map(([name]) => name);
   const nonWait = (names) => names.find((name) => !WAIT_SYSCALLS.has(name));
   const pick = (name, scope) => name === void 0 ? void 0 : { first_syscall: name, first_syscall_scope: scope };
   return pick(nonWait(tick), "tick-thread") ?? pick(nonWait(all), "all-threads") ?? pick(tick[0], "tick-thread") ?? pick(all[0], "all-threads") ?? { first_syscall: null, first_syscall_scope: null };
@@ -24775,25 +25040,25 @@ function limited(list, what, notes) {
   notes.push(`${list.length - LIST_LIMIT} more ${what} not listed`);
   return list.slice(0, LIST_LIMIT);
 }
-function addPath(tally, path, overlapNs, size) {
+function addPath(tally2, path, overlapNs, size) {
   if (!path) return;
-  let share = tally.paths.get(path);
-  if (!share) tally.paths.set(path, share = { totalNs: 0, bytes: 0, ops: 0 });
+  let share = tally2.paths.get(path);
+  if (!share) tally2.paths.set(path, share = { totalNs: 0, bytes: 0, ops: 0 });
   share.ops++;
   share.totalNs += overlapNs;
   if (size !== void 0 && size > 0) share.bytes += size;
 }
-function creditBlockIo(tally, device, overlapNs, size) {
+function creditBlockIo(tally2, device, overlapNs, size) {
   if (device === null) return;
-  tally.blockRows++;
-  let share = tally.devices.get(device);
-  if (!share) tally.devices.set(device, share = { bytes: 0, ops: 0, totalNs: 0 });
+  tally2.blockRows++;
+  let share = tally2.devices.get(device);
+  if (!share) tally2.devices.set(device, share = { bytes: 0, ops: 0, totalNs: 0 });
   share.ops++;
   share.totalNs += overlapNs;
   if (size !== void 0 && size > 0) share.bytes += size;
 }
-function rankThreads(tally) {
-  return [...tally.threads.values()].filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0).sort(
+function rankThreads(tally2) {
+  return [...tally2.threads.values()].filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0).sort(
     (a, b) => b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) || b.ioBytes - a.ioBytes || byName(a.name, b.name) || (a.tid ?? -1) - (b.tid ?? -1)
   ).map((t) => ({
     thread: bounded(t.name),
@@ -24806,9 +25071,9 @@ function rankThreads(tally) {
     io_bytes: t.ioBytes
   }));
 }
-function rankPlugins(tally) {
-  const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0);
-  const ranked = [...tally.plugins].sort(
+function rankPlugins(tally2) {
+  const tickScope = [...tally2.plugins.values()].some((share) => share.tickSamples > 0);
+  const ranked = [...tally2.plugins].sort(
     ([nameA, a], [nameB, b]) => (tickScope ? b.tickSamples - a.tickSamples : 0) || b.samples - a.samples || byName(nameA, nameB)
   );
   const plugins = ranked.map(([name, share]) => ({
@@ -24820,14 +25085,14 @@ function rankPlugins(tally) {
   const top = ranked[0]?.[0] ?? null;
   let entryPlugin = null;
   if (top !== null) {
-    const callers = [...tally.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
+    const callers = [...tally2.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
     const caller = callers[0]?.[0];
     entryPlugin = caller !== void 0 && caller !== top ? bounded(caller) : null;
   }
   return { plugins, topPlugin: top === null ? null : bounded(top), entryPlugin };
 }
-function rankPaths(tally) {
-  return [...tally.paths].sort(
+function rankPaths(tally2) {
+  return [...tally2.paths].sort(
     ([nameA, a], [nameB, b]) => b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
   ).map(([name, share]) => ({
     path: bounded(name),
@@ -24836,8 +25101,8 @@ function rankPaths(tally) {
     ops: share.ops
   }));
 }
-function rankDevices(tally) {
-  return [...tally.devices].sort(
+function rankDevices(tally2) {
+  return [...tally2.devices].sort(
     ([nameA, a], [nameB, b]) => b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
   ).map(([name, share]) => ({
     device: bounded(name),
@@ -24846,32 +25111,32 @@ function rankDevices(tally) {
     total_ms: ms(share.totalNs)
   }));
 }
-function commOnlyNote(tally) {
-  if (tally.commOnlyThreads.size === 0) return [];
-  const names = [...tally.commOnlyThreads].sort(byName);
+function commOnlyNote(tally2) {
+  if (tally2.commOnlyThreads.size === 0) return [];
+  const names = [...tally2.commOnlyThreads].sort(byName);
   const shown = names.slice(0, 5).map((name) => bounded(name, 40));
   return [
     `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps their tid to a full name): ${shown.join(", ")}` + (names.length > 5 ? ", \u2026" : "")
   ];
 }
-function spikeReport(tally, context) {
-  const { window } = tally;
-  const threads = rankThreads(tally);
-  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally);
-  const syscalls = rankSyscalls(tally.syscalls).map(([name, s]) => ({
+function spikeReport(tally2, context) {
+  const { window } = tally2;
+  const threads = rankThreads(tally2);
+  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally2);
+  const syscalls = rankSyscalls(tally2.syscalls).map(([name, s]) => ({
     syscall: bounded(name),
     wait: WAIT_SYSCALLS.has(name),
     count: s.count,
     total_ms: ms(s.totalNs),
     max_ms: ms(s.maxNs)
   }));
-  const paths = rankPaths(tally);
-  const devices = rankDevices(tally);
-  const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally);
+  const paths = rankPaths(tally2);
+  const devices = rankDevices(tally2);
+  const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally2);
   const first_syscall = syscall === null ? null : bounded(syscall);
   const notes = [
-    ...explainGaps(tally, context.availability, plugins.length > 0),
-    ...commOnlyNote(tally)
+    ...explainGaps(tally2, context.availability, plugins.length > 0),
+    ...commOnlyNote(tally2)
   ];
   const toNs = (offset) => (context.baseNs + BigInt(Math.round(offset))).toString();
   return {
@@ -24909,10 +25174,10 @@ function createAttributor(spikes, context) {
     }
     return tick;
   }
-  function threadOf(tally, tid, name, commOnly) {
+  function threadOf(tally2, tid, name, commOnly) {
     if (name === null && Number.isNaN(tid)) return void 0;
     const key = Number.isNaN(tid) ? `name:${name}` : tid;
-    let thread = tally.threads.get(key);
+    let thread = tally2.threads.get(key);
     if (!thread) {
       const shown = name ?? `tid ${tid}`;
       thread = {
@@ -24926,15 +25191,15 @@ function createAttributor(spikes, context) {
         syscallRows: 0,
         ioBytes: 0
       };
-      tally.threads.set(key, thread);
-      if (commOnly) tally.commOnlyThreads.add(shown);
+      tally2.threads.set(key, thread);
+      if (commOnly) tally2.commOnlyThreads.add(shown);
     }
     return thread;
   }
   const hits = [];
-  function creditSample(tally, batch, i, row, lookups) {
-    tally.samples++;
-    const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+  function creditSample(tally2, batch, i, row, lookups) {
+    tally2.samples++;
+    const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
     const { weight, frames, plugin } = batch;
     const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs;
     const tick = owner?.tick ?? false;
@@ -24947,43 +25212,43 @@ function createAttributor(spikes, context) {
     const explicit = stringAt(plugin, i);
     const leaf = explicit ? explicit : found?.leaf ?? null;
     if (leaf === null) return;
-    let share = tally.plugins.get(leaf);
-    if (!share) tally.plugins.set(leaf, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
+    let share = tally2.plugins.get(leaf);
+    if (!share) tally2.plugins.set(leaf, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
     share.samples++;
     share.cpuNs += cpuNs;
     if (tick) share.tickSamples++;
     const entry = explicit && found && found.entry === found.leaf ? explicit : found?.entry ?? "";
-    let callers = tally.entries.get(leaf);
-    if (!callers) tally.entries.set(leaf, callers = /* @__PURE__ */ new Map());
+    let callers = tally2.entries.get(leaf);
+    if (!callers) tally2.entries.set(leaf, callers = /* @__PURE__ */ new Map());
     const counts = callers.get(entry) ?? [0, 0];
     counts[0]++;
     if (tick) counts[1]++;
     callers.set(entry, counts);
   }
-  function creditProcIo(tally, batch, i, row, lookups) {
-    tally.l3Rows++;
+  function creditProcIo(tally2, batch, i, row, lookups) {
+    tally2.l3Rows++;
     const metricCode = batch.metric ? batch.metric.codes[i] : -1;
     const written = (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) + (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) + (metricCode >= 0 && lookups.metricIsBytes?.[metricCode] && batch.value && batch.value[i] > 0 ? batch.value[i] : 0);
     if (written > 0) {
-      const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+      const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
       if (owner) owner.ioBytes += written;
     }
   }
-  function creditSyscall(tally, batch, i, row, lookups, overlapNs) {
+  function creditSyscall(tally2, batch, i, row, lookups, overlapNs) {
     const syscall = batch.syscall;
     const code = syscall.codes[i];
     const call = syscall.dictionary[code];
     const wait = lookups.syscallWait[code];
-    tally.syscallRows++;
-    addSyscall(tally.syscalls, call, overlapNs);
-    const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+    tally2.syscallRows++;
+    addSyscall(tally2.syscalls, call, overlapNs);
+    const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
     if (owner) {
       owner.syscallRows++;
       if (wait) owner.waitNs += overlapNs;
       else owner.syscallNs += overlapNs;
-      if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs);
+      if (owner.tick) addSyscall(tally2.tickSyscalls, call, overlapNs);
     }
-    addPath(tally, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
+    addPath(tally2, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
   }
   function add(batch) {
     const { ts, dur, layer, tid, thread, comm, frames, syscall, path, bytes } = batch;
@@ -25011,20 +25276,20 @@ function createAttributor(spikes, context) {
       row.name = fullName ?? stringAt(comm, i);
       row.commOnly = fullName === null && row.name !== null;
       for (const index of hits) {
-        const tally = tallies[index];
-        const { start, end } = tally.window;
+        const tally2 = tallies[index];
+        const { start, end } = tally2.window;
         const overlapNs = length > 0 ? Math.min(from + length, end) - Math.max(from, start) : 0;
         if (rowLayer === 1) {
-          creditSample(tally, batch, i, row, lookups);
+          creditSample(tally2, batch, i, row, lookups);
         } else if (rowLayer === 3) {
-          creditProcIo(tally, batch, i, row, lookups);
+          creditProcIo(tally2, batch, i, row, lookups);
         } else if (rowLayer === 2) {
-          tally.l2Rows++;
-          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i]);
+          tally2.l2Rows++;
+          addPath(tally2, stringAt(path, i), overlapNs, bytes?.[i]);
         } else if (syscall && syscall.codes[i] >= 0) {
-          creditSyscall(tally, batch, i, row, lookups, overlapNs);
+          creditSyscall(tally2, batch, i, row, lookups, overlapNs);
         } else {
-          creditBlockIo(tally, stringAt(batch.device, i), overlapNs, bytes?.[i]);
+          creditBlockIo(tally2, stringAt(batch.device, i), overlapNs, bytes?.[i]);
         }
       }
     }
@@ -25045,12 +25310,12 @@ function createAttributor(spikes, context) {
     }
     return rows.subarray(0, kept);
   }
-  return { add, select, finish: () => tallies.map((tally) => spikeReport(tally, context)) };
+  return { add, select, finish: () => tallies.map((tally2) => spikeReport(tally2, context)) };
 }
-function explainGaps(tally, available, hasPlugins) {
+function explainGaps(tally2, available, hasPlugins) {
   const notes = [];
   const { layers, columns } = available;
-  if (tally.window.end <= tally.window.start) {
+  if (tally2.window.end <= tally2.window.start) {
     notes.push(
       "empty window (first row of a window metric without dur_ns): nothing can be attributed"
     );
@@ -25060,22 +25325,22 @@ function explainGaps(tally, available, hasPlugins) {
     notes.push("no L1 stack samples in this run: plugin attribution unavailable");
   } else if (!columns.has("frames") && !columns.has("plugin")) {
     notes.push("no frames, stack or plugin column: plugin attribution unavailable");
-  } else if (tally.samples === 0) {
+  } else if (tally2.samples === 0) {
     notes.push("no L1 stack samples in this window: plugin attribution empty");
   } else if (!hasPlugins) {
-    notes.push(`none of the ${tally.samples} L1 samples in this window ran plugin code`);
+    notes.push(`none of the ${tally2.samples} L1 samples in this window ran plugin code`);
   }
   if (!layers.has("L4")) {
     notes.push("no L4 rows in this run: syscall and block-device attribution unavailable");
   } else {
     if (!columns.has("syscall")) notes.push("no syscall column: syscall attribution unavailable");
-    else if (tally.syscallRows === 0) notes.push("no L4 syscall rows in this window");
+    else if (tally2.syscallRows === 0) notes.push("no L4 syscall rows in this window");
     if (!columns.has("device")) notes.push("no device column: block-device attribution unavailable");
-    else if (tally.blockRows === 0) notes.push("no L4 block I/O rows in this window");
+    else if (tally2.blockRows === 0) notes.push("no L4 block I/O rows in this window");
   }
   if (!columns.has("path")) {
     notes.push("no path column: file attribution unavailable");
-  } else if (tally.paths.size === 0 && (layers.has("L2") || layers.has("L4"))) {
+  } else if (tally2.paths.size === 0 && (layers.has("L2") || layers.has("L4"))) {
     notes.push("no L2 or L4 rows with a path in this window");
   }
   if (!layers.has("L3")) {
@@ -25595,6 +25860,89 @@ var ANALYSIS_OPTIONS = [
     }
   }
 ];
+function verdictNumber(name, raw, key, help, check, expected) {
+  return {
+    name,
+    raw,
+    kind: "value",
+    argument: "N",
+    help,
+    default: String(DEFAULT_SETTINGS[key]),
+    parse(value, label2, settings) {
+      const number = parseNumber(label2, trimmed(value));
+      if (!check(number))
+        throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
+      settings[key] = number;
+    },
+    report: void 0
+  };
+}
+var VERDICT_OPTIONS = [
+  {
+    name: "fail-on",
+    raw: "failOn",
+    kind: "value",
+    argument: "new|regression|never",
+    help: "what fails: confirmed new signatures (default), also more frequent or worse ones, or nothing",
+    default: DEFAULT_SETTINGS.failOn,
+    parse(value, label2, settings) {
+      const failOn = trimmed(value);
+      if (failOn !== "new" && failOn !== "regression" && failOn !== "never") {
+        throw new UsageError(`${label2} must be new, regression or never; got "${failOn}"`);
+      }
+      settings.failOn = failOn;
+    },
+    report: void 0
+  },
+  verdictNumber(
+    "min-repeats",
+    "minRepeats",
+    "minRepeats",
+    `head repeats a new signature must appear in to be confirmed (default ${DEFAULT_SETTINGS.minRepeats})`,
+    (value) => Number.isInteger(value) && value >= 1,
+    "a whole number, at least 1"
+  ),
+  verdictNumber(
+    "alpha",
+    "alpha",
+    "alpha",
+    `significance level that confirms a new signature (default ${DEFAULT_SETTINGS.alpha})`,
+    (value) => value > 0 && value < 1,
+    "between 0 and 1"
+  ),
+  verdictNumber(
+    "regression-alpha",
+    "regressionAlpha",
+    "regressionAlpha",
+    `significance level of more frequent and worse (default ${DEFAULT_SETTINGS.regressionAlpha})`,
+    (value) => value > 0 && value < 1,
+    "between 0 and 1"
+  ),
+  verdictNumber(
+    "frequency-ratio",
+    "frequencyRatio",
+    "frequencyRatio",
+    `spikes per repeat against the history's that make "more frequent" (default ${DEFAULT_SETTINGS.frequencyRatio})`,
+    (value) => value >= 1,
+    "at least 1"
+  ),
+  verdictNumber(
+    "length-ratio",
+    "lengthRatio",
+    "lengthRatio",
+    `typical spike length against the history's that makes "worse" (default ${DEFAULT_SETTINGS.lengthRatio})`,
+    (value) => value >= 1,
+    "at least 1"
+  )
+];
+async function parseVerdictOptions(raw, label2 = (name) => `--${name}`, defaults = DEFAULT_SETTINGS) {
+  const settings = { ...defaults };
+  for (const spec of VERDICT_OPTIONS) {
+    const value = raw[spec.raw];
+    if (isGiven(value)) await spec.parse(value, label2(spec.name), settings);
+  }
+  return settings;
+}
 var isGiven = (value) => value !== void 0 && (Array.isArray(value) ? value.length > 0 : value.trim() !== "");
 async function parseAnalysisOptions(raw, label2 = (name) => `--${name}`) {
   const options = { ...DEFAULT_OPTIONS };
@@ -25620,10 +25968,8 @@ function changedOptions(base, head) {
     (key) => key in base && key in head && JSON.stringify(base[key]) !== JSON.stringify(head[key])
   );
 }
-function optionsUsage() {
-  return ANALYSIS_OPTIONS.map(
-    (spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`
-  ).join("\n");
+function optionsUsage(specs = ANALYSIS_OPTIONS) {
+  return specs.map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`).join("\n");
 }
 
 // src/telemetry/discover.ts
@@ -25971,20 +26317,76 @@ var report_schema_default = {
       required: ["base", "new", "resolved", "persisting"],
       properties: {
         options_changed: { type: "array", items: { type: "string" } },
-        base: {
+        base: { $ref: "#/$defs/source" },
+        history: {
           type: "object",
-          required: ["kind", "location"],
+          required: ["reports", "repeats", "sources"],
           properties: {
-            kind: { enum: ["report", "events", "artifact"] },
-            location: { type: "string" },
-            run_id: { type: "string" },
-            commit: { type: "string" },
-            url: { type: "string" }
+            reports: { type: "integer", minimum: 1 },
+            repeats: { type: "integer", minimum: 0 },
+            sources: { type: "array", items: { $ref: "#/$defs/source" } }
           }
         },
-        new: { type: "array", items: { $ref: "#/$defs/signature" } },
-        resolved: { type: "array", items: { $ref: "#/$defs/signature" } },
-        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } }
+        verdict_options: {
+          type: "object",
+          properties: {
+            fail_on: { enum: ["new", "regression", "never"] },
+            min_repeats: { type: "integer", minimum: 1 },
+            alpha: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            regression_alpha: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            frequency_ratio: { type: "number", minimum: 1 },
+            length_ratio: { type: "number", minimum: 1 },
+            min_base_spikes: { type: "integer", minimum: 0 }
+          }
+        },
+        new: { type: "array", items: { $ref: "#/$defs/judged" } },
+        new_unconfirmed: { type: "array", items: { $ref: "#/$defs/judged" } },
+        more_frequent: { type: "array", items: { $ref: "#/$defs/judged" } },
+        worse: { type: "array", items: { $ref: "#/$defs/judged" } },
+        resolved: { type: "array", items: { $ref: "#/$defs/judged" } },
+        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } },
+        failing: { type: "array", items: { type: "string" } }
+      }
+    },
+    source: {
+      type: "object",
+      required: ["kind", "location"],
+      properties: {
+        kind: { enum: ["report", "events", "artifact"] },
+        location: { type: "string" },
+        run_id: { type: "string" },
+        commit: { type: "string" },
+        url: { type: "string" }
+      }
+    },
+    judged: {
+      type: "object",
+      allOf: [{ $ref: "#/$defs/signature" }],
+      properties: { judgement: { $ref: "#/$defs/judgement" } }
+    },
+    judgement: {
+      type: "object",
+      required: ["class", "reason", "p_value", "head", "base"],
+      properties: {
+        class: {
+          enum: ["new", "new-unconfirmed", "more-frequent", "worse", "persisting", "resolved"]
+        },
+        reason: { type: "string" },
+        p_value: { type: ["number", "null"], minimum: 0, maximum: 1 },
+        head: { $ref: "#/$defs/evidence" },
+        base: { $ref: "#/$defs/evidence" }
+      }
+    },
+    evidence: {
+      type: "object",
+      required: ["repeats_with", "repeats", "spikes", "rate"],
+      properties: {
+        repeats_with: { type: "integer", minimum: 0 },
+        repeats: { type: "integer", minimum: 0 },
+        spikes: { type: "integer", minimum: 0 },
+        rate: { type: "number", minimum: 0 },
+        median_ms: { type: ["number", "null"] },
+        worst_ms: { type: ["number", "null"] }
       }
     }
   }
@@ -26083,17 +26485,58 @@ async function readReportFile(path) {
 }
 
 // src/compare.ts
-function compare(base, head) {
-  if (base === null || base.signatures === null || head.signatures === null) {
-    return { diff: null, verdict: "no-baseline" };
-  }
-  const diff = diffSignatures(
-    base.signatures,
-    head.signatures,
-    base.source,
-    changedOptions(base.options, head.options)
+function compare(history, head, settings = DEFAULT_SETTINGS) {
+  const bases = (history ?? []).filter((base) => base.signatures !== null);
+  if (bases.length === 0 || head.signatures === null) return { diff: null, verdict: "no-baseline" };
+  const verdicts = classify(
+    bases.map((base) => base.runs),
+    head.runs,
+    settings
   );
-  return { diff, verdict: diff.new.length > 0 ? "fail" : "pass" };
+  const summaries = new Map(
+    [...bases[0].signatures ?? [], ...head.signatures].map((entry) => [entry.signature, entry])
+  );
+  const judged = (verdict) => {
+    const { signature, ...judgement } = verdict;
+    const summary = summaries.get(signature);
+    return { ...summary, judgement };
+  };
+  const of = (...classes) => verdicts.filter((verdict) => classes.includes(verdict.class)).map(judged).sort(byRank);
+  const changed = new Set(bases.flatMap((base) => changedOptions(base.options, head.options)));
+  const diff = {
+    base: bases[0].source,
+    history: {
+      reports: bases.length,
+      repeats: bases.reduce((sum, base) => sum + base.runs.length, 0),
+      sources: bases.map((base) => base.source)
+    },
+    options_changed: ANALYSIS_OPTIONS.map((spec) => spec.report.key).filter(
+      (name) => changed.has(name)
+    ),
+    verdict_options: {
+      fail_on: settings.failOn,
+      min_repeats: settings.minRepeats,
+      alpha: settings.alpha,
+      regression_alpha: settings.regressionAlpha,
+      frequency_ratio: settings.frequencyRatio,
+      length_ratio: settings.lengthRatio,
+      min_base_spikes: settings.minBaseSpikes
+    },
+    new: of("new"),
+    new_unconfirmed: of("new-unconfirmed"),
+    more_frequent: of("more-frequent"),
+    worse: of("worse"),
+    resolved: of("resolved"),
+    persisting: of("persisting").map((entry) => ({
+      ...entry,
+      base_spikes: entry.judgement?.base.spikes ?? 0,
+      head_spikes: entry.judgement?.head.spikes ?? entry.spikes,
+      base_worst_ms: entry.judgement?.base.worst_ms ?? 0
+    })),
+    failing: failing(verdicts, settings.failOn).map((verdict) => verdict.signature)
+  };
+  const judgedAs = settings.failOn === "never" ? "new" : settings.failOn;
+  return { diff, verdict: failing(verdicts, judgedAs).length > 0 ? "fail" : "pass" };
 }
 async function loadReport(path, shown = path) {
   const source = { kind: "report", location: shown };
@@ -26322,7 +26765,7 @@ function toAlignment(value) {
 function label(text) {
   return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
-var round2 = (value) => Math.round(value * 10) / 10;
+var round3 = (value) => Math.round(value * 10) / 10;
 function chartedRun(report) {
   const withSeries = report.runs.filter((run) => run.series !== null && run.threshold_ms !== null);
   const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
@@ -26342,16 +26785,16 @@ function msptChart(run) {
     bars[bucket] = Math.max(bars[bucket], spike.value_ms);
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
-  const seconds = round2(series.bucket_ms * values.length / 1e3);
+  const seconds = round3(series.bucket_ms * values.length / 1e3);
   return [
     "```mermaid",
     "xychart-beta",
-    `    title "MSPT of ${label(`${run.run_id} #${run.repeat}`)}, max per ${round2(series.bucket_ms / 1e3)} s; threshold ${round2(threshold)} ms"`,
+    `    title "MSPT of ${label(`${run.run_id} #${run.repeat}`)}, max per ${round3(series.bucket_ms / 1e3)} s; threshold ${round3(threshold)} ms"`,
     `    x-axis "seconds from the run start" 0 --> ${seconds}`,
     `    y-axis "ms per tick" 0 --> ${top}`,
-    `    bar [${bars.map(round2).join(", ")}]`,
-    `    line [${values.map(round2).join(", ")}]`,
-    `    line [${values.map(() => round2(threshold)).join(", ")}]`,
+    `    bar [${bars.map(round3).join(", ")}]`,
+    `    line [${values.map(round3).join(", ")}]`,
+    `    line [${values.map(() => round3(threshold)).join(", ")}]`,
     "```"
   ].join("\n");
 }
@@ -26567,42 +27010,86 @@ function signaturesTable(signatures) {
   ]);
   return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
 }
+var regressionsOf = (diff) => [...diff.more_frequent ?? [], ...diff.worse ?? []];
 function diffVerdict(diff) {
+  const failOn = diff.verdict_options?.fail_on;
+  const regressions = regressionsOf(diff);
+  const lines = [];
   if (diff.new.length > 0) {
-    return `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`;
+    lines.push(
+      `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`
+    );
   }
-  if (diff.resolved.length > 0) {
-    return `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.`;
+  if (regressions.length > 0) {
+    const mark = failOn === "regression" ? "\u274C" : "\u26A0\uFE0F";
+    lines.push(
+      `${mark} **${plural(regressions.length, "known signature")}** more frequent or worse than in the history.`
+    );
   }
-  return "\u2705 No new spike signatures.";
+  if (lines.length === 0) {
+    lines.push(
+      diff.resolved.length > 0 ? `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.` : "\u2705 No new spike signatures."
+    );
+  }
+  const unconfirmed = diff.new_unconfirmed ?? [];
+  if (unconfirmed.length > 0) {
+    lines.push(
+      `\u2754 ${plural(unconfirmed.length, "signature")} new but seen too rarely to confirm: rerun to tell.`
+    );
+  }
+  return lines.join("\n\n");
+}
+function diffReasons(diff, limit) {
+  const entries = [
+    ...diff.new.map((s) => ["new", s]),
+    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
+    ...(diff.worse ?? []).map((s) => ["worse", s]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
+  ].filter(([, s]) => s.judgement);
+  return entries.slice(0, limit).map(
+    ([label2, s]) => `- ${inlineCode(s.signature, 80)} ${label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
+  ).join("\n");
+}
+function sideCell(spikes, repeatsWith, repeats) {
+  if (repeats === void 0) return String(spikes);
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
 }
 function diffTable(diff, limit) {
+  const row = (label2, s) => [
+    label2,
+    tableCell(s.signature, 80),
+    sideCell(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    sideCell(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+  ];
   const rows = [
-    ...diff.new.map((s) => [
-      "\u{1F195} new",
-      tableCell(s.signature, 80),
-      `0 \u2192 ${s.spikes}`,
-      formatMs(s.worst_ms)
-    ]),
+    ...diff.new.map((s) => row("\u{1F195} new", s)),
+    ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
+    ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
+    ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
     ...diff.resolved.map((s) => [
       "\u2705 resolved",
       tableCell(s.signature, 80),
-      `${s.spikes} \u2192 0`,
+      String(s.spikes),
+      "0",
       "\u2013"
     ]),
-    ...diff.persisting.map((s) => [
-      "persisting",
-      tableCell(s.signature, 80),
-      `${s.base_spikes} \u2192 ${s.head_spikes}`,
-      formatMs(s.worst_ms)
-    ])
+    ...diff.persisting.map((s) => row("persisting", s))
   ];
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown = rows.slice(0, limit);
   return {
     table: table(
-      [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...shown],
-      ["l", "l", "r", "r"]
+      [["", "signature", "spikes: history", "spikes: head", "worst (head)"], ...shown],
+      ["l", "l", "r", "r", "r"]
     ),
     cut: rows.length - shown.length
   };
@@ -26611,7 +27098,9 @@ function baseLine(diff) {
   const { base } = diff;
   const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
   const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
-  return `Baseline: ${where}${commit}.`;
+  const history = diff.history;
+  if (!history || history.reports <= 1) return `Baseline: ${where}${commit}.`;
+  return `Judged against the reports of ${plural(history.reports, "base run")} (${plural(history.repeats, "repeat")}); the newest: ${where}${commit}.`;
 }
 function renderMarkdown(report, options = {}) {
   return renderReport(report, options).markdown;
@@ -26630,6 +27119,8 @@ function renderReport(report, options = {}) {
         `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
       );
     }
+    const reasons = diffReasons(report.diff, settings.maxDiffRows);
+    if (reasons !== "") sections.push(reasons);
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
     sections.push(diffRows);
     if (cut > 0) {
@@ -26711,24 +27202,29 @@ var USAGE = `iostorm ${VERSION} \u2014 MSPT spike detection and attribution for 
 
 Usage:
   iostorm detect <target>... [options] [--out-md FILE] [--out-json FILE]
-  iostorm diff <base> <head> [options] [--out-md FILE] [--out-json FILE] [--fail-on-new]
+  iostorm diff <base>... <head> [options] [verdict options] [--out-md FILE] [--out-json FILE]
 
 A target is an events.parquet file, a directory searched for events.parquet, or a run id
-looked up under --runs-dir. <base> and <head> of diff are report JSON files written by
-detect --out-json, or targets.
+looked up under --runs-dir. The arguments of diff are report JSON files written by
+detect --out-json, or targets: the last is the head, the others its history of bases,
+oldest first.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
 ${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
-  --fail-on-new           diff: exit 1 when the head has signatures the base does not
 
-Exit status: 0 done; 1 --fail-on-new and new signatures; 2 usage error or unreadable input.
+Verdict options (diff):
+${optionsUsage(VERDICT_OPTIONS)}
+  --fail-on-new           the same as --fail-on new
+
+diff fails (exit 1) only when asked with --fail-on: by default it reports.
+Exit status: 0 done; 1 a signature fails under --fail-on; 2 usage error or unreadable input.
 `;
 var OPTION_SPEC = {
   ...Object.fromEntries(
-    ANALYSIS_OPTIONS.map((spec) => [
+    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS].map((spec) => [
       spec.name,
       { type: "string", multiple: spec.kind === "list" }
     ])
@@ -26805,19 +27301,25 @@ async function main(argv, io) {
     return command === void 0 && !values.help ? 2 : 0;
   }
   try {
-    const options = await parseAnalysisOptions(
-      Object.fromEntries(
-        ANALYSIS_OPTIONS.map((spec) => [
-          spec.raw,
-          values[spec.name]
-        ])
-      )
+    const given = (specs) => Object.fromEntries(
+      specs.map((spec) => [
+        spec.raw,
+        values[spec.name]
+      ])
     );
+    const options = await parseAnalysisOptions(given(ANALYSIS_OPTIONS));
+    const settings = await parseVerdictOptions(given(VERDICT_OPTIONS), void 0, {
+      ...DEFAULT_SETTINGS,
+      failOn: values["fail-on-new"] ? "new" : "never"
+    });
     const runsDir = values["runs-dir"] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR;
     await checkOutputs(values);
     if (command === "detect") {
       if (targets.length === 0) throw new UsageError("detect needs at least one target");
-      if (values["fail-on-new"]) throw new UsageError("--fail-on-new only applies to diff");
+      const verdictFlag = ["fail-on-new", ...VERDICT_OPTIONS.map((spec) => spec.name)].find(
+        (name) => values[name] !== void 0
+      );
+      if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`);
       const analysed = await analyseTargets(targets, runsDir, options);
       const report = buildReport({ ...analysed, options: describeOptions(options) });
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io);
@@ -26825,16 +27327,21 @@ async function main(argv, io) {
       return analysed.errors.length > 0 ? 2 : 0;
     }
     if (command === "diff") {
-      if (targets.length !== 2)
-        throw new UsageError("diff needs exactly two arguments: <base> <head>");
-      const [baseTarget, headTarget] = targets;
-      const base = await loadSide(baseTarget, runsDir, options);
+      if (targets.length < 2) {
+        throw new UsageError("diff needs a base and a head: <base>... <head>");
+      }
+      const headTarget = targets[targets.length - 1];
+      const bases = [];
+      for (const target of targets.slice(0, -1))
+        bases.push(await loadSide(target, runsDir, options));
       const head = await loadSide(headTarget, runsDir, options);
       const errors = [
-        ...base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` })),
+        ...bases.flatMap(
+          (base) => base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` }))
+        ),
         ...head.errors
       ];
-      const { diff, verdict } = compare(base, head);
+      const { diff, verdict } = compare([...bases].reverse(), head, settings);
       const report = buildReport({
         runs: head.runs,
         errors,
@@ -26844,7 +27351,7 @@ async function main(argv, io) {
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io);
       reportErrors(errors, io);
       if (errors.length > 0) return 2;
-      return values["fail-on-new"] && verdict === "fail" ? 1 : 0;
+      return settings.failOn !== "never" && verdict === "fail" ? 1 : 0;
     }
     throw new UsageError(`unknown command "${command}" (expected detect or diff)`);
   } catch (error) {

@@ -3167,25 +3167,290 @@ function summariseSignatures(runs) {
   }
   return [...pooled.values()].map(({ files: _files, ...summary2 }) => summary2).sort(byRank);
 }
-function diffSignatures(base, head, source, optionsChanged = []) {
-  const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]));
-  const headSignatures = new Set(head.map((entry) => entry.signature));
-  const persisting = head.filter((entry) => baseBySignature.has(entry.signature)).map((entry) => {
-    const before = baseBySignature.get(entry.signature);
-    return {
-      ...entry,
-      base_spikes: before.spikes,
-      head_spikes: entry.spikes,
-      base_worst_ms: before.worst_ms
-    };
+
+// src/analysis/significance.ts
+var logFactorials = [0];
+function logFactorial(n) {
+  for (let i = logFactorials.length; i <= n; i++)
+    logFactorials[i] = logFactorials[i - 1] + Math.log(i);
+  return logFactorials[n];
+}
+var logChoose = (n, k) => logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+function fisherGreater(withHead, headRepeats, withBase, baseRepeats) {
+  const total = headRepeats + baseRepeats;
+  const affected = withHead + withBase;
+  const most = Math.min(headRepeats, affected);
+  const denominator = logChoose(total, headRepeats);
+  let p = 0;
+  for (let x = withHead; x <= most; x++) {
+    if (headRepeats - x > total - affected) continue;
+    p += Math.exp(
+      logChoose(affected, x) + logChoose(total - affected, headRepeats - x) - denominator
+    );
+  }
+  return Math.min(1, p);
+}
+function permutationGreater(head, base) {
+  const pooled = [...head, ...base];
+  const picked = head.length;
+  const observed = head.reduce((sum, count) => sum + count, 0);
+  const most = pooled.reduce((sum, count) => sum + count, 0);
+  const ways = Array.from({ length: picked + 1 }, () => new Float64Array(most + 1));
+  ways[0][0] = 1;
+  for (const count of pooled) {
+    for (let j = picked; j >= 1; j--) {
+      const from = ways[j - 1];
+      const into = ways[j];
+      for (let s = most; s >= count; s--) into[s] += from[s - count];
+    }
+  }
+  let atLeast = 0;
+  let all = 0;
+  for (let s = 0; s <= most; s++) {
+    all += ways[picked][s];
+    if (s >= observed) atLeast += ways[picked][s];
+  }
+  return all === 0 ? 1 : atLeast / all;
+}
+var EXACT_CELLS = 2500;
+function mannWhitneyGreater(head, base) {
+  const m = head.length;
+  const n = base.length;
+  if (m === 0 || n === 0) return 1;
+  const all = [
+    ...head.map((value) => ({ value, head: true })),
+    ...base.map((value) => ({ value, head: false }))
+  ];
+  all.sort((a, b) => a.value - b.value);
+  const ranks = new Float64Array(all.length);
+  let tieTerm = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1].value === all[i].value) j++;
+    const rank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) ranks[k] = rank;
+    const tied = j - i + 1;
+    tieTerm += tied ** 3 - tied;
+    i = j + 1;
+  }
+  let rankSum = 0;
+  all.forEach((entry, index) => {
+    if (entry.head) rankSum += ranks[index];
   });
+  const u = rankSum - m * (m + 1) / 2;
+  if (tieTerm === 0 && m * n <= EXACT_CELLS) return exactUGreater(u, m, n);
+  const mean = m * n / 2;
+  const variance = m * n / 12 * (m + n + 1 - tieTerm / ((m + n) * (m + n - 1)));
+  if (variance <= 0) return 1;
+  const z = (u - mean - 0.5) / Math.sqrt(variance);
+  return 1 - normalCdf(z);
+}
+function exactUGreater(u, m, n) {
+  let previous = Array.from({ length: n + 1 }, () => new Float64Array(1).fill(1));
+  for (let i = 1; i <= m; i++) {
+    const current = [];
+    for (let j = 0; j <= n; j++) {
+      const size = i * j + 1;
+      const row = new Float64Array(size);
+      const withHead = previous[j];
+      for (let k = 0; k < withHead.length; k++) row[k + j] += withHead[k];
+      if (j > 0) {
+        const withBase = current[j - 1];
+        for (let k = 0; k < withBase.length; k++) row[k] += withBase[k];
+      }
+      current.push(row);
+    }
+    previous = current;
+  }
+  const counts = previous[n];
+  let total = 0;
+  let atLeast = 0;
+  for (let k = 0; k < counts.length; k++) {
+    total += counts[k];
+    if (k >= u - 1e-9) atLeast += counts[k];
+  }
+  return atLeast / total;
+}
+function normalCdf(z) {
+  const x = Math.abs(z);
+  let tail = 0;
+  if (x <= 37) {
+    const e = Math.exp(-x * x / 2);
+    if (x < 7.07106781186547) {
+      let p = 0.0352624965998911 * x + 0.700383064443688;
+      p = p * x + 6.37396220353165;
+      p = p * x + 33.912866078383;
+      p = p * x + 112.079291497871;
+      p = p * x + 221.213596169931;
+      p = p * x + 220.206867912376;
+      let q = 0.0883883476483184 * x + 1.75566716318264;
+      q = q * x + 16.064177579207;
+      q = q * x + 86.7807322029461;
+      q = q * x + 296.564248779674;
+      q = q * x + 637.333633378831;
+      q = q * x + 793.826512519948;
+      q = q * x + 440.413735824752;
+      tail = e * p / q;
+    } else {
+      let f = x + 0.65;
+      f = x + 4 / f;
+      f = x + 3 / f;
+      f = x + 2 / f;
+      f = x + 1 / f;
+      tail = e / f / 2.506628274631;
+    }
+  }
+  return z > 0 ? 1 - tail : tail;
+}
+function holm(pValues) {
+  const order = pValues.map((_, index) => index).sort((a, b) => pValues[a] - pValues[b]);
+  const adjusted = new Array(pValues.length);
+  let running = 0;
+  order.forEach((index, rank) => {
+    running = Math.max(running, Math.min(1, (pValues.length - rank) * pValues[index]));
+    adjusted[index] = running;
+  });
+  return adjusted;
+}
+
+// src/analysis/verdict.ts
+var DEFAULT_VERDICT = {
+  minRepeats: 2,
+  alpha: 0.05,
+  regressionAlpha: 0.01,
+  frequencyRatio: 3,
+  lengthRatio: 2,
+  minBaseSpikes: 3
+};
+function tally(reports) {
+  const runs = reports.flat();
+  const bySignature = /* @__PURE__ */ new Map();
+  runs.forEach((run2, index) => {
+    for (const spike of run2.spikes) {
+      let entry = bySignature.get(spike.signature);
+      if (!entry) {
+        entry = { perRepeat: new Array(runs.length).fill(0), lengthsMs: [] };
+        bySignature.set(spike.signature, entry);
+      }
+      entry.perRepeat[index]++;
+      entry.lengthsMs.push(spike.value_ms);
+    }
+  });
+  return { repeats: runs.length, bySignature };
+}
+function median(values) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+function evidence(side, signature) {
+  const entry = side.bySignature.get(signature);
+  const perRepeat = entry?.perRepeat ?? [];
+  const spikes = perRepeat.reduce((sum, count) => sum + count, 0);
   return {
-    base: source,
-    options_changed: optionsChanged,
-    new: head.filter((entry) => !baseBySignature.has(entry.signature)).sort(byRank),
-    resolved: base.filter((entry) => !headSignatures.has(entry.signature)).sort(byRank),
-    persisting: persisting.sort(byRank)
+    repeats_with: perRepeat.filter((count) => count > 0).length,
+    repeats: side.repeats,
+    spikes,
+    rate: side.repeats === 0 ? 0 : spikes / side.repeats,
+    median_ms: median(entry?.lengthsMs ?? []),
+    worst_ms: entry && entry.lengthsMs.length > 0 ? Math.max(...entry.lengthsMs) : null
   };
+}
+var countsOf = (side, signature) => side.bySignature.get(signature)?.perRepeat ?? new Array(side.repeats).fill(0);
+var round = (value, digits = 2) => Number(value.toFixed(digits));
+var pText = (p) => p < 1e-3 ? "p < 0.001" : `p = ${round(p, 3)}`;
+function classify(history, head, options2 = DEFAULT_VERDICT) {
+  const base = tally(history);
+  const headTally = tally([head]);
+  const verdicts = [];
+  const known = [];
+  const candidates = [];
+  for (const signature of headTally.bySignature.keys()) {
+    if (evidence(base, signature).spikes > 0) known.push(signature);
+    else candidates.push(signature);
+  }
+  const novelty = holm(
+    candidates.map(
+      (signature) => fisherGreater(evidence(headTally, signature).repeats_with, headTally.repeats, 0, base.repeats)
+    )
+  );
+  candidates.forEach((signature, index) => {
+    const headSide = evidence(headTally, signature);
+    const p = novelty[index];
+    const seen = `in ${headSide.repeats_with} of ${headSide.repeats} head repeats, never in the ${base.repeats} repeats of the history`;
+    const confirmed = headSide.repeats_with >= options2.minRepeats && p < options2.alpha;
+    verdicts.push({
+      signature,
+      class: confirmed ? "new" : "new-unconfirmed",
+      head: headSide,
+      base: evidence(base, signature),
+      p_value: p,
+      reason: confirmed ? `${seen} (${pText(p)})` : `${seen}: too rare to tell from chance (${pText(p)}; needs ${options2.minRepeats} repeats and p < ${options2.alpha}); rerun to confirm`
+    });
+  });
+  const frequencyP = known.map(
+    (signature) => permutationGreater(countsOf(headTally, signature), countsOf(base, signature))
+  );
+  const lengthP = known.map(
+    (signature) => mannWhitneyGreater(
+      headTally.bySignature.get(signature)?.lengthsMs ?? [],
+      base.bySignature.get(signature)?.lengthsMs ?? []
+    )
+  );
+  const adjusted = holm([...frequencyP, ...lengthP]);
+  const frequency = adjusted.slice(0, known.length);
+  const lengths = adjusted.slice(known.length);
+  known.forEach((signature, index) => {
+    const headSide = evidence(headTally, signature);
+    const baseSide = evidence(base, signature);
+    const rateRatio = baseSide.rate === 0 ? Infinity : headSide.rate / baseSide.rate;
+    const lengthRatio = headSide.median_ms !== null && baseSide.median_ms !== null && baseSide.median_ms > 0 ? headSide.median_ms / baseSide.median_ms : 0;
+    let verdict;
+    if (rateRatio >= options2.frequencyRatio && frequency[index] < options2.regressionAlpha) {
+      verdict = {
+        class: "more-frequent",
+        p_value: frequency[index],
+        reason: `${round(headSide.rate)} spikes per repeat against ${round(baseSide.rate)} in the history (${round(rateRatio, 1)}\xD7, ${pText(frequency[index])})`
+      };
+    } else if (baseSide.spikes >= options2.minBaseSpikes && lengthRatio >= options2.lengthRatio && lengths[index] < options2.regressionAlpha) {
+      verdict = {
+        class: "worse",
+        p_value: lengths[index],
+        reason: `a typical spike of ${round(headSide.median_ms, 1)} ms against ${round(baseSide.median_ms, 1)} ms in the history (${round(lengthRatio, 1)}\xD7, ${pText(lengths[index])})`
+      };
+    } else {
+      verdict = {
+        class: "persisting",
+        p_value: null,
+        reason: `${round(headSide.rate)} spikes per repeat against ${round(baseSide.rate)} in the history`
+      };
+    }
+    verdicts.push({ signature, head: headSide, base: baseSide, ...verdict });
+  });
+  const newest = tally(history.slice(0, 1));
+  for (const signature of newest.bySignature.keys()) {
+    if (headTally.bySignature.has(signature)) continue;
+    const baseSide = evidence(base, signature);
+    verdicts.push({
+      signature,
+      class: "resolved",
+      head: evidence(headTally, signature),
+      base: baseSide,
+      p_value: null,
+      reason: `in the newest base report, in none of the ${headTally.repeats} head repeats`
+    });
+  }
+  return verdicts;
+}
+var DEFAULT_SETTINGS = { ...DEFAULT_VERDICT, failOn: "new" };
+var FAILING = {
+  new: ["new"],
+  regression: ["new", "more-frequent", "worse"],
+  never: []
+};
+function failing(verdicts, failOn) {
+  return verdicts.filter((verdict) => FAILING[failOn].includes(verdict.class));
 }
 
 // src/errors.ts
@@ -3517,7 +3782,7 @@ function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
   const prefixes = [...registry.keys()].sort((a, b) => b.length - a.length);
   const excluded = notPlugin.map((prefix2) => normalisePrefix(prefix2) + ".");
   const cache = /* @__PURE__ */ new Map();
-  function classify(frame) {
+  function classify2(frame) {
     const name = javaFrameName(frame);
     if (name === null) return null;
     const registered = prefixes.find((prefix2) => name === prefix2 || name.startsWith(prefix2 + "."));
@@ -3530,7 +3795,7 @@ function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
   return (frame) => {
     let plugin = cache.get(frame);
     if (plugin === void 0) {
-      plugin = classify(frame);
+      plugin = classify2(frame);
       cache.set(frame, plugin);
     }
     return plugin;
@@ -4389,13 +4654,13 @@ var PRIME5 = 0x27d4eb2f165667c5n;
 function rotl64(x, r) {
   return (x << r | x >> 64n - r) & MASK;
 }
-function round(acc, val) {
+function round2(acc, val) {
   acc = acc + val * PRIME2 & MASK;
   acc = rotl64(acc, 31n);
   return acc * PRIME1 & MASK;
 }
 function mergeRound(acc, val) {
-  acc ^= round(0n, val);
+  acc ^= round2(0n, val);
   return acc * PRIME1 + PRIME4 & MASK;
 }
 function xxhash64(input, seed = 0n) {
@@ -4409,13 +4674,13 @@ function xxhash64(input, seed = 0n) {
     let v3 = seed;
     let v4 = seed - PRIME1 & MASK;
     while (offset + 32 <= len) {
-      v1 = round(v1, view.getBigUint64(offset, true));
+      v1 = round2(v1, view.getBigUint64(offset, true));
       offset += 8;
-      v2 = round(v2, view.getBigUint64(offset, true));
+      v2 = round2(v2, view.getBigUint64(offset, true));
       offset += 8;
-      v3 = round(v3, view.getBigUint64(offset, true));
+      v3 = round2(v3, view.getBigUint64(offset, true));
       offset += 8;
-      v4 = round(v4, view.getBigUint64(offset, true));
+      v4 = round2(v4, view.getBigUint64(offset, true));
       offset += 8;
     }
     h64 = rotl64(v1, 1n) + rotl64(v2, 7n) + rotl64(v3, 12n) + rotl64(v4, 18n) & MASK;
@@ -4428,7 +4693,7 @@ function xxhash64(input, seed = 0n) {
   }
   h64 = h64 + BigInt(len) & MASK;
   while (offset + 8 <= len) {
-    h64 ^= round(0n, view.getBigUint64(offset, true));
+    h64 ^= round2(0n, view.getBigUint64(offset, true));
     h64 = rotl64(h64, 27n) * PRIME1 + PRIME4 & MASK;
     offset += 8;
   }
@@ -13665,11 +13930,11 @@ function newTally(window) {
 var ms = (ns) => Math.round(ns) / 1e6;
 var byName = (a, b) => a < b ? -1 : a > b ? 1 : 0;
 function addSyscall(map, name, ns) {
-  const tally = map.get(name);
-  if (tally) {
-    tally.count++;
-    tally.totalNs += ns;
-    if (ns > tally.maxNs) tally.maxNs = ns;
+  const tally2 = map.get(name);
+  if (tally2) {
+    tally2.count++;
+    tally2.totalNs += ns;
+    if (ns > tally2.maxNs) tally2.maxNs = ns;
   } else {
     map.set(name, { count: 1, totalNs: ns, maxNs: ns });
   }
@@ -13679,9 +13944,9 @@ function rankSyscalls(map) {
     ([nameA, a], [nameB, b]) => Number(WAIT_SYSCALLS.has(nameA)) - Number(WAIT_SYSCALLS.has(nameB)) || b.totalNs - a.totalNs || b.count - a.count || byName(nameA, nameB)
   );
 }
-function firstSyscall(tally) {
-  const tick = rankSyscalls(tally.tickSyscalls).map(([name]) => name);
-  const all = rankSyscalls(tally.syscalls).map(([name]) => name);
+function firstSyscall(tally2) {
+  const tick = rankSyscalls(tally2.tickSyscalls).map(([name]) => name);
+  const all = rankSyscalls(tally2.syscalls).map(([name]) => name);
   const nonWait = (names) => names.find((name) => !WAIT_SYSCALLS.has(name));
   const pick = (name, scope) => name === void 0 ? void 0 : { first_syscall: name, first_syscall_scope: scope };
   return pick(nonWait(tick), "tick-thread") ?? pick(nonWait(all), "all-threads") ?? pick(tick[0], "tick-thread") ?? pick(all[0], "all-threads") ?? { first_syscall: null, first_syscall_scope: null };
@@ -13691,25 +13956,25 @@ function limited(list2, what, notes) {
   notes.push(`${list2.length - LIST_LIMIT} more ${what} not listed`);
   return list2.slice(0, LIST_LIMIT);
 }
-function addPath(tally, path, overlapNs, size) {
+function addPath(tally2, path, overlapNs, size) {
   if (!path) return;
-  let share = tally.paths.get(path);
-  if (!share) tally.paths.set(path, share = { totalNs: 0, bytes: 0, ops: 0 });
+  let share = tally2.paths.get(path);
+  if (!share) tally2.paths.set(path, share = { totalNs: 0, bytes: 0, ops: 0 });
   share.ops++;
   share.totalNs += overlapNs;
   if (size !== void 0 && size > 0) share.bytes += size;
 }
-function creditBlockIo(tally, device, overlapNs, size) {
+function creditBlockIo(tally2, device, overlapNs, size) {
   if (device === null) return;
-  tally.blockRows++;
-  let share = tally.devices.get(device);
-  if (!share) tally.devices.set(device, share = { bytes: 0, ops: 0, totalNs: 0 });
+  tally2.blockRows++;
+  let share = tally2.devices.get(device);
+  if (!share) tally2.devices.set(device, share = { bytes: 0, ops: 0, totalNs: 0 });
   share.ops++;
   share.totalNs += overlapNs;
   if (size !== void 0 && size > 0) share.bytes += size;
 }
-function rankThreads(tally) {
-  return [...tally.threads.values()].filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0).sort(
+function rankThreads(tally2) {
+  return [...tally2.threads.values()].filter((t) => t.samples > 0 || t.syscallRows > 0 || t.ioBytes > 0).sort(
     (a, b) => b.cpuNs + b.syscallNs - (a.cpuNs + a.syscallNs) || b.ioBytes - a.ioBytes || byName(a.name, b.name) || (a.tid ?? -1) - (b.tid ?? -1)
   ).map((t) => ({
     thread: bounded(t.name),
@@ -13722,9 +13987,9 @@ function rankThreads(tally) {
     io_bytes: t.ioBytes
   }));
 }
-function rankPlugins(tally) {
-  const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0);
-  const ranked = [...tally.plugins].sort(
+function rankPlugins(tally2) {
+  const tickScope = [...tally2.plugins.values()].some((share) => share.tickSamples > 0);
+  const ranked = [...tally2.plugins].sort(
     ([nameA, a], [nameB, b]) => (tickScope ? b.tickSamples - a.tickSamples : 0) || b.samples - a.samples || byName(nameA, nameB)
   );
   const plugins = ranked.map(([name, share]) => ({
@@ -13736,14 +14001,14 @@ function rankPlugins(tally) {
   const top = ranked[0]?.[0] ?? null;
   let entryPlugin = null;
   if (top !== null) {
-    const callers = [...tally.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
+    const callers = [...tally2.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
     const caller = callers[0]?.[0];
     entryPlugin = caller !== void 0 && caller !== top ? bounded(caller) : null;
   }
   return { plugins, topPlugin: top === null ? null : bounded(top), entryPlugin };
 }
-function rankPaths(tally) {
-  return [...tally.paths].sort(
+function rankPaths(tally2) {
+  return [...tally2.paths].sort(
     ([nameA, a], [nameB, b]) => b.totalNs - a.totalNs || b.bytes - a.bytes || b.ops - a.ops || byName(nameA, nameB)
   ).map(([name, share]) => ({
     path: bounded(name),
@@ -13752,8 +14017,8 @@ function rankPaths(tally) {
     ops: share.ops
   }));
 }
-function rankDevices(tally) {
-  return [...tally.devices].sort(
+function rankDevices(tally2) {
+  return [...tally2.devices].sort(
     ([nameA, a], [nameB, b]) => b.bytes - a.bytes || b.totalNs - a.totalNs || b.ops - a.ops || byName(nameA, nameB)
   ).map(([name, share]) => ({
     device: bounded(name),
@@ -13762,32 +14027,32 @@ function rankDevices(tally) {
     total_ms: ms(share.totalNs)
   }));
 }
-function commOnlyNote(tally) {
-  if (tally.commOnlyThreads.size === 0) return [];
-  const names = [...tally.commOnlyThreads].sort(byName);
+function commOnlyNote(tally2) {
+  if (tally2.commOnlyThreads.size === 0) return [];
+  const names = [...tally2.commOnlyThreads].sort(byName);
   const shown = names.slice(0, 5).map((name) => bounded(name, 40));
   return [
     `${names.length} thread(s) known only by kernel name (comm, 15 chars; no L1/L2 row maps their tid to a full name): ${shown.join(", ")}` + (names.length > 5 ? ", \u2026" : "")
   ];
 }
-function spikeReport(tally, context) {
-  const { window } = tally;
-  const threads = rankThreads(tally);
-  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally);
-  const syscalls = rankSyscalls(tally.syscalls).map(([name, s]) => ({
+function spikeReport(tally2, context) {
+  const { window } = tally2;
+  const threads = rankThreads(tally2);
+  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally2);
+  const syscalls = rankSyscalls(tally2.syscalls).map(([name, s]) => ({
     syscall: bounded(name),
     wait: WAIT_SYSCALLS.has(name),
     count: s.count,
     total_ms: ms(s.totalNs),
     max_ms: ms(s.maxNs)
   }));
-  const paths = rankPaths(tally);
-  const devices = rankDevices(tally);
-  const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally);
+  const paths = rankPaths(tally2);
+  const devices = rankDevices(tally2);
+  const { first_syscall: syscall, first_syscall_scope } = firstSyscall(tally2);
   const first_syscall = syscall === null ? null : bounded(syscall);
   const notes = [
-    ...explainGaps(tally, context.availability, plugins.length > 0),
-    ...commOnlyNote(tally)
+    ...explainGaps(tally2, context.availability, plugins.length > 0),
+    ...commOnlyNote(tally2)
   ];
   const toNs = (offset) => (context.baseNs + BigInt(Math.round(offset))).toString();
   return {
@@ -13825,10 +14090,10 @@ function createAttributor(spikes, context) {
     }
     return tick;
   }
-  function threadOf(tally, tid, name, commOnly) {
+  function threadOf(tally2, tid, name, commOnly) {
     if (name === null && Number.isNaN(tid)) return void 0;
     const key = Number.isNaN(tid) ? `name:${name}` : tid;
-    let thread = tally.threads.get(key);
+    let thread = tally2.threads.get(key);
     if (!thread) {
       const shown = name ?? `tid ${tid}`;
       thread = {
@@ -13842,15 +14107,15 @@ function createAttributor(spikes, context) {
         syscallRows: 0,
         ioBytes: 0
       };
-      tally.threads.set(key, thread);
-      if (commOnly) tally.commOnlyThreads.add(shown);
+      tally2.threads.set(key, thread);
+      if (commOnly) tally2.commOnlyThreads.add(shown);
     }
     return thread;
   }
   const hits = [];
-  function creditSample(tally, batch, i, row, lookups) {
-    tally.samples++;
-    const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+  function creditSample(tally2, batch, i, row, lookups) {
+    tally2.samples++;
+    const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
     const { weight, frames, plugin } = batch;
     const cpuNs = weight && !Number.isNaN(weight[i]) ? weight[i] : context.samplingNs;
     const tick = owner?.tick ?? false;
@@ -13863,43 +14128,43 @@ function createAttributor(spikes, context) {
     const explicit = stringAt(plugin, i);
     const leaf = explicit ? explicit : found?.leaf ?? null;
     if (leaf === null) return;
-    let share = tally.plugins.get(leaf);
-    if (!share) tally.plugins.set(leaf, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
+    let share = tally2.plugins.get(leaf);
+    if (!share) tally2.plugins.set(leaf, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
     share.samples++;
     share.cpuNs += cpuNs;
     if (tick) share.tickSamples++;
     const entry = explicit && found && found.entry === found.leaf ? explicit : found?.entry ?? "";
-    let callers = tally.entries.get(leaf);
-    if (!callers) tally.entries.set(leaf, callers = /* @__PURE__ */ new Map());
+    let callers = tally2.entries.get(leaf);
+    if (!callers) tally2.entries.set(leaf, callers = /* @__PURE__ */ new Map());
     const counts = callers.get(entry) ?? [0, 0];
     counts[0]++;
     if (tick) counts[1]++;
     callers.set(entry, counts);
   }
-  function creditProcIo(tally, batch, i, row, lookups) {
-    tally.l3Rows++;
+  function creditProcIo(tally2, batch, i, row, lookups) {
+    tally2.l3Rows++;
     const metricCode = batch.metric ? batch.metric.codes[i] : -1;
     const written = (batch.read_bytes && batch.read_bytes[i] > 0 ? batch.read_bytes[i] : 0) + (batch.write_bytes && batch.write_bytes[i] > 0 ? batch.write_bytes[i] : 0) + (metricCode >= 0 && lookups.metricIsBytes?.[metricCode] && batch.value && batch.value[i] > 0 ? batch.value[i] : 0);
     if (written > 0) {
-      const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+      const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
       if (owner) owner.ioBytes += written;
     }
   }
-  function creditSyscall(tally, batch, i, row, lookups, overlapNs) {
+  function creditSyscall(tally2, batch, i, row, lookups, overlapNs) {
     const syscall = batch.syscall;
     const code = syscall.codes[i];
     const call = syscall.dictionary[code];
     const wait = lookups.syscallWait[code];
-    tally.syscallRows++;
-    addSyscall(tally.syscalls, call, overlapNs);
-    const owner = threadOf(tally, row.threadId, row.name, row.commOnly);
+    tally2.syscallRows++;
+    addSyscall(tally2.syscalls, call, overlapNs);
+    const owner = threadOf(tally2, row.threadId, row.name, row.commOnly);
     if (owner) {
       owner.syscallRows++;
       if (wait) owner.waitNs += overlapNs;
       else owner.syscallNs += overlapNs;
-      if (owner.tick) addSyscall(tally.tickSyscalls, call, overlapNs);
+      if (owner.tick) addSyscall(tally2.tickSyscalls, call, overlapNs);
     }
-    addPath(tally, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
+    addPath(tally2, stringAt(batch.path, i), overlapNs, batch.bytes?.[i]);
   }
   function add(batch) {
     const { ts, dur, layer, tid, thread, comm, frames, syscall, path, bytes } = batch;
@@ -13927,20 +14192,20 @@ function createAttributor(spikes, context) {
       row.name = fullName ?? stringAt(comm, i);
       row.commOnly = fullName === null && row.name !== null;
       for (const index of hits) {
-        const tally = tallies[index];
-        const { start, end } = tally.window;
+        const tally2 = tallies[index];
+        const { start, end } = tally2.window;
         const overlapNs = length > 0 ? Math.min(from + length, end) - Math.max(from, start) : 0;
         if (rowLayer === 1) {
-          creditSample(tally, batch, i, row, lookups);
+          creditSample(tally2, batch, i, row, lookups);
         } else if (rowLayer === 3) {
-          creditProcIo(tally, batch, i, row, lookups);
+          creditProcIo(tally2, batch, i, row, lookups);
         } else if (rowLayer === 2) {
-          tally.l2Rows++;
-          addPath(tally, stringAt(path, i), overlapNs, bytes?.[i]);
+          tally2.l2Rows++;
+          addPath(tally2, stringAt(path, i), overlapNs, bytes?.[i]);
         } else if (syscall && syscall.codes[i] >= 0) {
-          creditSyscall(tally, batch, i, row, lookups, overlapNs);
+          creditSyscall(tally2, batch, i, row, lookups, overlapNs);
         } else {
-          creditBlockIo(tally, stringAt(batch.device, i), overlapNs, bytes?.[i]);
+          creditBlockIo(tally2, stringAt(batch.device, i), overlapNs, bytes?.[i]);
         }
       }
     }
@@ -13961,12 +14226,12 @@ function createAttributor(spikes, context) {
     }
     return rows.subarray(0, kept);
   }
-  return { add, select, finish: () => tallies.map((tally) => spikeReport(tally, context)) };
+  return { add, select, finish: () => tallies.map((tally2) => spikeReport(tally2, context)) };
 }
-function explainGaps(tally, available, hasPlugins) {
+function explainGaps(tally2, available, hasPlugins) {
   const notes = [];
   const { layers, columns } = available;
-  if (tally.window.end <= tally.window.start) {
+  if (tally2.window.end <= tally2.window.start) {
     notes.push(
       "empty window (first row of a window metric without dur_ns): nothing can be attributed"
     );
@@ -13976,22 +14241,22 @@ function explainGaps(tally, available, hasPlugins) {
     notes.push("no L1 stack samples in this run: plugin attribution unavailable");
   } else if (!columns.has("frames") && !columns.has("plugin")) {
     notes.push("no frames, stack or plugin column: plugin attribution unavailable");
-  } else if (tally.samples === 0) {
+  } else if (tally2.samples === 0) {
     notes.push("no L1 stack samples in this window: plugin attribution empty");
   } else if (!hasPlugins) {
-    notes.push(`none of the ${tally.samples} L1 samples in this window ran plugin code`);
+    notes.push(`none of the ${tally2.samples} L1 samples in this window ran plugin code`);
   }
   if (!layers.has("L4")) {
     notes.push("no L4 rows in this run: syscall and block-device attribution unavailable");
   } else {
     if (!columns.has("syscall")) notes.push("no syscall column: syscall attribution unavailable");
-    else if (tally.syscallRows === 0) notes.push("no L4 syscall rows in this window");
+    else if (tally2.syscallRows === 0) notes.push("no L4 syscall rows in this window");
     if (!columns.has("device")) notes.push("no device column: block-device attribution unavailable");
-    else if (tally.blockRows === 0) notes.push("no L4 block I/O rows in this window");
+    else if (tally2.blockRows === 0) notes.push("no L4 block I/O rows in this window");
   }
   if (!columns.has("path")) {
     notes.push("no path column: file attribution unavailable");
-  } else if (tally.paths.size === 0 && (layers.has("L2") || layers.has("L4"))) {
+  } else if (tally2.paths.size === 0 && (layers.has("L2") || layers.has("L4"))) {
     notes.push("no L2 or L4 rows with a path in this window");
   }
   if (!layers.has("L3")) {
@@ -14511,6 +14776,89 @@ var ANALYSIS_OPTIONS = [
     }
   }
 ];
+function verdictNumber(name, raw, key, help, check, expected) {
+  return {
+    name,
+    raw,
+    kind: "value",
+    argument: "N",
+    help,
+    default: String(DEFAULT_SETTINGS[key]),
+    parse(value, label2, settings) {
+      const number = parseNumber(label2, trimmed(value));
+      if (!check(number))
+        throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
+      settings[key] = number;
+    },
+    report: void 0
+  };
+}
+var VERDICT_OPTIONS = [
+  {
+    name: "fail-on",
+    raw: "failOn",
+    kind: "value",
+    argument: "new|regression|never",
+    help: "what fails: confirmed new signatures (default), also more frequent or worse ones, or nothing",
+    default: DEFAULT_SETTINGS.failOn,
+    parse(value, label2, settings) {
+      const failOn = trimmed(value);
+      if (failOn !== "new" && failOn !== "regression" && failOn !== "never") {
+        throw new UsageError(`${label2} must be new, regression or never; got "${failOn}"`);
+      }
+      settings.failOn = failOn;
+    },
+    report: void 0
+  },
+  verdictNumber(
+    "min-repeats",
+    "minRepeats",
+    "minRepeats",
+    `head repeats a new signature must appear in to be confirmed (default ${DEFAULT_SETTINGS.minRepeats})`,
+    (value) => Number.isInteger(value) && value >= 1,
+    "a whole number, at least 1"
+  ),
+  verdictNumber(
+    "alpha",
+    "alpha",
+    "alpha",
+    `significance level that confirms a new signature (default ${DEFAULT_SETTINGS.alpha})`,
+    (value) => value > 0 && value < 1,
+    "between 0 and 1"
+  ),
+  verdictNumber(
+    "regression-alpha",
+    "regressionAlpha",
+    "regressionAlpha",
+    `significance level of more frequent and worse (default ${DEFAULT_SETTINGS.regressionAlpha})`,
+    (value) => value > 0 && value < 1,
+    "between 0 and 1"
+  ),
+  verdictNumber(
+    "frequency-ratio",
+    "frequencyRatio",
+    "frequencyRatio",
+    `spikes per repeat against the history's that make "more frequent" (default ${DEFAULT_SETTINGS.frequencyRatio})`,
+    (value) => value >= 1,
+    "at least 1"
+  ),
+  verdictNumber(
+    "length-ratio",
+    "lengthRatio",
+    "lengthRatio",
+    `typical spike length against the history's that makes "worse" (default ${DEFAULT_SETTINGS.lengthRatio})`,
+    (value) => value >= 1,
+    "at least 1"
+  )
+];
+async function parseVerdictOptions(raw, label2 = (name) => `--${name}`, defaults2 = DEFAULT_SETTINGS) {
+  const settings = { ...defaults2 };
+  for (const spec of VERDICT_OPTIONS) {
+    const value = raw[spec.raw];
+    if (isGiven(value)) await spec.parse(value, label2(spec.name), settings);
+  }
+  return settings;
+}
 var isGiven = (value) => value !== void 0 && (Array.isArray(value) ? value.length > 0 : value.trim() !== "");
 async function parseAnalysisOptions(raw, label2 = (name) => `--${name}`) {
   const options2 = { ...DEFAULT_OPTIONS };
@@ -14942,20 +15290,76 @@ var report_schema_default = {
       required: ["base", "new", "resolved", "persisting"],
       properties: {
         options_changed: { type: "array", items: { type: "string" } },
-        base: {
+        base: { $ref: "#/$defs/source" },
+        history: {
           type: "object",
-          required: ["kind", "location"],
+          required: ["reports", "repeats", "sources"],
           properties: {
-            kind: { enum: ["report", "events", "artifact"] },
-            location: { type: "string" },
-            run_id: { type: "string" },
-            commit: { type: "string" },
-            url: { type: "string" }
+            reports: { type: "integer", minimum: 1 },
+            repeats: { type: "integer", minimum: 0 },
+            sources: { type: "array", items: { $ref: "#/$defs/source" } }
           }
         },
-        new: { type: "array", items: { $ref: "#/$defs/signature" } },
-        resolved: { type: "array", items: { $ref: "#/$defs/signature" } },
-        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } }
+        verdict_options: {
+          type: "object",
+          properties: {
+            fail_on: { enum: ["new", "regression", "never"] },
+            min_repeats: { type: "integer", minimum: 1 },
+            alpha: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            regression_alpha: { type: "number", exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            frequency_ratio: { type: "number", minimum: 1 },
+            length_ratio: { type: "number", minimum: 1 },
+            min_base_spikes: { type: "integer", minimum: 0 }
+          }
+        },
+        new: { type: "array", items: { $ref: "#/$defs/judged" } },
+        new_unconfirmed: { type: "array", items: { $ref: "#/$defs/judged" } },
+        more_frequent: { type: "array", items: { $ref: "#/$defs/judged" } },
+        worse: { type: "array", items: { $ref: "#/$defs/judged" } },
+        resolved: { type: "array", items: { $ref: "#/$defs/judged" } },
+        persisting: { type: "array", items: { $ref: "#/$defs/persisting" } },
+        failing: { type: "array", items: { type: "string" } }
+      }
+    },
+    source: {
+      type: "object",
+      required: ["kind", "location"],
+      properties: {
+        kind: { enum: ["report", "events", "artifact"] },
+        location: { type: "string" },
+        run_id: { type: "string" },
+        commit: { type: "string" },
+        url: { type: "string" }
+      }
+    },
+    judged: {
+      type: "object",
+      allOf: [{ $ref: "#/$defs/signature" }],
+      properties: { judgement: { $ref: "#/$defs/judgement" } }
+    },
+    judgement: {
+      type: "object",
+      required: ["class", "reason", "p_value", "head", "base"],
+      properties: {
+        class: {
+          enum: ["new", "new-unconfirmed", "more-frequent", "worse", "persisting", "resolved"]
+        },
+        reason: { type: "string" },
+        p_value: { type: ["number", "null"], minimum: 0, maximum: 1 },
+        head: { $ref: "#/$defs/evidence" },
+        base: { $ref: "#/$defs/evidence" }
+      }
+    },
+    evidence: {
+      type: "object",
+      required: ["repeats_with", "repeats", "spikes", "rate"],
+      properties: {
+        repeats_with: { type: "integer", minimum: 0 },
+        repeats: { type: "integer", minimum: 0 },
+        spikes: { type: "integer", minimum: 0 },
+        rate: { type: "number", minimum: 0 },
+        median_ms: { type: ["number", "null"] },
+        worst_ms: { type: ["number", "null"] }
       }
     }
   }
@@ -15055,17 +15459,58 @@ async function readReportFile(path) {
 
 // src/compare.ts
 var NOT_COMPARED = { diff: null, verdict: "pass" };
-function compare(base, head) {
-  if (base === null || base.signatures === null || head.signatures === null) {
-    return { diff: null, verdict: "no-baseline" };
-  }
-  const diff = diffSignatures(
-    base.signatures,
-    head.signatures,
-    base.source,
-    changedOptions(base.options, head.options)
+function compare(history, head, settings = DEFAULT_SETTINGS) {
+  const bases = (history ?? []).filter((base) => base.signatures !== null);
+  if (bases.length === 0 || head.signatures === null) return { diff: null, verdict: "no-baseline" };
+  const verdicts = classify(
+    bases.map((base) => base.runs),
+    head.runs,
+    settings
   );
-  return { diff, verdict: diff.new.length > 0 ? "fail" : "pass" };
+  const summaries = new Map(
+    [...bases[0].signatures ?? [], ...head.signatures].map((entry) => [entry.signature, entry])
+  );
+  const judged = (verdict) => {
+    const { signature, ...judgement } = verdict;
+    const summary2 = summaries.get(signature);
+    return { ...summary2, judgement };
+  };
+  const of = (...classes) => verdicts.filter((verdict) => classes.includes(verdict.class)).map(judged).sort(byRank);
+  const changed = new Set(bases.flatMap((base) => changedOptions(base.options, head.options)));
+  const diff = {
+    base: bases[0].source,
+    history: {
+      reports: bases.length,
+      repeats: bases.reduce((sum, base) => sum + base.runs.length, 0),
+      sources: bases.map((base) => base.source)
+    },
+    options_changed: ANALYSIS_OPTIONS.map((spec) => spec.report.key).filter(
+      (name) => changed.has(name)
+    ),
+    verdict_options: {
+      fail_on: settings.failOn,
+      min_repeats: settings.minRepeats,
+      alpha: settings.alpha,
+      regression_alpha: settings.regressionAlpha,
+      frequency_ratio: settings.frequencyRatio,
+      length_ratio: settings.lengthRatio,
+      min_base_spikes: settings.minBaseSpikes
+    },
+    new: of("new"),
+    new_unconfirmed: of("new-unconfirmed"),
+    more_frequent: of("more-frequent"),
+    worse: of("worse"),
+    resolved: of("resolved"),
+    persisting: of("persisting").map((entry) => ({
+      ...entry,
+      base_spikes: entry.judgement?.base.spikes ?? 0,
+      head_spikes: entry.judgement?.head.spikes ?? entry.spikes,
+      base_worst_ms: entry.judgement?.base.worst_ms ?? 0
+    })),
+    failing: failing(verdicts, settings.failOn).map((verdict) => verdict.signature)
+  };
+  const judgedAs = settings.failOn === "never" ? "new" : settings.failOn;
+  return { diff, verdict: failing(verdicts, judgedAs).length > 0 ? "fail" : "pass" };
 }
 async function loadReport(path, shown = path) {
   const source = { kind: "report", location: shown };
@@ -15895,31 +16340,30 @@ async function readZipEntry(zip, name, limit) {
 
 // src/forge/baseline.ts
 var REPORT_FILE = "report.json";
-var RUNS_TRIED = 5;
+var DEFAULT_BASELINE_RUNS = 10;
 var ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024;
 async function reportOfZip(zip) {
   const json = await readZipEntry(zip, REPORT_FILE, REPORT_READ_LIMIT);
   if (json === null) throw new Error(`the artifact has no ${REPORT_FILE}`);
   return parseReport(json.toString("utf8"));
 }
-async function findBaseline(forge, baseRef, reportName, log2) {
+async function findBaseline(forge, baseRef, reportName, log2, limit = DEFAULT_BASELINE_RUNS) {
   const described = `successful push runs of this workflow on ${baseRef}`;
   try {
-    const runs = (await forge.baselineRuns(baseRef, RUNS_TRIED)).slice(0, RUNS_TRIED);
+    const runs = (await forge.baselineRuns(baseRef, limit)).slice(0, limit);
     if (runs.length === 0) return { found: false, reason: `no ${described} yet` };
+    const history = [];
     for (const run2 of runs) {
       try {
         const artifacts = (await forge.runArtifacts(run2.id, reportName)).filter((artifact) => !artifact.expired).sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id);
         if (artifacts.length === 0) {
-          log2.info(
-            `baseline: run ${run2.id} has no unexpired "${reportName}" artifact; trying an older run`
-          );
+          log2.info(`baseline: run ${run2.id} has no unexpired "${reportName}" artifact; skipped`);
           continue;
         }
         const zip = await forge.downloadArtifact(artifacts[0], ARTIFACT_DOWNLOAD_LIMIT);
         const report = await reportOfZip(zip);
-        return {
-          found: true,
+        history.push({
+          runs: report.runs,
           signatures: report.signatures,
           options: report.options,
           source: {
@@ -15929,13 +16373,20 @@ async function findBaseline(forge, baseRef, reportName, log2) {
             commit: run2.sha,
             url: run2.url
           }
-        };
+        });
       } catch (error2) {
-        if (error2 instanceof BudgetExceededError) throw error2;
+        if (error2 instanceof BudgetExceededError) {
+          if (history.length > 0) break;
+          throw error2;
+        }
         log2.warning(
-          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${describeError(error2)}); trying an older run`
+          `baseline: the "${reportName}" artifact of run ${run2.id} is unusable (${describeError(error2)}); skipped`
         );
       }
+    }
+    if (history.length > 0) {
+      log2.info(`baseline: ${history.length} report(s) of the last ${runs.length} ${described}`);
+      return { found: true, history };
     }
     return {
       found: false,
@@ -15949,33 +16400,28 @@ async function findBaseline(forge, baseRef, reportName, log2) {
 async function baseRefOf(forge, target) {
   return target.baseRef ?? pullBaseRef(await forge.pullRequest(target.pull));
 }
-async function resolveBaseline(setting, forge, context, target, reportName, log2) {
+async function resolveBaseline(setting, forge, context, target, reportName, log2, runs = DEFAULT_BASELINE_RUNS) {
   if (setting.mode === "none") return { found: false, reason: "baseline is set to none" };
   if (setting.mode === "path") {
     const shown = relative3(context.workspace, setting.path) || setting.path;
     const stored = await loadReport(setting.path, shown);
-    return stored.signatures === null ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` } : {
-      found: true,
-      signatures: stored.signatures,
-      options: stored.options,
-      source: stored.source
-    };
+    return stored.signatures === null ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` } : { found: true, history: [stored] };
   }
   if (forge === null)
     return { found: false, reason: "no github-token to look the baseline up with" };
   try {
     const baseRef = await baseRefOf(forge, target);
     if (baseRef === null) return { found: false, reason: "the pull request has no base branch" };
-    return await findBaseline(forge, baseRef, reportName, log2);
+    return await findBaseline(forge, baseRef, reportName, log2, runs);
   } catch (error2) {
     return { found: false, reason: `the baseline lookup failed: ${errorMessage(error2)}` };
   }
 }
-async function baselineOf(target, setting, forge, context, reportName, log2) {
+async function baselineOf(target, setting, forge, context, reportName, log2, runs = DEFAULT_BASELINE_RUNS) {
   if (target.pull === null) {
     return target.reason === null ? null : { found: false, reason: `the pull request is not verified: ${target.reason}` };
   }
-  const lookup2 = await resolveBaseline(setting, forge, context, target, reportName, log2);
+  const lookup2 = await resolveBaseline(setting, forge, context, target, reportName, log2, runs);
   if (!lookup2.found) log2.notice(`no baseline: ${lookup2.reason}`);
   return lookup2;
 }
@@ -16352,7 +16798,7 @@ function toAlignment(value) {
 function label(text) {
   return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
-var round2 = (value) => Math.round(value * 10) / 10;
+var round3 = (value) => Math.round(value * 10) / 10;
 function chartedRun(report) {
   const withSeries = report.runs.filter((run2) => run2.series !== null && run2.threshold_ms !== null);
   const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
@@ -16372,16 +16818,16 @@ function msptChart(run2) {
     bars[bucket] = Math.max(bars[bucket], spike.value_ms);
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
-  const seconds2 = round2(series.bucket_ms * values.length / 1e3);
+  const seconds2 = round3(series.bucket_ms * values.length / 1e3);
   return [
     "```mermaid",
     "xychart-beta",
-    `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round2(series.bucket_ms / 1e3)} s; threshold ${round2(threshold)} ms"`,
+    `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round3(series.bucket_ms / 1e3)} s; threshold ${round3(threshold)} ms"`,
     `    x-axis "seconds from the run start" 0 --> ${seconds2}`,
     `    y-axis "ms per tick" 0 --> ${top}`,
-    `    bar [${bars.map(round2).join(", ")}]`,
-    `    line [${values.map(round2).join(", ")}]`,
-    `    line [${values.map(() => round2(threshold)).join(", ")}]`,
+    `    bar [${bars.map(round3).join(", ")}]`,
+    `    line [${values.map(round3).join(", ")}]`,
+    `    line [${values.map(() => round3(threshold)).join(", ")}]`,
     "```"
   ].join("\n");
 }
@@ -16597,42 +17043,86 @@ function signaturesTable(signatures) {
   ]);
   return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
 }
+var regressionsOf = (diff) => [...diff.more_frequent ?? [], ...diff.worse ?? []];
 function diffVerdict(diff) {
+  const failOn = diff.verdict_options?.fail_on;
+  const regressions = regressionsOf(diff);
+  const lines = [];
   if (diff.new.length > 0) {
-    return `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`;
+    lines.push(
+      `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`
+    );
   }
-  if (diff.resolved.length > 0) {
-    return `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.`;
+  if (regressions.length > 0) {
+    const mark = failOn === "regression" ? "\u274C" : "\u26A0\uFE0F";
+    lines.push(
+      `${mark} **${plural(regressions.length, "known signature")}** more frequent or worse than in the history.`
+    );
   }
-  return "\u2705 No new spike signatures.";
+  if (lines.length === 0) {
+    lines.push(
+      diff.resolved.length > 0 ? `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.` : "\u2705 No new spike signatures."
+    );
+  }
+  const unconfirmed = diff.new_unconfirmed ?? [];
+  if (unconfirmed.length > 0) {
+    lines.push(
+      `\u2754 ${plural(unconfirmed.length, "signature")} new but seen too rarely to confirm: rerun to tell.`
+    );
+  }
+  return lines.join("\n\n");
+}
+function diffReasons(diff, limit) {
+  const entries = [
+    ...diff.new.map((s) => ["new", s]),
+    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
+    ...(diff.worse ?? []).map((s) => ["worse", s]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
+  ].filter(([, s]) => s.judgement);
+  return entries.slice(0, limit).map(
+    ([label2, s]) => `- ${inlineCode(s.signature, 80)} ${label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
+  ).join("\n");
+}
+function sideCell(spikes, repeatsWith, repeats) {
+  if (repeats === void 0) return String(spikes);
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
 }
 function diffTable(diff, limit) {
+  const row = (label2, s) => [
+    label2,
+    tableCell(s.signature, 80),
+    sideCell(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    sideCell(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+  ];
   const rows = [
-    ...diff.new.map((s) => [
-      "\u{1F195} new",
-      tableCell(s.signature, 80),
-      `0 \u2192 ${s.spikes}`,
-      formatMs(s.worst_ms)
-    ]),
+    ...diff.new.map((s) => row("\u{1F195} new", s)),
+    ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
+    ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
+    ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
     ...diff.resolved.map((s) => [
       "\u2705 resolved",
       tableCell(s.signature, 80),
-      `${s.spikes} \u2192 0`,
+      String(s.spikes),
+      "0",
       "\u2013"
     ]),
-    ...diff.persisting.map((s) => [
-      "persisting",
-      tableCell(s.signature, 80),
-      `${s.base_spikes} \u2192 ${s.head_spikes}`,
-      formatMs(s.worst_ms)
-    ])
+    ...diff.persisting.map((s) => row("persisting", s))
   ];
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown = rows.slice(0, limit);
   return {
     table: table(
-      [["", "signature", "spikes (base \u2192 head)", "worst (head)"], ...shown],
-      ["l", "l", "r", "r"]
+      [["", "signature", "spikes: history", "spikes: head", "worst (head)"], ...shown],
+      ["l", "l", "r", "r", "r"]
     ),
     cut: rows.length - shown.length
   };
@@ -16641,7 +17131,9 @@ function baseLine(diff) {
   const { base } = diff;
   const where = base.url ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})` : inlineCode(base.location, 120);
   const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : "";
-  return `Baseline: ${where}${commit}.`;
+  const history = diff.history;
+  if (!history || history.reports <= 1) return `Baseline: ${where}${commit}.`;
+  return `Judged against the reports of ${plural(history.reports, "base run")} (${plural(history.repeats, "repeat")}); the newest: ${where}${commit}.`;
 }
 function renderMarkdown(report, options2 = {}) {
   return renderReport(report, options2).markdown;
@@ -16660,6 +17152,8 @@ function renderReport(report, options2 = {}) {
         `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
       );
     }
+    const reasons = diffReasons(report.diff, settings.maxDiffRows);
+    if (reasons !== "") sections.push(reasons);
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
     sections.push(diffRows);
     if (cut > 0) {
@@ -17013,6 +17507,14 @@ function flag(source, name, fallback) {
     throw new UsageError(`input "${name}" must be true or false; got "${text}"`);
   }
 }
+function wholeNumber(name, text, fallback) {
+  if (text === "") return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new UsageError(`input "${name}" must be a whole number from 1 to 100; got "${text}"`);
+  }
+  return value;
+}
 var ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/;
 function readInputs(source, workspace) {
   const get = (name) => source.getInput(name);
@@ -17047,6 +17549,7 @@ function readInputs(source, workspace) {
     comment: flag(source, "comment", true),
     commentKey,
     failOnNew: flag(source, "fail-on-new", true),
+    baselineRuns: wholeNumber("baseline-runs", input("baseline-runs"), DEFAULT_BASELINE_RUNS),
     outputDir: inWorkspace(input("output-dir") || "iostorm-report"),
     token: input("github-token"),
     pullRequest,
@@ -17056,7 +17559,8 @@ function readInputs(source, workspace) {
         const given = typeof value === "string" && value !== "";
         return [spec.raw, spec.path && given ? inWorkspace(value) : value];
       })
-    )
+    ),
+    verdict: Object.fromEntries(VERDICT_OPTIONS.map((spec) => [spec.raw, input(spec.name)]))
   };
 }
 
@@ -17071,7 +17575,10 @@ async function run(env = process.env) {
       workspace
     );
     const context = readContext(env, inputs.pullRequest);
-    const options2 = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`);
+    const inputName = (name) => `input "${name}"`;
+    const options2 = await parseAnalysisOptions(inputs.analysis, inputName);
+    const settings = await parseVerdictOptions(inputs.verdict, inputName);
+    if (!inputs.failOnNew) settings.failOn = "never";
     const limits = forgeLimits(env);
     budget = new ForgeBudget(limits.budgetMs);
     const opened = openForge(context, inputs.token, log, limits, budget);
@@ -17084,13 +17591,15 @@ async function run(env = process.env) {
       opened.forge,
       context,
       inputs.reportName,
-      log
+      log,
+      inputs.baselineRuns
     );
     const head = {
+      runs: analysed.runs,
       signatures: summariseSignatures(analysed.runs),
       options: describeOptions(options2)
     };
-    const comparison = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2 : null, head);
+    const comparison = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2.history : null, head, settings);
     const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff });
     const published = await publish(
       { ...inputs, report, lookup: lookup2, workspace, pull: target.pull },
@@ -17100,7 +17609,7 @@ async function run(env = process.env) {
       log
     );
     setOutputs(report, comparison, lookup2, published);
-    const failures = failuresOf(comparison, inputs.failOnNew, analysed.errors.length);
+    const failures = failuresOf(comparison, analysed.errors.length);
     if (failures.length > 0) setFailed(failures.join("; "));
   } catch (error2) {
     setFailed(
@@ -17114,6 +17623,8 @@ async function run(env = process.env) {
 }
 function setOutputs(report, { diff, verdict }, lookup2, published) {
   const newSignatures = diff?.new.length ?? 0;
+  const regressions = (diff?.more_frequent?.length ?? 0) + (diff?.worse?.length ?? 0);
+  const unconfirmed = diff?.new_unconfirmed?.length ?? 0;
   setOutput(
     "spikes",
     report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
@@ -17121,19 +17632,28 @@ function setOutputs(report, { diff, verdict }, lookup2, published) {
   setOutput("signatures", report.signatures.length);
   setOutput("new-signatures", newSignatures);
   setOutput("resolved-signatures", diff?.resolved.length ?? 0);
+  setOutput("regressions", regressions);
+  setOutput("unconfirmed", unconfirmed);
   setOutput("verdict", verdict);
   setOutput("report-json", published.jsonPath);
   setOutput("report-markdown", published.markdownPath);
   setOutput("comment-url", published.commentUrl);
-  setOutput("baseline-run-id", lookup2?.found ? lookup2.source.run_id ?? "" : "");
+  setOutput("baseline-run-id", lookup2?.found ? lookup2.history[0].source.run_id ?? "" : "");
   info(
-    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${diff?.resolved.length ?? 0} resolved`
+    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${regressions} regression(s), ${unconfirmed} unconfirmed, ${diff?.resolved.length ?? 0} resolved`
   );
 }
-function failuresOf({ diff, verdict }, failOnNew, unreadable) {
+function failuresOf({ diff }, unreadable) {
   const failures = [];
-  if (verdict === "fail" && failOnNew) {
-    failures.push(`new spike signatures: ${(diff?.new ?? []).map((s) => s.signature).join(", ")}`);
+  if (diff && (diff.failing ?? []).length > 0) {
+    const judged = [...diff.new, ...diff.more_frequent ?? [], ...diff.worse ?? []];
+    const why = (diff.failing ?? []).map((signature) => {
+      const judgement = judged.find((entry) => entry.signature === signature)?.judgement;
+      return judgement ? `${signature} is ${judgement.class}: ${judgement.reason}` : signature;
+    });
+    failures.push(
+      `spike signatures fail under fail-on: ${diff.verdict_options?.fail_on} \u2014 ${why.join("; ")}`
+    );
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`);

@@ -11,7 +11,12 @@ import { openForge } from './forge/open.js'
 import { publish, type Published } from './forge/publish.js'
 import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
-import { describeOptions, parseAnalysisOptions, UsageError } from './options.js'
+import {
+  describeOptions,
+  parseAnalysisOptions,
+  parseVerdictOptions,
+  UsageError
+} from './options.js'
 import { analyseEvents } from './pipeline.js'
 import { buildReport } from './report/json.js'
 
@@ -30,7 +35,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       workspace
     )
     const context = readContext(env, inputs.pullRequest)
-    const options = await parseAnalysisOptions(inputs.analysis, (name) => `input "${name}"`)
+    const inputName = (name: string) => `input "${name}"`
+    const options = await parseAnalysisOptions(inputs.analysis, inputName)
+    const settings = await parseVerdictOptions(inputs.verdict, inputName)
+    if (!inputs.failOnNew) settings.failOn = 'never'
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
     const opened = openForge(context, inputs.token, log, limits, budget)
@@ -45,13 +53,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       opened.forge,
       context,
       inputs.reportName,
-      log
+      log,
+      inputs.baselineRuns
     )
     const head = {
+      runs: analysed.runs,
       signatures: summariseSignatures(analysed.runs),
       options: describeOptions(options)
     }
-    const comparison = lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup : null, head)
+    const comparison =
+      lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup.history : null, head, settings)
     const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
 
     const published = await publish(
@@ -62,7 +73,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log
     )
     setOutputs(report, comparison, lookup, published)
-    const failures = failuresOf(comparison, inputs.failOnNew, analysed.errors.length)
+    const failures = failuresOf(comparison, analysed.errors.length)
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
@@ -85,6 +96,8 @@ function setOutputs(
   published: Published
 ): void {
   const newSignatures = diff?.new.length ?? 0
+  const regressions = (diff?.more_frequent?.length ?? 0) + (diff?.worse?.length ?? 0)
+  const unconfirmed = diff?.new_unconfirmed?.length ?? 0
   core.setOutput(
     'spikes',
     report.runs.reduce((sum, r) => sum + r.spikes.length, 0)
@@ -92,25 +105,35 @@ function setOutputs(
   core.setOutput('signatures', report.signatures.length)
   core.setOutput('new-signatures', newSignatures)
   core.setOutput('resolved-signatures', diff?.resolved.length ?? 0)
+  core.setOutput('regressions', regressions)
+  core.setOutput('unconfirmed', unconfirmed)
   core.setOutput('verdict', verdict)
   core.setOutput('report-json', published.jsonPath)
   core.setOutput('report-markdown', published.markdownPath)
   core.setOutput('comment-url', published.commentUrl)
-  core.setOutput('baseline-run-id', lookup?.found ? (lookup.source.run_id ?? '') : '')
+  // with a history, the newest base run used
+  core.setOutput('baseline-run-id', lookup?.found ? (lookup.history[0].source.run_id ?? '') : '')
   core.info(
-    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${diff?.resolved.length ?? 0} resolved`
+    `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ` +
+      `${regressions} regression(s), ${unconfirmed} unconfirmed, ${diff?.resolved.length ?? 0} resolved`
   )
 }
 
-/** Why the step fails, once everything is published: new signatures, unreadable inputs. */
-function failuresOf(
-  { diff, verdict }: Comparison,
-  failOnNew: boolean,
-  unreadable: number
-): string[] {
+/**
+ * Why the step fails, once everything is published: the signatures that fail under `fail-on`,
+ * each with its reason, and unreadable inputs.
+ */
+function failuresOf({ diff }: Comparison, unreadable: number): string[] {
   const failures: string[] = []
-  if (verdict === 'fail' && failOnNew) {
-    failures.push(`new spike signatures: ${(diff?.new ?? []).map((s) => s.signature).join(', ')}`)
+  if (diff && (diff.failing ?? []).length > 0) {
+    const judged = [...diff.new, ...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
+    const why = (diff.failing ?? []).map((signature) => {
+      const judgement = judged.find((entry) => entry.signature === signature)?.judgement
+      return judgement ? `${signature} is ${judgement.class}: ${judgement.reason}` : signature
+    })
+    failures.push(
+      `spike signatures fail under fail-on: ${diff.verdict_options?.fail_on} — ${why.join('; ')}`
+    )
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`)

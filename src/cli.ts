@@ -2,13 +2,16 @@ import { access, constants, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { InputError } from './analysis/types.js'
-import { compare, loadSide } from './compare.js'
+import { DEFAULT_SETTINGS } from './analysis/verdict.js'
+import { compare, loadSide, type Side } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
   describeOptions,
   optionsUsage,
   parseAnalysisOptions,
-  UsageError
+  parseVerdictOptions,
+  UsageError,
+  VERDICT_OPTIONS
 } from './options.js'
 import { analyseTargets } from './pipeline.js'
 import { errorMessage } from './errors.js'
@@ -23,20 +26,25 @@ const USAGE = `iostorm ${VERSION} — MSPT spike detection and attribution for p
 
 Usage:
   iostorm detect <target>... [options] [--out-md FILE] [--out-json FILE]
-  iostorm diff <base> <head> [options] [--out-md FILE] [--out-json FILE] [--fail-on-new]
+  iostorm diff <base>... <head> [options] [verdict options] [--out-md FILE] [--out-json FILE]
 
 A target is an events.parquet file, a directory searched for events.parquet, or a run id
-looked up under --runs-dir. <base> and <head> of diff are report JSON files written by
-detect --out-json, or targets.
+looked up under --runs-dir. The arguments of diff are report JSON files written by
+detect --out-json, or targets: the last is the head, the others its history of bases,
+oldest first.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
 ${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
-  --fail-on-new           diff: exit 1 when the head has signatures the base does not
 
-Exit status: 0 done; 1 --fail-on-new and new signatures; 2 usage error or unreadable input.
+Verdict options (diff):
+${optionsUsage(VERDICT_OPTIONS)}
+  --fail-on-new           the same as --fail-on new
+
+diff fails (exit 1) only when asked with --fail-on: by default it reports.
+Exit status: 0 done; 1 a signature fails under --fail-on; 2 usage error or unreadable input.
 `
 
 interface Io {
@@ -45,10 +53,10 @@ interface Io {
   env: NodeJS.ProcessEnv
 }
 
-/** The analysis flags come from the options table; the others are the CLI's own. */
+/** The analysis and verdict flags come from the options tables; the others are the CLI's own. */
 const OPTION_SPEC = {
   ...Object.fromEntries(
-    ANALYSIS_OPTIONS.map((spec) => [
+    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS].map((spec) => [
       spec.name,
       { type: 'string' as const, multiple: spec.kind === 'list' }
     ])
@@ -141,20 +149,27 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     return command === undefined && !values.help ? 2 : 0
   }
   try {
-    const options = await parseAnalysisOptions(
+    const given = (specs: readonly { raw: string; name: string }[]) =>
       Object.fromEntries(
-        ANALYSIS_OPTIONS.map((spec) => [
+        specs.map((spec) => [
           spec.raw,
           (values as Record<string, string | string[] | undefined>)[spec.name]
         ])
       )
-    )
+    const options = await parseAnalysisOptions(given(ANALYSIS_OPTIONS))
+    const settings = await parseVerdictOptions(given(VERDICT_OPTIONS), undefined, {
+      ...DEFAULT_SETTINGS,
+      failOn: values['fail-on-new'] ? 'new' : 'never'
+    })
     const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
     await checkOutputs(values)
 
     if (command === 'detect') {
       if (targets.length === 0) throw new UsageError('detect needs at least one target')
-      if (values['fail-on-new']) throw new UsageError('--fail-on-new only applies to diff')
+      const verdictFlag = ['fail-on-new', ...VERDICT_OPTIONS.map((spec) => spec.name)].find(
+        (name) => (values as Record<string, unknown>)[name] !== undefined
+      )
+      if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
       const analysed = await analyseTargets(targets, runsDir, options)
       const report = buildReport({ ...analysed, options: describeOptions(options) })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
@@ -163,16 +178,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     }
 
     if (command === 'diff') {
-      if (targets.length !== 2)
-        throw new UsageError('diff needs exactly two arguments: <base> <head>')
-      const [baseTarget, headTarget] = targets
-      const base = await loadSide(baseTarget, runsDir, options)
+      if (targets.length < 2) {
+        throw new UsageError('diff needs a base and a head: <base>... <head>')
+      }
+      const headTarget = targets[targets.length - 1]
+      const bases: Side[] = []
+      for (const target of targets.slice(0, -1))
+        bases.push(await loadSide(target, runsDir, options))
       const head = await loadSide(headTarget, runsDir, options)
       const errors = [
-        ...base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` })),
+        ...bases.flatMap((base) =>
+          base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` }))
+        ),
         ...head.errors
       ]
-      const { diff, verdict } = compare(base, head)
+      // newest first: the base named just before the head
+      const { diff, verdict } = compare([...bases].reverse(), head, settings)
       const report = buildReport({
         runs: head.runs,
         errors,
@@ -182,7 +203,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(errors, io)
       if (errors.length > 0) return 2
-      return values['fail-on-new'] && verdict === 'fail' ? 1 : 0
+      return settings.failOn !== 'never' && verdict === 'fail' ? 1 : 0
     }
     throw new UsageError(`unknown command "${command}" (expected detect or diff)`)
   } catch (error) {

@@ -1,14 +1,23 @@
 import { stat } from 'node:fs/promises'
 import type { AnalysisOptions } from './analysis/analyse-file.js'
-import { diffSignatures, summariseSignatures } from './analysis/signatures.js'
+import { byRank, summariseSignatures } from './analysis/signatures.js'
+import {
+  classify,
+  DEFAULT_SETTINGS,
+  failing,
+  type SignatureClass,
+  type SignatureVerdict,
+  type VerdictSettings
+} from './analysis/verdict.js'
 import type {
   BaselineSource,
   DiffReport,
+  JudgedSignature,
   ReportOptions,
   SignatureSummary
 } from './analysis/types.js'
 import { errorMessage } from './errors.js'
-import { changedOptions, describeOptions } from './options.js'
+import { ANALYSIS_OPTIONS, changedOptions, describeOptions } from './options.js'
 import { analyseTargets, type Analysed } from './pipeline.js'
 import { readReportFile } from './report/json.js'
 
@@ -23,12 +32,15 @@ export interface Side extends Analysed {
   options?: Partial<ReportOptions>
 }
 
-/** What compare() needs of each side. */
-export type Signatures = Pick<Side, 'signatures' | 'options'>
+/** What compare() needs of each side: its repeats (runs), signatures and options. */
+export type Signatures = Pick<Side, 'runs' | 'signatures' | 'options'>
+
+/** A base report of the history. */
+export type Base = Signatures & { source: BaselineSource }
 
 /**
- * `fail`: the head has signatures the baseline has not; `pass`: it has none; `no-baseline`: one
- * side had no signatures to compare.
+ * `fail`: a signature fails under `fail-on` (under `never`, as it would under `new`: the step
+ * still passes); `pass`: none does; `no-baseline`: no history, or a side without signatures.
  */
 export type Verdict = 'pass' | 'fail' | 'no-baseline'
 
@@ -41,23 +53,71 @@ export interface Comparison {
 export const NOT_COMPARED: Comparison = { diff: null, verdict: 'pass' }
 
 /**
- * The head's signatures against the baseline's (new, resolved, persisting), flagging the analysis
- * options that differ between the two: signatures may differ only because of them.
+ * The head against a history of base reports (newest first): every head signature judged new,
+ * unconfirmed, more frequent, worse or persisting, the newest base's lost ones resolved
+ * (docs/analysis.md, "Diff and verdict"), and the analysis options that differ between any base
+ * and the head, since signatures may differ only because of them.
  */
 export function compare(
-  base: (Signatures & { source: BaselineSource }) | null,
-  head: Signatures
+  history: readonly Base[] | null,
+  head: Signatures,
+  settings: VerdictSettings = DEFAULT_SETTINGS
 ): Comparison {
-  if (base === null || base.signatures === null || head.signatures === null) {
-    return { diff: null, verdict: 'no-baseline' }
-  }
-  const diff = diffSignatures(
-    base.signatures,
-    head.signatures,
-    base.source,
-    changedOptions(base.options, head.options)
+  const bases = (history ?? []).filter((base) => base.signatures !== null)
+  if (bases.length === 0 || head.signatures === null) return { diff: null, verdict: 'no-baseline' }
+  const verdicts = classify(
+    bases.map((base) => base.runs),
+    head.runs,
+    settings
   )
-  return { diff, verdict: diff.new.length > 0 ? 'fail' : 'pass' }
+  const summaries = new Map(
+    [...(bases[0].signatures ?? []), ...head.signatures].map((entry) => [entry.signature, entry])
+  )
+  const judged = (verdict: SignatureVerdict): JudgedSignature => {
+    const { signature, ...judgement } = verdict
+    const summary = summaries.get(signature) as SignatureSummary
+    return { ...summary, judgement }
+  }
+  const of = (...classes: SignatureClass[]) =>
+    verdicts
+      .filter((verdict) => classes.includes(verdict.class))
+      .map(judged)
+      .sort(byRank)
+  const changed = new Set(bases.flatMap((base) => changedOptions(base.options, head.options)))
+  const diff: DiffReport = {
+    base: bases[0].source,
+    history: {
+      reports: bases.length,
+      repeats: bases.reduce((sum, base) => sum + base.runs.length, 0),
+      sources: bases.map((base) => base.source)
+    },
+    options_changed: ANALYSIS_OPTIONS.map((spec) => spec.report.key as string).filter((name) =>
+      changed.has(name)
+    ),
+    verdict_options: {
+      fail_on: settings.failOn,
+      min_repeats: settings.minRepeats,
+      alpha: settings.alpha,
+      regression_alpha: settings.regressionAlpha,
+      frequency_ratio: settings.frequencyRatio,
+      length_ratio: settings.lengthRatio,
+      min_base_spikes: settings.minBaseSpikes
+    },
+    new: of('new'),
+    new_unconfirmed: of('new-unconfirmed'),
+    more_frequent: of('more-frequent'),
+    worse: of('worse'),
+    resolved: of('resolved'),
+    persisting: of('persisting').map((entry) => ({
+      ...entry,
+      base_spikes: entry.judgement?.base.spikes ?? 0,
+      head_spikes: entry.judgement?.head.spikes ?? entry.spikes,
+      base_worst_ms: entry.judgement?.base.worst_ms ?? 0
+    })),
+    failing: failing(verdicts, settings.failOn).map((verdict) => verdict.signature)
+  }
+  const judgedAs = settings.failOn === 'never' ? 'new' : settings.failOn
+  return { diff, verdict: failing(verdicts, judgedAs).length > 0 ? 'fail' : 'pass' }
 }
 
 /**

@@ -1,7 +1,12 @@
 import { isAbsolute, resolve } from 'node:path'
-import type { BaselineSetting } from './forge/baseline.js'
+import { DEFAULT_BASELINE_RUNS, type BaselineSetting } from './forge/baseline.js'
 import { COMMENT_KEY } from './forge/comments.js'
-import { ANALYSIS_OPTIONS, UsageError, type RawAnalysisOptions } from './options.js'
+import {
+  ANALYSIS_OPTIONS,
+  UsageError,
+  VERDICT_OPTIONS,
+  type RawAnalysisOptions
+} from './options.js'
 
 /** The action's inputs (action.yml), validated. Paths are absolute, resolved in the workspace. */
 export interface ActionInputs {
@@ -12,11 +17,15 @@ export interface ActionInputs {
   upload: boolean
   comment: boolean
   commentKey: string
+  /** `fail-on-new: false` (kept from the first version): the verdict's failOn becomes never. */
   failOnNew: boolean
+  /** How many base-branch runs' reports form the history of `baseline: auto`. */
+  baselineRuns: number
   outputDir: string
   token: string
   pullRequest: number | undefined
   analysis: RawAnalysisOptions
+  verdict: RawAnalysisOptions
 }
 
 /** Newline- or comma-separated values, trimmed, empty ones dropped. */
@@ -43,6 +52,16 @@ function flag(source: InputSource, name: string, fallback: boolean): boolean {
   } catch {
     throw new UsageError(`input "${name}" must be true or false; got "${text}"`)
   }
+}
+
+/** A count input: a whole number from 1 to 100, `fallback` when empty. */
+function wholeNumber(name: string, text: string, fallback: number): number {
+  if (text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 100) {
+    throw new UsageError(`input "${name}" must be a whole number from 1 to 100; got "${text}"`)
+  }
+  return value
 }
 
 const ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/
@@ -92,6 +111,7 @@ export function readInputs(source: InputSource, workspace: string): ActionInputs
     comment: flag(source, 'comment', true),
     commentKey,
     failOnNew: flag(source, 'fail-on-new', true),
+    baselineRuns: wholeNumber('baseline-runs', input('baseline-runs'), DEFAULT_BASELINE_RUNS),
     outputDir: inWorkspace(input('output-dir') || 'iostorm-report'),
     token: input('github-token'),
     pullRequest,
@@ -101,6 +121,7 @@ export function readInputs(source: InputSource, workspace: string): ActionInputs
         const given = typeof value === 'string' && value !== ''
         return [spec.raw, spec.path && given ? inWorkspace(value as string) : value]
       })
-    )
+    ),
+    verdict: Object.fromEntries(VERDICT_OPTIONS.map((spec) => [spec.raw, input(spec.name)]))
   }
 }

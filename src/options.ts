@@ -8,6 +8,7 @@ import {
   type AnalysisOptions,
   type NamePattern
 } from './analysis/analyse-file.js'
+import { DEFAULT_SETTINGS, type VerdictSettings } from './analysis/verdict.js'
 import { errorMessage } from './errors.js'
 import { readSmallFile, SmallFileError } from './files.js'
 
@@ -78,7 +79,7 @@ type OptionKind = 'value' | 'list'
  * a report's `options` (a baseline made with another value is flagged). Adding an option is one
  * entry here, its use in the analysis, and a test (CONTRIBUTING.md).
  */
-interface OptionSpec {
+interface OptionSpec<Target = AnalysisOptions> {
   /** Flag (`--name`) and action input (`name`). */
   name: string
   /** The key of a raw value in RawAnalysisOptions. */
@@ -93,15 +94,17 @@ interface OptionSpec {
   /** A file path: the action resolves it in the workspace. */
   path?: boolean
   /** Sets the option from the value given; throws UsageError naming `label`. */
-  parse(value: string | string[], label: string, options: AnalysisOptions): Promise<void> | void
-  /** Its key and value in a report's `options`. */
-  report: { key: keyof ReportOptions; value(options: AnalysisOptions): unknown }
+  parse(value: string | string[], label: string, target: Target): Promise<void> | void
+  /** Its key and value in a report's `options` (analysis options: they change signatures). */
+  report: Target extends AnalysisOptions
+    ? { key: keyof ReportOptions; value(options: AnalysisOptions): unknown }
+    : undefined
 }
 
 const trimmed = (value: string | string[]) =>
   (Array.isArray(value) ? value.join(',') : value).trim()
 
-export const ANALYSIS_OPTIONS: readonly OptionSpec[] = [
+export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
   {
     name: 'metric',
     raw: 'metric',
@@ -209,6 +212,110 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec[] = [
   }
 ]
 
+/** A number option of the verdict, checked against its range. */
+function verdictNumber(
+  name: string,
+  raw: string,
+  key: 'minRepeats' | 'alpha' | 'regressionAlpha' | 'frequencyRatio' | 'lengthRatio',
+  help: string,
+  check: (value: number) => boolean,
+  expected: string
+): OptionSpec<VerdictSettings> {
+  return {
+    name,
+    raw,
+    kind: 'value',
+    argument: 'N',
+    help,
+    default: String(DEFAULT_SETTINGS[key]),
+    parse(value, label, settings) {
+      const number = parseNumber(label, trimmed(value))
+      if (!check(number))
+        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
+      settings[key] = number
+    },
+    report: undefined
+  }
+}
+
+/**
+ * The verdict's options (docs/analysis.md, "Diff and verdict"): what fails the step and the
+ * thresholds of the tests. They judge signatures, so a baseline made with other values is still
+ * comparable; the diff records them (`verdict_options`).
+ */
+export const VERDICT_OPTIONS: readonly OptionSpec<VerdictSettings>[] = [
+  {
+    name: 'fail-on',
+    raw: 'failOn',
+    kind: 'value',
+    argument: 'new|regression|never',
+    help: 'what fails: confirmed new signatures (default), also more frequent or worse ones, or nothing',
+    default: DEFAULT_SETTINGS.failOn,
+    parse(value, label, settings) {
+      const failOn = trimmed(value)
+      if (failOn !== 'new' && failOn !== 'regression' && failOn !== 'never') {
+        throw new UsageError(`${label} must be new, regression or never; got "${failOn}"`)
+      }
+      settings.failOn = failOn
+    },
+    report: undefined
+  },
+  verdictNumber(
+    'min-repeats',
+    'minRepeats',
+    'minRepeats',
+    `head repeats a new signature must appear in to be confirmed (default ${DEFAULT_SETTINGS.minRepeats})`,
+    (value) => Number.isInteger(value) && value >= 1,
+    'a whole number, at least 1'
+  ),
+  verdictNumber(
+    'alpha',
+    'alpha',
+    'alpha',
+    `significance level that confirms a new signature (default ${DEFAULT_SETTINGS.alpha})`,
+    (value) => value > 0 && value < 1,
+    'between 0 and 1'
+  ),
+  verdictNumber(
+    'regression-alpha',
+    'regressionAlpha',
+    'regressionAlpha',
+    `significance level of more frequent and worse (default ${DEFAULT_SETTINGS.regressionAlpha})`,
+    (value) => value > 0 && value < 1,
+    'between 0 and 1'
+  ),
+  verdictNumber(
+    'frequency-ratio',
+    'frequencyRatio',
+    'frequencyRatio',
+    `spikes per repeat against the history's that make "more frequent" (default ${DEFAULT_SETTINGS.frequencyRatio})`,
+    (value) => value >= 1,
+    'at least 1'
+  ),
+  verdictNumber(
+    'length-ratio',
+    'lengthRatio',
+    'lengthRatio',
+    `typical spike length against the history's that makes "worse" (default ${DEFAULT_SETTINGS.lengthRatio})`,
+    (value) => value >= 1,
+    'at least 1'
+  )
+]
+
+/** Validates the verdict options given; the others keep `defaults`. */
+export async function parseVerdictOptions(
+  raw: RawAnalysisOptions,
+  label: (name: string) => string = (name) => `--${name}`,
+  defaults: VerdictSettings = DEFAULT_SETTINGS
+): Promise<VerdictSettings> {
+  const settings: VerdictSettings = { ...defaults }
+  for (const spec of VERDICT_OPTIONS) {
+    const value = raw[spec.raw]
+    if (isGiven(value)) await spec.parse(value, label(spec.name), settings)
+  }
+  return settings
+}
+
 /** Analysis options as the user typed them (CLI flags or action inputs), by their `raw` key. */
 export type RawAnalysisOptions = Record<string, string | string[] | undefined>
 
@@ -259,8 +366,10 @@ export function changedOptions(
 }
 
 /** The usage lines of the analysis options, aligned, for `iostorm --help`. */
-export function optionsUsage(): string {
-  return ANALYSIS_OPTIONS.map(
-    (spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`
-  ).join('\n')
+export function optionsUsage(
+  specs: readonly Pick<OptionSpec, 'name' | 'argument' | 'help'>[] = ANALYSIS_OPTIONS
+): string {
+  return specs
+    .map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`)
+    .join('\n')
 }

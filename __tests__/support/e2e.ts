@@ -86,6 +86,25 @@ export async function seedBaseline(
   })
 }
 
+/**
+ * Five base runs (6001 the oldest … 6005 the newest), each with a report of `folder`: a history
+ * of five repeats, enough to confirm a signature new in both repeats of TWO_REPEATS (Fisher's
+ * p = 1/21 < 0.05).
+ */
+export async function seedHistory(target: FakeForge, folder: string): Promise<void> {
+  for (let id = 6001; id <= 6005; id++) {
+    await seedBaseline(target, folder, id, {
+      created_at: `2026-11-2${id - 6000}T10:00:00Z`
+    })
+  }
+}
+
+/** The save-all scenario as a head of two repeats. */
+export const TWO_REPEATS: [string, string][] = [
+  [SAVE_ALL[0], 'bench-out/a'],
+  [SAVE_ALL[0], 'bench-out/b']
+]
+
 export const onPr = (target: FakeForge, options: Partial<RunOptions> = {}) =>
   runAction({
     forge: target,

@@ -1,12 +1,7 @@
-import type {
-  BaselineSource,
-  DiffReport,
-  PersistingSignature,
-  RunReport,
-  SignatureSummary
-} from './types.js'
+import type { RunReport, SignatureSummary } from './types.js'
 
-const byRank = (a: SignatureSummary, b: SignatureSummary) =>
+/** Most spikes first, then the worst, then by name. */
+export const byRank = (a: SignatureSummary, b: SignatureSummary) =>
   b.spikes - a.spikes ||
   b.worst_ms - a.worst_ms ||
   (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0)
@@ -36,33 +31,4 @@ export function summariseSignatures(runs: readonly RunReport[]): SignatureSummar
     }
   }
   return [...pooled.values()].map(({ files: _files, ...summary }) => summary).sort(byRank)
-}
-
-/** new = in head only, resolved = in base only, persisting = in both (with both counts). */
-export function diffSignatures(
-  base: readonly SignatureSummary[],
-  head: readonly SignatureSummary[],
-  source: BaselineSource,
-  optionsChanged: string[] = []
-): DiffReport {
-  const baseBySignature = new Map(base.map((entry) => [entry.signature, entry]))
-  const headSignatures = new Set(head.map((entry) => entry.signature))
-  const persisting: PersistingSignature[] = head
-    .filter((entry) => baseBySignature.has(entry.signature))
-    .map((entry) => {
-      const before = baseBySignature.get(entry.signature) as SignatureSummary
-      return {
-        ...entry,
-        base_spikes: before.spikes,
-        head_spikes: entry.spikes,
-        base_worst_ms: before.worst_ms
-      }
-    })
-  return {
-    base: source,
-    options_changed: optionsChanged,
-    new: head.filter((entry) => !baseBySignature.has(entry.signature)).sort(byRank),
-    resolved: base.filter((entry) => !headSignatures.has(entry.signature)).sort(byRank),
-    persisting: persisting.sort(byRank)
-  }
 }

@@ -117,13 +117,59 @@ export interface BaselineSource {
   url?: string
 }
 
+/** How a signature of the head was judged against the history (docs/analysis.md, the verdict). */
+export interface Judgement {
+  class: 'new' | 'new-unconfirmed' | 'more-frequent' | 'worse' | 'persisting' | 'resolved'
+  /** Why, in one sentence, from the counts below. */
+  reason: string
+  /** The one-sided p-value that decided the class, after Holm's correction; null without a test. */
+  p_value: number | null
+  head: SideEvidence
+  base: SideEvidence
+}
+
+/** One signature on one side of the verdict: in how many repeats, how often, how long. */
+export interface SideEvidence {
+  repeats_with: number
+  repeats: number
+  spikes: number
+  /** Spikes per repeat. */
+  rate: number
+  median_ms: number | null
+  worst_ms: number | null
+}
+
+export interface JudgedSignature extends SignatureSummary {
+  judgement?: Judgement
+}
+
 export interface DiffReport {
+  /** The newest base report of the history. */
   base: BaselineSource
+  /** Every base report the verdict stood on, newest first, and their repeats. */
+  history?: { reports: number; repeats: number; sources: BaselineSource[] }
   /** Analysis options that differ between base and head: signatures may differ for that reason. */
   options_changed: string[]
-  new: SignatureSummary[]
-  resolved: SignatureSummary[]
-  persisting: PersistingSignature[]
+  /** The thresholds of the verdict, and what fails the step. */
+  verdict_options?: {
+    fail_on: 'new' | 'regression' | 'never'
+    min_repeats: number
+    alpha: number
+    regression_alpha: number
+    frequency_ratio: number
+    length_ratio: number
+    min_base_spikes: number
+  }
+  /** Confirmed new signatures. */
+  new: JudgedSignature[]
+  /** In no base report, but too rare in the head to confirm: rerun. */
+  new_unconfirmed?: JudgedSignature[]
+  more_frequent?: JudgedSignature[]
+  worse?: JudgedSignature[]
+  resolved: JudgedSignature[]
+  persisting: (PersistingSignature & JudgedSignature)[]
+  /** The signatures that fail the step under `verdict_options.fail_on`. */
+  failing?: string[]
 }
 
 export interface InputError {

@@ -6,7 +6,7 @@
  * than one spike in each of five.
  */
 import { fisherGreater, holm, mannWhitneyGreater, permutationGreater } from './significance.js'
-import type { RunReport } from './types.js'
+import type { Judgement, RunReport, SideEvidence } from './types.js'
 
 export interface VerdictOptions {
   /** Head repeats a new signature must appear in to be confirmed. */
@@ -36,31 +36,10 @@ export const DEFAULT_VERDICT: VerdictOptions = {
   minBaseSpikes: 3
 }
 
-export type SignatureClass =
-  'new' | 'new-unconfirmed' | 'more-frequent' | 'worse' | 'persisting' | 'resolved'
+export type SignatureClass = Judgement['class']
 
-/** One signature on one side: in how many repeats, how often, how long. */
-export interface SideEvidence {
-  /** Repeats that show the signature, of `repeats`. */
-  repeats_with: number
-  repeats: number
-  spikes: number
-  /** Spikes per repeat. */
-  rate: number
-  /** The median spike, in ms (null without spikes). */
-  median_ms: number | null
-  worst_ms: number | null
-}
-
-export interface SignatureVerdict {
+export interface SignatureVerdict extends Judgement {
   signature: string
-  class: SignatureClass
-  head: SideEvidence
-  base: SideEvidence
-  /** The one-sided p-value that decided the class (after Holm's correction), when a test did. */
-  p_value: number | null
-  /** Why, in one sentence a reviewer can check against the numbers. */
-  reason: string
 }
 
 /** Spikes of one report by signature and repeat: the counts per repeat and every spike's length. */
@@ -223,6 +202,14 @@ export function classify(
 
 /** What fails the step: confirmed new signatures, any regression, or nothing. */
 export type FailOn = 'new' | 'regression' | 'never'
+
+/** The verdict's thresholds and what fails the step. */
+export interface VerdictSettings extends VerdictOptions {
+  failOn: FailOn
+}
+
+/** The action's defaults; `iostorm diff` fails on nothing unless asked (`--fail-on`). */
+export const DEFAULT_SETTINGS: VerdictSettings = { ...DEFAULT_VERDICT, failOn: 'new' }
 
 export const FAILING: Record<FailOn, readonly SignatureClass[]> = {
   new: ['new'],

@@ -1,6 +1,5 @@
 import { relative } from 'node:path'
-import type { BaselineSource, ReportOptions, SignatureSummary } from '../analysis/types.js'
-import { loadReport } from '../compare.js'
+import { loadReport, type Base } from '../compare.js'
 import { errorMessage } from '../errors.js'
 import { parseReport, REPORT_READ_LIMIT } from '../report/json.js'
 import { describeError, type Log } from './client.js'
@@ -12,8 +11,8 @@ import { readZipEntry } from './zip.js'
 
 export const REPORT_FILE = 'report.json'
 
-/** The newest qualifying run plus this many older ones are tried. */
-const RUNS_TRIED = 5
+/** Base-branch runs whose reports form the history of `baseline: auto`, by default. */
+export const DEFAULT_BASELINE_RUNS = 10
 
 /**
  * A report artifact's zip is a few hundred KiB; a download is cut off past this many bytes so
@@ -21,14 +20,8 @@ const RUNS_TRIED = 5
  */
 export const ARTIFACT_DOWNLOAD_LIMIT = 64 * 1024 * 1024
 
-export type BaselineLookup =
-  | {
-      found: true
-      signatures: SignatureSummary[]
-      source: BaselineSource
-      options?: Partial<ReportOptions>
-    }
-  | { found: false; reason: string }
+/** The history a pull request is judged against (newest first), or why there is none. */
+export type BaselineLookup = { found: true; history: Base[] } | { found: false; reason: string }
 
 /** report.json of an artifact zip, validated; throws saying why it is unusable. */
 async function reportOfZip(zip: Buffer) {
@@ -38,36 +31,37 @@ async function reportOfZip(zip: Buffer) {
 }
 
 /**
- * `baseline: auto`: the report artifact of the newest successful push run of the same workflow on
- * the pull request's base branch; when that artifact is missing, expired or unreadable, up to four
- * older runs are tried. Never throws for a missing baseline: it says why instead.
+ * `baseline: auto`: the report artifacts of the last `limit` successful push runs of the same
+ * workflow on the pull request's base branch, newest first. A run whose artifact is missing,
+ * expired or unusable is skipped with a word in the log; fewer reports are fine. Never throws for
+ * a missing baseline: it says why instead.
  */
 export async function findBaseline(
   forge: Forge,
   baseRef: string,
   reportName: string,
-  log: Log
+  log: Log,
+  limit: number = DEFAULT_BASELINE_RUNS
 ): Promise<BaselineLookup> {
   const described = `successful push runs of this workflow on ${baseRef}`
   try {
-    const runs = (await forge.baselineRuns(baseRef, RUNS_TRIED)).slice(0, RUNS_TRIED)
+    const runs = (await forge.baselineRuns(baseRef, limit)).slice(0, limit)
     if (runs.length === 0) return { found: false, reason: `no ${described} yet` }
+    const history: Base[] = []
     for (const run of runs) {
-      // whatever goes wrong with one run's artifact, an older run may still have a good one
+      // whatever goes wrong with one run's artifact, the other runs may still have good ones
       try {
         const artifacts = (await forge.runArtifacts(run.id, reportName))
           .filter((artifact) => !artifact.expired)
           .sort((a, b) => b.created.localeCompare(a.created) || b.id - a.id)
         if (artifacts.length === 0) {
-          log.info(
-            `baseline: run ${run.id} has no unexpired "${reportName}" artifact; trying an older run`
-          )
+          log.info(`baseline: run ${run.id} has no unexpired "${reportName}" artifact; skipped`)
           continue
         }
         const zip = await forge.downloadArtifact(artifacts[0], ARTIFACT_DOWNLOAD_LIMIT)
         const report = await reportOfZip(zip)
-        return {
-          found: true,
+        history.push({
+          runs: report.runs,
           signatures: report.signatures,
           options: report.options,
           source: {
@@ -77,13 +71,20 @@ export async function findBaseline(
             commit: run.sha,
             url: run.url
           }
-        }
+        })
       } catch (error) {
-        if (error instanceof BudgetExceededError) throw error
+        if (error instanceof BudgetExceededError) {
+          if (history.length > 0) break
+          throw error
+        }
         log.warning(
-          `baseline: the "${reportName}" artifact of run ${run.id} is unusable (${describeError(error)}); trying an older run`
+          `baseline: the "${reportName}" artifact of run ${run.id} is unusable (${describeError(error)}); skipped`
         )
       }
+    }
+    if (history.length > 0) {
+      log.info(`baseline: ${history.length} report(s) of the last ${runs.length} ${described}`)
+      return { found: true, history }
     }
     return {
       found: false,
@@ -118,7 +119,8 @@ export async function resolveBaseline(
   context: RunContext,
   target: BaselineFor,
   reportName: string,
-  log: Log
+  log: Log,
+  runs: number = DEFAULT_BASELINE_RUNS
 ): Promise<BaselineLookup> {
   if (setting.mode === 'none') return { found: false, reason: 'baseline is set to none' }
   if (setting.mode === 'path') {
@@ -126,19 +128,14 @@ export async function resolveBaseline(
     const stored = await loadReport(setting.path, shown)
     return stored.signatures === null
       ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` }
-      : {
-          found: true,
-          signatures: stored.signatures,
-          options: stored.options,
-          source: stored.source
-        }
+      : { found: true, history: [stored] }
   }
   if (forge === null)
     return { found: false, reason: 'no github-token to look the baseline up with' }
   try {
     const baseRef = await baseRefOf(forge, target)
     if (baseRef === null) return { found: false, reason: 'the pull request has no base branch' }
-    return await findBaseline(forge, baseRef, reportName, log)
+    return await findBaseline(forge, baseRef, reportName, log, runs)
   } catch (error) {
     return { found: false, reason: `the baseline lookup failed: ${errorMessage(error)}` }
   }
@@ -155,14 +152,15 @@ export async function baselineOf(
   forge: Forge | null,
   context: RunContext,
   reportName: string,
-  log: Log & { notice(message: string): void }
+  log: Log & { notice(message: string): void },
+  runs: number = DEFAULT_BASELINE_RUNS
 ): Promise<BaselineLookup | null> {
   if (target.pull === null) {
     return target.reason === null
       ? null
       : { found: false, reason: `the pull request is not verified: ${target.reason}` }
   }
-  const lookup = await resolveBaseline(setting, forge, context, target, reportName, log)
+  const lookup = await resolveBaseline(setting, forge, context, target, reportName, log, runs)
   if (!lookup.found) log.notice(`no baseline: ${lookup.reason}`)
   return lookup
 }

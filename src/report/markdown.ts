@@ -1,6 +1,7 @@
 import { markdownTable } from 'markdown-table'
 import type {
   DiffReport,
+  JudgedSignature,
   Report,
   RunReport,
   SignatureSummary,
@@ -264,43 +265,99 @@ function signaturesTable(signatures: SignatureSummary[]): string {
   return table([['signature', 'spikes', 'repeats', 'worst'], ...rows], ['l', 'r', 'r', 'r'])
 }
 
+const regressionsOf = (diff: DiffReport) => [...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
+
+/** The verdict in a line: what fails, what got worse, or that nothing is new. */
 export function diffVerdict(diff: DiffReport): string {
+  const failOn = diff.verdict_options?.fail_on
+  const regressions = regressionsOf(diff)
+  const lines: string[] = []
   if (diff.new.length > 0) {
-    return `❌ **${plural(diff.new.length, 'new spike signature')}** compared with the baseline.`
+    lines.push(
+      `❌ **${plural(diff.new.length, 'new spike signature')}** compared with the baseline.`
+    )
   }
-  if (diff.resolved.length > 0) {
-    return `✅ No new spike signatures; ${plural(diff.resolved.length, 'signature')} resolved.`
+  if (regressions.length > 0) {
+    const mark = failOn === 'regression' ? '❌' : '⚠️'
+    lines.push(
+      `${mark} **${plural(regressions.length, 'known signature')}** more frequent or worse than in the history.`
+    )
   }
-  return '✅ No new spike signatures.'
+  if (lines.length === 0) {
+    lines.push(
+      diff.resolved.length > 0
+        ? `✅ No new spike signatures; ${plural(diff.resolved.length, 'signature')} resolved.`
+        : '✅ No new spike signatures.'
+    )
+  }
+  const unconfirmed = diff.new_unconfirmed ?? []
+  if (unconfirmed.length > 0) {
+    lines.push(
+      `❔ ${plural(unconfirmed.length, 'signature')} new but seen too rarely to confirm: rerun to tell.`
+    )
+  }
+  return lines.join('\n\n')
+}
+
+/** Why each signature that matters was judged so, in words (new, regressions, unconfirmed). */
+function diffReasons(diff: DiffReport, limit: number): string {
+  const entries = [
+    ...diff.new.map((s) => ['new', s] as const),
+    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as const),
+    ...(diff.worse ?? []).map((s) => ['worse', s] as const),
+    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as const)
+  ].filter(([, s]) => s.judgement)
+  return entries
+    .slice(0, limit)
+    .map(
+      ([label, s]) =>
+        `- ${inlineCode(s.signature, 80)} ${label}: ${markdownText(s.judgement?.reason ?? '', 300)}.`
+    )
+    .join('\n')
+}
+
+/** A side's spikes, with in how many of its repeats: "4 in 2 of 5", "none of 20". */
+function sideCell(spikes: number, repeatsWith?: number, repeats?: number): string {
+  if (repeats === undefined) return String(spikes)
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`
 }
 
 function diffTable(diff: DiffReport, limit: number): { table: string; cut: number } {
+  const row = (label: string, s: JudgedSignature) => [
+    label,
+    tableCell(s.signature, 80),
+    sideCell(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    sideCell(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+  ]
   const rows = [
-    ...diff.new.map((s) => [
-      '🆕 new',
-      tableCell(s.signature, 80),
-      `0 → ${s.spikes}`,
-      formatMs(s.worst_ms)
-    ]),
+    ...diff.new.map((s) => row('🆕 new', s)),
+    ...(diff.more_frequent ?? []).map((s) => row('📈 more frequent', s)),
+    ...(diff.worse ?? []).map((s) => row('🐢 worse', s)),
+    ...(diff.new_unconfirmed ?? []).map((s) => row('❔ unconfirmed', s)),
     ...diff.resolved.map((s) => [
       '✅ resolved',
       tableCell(s.signature, 80),
-      `${s.spikes} → 0`,
+      String(s.spikes),
+      '0',
       '–'
     ]),
-    ...diff.persisting.map((s) => [
-      'persisting',
-      tableCell(s.signature, 80),
-      `${s.base_spikes} → ${s.head_spikes}`,
-      formatMs(s.worst_ms)
-    ])
+    ...diff.persisting.map((s) => row('persisting', s))
   ]
   if (rows.length === 0) return { table: 'Neither side has spikes.', cut: 0 }
   const shown = rows.slice(0, limit)
   return {
     table: table(
-      [['', 'signature', 'spikes (base → head)', 'worst (head)'], ...shown],
-      ['l', 'l', 'r', 'r']
+      [['', 'signature', 'spikes: history', 'spikes: head', 'worst (head)'], ...shown],
+      ['l', 'l', 'r', 'r', 'r']
     ),
     cut: rows.length - shown.length
   }
@@ -312,7 +369,12 @@ function baseLine(diff: DiffReport): string {
     ? `[${markdownText(base.location, 120)}](${encodeURI(base.url)})`
     : inlineCode(base.location, 120)
   const commit = base.commit ? ` at ${inlineCode(base.commit.slice(0, 12), 12)}` : ''
-  return `Baseline: ${where}${commit}.`
+  const history = diff.history
+  if (!history || history.reports <= 1) return `Baseline: ${where}${commit}.`
+  return (
+    `Judged against the reports of ${plural(history.reports, 'base run')} ` +
+    `(${plural(history.repeats, 'repeat')}); the newest: ${where}${commit}.`
+  )
 }
 
 /**
@@ -343,6 +405,8 @@ export function renderReport(
           'some signatures may differ only because of that.'
       )
     }
+    const reasons = diffReasons(report.diff, settings.maxDiffRows)
+    if (reasons !== '') sections.push(reasons)
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows)
     sections.push(diffRows)
     if (cut > 0) {
