@@ -159,6 +159,14 @@ describe('pull request on GitHub', () => {
   it('with a history: diffs, comments before failing on the confirmed new signature', async () => {
     const github = await forge()
     await seedHistory(github, GC_PAUSE[0])
+    // the newest base run's report expired: skipped, the five older ones are the history
+    github.seedRun({
+      id: 6006,
+      branch: 'main',
+      event: 'push',
+      created_at: '2026-11-28T10:00:00Z',
+      artifacts: [{ name: 'iostorm-report', files: { 'report.json': '{}' }, expired: true }]
+    })
     const run = await onPr(github, { files: TWO_REPEATS })
     expect(run.status).toBe(1)
     expect(run.outputs).toMatchObject({
