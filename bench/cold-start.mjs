@@ -42,7 +42,10 @@ await build({
 const variants = {
   'eager import, one file (before)': join(scratch, 'eager-single/index.js'),
   'lazy import, one file': join(scratch, 'lazy-single/index.js'),
-  'lazy import + split chunk (dist/, after)': resolve('dist/index.js')
+  'lazy import + split chunk (dist/, after)': resolve('dist/index.js'),
+  // node bench/cold-start.mjs 15 OTHER/index.js…: another build measured beside these, e.g. an
+  // older commit's dist/ (git archive COMMIT dist | tar -x -C DIR)
+  ...Object.fromEntries(process.argv.slice(3).map((path) => [`other: ${path}`, resolve(path)]))
 }
 
 const workspace = join(scratch, 'workspace')
