@@ -26485,6 +26485,21 @@ async function readReportFile(path) {
 }
 
 // src/compare.ts
+function historyRuns(runs) {
+  return runs.map((run) => ({
+    ...run,
+    series: null,
+    spikes: run.spikes.map((spike) => ({
+      ...spike,
+      threads: [],
+      plugins: [],
+      syscalls: [],
+      paths: [],
+      devices: [],
+      notes: []
+    }))
+  }));
+}
 function compare(history, head, settings = DEFAULT_SETTINGS) {
   const bases = (history ?? []).filter((base) => base.signatures !== null);
   if (bases.length === 0 || head.signatures === null) return { diff: null, verdict: "no-baseline" };
@@ -27332,8 +27347,10 @@ async function main(argv, io) {
       }
       const headTarget = targets[targets.length - 1];
       const bases = [];
-      for (const target of targets.slice(0, -1))
-        bases.push(await loadSide(target, runsDir, options));
+      for (const target of targets.slice(0, -1)) {
+        const base = await loadSide(target, runsDir, options);
+        bases.push({ ...base, runs: historyRuns(base.runs) });
+      }
       const head = await loadSide(headTarget, runsDir, options);
       const errors = [
         ...bases.flatMap(

@@ -15458,6 +15458,21 @@ async function readReportFile(path) {
 }
 
 // src/compare.ts
+function historyRuns(runs) {
+  return runs.map((run2) => ({
+    ...run2,
+    series: null,
+    spikes: run2.spikes.map((spike) => ({
+      ...spike,
+      threads: [],
+      plugins: [],
+      syscalls: [],
+      paths: [],
+      devices: [],
+      notes: []
+    }))
+  }));
+}
 var NOT_COMPARED = { diff: null, verdict: "pass" };
 function compare(history, head, settings = DEFAULT_SETTINGS) {
   const bases = (history ?? []).filter((base) => base.signatures !== null);
@@ -16363,7 +16378,7 @@ async function findBaseline(forge, baseRef, reportName, log2, limit = DEFAULT_BA
         const zip = await forge.downloadArtifact(artifacts[0], ARTIFACT_DOWNLOAD_LIMIT);
         const report = await reportOfZip(zip);
         history.push({
-          runs: report.runs,
+          runs: historyRuns(report.runs),
           signatures: report.signatures,
           options: report.options,
           source: {

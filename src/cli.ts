@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { InputError } from './analysis/types.js'
 import { DEFAULT_SETTINGS } from './analysis/verdict.js'
-import { compare, loadSide, type Side } from './compare.js'
+import { compare, historyRuns, loadSide, type Side } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
   describeOptions,
@@ -183,8 +183,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       }
       const headTarget = targets[targets.length - 1]
       const bases: Side[] = []
-      for (const target of targets.slice(0, -1))
-        bases.push(await loadSide(target, runsDir, options))
+      for (const target of targets.slice(0, -1)) {
+        const base = await loadSide(target, runsDir, options)
+        bases.push({ ...base, runs: historyRuns(base.runs) })
+      }
       const head = await loadSide(headTarget, runsDir, options)
       const errors = [
         ...bases.flatMap((base) =>

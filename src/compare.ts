@@ -13,6 +13,7 @@ import type {
   BaselineSource,
   DiffReport,
   JudgedSignature,
+  RunReport,
   ReportOptions,
   SignatureSummary
 } from './analysis/types.js'
@@ -47,6 +48,27 @@ export type Verdict = 'pass' | 'fail' | 'no-baseline'
 export interface Comparison {
   diff: DiffReport | null
   verdict: Verdict
+}
+
+/**
+ * A base report's runs as the verdict needs them: each spike's signature and length, without its
+ * thread, plugin, syscall, path and device lists, so that a history of ten reports holds little
+ * more than their spike counts in memory.
+ */
+export function historyRuns(runs: readonly RunReport[]): RunReport[] {
+  return runs.map((run) => ({
+    ...run,
+    series: null,
+    spikes: run.spikes.map((spike) => ({
+      ...spike,
+      threads: [],
+      plugins: [],
+      syscalls: [],
+      paths: [],
+      devices: [],
+      notes: []
+    }))
+  }))
 }
 
 /** No comparison was asked for: a push run, whose report is a baseline of later pull requests. */

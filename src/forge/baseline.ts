@@ -1,5 +1,5 @@
 import { relative } from 'node:path'
-import { loadReport, type Base } from '../compare.js'
+import { historyRuns, loadReport, type Base } from '../compare.js'
 import { errorMessage } from '../errors.js'
 import { parseReport, REPORT_READ_LIMIT } from '../report/json.js'
 import { describeError, type Log } from './client.js'
@@ -61,7 +61,7 @@ export async function findBaseline(
         const zip = await forge.downloadArtifact(artifacts[0], ARTIFACT_DOWNLOAD_LIMIT)
         const report = await reportOfZip(zip)
         history.push({
-          runs: report.runs,
+          runs: historyRuns(report.runs),
           signatures: report.signatures,
           options: report.options,
           source: {
