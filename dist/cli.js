@@ -24624,10 +24624,10 @@ async function openParquet(path) {
     throw new EventsFileError(path, errorText(error));
   }
 }
-async function readGroup(file, span, physical, sink) {
+async function readGroup(file, span, physical, sink, checked = false) {
   for (const name of physical) {
     try {
-      await checkChunkOf(file, span, name);
+      if (!checked) await checkChunkOf(file, span, name);
       await parquetRead({
         file: file.buffer,
         metadata: file.metadata,
@@ -24824,21 +24824,22 @@ function fromDecoded(plan, data, rows, baseNs) {
       return framesColumn(data, true, rows);
   }
 }
-async function readReference(file, span, plan) {
+async function readReference(file, span, plan, checked = false) {
   const rows = new Array(span.rowCount).fill(null);
-  await readGroup(file, span, [plan.physical], (_name, data, offset) => {
+  const sink = (_name, data, offset) => {
     const end = Math.min(data.length, span.rowCount - offset);
     for (let i = 0; i < end; i++) rows[offset + i] = data[i];
-  });
+  };
+  await readGroup(file, span, [plan.physical], sink, checked);
   return fromDecoded(plan, rows, span.rowCount, file.baseNs);
 }
 async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data;
-  const reference = async () => {
-    const all = await readReference(file, span, plan);
+  const reference = async (checked) => {
+    const all = await readReference(file, span, plan, checked);
     return select ? pickRows(all, select) : all;
   };
-  if (!meta || !bytes) return reference();
+  if (!meta || !bytes) return reference(false);
   try {
     return decodeChunk({
       bytes,
@@ -24856,7 +24857,7 @@ async function readFast(file, span, plan, bytes, reuse, select, fallbacks) {
     if (error instanceof UnsupportedChunk) {
       const reason = `${plan.physical}: ${error.message}`;
       fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1);
-      return reference();
+      return reference(true);
     }
     throw new EventsFileError(
       file.path,

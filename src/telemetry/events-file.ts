@@ -182,13 +182,15 @@ function fromDecoded(
 async function readReference(
   file: EventsFile,
   span: RowGroupSpan,
-  plan: ColumnPlan
+  plan: ColumnPlan,
+  checked = false
 ): Promise<DecodedChunk> {
   const rows: unknown[] = new Array(span.rowCount).fill(null)
-  await readGroup(file, span, [plan.physical], (_name, data, offset) => {
+  const sink = (_name: string, data: ArrayLike<unknown>, offset: number) => {
     const end = Math.min(data.length, span.rowCount - offset)
     for (let i = 0; i < end; i++) rows[offset + i] = data[i]
-  })
+  }
+  await readGroup(file, span, [plan.physical], sink, checked)
   return fromDecoded(plan, rows, span.rowCount, file.baseNs)
 }
 
@@ -205,11 +207,11 @@ async function readFast(
   fallbacks?: FallbackLog
 ): Promise<DecodedChunk> {
   const meta = file.metadata.row_groups[span.index].columns[plan.chunk]?.meta_data
-  const reference = async () => {
-    const all = await readReference(file, span, plan)
+  const reference = async (checked: boolean) => {
+    const all = await readReference(file, span, plan, checked)
     return select ? pickRows(all, select) : all
   }
-  if (!meta || !bytes) return reference()
+  if (!meta || !bytes) return reference(false)
   try {
     return decodeChunk({
       bytes,
@@ -227,7 +229,8 @@ async function readFast(
     if (error instanceof UnsupportedChunk) {
       const reason = `${plan.physical}: ${error.message}`
       fallbacks?.set(reason, (fallbacks.get(reason) ?? 0) + 1)
-      return reference()
+      // decodeChunk checked the pages before it found the encoding it does not decode
+      return reference(true)
     }
     throw new EventsFileError(
       file.path,

@@ -209,11 +209,13 @@ export async function readGroup(
   file: ParquetFile,
   span: GroupRows,
   physical: string[],
-  sink: ChunkSink
+  sink: ChunkSink,
+  /** The chunks' pages were already checked (the fast reader falling back): not read twice. */
+  checked = false
 ): Promise<void> {
   for (const name of physical) {
     try {
-      await checkChunkOf(file, span, name)
+      if (!checked) await checkChunkOf(file, span, name)
       await parquetRead({
         file: file.buffer,
         metadata: file.metadata,
