@@ -12,6 +12,7 @@ import { createInterner, type FramesColumn, type StringColumn } from './batch.js
 import {
   checkChunk,
   CorruptChunk,
+  int96Reader,
   pages,
   UnsupportedChunk,
   type ChunkSpec,
@@ -33,6 +34,11 @@ export type { ChunkSpec, ChunkTarget, DecodedChunk } from './pages.js'
 
 const decoder = new TextDecoder()
 
+function timeBase(spec: ChunkSpec): bigint {
+  if (spec.target.kind !== 'time') throw new UnsupportedChunk('INT96 that is not a time')
+  return spec.target.baseNs
+}
+
 function decodeNumbers(spec: ChunkSpec): Float64Array {
   const length = spec.select ? spec.select.length : spec.rows
   const out =
@@ -45,30 +51,34 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
   const cursor = { next: 0 }
   for (const page of pages(spec)) {
     if ('dictionary' in page) {
-      dictionary = numbersOf(page.dictionary, spec)
+      dictionary =
+        spec.meta.type === 'INT96'
+          ? (page.dictionary as Float64Array)
+          : numbersOf(page.dictionary, spec)
       continue
     }
     if (page.source.kind === 'indices' && !dictionary) {
       throw new CorruptChunk('dictionary-encoded values without a dictionary page')
     }
-    if (page.source.kind === 'int64') {
+    if (page.source.kind === 'int64' || page.source.kind === 'int96') {
       const { view, offset } = page.source
-      const read = int64Reader(spec)
+      const width = page.source.kind === 'int64' ? 8 : 12
+      const read = page.source.kind === 'int64' ? int64Reader(spec) : int96Reader(timeBase(spec))
       if (!spec.select && !page.presence) {
-        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * 8)
+        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * width)
       } else if (!spec.select) {
         const presence = page.presence as Uint8Array
         let next = 0
         for (let b = 0; b < presence.length; b++) {
           const byte = presence[b]
           for (let k = 0; byte !== 0 && k < 8; k++) {
-            if (byte & (1 << k)) out[row + b * 8 + k] = read(view, offset + next++ * 8)
+            if (byte & (1 << k)) out[row + b * 8 + k] = read(view, offset + next++ * width)
           }
         }
       } else {
         const { targets, positions } = selectedValues(page, row, spec.select, cursor)
         for (let k = 0; k < targets.length; k++) {
-          out[targets[k]] = read(view, offset + positions[k] * 8)
+          out[targets[k]] = read(view, offset + positions[k] * width)
         }
       }
       row += page.count
@@ -144,7 +154,7 @@ function decodeStrings(spec: ChunkSpec): StringColumn {
         for (const value of dictionary) interner.intern(value)
         interned = true
       }
-      if (page.source.kind !== 'plain') throw new UnsupportedChunk('strings stored as INT64')
+      if (page.source.kind !== 'plain') throw new UnsupportedChunk('strings stored as integers')
       const values = page.source.values
       for (let k = 0; k < targets.length; k++) {
         const value = values[positions[k]]
@@ -199,7 +209,7 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
       // (a copy: the scratch buffer is reused by the next page)
       parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted))
     } else {
-      if (source.kind !== 'plain') throw new UnsupportedChunk('frames stored as INT64')
+      if (source.kind !== 'plain') throw new UnsupportedChunk('frames stored as integers')
       if (!interned) {
         for (const value of dictionary) interner.intern(value)
         interned = true

@@ -2,6 +2,7 @@ import type { Compressors } from 'hyparquet'
 import { compressors as portable } from 'hyparquet-compressors'
 import { brotliDecompressSync, unzipSync } from 'node:zlib'
 import { ZSTDDecoder } from 'zstddec'
+import { decompressLz4, decompressLz4Raw } from './lz4.js'
 
 /**
  * The page decompressors, each guarded against a page that lies about its size: a page header
@@ -149,13 +150,14 @@ function guarded(
 /**
  * hyparquet-compressors' ZSTD is pure JavaScript: decompressing took a third of an analysis.
  * zstddec is zstd's own decoder compiled to WebAssembly, about ten times faster; it needs an
- * asynchronous start, done once per process. GZIP and BROTLI go through Node's own zlib.
+ * asynchronous start, done once per process. GZIP and BROTLI go through Node's own zlib; LZ4
+ * (which Node lacks) through lz4.ts, which reads the empty blocks of all-null pages.
  */
 export function codecs(): Promise<Compressors> {
   ready ??= zstd.init().then(() => ({
     SNAPPY: guarded('SNAPPY', portable.SNAPPY as NonNullable<Compressors['SNAPPY']>),
-    LZ4: guarded('LZ4', portable.LZ4 as NonNullable<Compressors['LZ4']>),
-    LZ4_RAW: guarded('LZ4_RAW', portable.LZ4_RAW as NonNullable<Compressors['LZ4_RAW']>),
+    LZ4: guarded('LZ4', decompressLz4),
+    LZ4_RAW: guarded('LZ4_RAW', decompressLz4Raw),
     GZIP: guarded('GZIP', zlibDecoder(unzipSync)),
     BROTLI: guarded('BROTLI', zlibDecoder(brotliDecompressSync)),
     ZSTD: guarded('ZSTD', (input: Uint8Array, outputLength: number): Uint8Array => {

@@ -92,7 +92,9 @@ export async function openEventsFile(path: string): Promise<EventsFile> {
     let rowStart = 0
     metadata.row_groups.forEach((group, index) => {
       const rowCount = Number(group.num_rows)
-      const ts = statisticsOf(metadata, index, tsColumn)
+      // INT96 has no defined sort order: its statistics, where a writer left any, mean nothing
+      const tsType = group.columns[tsColumn]?.meta_data?.type
+      const ts = tsType === 'INT96' ? undefined : statisticsOf(metadata, index, tsColumn)
       const dur = statisticsOf(metadata, index, durColumn)
       const durMax = bigintStat(dur?.max_value ?? dur?.max)
       raw.push({

@@ -58,6 +58,8 @@ export type ValueSource =
     }
   /** PLAIN INT64 read in place (pages are rarely 8-byte aligned: no copy to align them). */
   | { kind: 'int64'; view: DataView; offset: number; count: number }
+  /** PLAIN INT96 times read in place (12 bytes each). */
+  | { kind: 'int96'; view: DataView; offset: number; count: number }
   | { kind: 'plain'; values: ArrayLike<unknown> }
 
 /** One page's presence (flat) or levels (lists), and its values. */
@@ -179,6 +181,11 @@ function readValues(
     checkPlainRoom(reader, type, count, spec)
     return { kind: 'int64', view: reader.view, offset: reader.offset, count }
   }
+  if (encoding === 'PLAIN' && type === 'INT96') {
+    if (spec.target.kind !== 'time') throw new UnsupportedChunk('INT96 that is not a time')
+    checkPlainRoom(reader, type, count, spec)
+    return { kind: 'int96', view: reader.view, offset: reader.offset, count }
+  }
   if (encoding === 'PLAIN' && plainType) {
     checkPlainRoom(reader, type, count, spec)
     return { kind: 'plain', values: readPlain(reader, type, count, spec.element.type_length) }
@@ -264,6 +271,41 @@ export function checkChunk(
   }
 }
 
+/**
+ * A dictionary page's values; INT96 times (legacy Spark timestamps) already as nanosecond
+ * offsets from the file's base, since hyparquet's PLAIN reader gives them as raw 96-bit integers.
+ */
+function readDictionary(page: Uint8Array, spec: ChunkSpec, count: number): ArrayLike<unknown> {
+  if (spec.meta.type !== 'INT96') {
+    return readPlain(readerOf(page), spec.meta.type, count, spec.element.type_length)
+  }
+  const { target } = spec
+  if (target.kind !== 'time') throw new UnsupportedChunk('INT96 that is not a time')
+  const reader = readerOf(page)
+  checkPlainRoom(reader, 'INT96', count, spec)
+  const read = int96Reader(target.baseNs)
+  const out = new Float64Array(count)
+  for (let k = 0; k < count; k++) out[k] = read(reader.view, k * 12)
+  return out
+}
+
+const JULIAN_UNIX_EPOCH = 2_440_588
+const DAY_NS = 86_400_000_000_000n
+
+/**
+ * An INT96 time (nanoseconds of the day, a signed 8-byte integer as Arrow reads it, then the
+ * Julian day, 4 bytes, little-endian) as a nanosecond offset from `baseNs`: exact while the offset
+ * is under 2^53 (104 days), without a BigInt per value.
+ */
+export function int96Reader(baseNs: bigint): (view: DataView, at: number) => number {
+  const baseDays = baseNs >= 0n ? baseNs / DAY_NS : -((-baseNs + DAY_NS - 1n) / DAY_NS)
+  const baseNanos = Number(baseNs - baseDays * DAY_NS)
+  const dayOffset = JULIAN_UNIX_EPOCH + Number(baseDays)
+  return (view, at) =>
+    (view.getInt32(at + 8, true) - dayOffset) * 86_400_000_000_000 +
+    (view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true) - baseNanos)
+}
+
 export function* pages(
   spec: ChunkSpec
 ): Generator<PageValues | { dictionary: ArrayLike<unknown> }> {
@@ -286,9 +328,7 @@ export function* pages(
       )
       const count = header.dictionary_page_header?.num_values ?? 0
       dictionarySize = count
-      yield {
-        dictionary: readPlain(readerOf(page), spec.meta.type, count, spec.element.type_length)
-      }
+      yield { dictionary: readDictionary(page, spec, count) }
     } else if (header.type === 'DATA_PAGE') {
       const daph = header.data_page_header
       if (!daph) throw new UnsupportedChunk('data page without header')
