@@ -1,5 +1,6 @@
 import type { Compressors } from 'hyparquet'
 import { compressors as portable } from 'hyparquet-compressors'
+import * as zlib from 'node:zlib'
 import { brotliDecompressSync, unzipSync } from 'node:zlib'
 import { ZSTDDecoder } from 'zstddec'
 import { decompressLz4, decompressLz4Raw } from './lz4.js'
@@ -103,14 +104,30 @@ const EXPANSION: Record<string, (input: Uint8Array) => number | undefined> = {
   ZSTD: zstdContentBound
 }
 
-const zstd = new ZSTDDecoder()
-let ready: Promise<Compressors> | undefined
+type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array
+type ZlibSync = (input: Uint8Array, options: { maxOutputLength: number }) => Buffer
 
-/** Node's zlib stops at maxOutputLength: memory grows with the real output only. */
-function zlibDecoder(decode: typeof unzipSync) {
+/** Node's own zstd (zlib.zstdDecompressSync, Node 22.15 and later), where this Node has it. */
+const nodeZstd = (zlib as unknown as { zstdDecompressSync?: ZlibSync }).zstdDecompressSync
+
+/**
+ * Which zstd decoder pages go through: Node's own where it has one (the action runs on Node 24),
+ * else zstd's decoder compiled to WebAssembly.
+ */
+export type ZstdDecoder = 'node' | 'wasm'
+export const ZSTD_DECODERS: readonly ZstdDecoder[] = nodeZstd ? ['node', 'wasm'] : ['wasm']
+
+const ready = new Map<ZstdDecoder, Promise<Compressors>>()
+
+/**
+ * Node's zlib stops at maxOutputLength: memory grows with the real output only. The output is
+ * taken as it is (a view, not a copy).
+ */
+function zlibDecoder(decode: ZlibSync): Decompress {
   return (input: Uint8Array, outputLength: number): Uint8Array => {
+    let output: Buffer
     try {
-      return new Uint8Array(decode(input, { maxOutputLength: Math.max(1, outputLength) }))
+      output = decode(input, { maxOutputLength: Math.max(1, outputLength) })
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
@@ -120,6 +137,20 @@ function zlibDecoder(decode: typeof unzipSync) {
         cause: error
       })
     }
+    return new Uint8Array(output.buffer, output.byteOffset, output.byteLength)
+  }
+}
+
+/** A decoder's output must be exactly the size the page header claims. */
+function exactly(codec: string, decompress: Decompress): Decompress {
+  return (input, outputLength) => {
+    const output = decompress(input, outputLength)
+    if (output.length !== outputLength) {
+      throw new Error(
+        `${codec.toLowerCase()}: ${output.length} bytes decompressed, ${outputLength} expected`
+      )
+    }
+    return output
   }
 }
 
@@ -148,25 +179,36 @@ function guarded(
 }
 
 /**
- * hyparquet-compressors' ZSTD is pure JavaScript: decompressing took a third of an analysis.
- * zstddec is zstd's own decoder compiled to WebAssembly, about ten times faster; it needs an
- * asynchronous start, done once per process. GZIP and BROTLI go through Node's own zlib; LZ4
- * (which Node lacks) through lz4.ts, which reads the empty blocks of all-null pages.
+ * The page decompressors. hyparquet-compressors' ZSTD is pure JavaScript: decompressing took a
+ * third of an analysis. Node's own zstd is used where Node has it (22.15 and later); elsewhere
+ * zstddec, zstd's own decoder compiled to WebAssembly, about ten times faster than the JavaScript
+ * one, which needs an asynchronous start, done once per process. GZIP and BROTLI go through
+ * Node's own zlib; LZ4 (which Node lacks) through lz4.ts, which reads the empty blocks of
+ * all-null pages; SNAPPY (which Node lacks too) through hyparquet-compressors' WebAssembly one.
+ * `zstd` picks the zstd decoder (tests compare both).
  */
-export function codecs(): Promise<Compressors> {
-  ready ??= zstd.init().then(() => ({
-    SNAPPY: guarded('SNAPPY', portable.SNAPPY as NonNullable<Compressors['SNAPPY']>),
-    LZ4: guarded('LZ4', decompressLz4),
-    LZ4_RAW: guarded('LZ4_RAW', decompressLz4Raw),
-    GZIP: guarded('GZIP', zlibDecoder(unzipSync)),
-    BROTLI: guarded('BROTLI', zlibDecoder(brotliDecompressSync)),
-    ZSTD: guarded('ZSTD', (input: Uint8Array, outputLength: number): Uint8Array => {
-      const output = zstd.decode(input, outputLength)
-      if (output.length !== outputLength) {
-        throw new Error(`zstd: ${output.length} bytes decompressed, ${outputLength} expected`)
-      }
-      return output
-    })
-  }))
-  return ready
+export function codecs(zstd: ZstdDecoder = ZSTD_DECODERS[0]): Promise<Compressors> {
+  let made = ready.get(zstd)
+  if (!made) {
+    made = zstdDecoder(zstd).then((decodeZstd) => ({
+      SNAPPY: guarded('SNAPPY', portable.SNAPPY as Decompress),
+      LZ4: guarded('LZ4', decompressLz4),
+      LZ4_RAW: guarded('LZ4_RAW', decompressLz4Raw),
+      GZIP: guarded('GZIP', exactly('GZIP', zlibDecoder(unzipSync))),
+      BROTLI: guarded('BROTLI', exactly('BROTLI', zlibDecoder(brotliDecompressSync))),
+      ZSTD: guarded('ZSTD', exactly('ZSTD', decodeZstd))
+    }))
+    ready.set(zstd, made)
+  }
+  return made
+}
+
+async function zstdDecoder(kind: ZstdDecoder): Promise<Decompress> {
+  if (kind === 'node') {
+    if (!nodeZstd) throw new Error(`Node ${process.version} has no zstd`)
+    return zlibDecoder(nodeZstd)
+  }
+  const wasm = new ZSTDDecoder()
+  await wasm.init()
+  return (input, outputLength) => wasm.decode(input, outputLength)
 }
