@@ -1,5 +1,7 @@
-// The benchmark of issue 4: `iostorm detect` against the DuckDB single-thread reference on large
-// generated events.parquet files, each run as its own process.
+// The benchmark of issues 4 and 14: `iostorm detect` against two DuckDB single-thread references
+// on large generated events.parquet files, each run as its own process: the full-work reference
+// (bench/duckdb-reference.mjs, the same answers as iostorm) and the lean query a user would write
+// (bench/duckdb-lean.mjs: statistics, windows, per-window counts; no names, gaps or plugins).
 //
 // Usage: npm run bench -- [options]      (= node bench/run.mjs [options])
 //   --sizes 1m,10m,30m       which generated sizes (default all three; missing files are generated)
@@ -8,6 +10,7 @@
 //   --runs N                 timed runs per process, interleaved (default 5; median reported)
 //   --only-iostorm           time iostorm only; answers are still checked against the cached
 //                            DuckDB answers of the file (bench/data/*.duckdb.json) when present
+//   --no-lean                skip the lean DuckDB reference
 //   --profile                also run iostorm once per file with `node --cpu-prof` and print the
 //                            top self-time functions and modules (profiles in bench/profiles/)
 //   --top N                  functions listed by --profile (default 25)
@@ -43,6 +46,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
 let CLI = join(root, 'dist/cli.js')
 const REFERENCE = join(here, 'duckdb-reference.mjs')
+const LEAN = join(here, 'duckdb-lean.mjs')
 const PROFILE_DIR = join(here, 'profiles')
 
 function parseArgs(argv) {
@@ -52,6 +56,7 @@ function parseArgs(argv) {
     rowGroups: null,
     runs: 5,
     onlyIostorm: false,
+    lean: true,
     profile: false,
     top: 25,
     timeout: 600,
@@ -76,6 +81,7 @@ function parseArgs(argv) {
     else if (arg === '--row-groups') options.rowGroups = listOf().map(Number)
     else if (arg === '--runs') options.runs = Number(value())
     else if (arg === '--only-iostorm') options.onlyIostorm = true
+    else if (arg === '--no-lean') options.lean = false
     else if (arg === '--profile') options.profile = true
     else if (arg === '--top') options.top = Number(value())
     else if (arg === '--timeout') options.timeout = Number(value())
@@ -262,6 +268,48 @@ function compare(report, reference) {
     summary: `no: ${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; +${problems.length - 3} more` : ''}`,
     details: [...problems, ...details]
   }
+}
+
+/**
+ * Compares iostorm's report with the lean query's answers: the same statistics and windows, and
+ * per window the same L1 samples per tid and non-wait syscall time per syscall (iostorm lists
+ * at most 25 threads and syscalls; those it lists must match).
+ */
+function compareLean(report, lean) {
+  const run = report?.runs?.[0]
+  if (!run) return { same: false, summary: 'no run in the iostorm report', details: [] }
+  const problems = []
+  for (const [field, label] of [
+    ['p95_ms', 'p95'],
+    ['sigma_ms', 'σ'],
+    ['threshold_ms', 'threshold']
+  ]) {
+    if (!close(run[field], lean[field])) problems.push(`${label} ${run[field]} vs ${lean[field]}`)
+  }
+  const theirs = new Map(lean.spikes.map((s) => [s.start_ns, s]))
+  if (run.spikes.length !== lean.spikes.length)
+    problems.push(`${run.spikes.length} spikes vs ${lean.spikes.length}`)
+  for (const spike of run.spikes) {
+    const other = theirs.get(spike.start_ns)
+    if (!other) {
+      problems.push(`spike ${spike.start_ns} not in the lean answer`)
+      continue
+    }
+    if (other.end_ns !== spike.end_ns) problems.push(`spike ${spike.start_ns}: end differs`)
+    const samples = new Map(other.samples.map(([tid, n]) => [tid, n]))
+    for (const thread of spike.threads ?? []) {
+      if (thread.tid !== null && thread.samples > 0 && samples.get(thread.tid) !== thread.samples)
+        problems.push(`spike ${spike.start_ns}: tid ${thread.tid} samples differ`)
+    }
+    const syscalls = new Map(other.syscalls.map(([name, ms]) => [name, ms]))
+    for (const call of spike.syscalls ?? []) {
+      if (!call.wait && call.total_ms > 0 && !close(syscalls.get(call.syscall) ?? 0, call.total_ms))
+        problems.push(`spike ${spike.start_ns}: ${call.syscall} time differs`)
+    }
+  }
+  return problems.length === 0
+    ? { same: true, summary: 'yes', details: [] }
+    : { same: false, summary: `no: ${problems.slice(0, 2).join('; ')}`, details: problems }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,6 +520,8 @@ async function main() {
     const referenceFile = join(scratch, 'reference.json')
     const iostorm = []
     const duckdb = []
+    const lean = []
+    let leanAnswer = null
     let failure = null
     let reference = null
     let report = null
@@ -504,6 +554,19 @@ async function main() {
           writeFileSync(referenceCache(file), JSON.stringify({ key: cacheKey(file), reference }))
         }
         line += `, DuckDB ${seconds(b.wall_ms)} ${mib(b.rss_kb)}`
+        if (options.lean) {
+          const c = await measure(process.execPath, [LEAN, file], {
+            timeoutS: options.timeout,
+            stdoutFile: referenceFile
+          })
+          if (c.timedOut || c.code !== 0) {
+            failure = `DuckDB lean ${c.timedOut ? `timed out after ${options.timeout} s` : `exit ${c.code}: ${c.stderr.trim().split('\n').pop()}`}`
+            break
+          }
+          lean.push(c)
+          if (run === 0) leanAnswer = JSON.parse(readFileSync(referenceFile, 'utf8'))
+          line += `, lean ${seconds(c.wall_ms)} ${mib(c.rss_kb)}`
+        }
       }
       console.error(line)
     }
@@ -517,30 +580,27 @@ async function main() {
       : reference && report
         ? compare(report, reference)
         : { same: null, summary: '– (no DuckDB answers cached)', details: [] }
+    const leanVerdict = !failure && leanAnswer && report ? compareLean(report, leanAnswer) : null
+    const timing = (list) =>
+      list.length
+        ? {
+            median_ms: median(list.map((r) => r.wall_ms)),
+            min_ms: Math.min(...list.map((r) => r.wall_ms)),
+            max_ms: Math.max(...list.map((r) => r.wall_ms)),
+            rss_kb: Math.max(...list.map((r) => r.rss_kb)),
+            runs: list.length
+          }
+        : null
     const row = {
       file: name,
       size,
       ...facts,
-      iostorm: iostorm.length
-        ? {
-            median_ms: median(iostorm.map((r) => r.wall_ms)),
-            min_ms: Math.min(...iostorm.map((r) => r.wall_ms)),
-            max_ms: Math.max(...iostorm.map((r) => r.wall_ms)),
-            rss_kb: Math.max(...iostorm.map((r) => r.rss_kb)),
-            runs: iostorm.length
-          }
-        : null,
-      duckdb: duckdb.length
-        ? {
-            median_ms: median(duckdb.map((r) => r.wall_ms)),
-            min_ms: Math.min(...duckdb.map((r) => r.wall_ms)),
-            max_ms: Math.max(...duckdb.map((r) => r.wall_ms)),
-            rss_kb: Math.max(...duckdb.map((r) => r.rss_kb)),
-            runs: duckdb.length
-          }
-        : null,
+      iostorm: timing(iostorm),
+      duckdb: timing(duckdb),
+      lean: timing(lean),
       spikes: report?.runs?.[0]?.spikes?.length ?? null,
-      answers: verdict
+      answers: verdict,
+      leanAnswers: leanVerdict
     }
     if (options.profile && !failure) {
       mkdirSync(PROFILE_DIR, { recursive: true })
@@ -578,18 +638,20 @@ async function main() {
   // ---- the table
   const lines = []
   lines.push(
-    '| file | rows | codec | row group | iostorm wall (median) | DuckDB wall | ratio | iostorm peak RSS | DuckDB peak RSS | same answers |'
+    '| file | rows | codec | row group | iostorm wall (median) | DuckDB full | ratio | DuckDB lean | ratio | iostorm peak RSS | DuckDB full RSS | lean RSS | same answers (full / lean) |'
   )
-  lines.push('| :--- | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | :--- |')
+  lines.push(
+    '| :--- | ---: | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- |'
+  )
   for (const r of results) {
     const spread = (m) => (m.runs > 1 ? ` (${seconds(m.min_ms)}–${seconds(m.max_ms)})` : '')
-    const a = r.iostorm ? `${seconds(r.iostorm.median_ms)}${spread(r.iostorm)}` : '–'
-    const b = r.duckdb ? `${seconds(r.duckdb.median_ms)}${spread(r.duckdb)}` : '–'
-    const ratio =
-      r.iostorm && r.duckdb ? `${(r.iostorm.median_ms / r.duckdb.median_ms).toFixed(1)}×` : '–'
+    const wall = (m) => (m ? `${seconds(m.median_ms)}${spread(m)}` : '–')
+    const ratio = (m) =>
+      r.iostorm && m ? `${(r.iostorm.median_ms / m.median_ms).toFixed(1)}×` : '–'
+    const answers = `${r.answers.summary} / ${r.leanAnswers?.summary ?? '–'}`.replace(/\|/g, '\\|')
     lines.push(
-      `| ${r.file} | ${thousands(r.rows)} | ${r.codec} | ${thousands(r.groupRows)} × ${r.groups} | ${a} | ${b} | ${ratio} | ` +
-        `${r.iostorm ? mib(r.iostorm.rss_kb) : '–'} | ${r.duckdb ? mib(r.duckdb.rss_kb) : '–'} | ${r.answers.summary.replace(/\|/g, '\\|')} |`
+      `| ${r.file} | ${thousands(r.rows)} | ${r.codec} | ${thousands(r.groupRows)} × ${r.groups} | ${wall(r.iostorm)} | ${wall(r.duckdb)} | ${ratio(r.duckdb)} | ${wall(r.lean)} | ${ratio(r.lean)} | ` +
+        `${r.iostorm ? mib(r.iostorm.rss_kb) : '–'} | ${r.duckdb ? mib(r.duckdb.rss_kb) : '–'} | ${r.lean ? mib(r.lean.rss_kb) : '–'} | ${answers} |`
     )
   }
   const runs = Math.max(...results.map((r) => r.iostorm?.runs ?? 0))
@@ -597,11 +659,14 @@ async function main() {
   lines.push(
     `Median of ${runs} interleaved run(s) per process (min–max in brackets); wall = spawn → exit, Node start-up included; peak RSS = max over the runs.`
   )
-  const details = results.filter((r) => r.answers.details.length)
+  const details = results.filter((r) => r.answers.details.length || r.leanAnswers?.details.length)
   if (details.length) {
     lines.push('')
     lines.push('Differences in detail (not part of "same answers" unless listed there):')
-    for (const r of details) for (const d of r.answers.details) lines.push(`- ${r.file}: ${d}`)
+    for (const r of details) {
+      for (const d of r.answers.details) lines.push(`- ${r.file}: ${d}`)
+      for (const d of r.leanAnswers?.details ?? []) lines.push(`- ${r.file} (lean): ${d}`)
+    }
   }
   console.log(lines.join('\n'))
   for (const r of results) if (r.profileText) console.log(`\n### ${r.file}\n\n${r.profileText}`)
@@ -623,7 +688,8 @@ async function main() {
       )
     )
   }
-  if (results.some((r) => r.answers.same === false)) process.exitCode = 1
+  if (results.some((r) => r.answers.same === false || r.leanAnswers?.same === false))
+    process.exitCode = 1
 }
 
 main().catch((error) => {
