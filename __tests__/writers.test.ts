@@ -9,7 +9,7 @@ import { parquetMetadataAsync, parquetRead, asyncBufferFromFile } from 'hyparque
 import { ATTRIBUTION_COLUMNS } from '../src/analysis/attribute.js'
 import { analyseFile } from '../src/analysis/analyse-file.js'
 import type { Batch, FramesColumn, StringColumn } from '../src/telemetry/batch.js'
-import { decodeChunk } from '../src/telemetry/chunks.js'
+import { decodeChunk, UnsupportedChunk, type DecodedChunk } from '../src/telemetry/chunks.js'
 import { codecs } from '../src/telemetry/codecs.js'
 import { openEventsFile, readBatches, type FallbackLog } from '../src/telemetry/events-file.js'
 import { decompressLz4, decompressLz4Raw, Lz4Error } from '../src/telemetry/lz4.js'
@@ -200,6 +200,8 @@ describe('files of other writers', () => {
       const [writer, , layout, encodings] = setting
       const written = await agreement(writer, layout)
       expect([...written.encodings]).toEqual(expect.arrayContaining(encodings))
+      // the fast reader decodes every chunk itself: nothing handed to hyparquet's row assembly
+      expect(written.fallbacks).toEqual([])
       expect([...written.codecs]).toEqual([layout.codec ?? 'ZSTD'])
     },
     60_000
@@ -342,4 +344,106 @@ describe('INT96 time (Spark-style pyarrow)', () => {
     },
     60_000
   )
+})
+
+describeWithShared('the fast decoder on the corpus files of each encoding', () => {
+  const data = `${SHARED}/corpus/parquet-testing/data`
+  const FILES = [
+    'delta_binary_packed.parquet',
+    'delta_encoding_required_column.parquet',
+    'delta_encoding_optional_column.parquet',
+    'delta_byte_array.parquet',
+    'delta_length_byte_array.parquet',
+    'byte_stream_split.zstd.parquet',
+    'byte_stream_split_extended.gzip.parquet',
+    'datapage_v2.snappy.parquet',
+    'alltypes_tiny_pages_plain.parquet',
+    'int32_with_null_pages.parquet',
+    'rle-dict-snappy-checksum.parquet'
+  ]
+
+  /** What the fast decoder gives for a column: its values, or why it handed the chunk over. */
+  async function fastColumn(
+    file: Awaited<ReturnType<typeof asyncBufferFromFile>>,
+    metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
+    element: (typeof metadata.schema)[number],
+    string: boolean
+  ): Promise<unknown[] | string> {
+    const got: unknown[] = []
+    for (const group of metadata.row_groups) {
+      const meta = group.columns.find(
+        (c) => c.meta_data?.path_in_schema[0] === element.name
+      )?.meta_data
+      if (!meta) continue
+      const [start, end] = metaRange(meta)
+      let chunk: DecodedChunk
+      try {
+        chunk = decodeChunk({
+          bytes: new Uint8Array(await file.slice(start, end)),
+          rows: Number(group.num_rows),
+          meta,
+          element,
+          maxDefinition: element.repetition_type === 'REQUIRED' ? 0 : 1,
+          maxRepetition: 0,
+          compressors: await codecs(),
+          target: { kind: string ? 'string' : 'number' }
+        })
+      } catch (error) {
+        if (error instanceof UnsupportedChunk) return error.message
+        throw error
+      }
+      got.push(...(plain(chunk as Batch[keyof Batch]) as unknown[]))
+    }
+    return got
+  }
+
+  it.each(FILES)('%s: every flat number and string column as hyparquet reads it', async (name) => {
+    const file = await asyncBufferFromFile(join(data, name))
+    const metadata = await parquetMetadataAsync(file)
+    const outcomes: Record<string, string> = {}
+    for (const [index, element] of metadata.schema.entries()) {
+      const { type } = element
+      if (index === 0 || !type || element.repetition_type === 'REPEATED') continue
+      const string = type === 'BYTE_ARRAY'
+      if (!string && !['INT32', 'INT64', 'FLOAT', 'DOUBLE'].includes(type)) continue
+      const annotation = element.logical_type?.type ?? element.converted_type
+      if (annotation && !(string && (annotation === 'STRING' || annotation === 'UTF8'))) continue
+      const topLevel = metadata.row_groups[0]?.columns.some(
+        (c) =>
+          c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === element.name
+      )
+      if (!topLevel) continue
+      const expected: unknown[] = []
+      await parquetRead({
+        file,
+        metadata,
+        compressors: await codecs(),
+        columns: [element.name],
+        onChunk: (chunk) => expected.push(...Array.from(chunk.columnData as ArrayLike<unknown>))
+      })
+      const want = expected.map((value) =>
+        value === null || value === undefined
+          ? null
+          : typeof value === 'bigint'
+            ? Number(value)
+            : value instanceof Uint8Array
+              ? new TextDecoder().decode(value)
+              : value
+      )
+      const got = await fastColumn(file, metadata, element, string)
+      // integers beyond 2^53 go to hyparquet's exact reader, and nothing else does
+      outcomes[element.name] =
+        typeof got === 'string'
+          ? got
+          : JSON.stringify(got) === JSON.stringify(want)
+            ? 'same'
+            : 'differs'
+    }
+    const values = Object.values(outcomes)
+    expect(values.length).toBeGreaterThan(0)
+    expect(values.filter((outcome) => outcome !== 'deltas beyond 2^53')).toEqual(
+      values.filter((outcome) => outcome !== 'deltas beyond 2^53').map(() => 'same')
+    )
+    expect(values).toContain('same')
+  })
 })

@@ -16,8 +16,10 @@ import {
   pages,
   UnsupportedChunk,
   type ChunkSpec,
-  type DecodedChunk
+  type DecodedChunk,
+  type ValueSource
 } from './pages.js'
+import { byteArrayCodes, ByteStrings, byteStreamSplit, deltaIntegers } from './encodings.js'
 import {
   allIndices,
   indicesAt,
@@ -32,11 +34,48 @@ import {
 export { checkChunk, CorruptChunk, UnsupportedChunk } from './pages.js'
 export type { ChunkSpec, ChunkTarget, DecodedChunk } from './pages.js'
 
-const decoder = new TextDecoder()
-
 function timeBase(spec: ChunkSpec): bigint {
   if (spec.target.kind !== 'time') throw new UnsupportedChunk('INT96 that is not a time')
   return spec.target.baseNs
+}
+
+/** A page's values (not dictionary indices, not INT64 in place) as output numbers. */
+function pageNumbers(source: ValueSource, spec: ChunkSpec): Float64Array {
+  switch (source.kind) {
+    case 'plain':
+      return numbersOf(source.values, spec)
+    case 'delta': {
+      const { target } = spec
+      if (target.kind !== 'time') {
+        return deltaIntegers({ ...source.reader }, source.end, source.count, source.type, 0n)
+      }
+      // in the column's unit, from the base: exact, then scaled to nanoseconds
+      const scale = BigInt(target.scale)
+      const base = target.baseNs / scale
+      const remainder = Number(target.baseNs - base * scale)
+      const values = deltaIntegers(
+        { ...source.reader },
+        source.end,
+        source.count,
+        source.type,
+        base
+      )
+      if (target.scale !== 1 || remainder !== 0) {
+        for (let k = 0; k < values.length; k++) values[k] = values[k] * target.scale - remainder
+      }
+      return values
+    }
+    case 'split':
+      return byteStreamSplit(
+        { ...source.reader },
+        source.end,
+        source.count,
+        source.type,
+        int64Reader(spec)
+      )
+    default:
+      throw new UnsupportedChunk(`numbers stored as ${source.kind}`)
+  }
 }
 
 function decodeNumbers(spec: ChunkSpec): Float64Array {
@@ -57,13 +96,14 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
           : numbersOf(page.dictionary, spec)
       continue
     }
-    if (page.source.kind === 'indices' && !dictionary) {
+    const { source } = page
+    if (source.kind === 'indices' && !dictionary) {
       throw new CorruptChunk('dictionary-encoded values without a dictionary page')
     }
-    if (page.source.kind === 'int64' || page.source.kind === 'int96') {
-      const { view, offset } = page.source
-      const width = page.source.kind === 'int64' ? 8 : 12
-      const read = page.source.kind === 'int64' ? int64Reader(spec) : int96Reader(timeBase(spec))
+    if (source.kind === 'int64' || source.kind === 'int96') {
+      const { view, offset } = source
+      const width = source.kind === 'int64' ? 8 : 12
+      const read = source.kind === 'int64' ? int64Reader(spec) : int96Reader(timeBase(spec))
       if (!spec.select && !page.presence) {
         for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * width)
       } else if (!spec.select) {
@@ -84,35 +124,41 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
       row += page.count
       continue
     }
-    if (!spec.select && !page.presence && page.source.kind === 'plain') {
-      // every row present, plain values: converted straight into the output
-      numbersOf(page.source.values, spec, out.subarray(row, row + page.count))
+    if (source.kind === 'indices') {
+      const values = dictionary as Float64Array
+      if (!spec.select) {
+        scatterNumbers(out, row, page, values, allIndices(source))
+      } else {
+        const { targets, positions } = selectedValues(page, row, spec.select, cursor)
+        const indices = indicesAt(source, positions)
+        for (let k = 0; k < targets.length; k++) out[targets[k]] = values[indices[k]]
+      }
       row += page.count
       continue
     }
+    if (!spec.select && !page.presence && source.kind === 'plain') {
+      // every row present, plain values: converted straight into the output
+      numbersOf(source.values, spec, out.subarray(row, row + page.count))
+      row += page.count
+      continue
+    }
+    const values = pageNumbers(source, spec)
     if (!spec.select) {
       // every row: walk the presence bitmap, no per-row bookkeeping
-      const values =
-        page.source.kind === 'indices'
-          ? (dictionary as Float64Array)
-          : numbersOf(page.source.values, spec)
-      const indices = page.source.kind === 'indices' ? allIndices(page.source) : undefined
-      scatterNumbers(out, row, page, values, indices)
-      row += page.count
-      continue
-    }
-    const { targets, positions } = selectedValues(page, row, spec.select, cursor)
-    if (page.source.kind === 'indices') {
-      const values = dictionary as Float64Array
-      const indices = indicesAt(page.source, positions)
-      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[indices[k]]
+      scatterNumbers(out, row, page, values, undefined)
     } else {
-      const values = numbersOf(page.source.values, spec)
+      const { targets, positions } = selectedValues(page, row, spec.select, cursor)
       for (let k = 0; k < targets.length; k++) out[targets[k]] = values[positions[k]]
     }
     row += page.count
   }
   return out
+}
+
+/** A page's strings (not dictionary indices) as codes of the chunk's strings, one per value. */
+function pageCodes(source: ValueSource, strings: () => ByteStrings): Int32Array {
+  if (source.kind !== 'bytes') throw new UnsupportedChunk(`strings stored as ${source.kind}`)
+  return byteArrayCodes({ ...source.reader }, source.end, source.count, source.encoding, strings())
 }
 
 function reusableCodes(spec: ChunkSpec, length: number): Int32Array {
@@ -131,7 +177,15 @@ function decodeStrings(spec: ChunkSpec): StringColumn {
   const codes = reusableCodes(spec, spec.select ? spec.select.length : spec.rows)
   let dictionary: string[] = []
   const interner = createInterner()
-  let interned = false
+  let table: ByteStrings | undefined
+  // pages of values after dictionary ones (a dictionary that grew too large): one dictionary
+  const strings = () => {
+    if (!table) {
+      for (const value of dictionary) interner.intern(value)
+      table = new ByteStrings(interner.intern)
+    }
+    return table
+  }
   let row = 0
   const cursor = { next: 0 }
   for (const page of pages(spec)) {
@@ -139,33 +193,28 @@ function decodeStrings(spec: ChunkSpec): StringColumn {
       dictionary = stringsOf(page.dictionary)
       continue
     }
-    if (!spec.select && page.source.kind === 'indices') {
-      scatterCodes(codes, row, page, allIndices(page.source))
+    const { source } = page
+    if (!spec.select) {
+      scatterCodes(
+        codes,
+        row,
+        page,
+        source.kind === 'indices' ? allIndices(source) : pageCodes(source, strings)
+      )
       row += page.count
       continue
     }
     const { targets, positions } = selectedValues(page, row, spec.select, cursor)
-    if (page.source.kind === 'indices') {
-      const indices = indicesAt(page.source, positions)
+    if (source.kind === 'indices') {
+      const indices = indicesAt(source, positions)
       for (let k = 0; k < targets.length; k++) codes[targets[k]] = indices[k]
     } else {
-      if (!interned) {
-        // plain pages after dictionary ones (a dictionary that grew too large): one dictionary
-        for (const value of dictionary) interner.intern(value)
-        interned = true
-      }
-      if (page.source.kind !== 'plain') throw new UnsupportedChunk('strings stored as integers')
-      const values = page.source.values
-      for (let k = 0; k < targets.length; k++) {
-        const value = values[positions[k]]
-        codes[targets[k]] = interner.intern(
-          value instanceof Uint8Array ? decoder.decode(value) : String(value)
-        )
-      }
+      const values = pageCodes(source, strings)
+      for (let k = 0; k < targets.length; k++) codes[targets[k]] = values[positions[k]]
     }
     row += page.count
   }
-  return { codes, dictionary: interned ? interner.dictionary : dictionary }
+  return { codes, dictionary: table ? interner.dictionary : dictionary }
 }
 
 function decodeFramesList(spec: ChunkSpec): FramesColumn {
@@ -176,7 +225,14 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
   let used = 0
   let dictionary: string[] = []
   const interner = createInterner()
-  let interned = false
+  let table: ByteStrings | undefined
+  const strings = () => {
+    if (!table) {
+      for (const value of dictionary) interner.intern(value)
+      table = new ByteStrings(interner.intern)
+    }
+    return table
+  }
   let row = -1
   let target = 0
   for (const page of pages(spec)) {
@@ -209,13 +265,8 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
       // (a copy: the scratch buffer is reused by the next page)
       parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted))
     } else {
-      if (source.kind !== 'plain') throw new UnsupportedChunk('frames stored as integers')
-      if (!interned) {
-        for (const value of dictionary) interner.intern(value)
-        interned = true
-      }
-      const strings = stringsOf(Array.from(kept, (p) => source.values[p]))
-      parts.push(Int32Array.from(strings, (value) => interner.intern(value)))
+      const values = pageCodes(source, strings)
+      parts.push(Int32Array.from(kept, (p) => values[p]))
     }
     used += wanted
   }
@@ -227,7 +278,7 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
     codes.set(part, at)
     at += part.length
   }
-  return { offsets, codes, dictionary: interned ? interner.dictionary : dictionary }
+  return { offsets, codes, dictionary: table ? interner.dictionary : dictionary }
 }
 
 /** `;`-joined stacks: each distinct stack is split once, rows copy its frame codes. */

@@ -9,6 +9,7 @@ import type { FramesColumn, StringColumn } from './batch.js'
 import { PAGE_LIMIT } from './codecs.js'
 import { decodeHybrid, readPresence, readerOf, widthOf, type Reader } from './hybrid.js'
 import { decompressPage, parquetHeader, readPlain } from './hyparquet-internals.js'
+import type { ByteArrayEncoding } from './encodings.js'
 
 /** An encoding or layout the fast reader does not decode: hyparquet's general reader does. */
 export class UnsupportedChunk extends Error {}
@@ -61,6 +62,12 @@ export type ValueSource =
   /** PLAIN INT96 times read in place (12 bytes each). */
   | { kind: 'int96'; view: DataView; offset: number; count: number }
   | { kind: 'plain'; values: ArrayLike<unknown> }
+  /** DELTA_BINARY_PACKED integers, decoded when wanted (encodings.ts). */
+  | { kind: 'delta'; reader: Reader; end: number; count: number; type: 'INT32' | 'INT64' }
+  /** BYTE_STREAM_SPLIT numbers, decoded when wanted (encodings.ts). */
+  | { kind: 'split'; reader: Reader; end: number; count: number; type: string }
+  /** Byte arrays (strings) of any of their encodings, decoded to codes when wanted. */
+  | { kind: 'bytes'; reader: Reader; end: number; count: number; encoding: ByteArrayEncoding }
 
 /** One page's presence (flat) or levels (lists), and its values. */
 export interface PageValues {
@@ -175,6 +182,21 @@ function readValues(
       count,
       dictionarySize
     }
+  }
+  if (encoding === 'DELTA_BINARY_PACKED' && (type === 'INT32' || type === 'INT64')) {
+    return { kind: 'delta', reader: { ...reader }, end, count, type }
+  }
+  if (encoding === 'BYTE_STREAM_SPLIT') {
+    return { kind: 'split', reader: { ...reader }, end, count, type }
+  }
+  if (
+    type === 'BYTE_ARRAY' &&
+    (encoding === 'PLAIN' ||
+      encoding === 'DELTA_LENGTH_BYTE_ARRAY' ||
+      encoding === 'DELTA_BYTE_ARRAY')
+  ) {
+    checkPlainRoom(reader, type, encoding === 'PLAIN' ? count : 0, spec)
+    return { kind: 'bytes', reader: { ...reader }, end, count, encoding }
   }
   const plainType = type !== 'BOOLEAN' && type !== 'INT96' && type !== 'FIXED_LEN_BYTE_ARRAY'
   if (encoding === 'PLAIN' && type === 'INT64') {

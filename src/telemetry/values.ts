@@ -98,6 +98,8 @@ export function numbersOf(
   spec: ChunkSpec,
   into?: Float64Array
 ): Float64Array {
+  // an all-null page's values: hyparquet gives a plain empty array
+  if (values.length === 0) return into ?? new Float64Array(0)
   const { target } = spec
   if (target.kind === 'time') return timeOffsets(values, target.baseNs, target.scale, into)
   if (
