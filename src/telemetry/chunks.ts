@@ -156,9 +156,14 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
 }
 
 /** A page's strings (not dictionary indices) as codes of the chunk's strings, one per value. */
-function pageCodes(source: ValueSource, strings: () => ByteStrings): Int32Array {
+function pageCodes(
+  source: ValueSource,
+  strings: () => ByteStrings,
+  positions?: Int32Array
+): Int32Array {
   if (source.kind !== 'bytes') throw new UnsupportedChunk(`strings stored as ${source.kind}`)
-  return byteArrayCodes({ ...source.reader }, source.end, source.count, source.encoding, strings())
+  const { reader, end, count, encoding } = source
+  return byteArrayCodes({ ...reader }, end, count, encoding, strings(), positions)
 }
 
 function reusableCodes(spec: ChunkSpec, length: number): Int32Array {
@@ -209,8 +214,8 @@ function decodeStrings(spec: ChunkSpec): StringColumn {
       const indices = indicesAt(source, positions)
       for (let k = 0; k < targets.length; k++) codes[targets[k]] = indices[k]
     } else {
-      const values = pageCodes(source, strings)
-      for (let k = 0; k < targets.length; k++) codes[targets[k]] = values[positions[k]]
+      const values = pageCodes(source, strings, positions)
+      for (let k = 0; k < targets.length; k++) codes[targets[k]] = values[k]
     }
     row += page.count
   }
@@ -265,8 +270,7 @@ function decodeFramesList(spec: ChunkSpec): FramesColumn {
       // (a copy: the scratch buffer is reused by the next page)
       parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted))
     } else {
-      const values = pageCodes(source, strings)
-      parts.push(Int32Array.from(kept, (p) => values[p]))
+      parts.push(pageCodes(source, strings, select ? kept : undefined).slice(0, wanted))
     }
     used += wanted
   }

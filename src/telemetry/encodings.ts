@@ -266,11 +266,18 @@ export function byteArrayCodes(
   end: number,
   count: number,
   encoding: ByteArrayEncoding,
-  strings: ByteStrings
+  strings: ByteStrings,
+  /** Only these values (sorted positions), one code each: the others are skipped, not decoded. */
+  positions?: Int32Array
 ): Int32Array {
   const bytes = bytesOf(reader)
   end = Math.min(end, bytes.length)
-  const codes = new Int32Array(count)
+  const codes = new Int32Array(positions ? positions.length : count)
+  // the value at position k is wanted: its output slot, or -1
+  let next = 0
+  const slot = positions
+    ? (k: number) => (next < positions.length && positions[next] === k ? next++ : -1)
+    : (k: number) => k
   if (encoding === 'PLAIN') {
     let at = reader.offset
     for (let k = 0; k < count; k++) {
@@ -281,7 +288,8 @@ export function byteArrayCodes(
       if (length < 0 || at + length > end) {
         throw new CorruptChunk(`a byte array of ${length} bytes runs past its page`)
       }
-      codes[k] = strings.code(bytes, at, at + length)
+      const out = slot(k)
+      if (out >= 0) codes[out] = strings.code(bytes, at, at + length)
       at += length
     }
     reader.offset = at
@@ -293,7 +301,8 @@ export function byteArrayCodes(
     for (let k = 0; k < count; k++) {
       const length = lengths[k]
       if (at + length > end) throw new CorruptChunk('a byte array runs past its page')
-      codes[k] = strings.code(bytes, at, at + length)
+      const out = slot(k)
+      if (out >= 0) codes[out] = strings.code(bytes, at, at + length)
       at += length
     }
     reader.offset = at
@@ -319,7 +328,8 @@ export function byteArrayCodes(
     }
     value.set(bytes.subarray(at, at + suffix), prefix)
     at += suffix
-    codes[k] = strings.code(value, 0, length)
+    const out = slot(k)
+    if (out >= 0) codes[out] = strings.code(value, 0, length)
     previous = length
   }
   reader.offset = at
