@@ -7,8 +7,8 @@
 //                groups of 1,048,576 rows, page statistics
 //   arrow-rs-v2  arrow-rs with data page v2 and DELTA_BINARY_PACKED integers (what pyarrow and
 //                arrow-rs users with `data_page_version="2.0"` and delta encodings get), zstd
-//   polars       nodejs-polars' writeParquet, zstd
-// Streams record batches (arrow-rs) so memory stays bounded; polars holds the table in memory.
+//   polars       nodejs-polars' streaming sinkParquet, zstd
+// Both stream record batches, so memory stays bounded.
 import { openAsBlob } from 'node:fs'
 import { rename, rm } from 'node:fs/promises'
 import { createWriteStream } from 'node:fs'
@@ -21,7 +21,11 @@ export async function rewrite(input, output, writer) {
   await rm(partial, { force: true })
   if (writer === 'polars') {
     const { default: pl } = await import('nodejs-polars')
-    pl.readParquet(input).writeParquet(partial, { compression: 'zstd' })
+    // the streaming engine: memory stays bounded whatever the size
+    await pl
+      .scanParquet(input)
+      .sinkParquet(partial, { compression: 'zstd', maintainOrder: true })
+      .collect()
   } else if (writer === 'arrow-rs' || writer === 'arrow-rs-v2') {
     const wasm = await import('parquet-wasm/node')
     const source = await wasm.ParquetFile.fromFile(await openAsBlob(input))

@@ -6,6 +6,11 @@
 // Usage: npm run bench -- [options]      (= node bench/run.mjs [options])
 //   --sizes 1m,10m,30m       which generated sizes (default all three; missing files are generated)
 //   --codecs zstd,snappy     filter the files by codec
+//   --writers duckdb,arrow-rs,polars
+//                            which writers' files (default all three): arrow-rs and polars rewrite
+//                            each size's zstd 122,880-row file (bench/rewrite.mjs; arrow-rs-v2 too:
+//                            data page v2 and DELTA_BINARY_PACKED integers, when asked for)
+//   --threads N              passed to iostorm (decoding threads; the references use one)
 //   --row-groups 122880      filter the files by row-group size (122880, 1048576)
 //   --runs N                 timed runs per process, interleaved (default 5; median reported)
 //   --only-iostorm           time iostorm only; answers are still checked against the cached
@@ -53,6 +58,8 @@ function parseArgs(argv) {
   const options = {
     sizes: ['1m', '10m', '30m'],
     codecs: null,
+    writers: ['duckdb', 'arrow-rs', 'polars'],
+    threads: null,
     rowGroups: null,
     runs: 5,
     onlyIostorm: false,
@@ -78,6 +85,8 @@ function parseArgs(argv) {
         .filter(Boolean)
     if (arg === '--sizes') options.sizes = listOf()
     else if (arg === '--codecs') options.codecs = listOf()
+    else if (arg === '--writers') options.writers = listOf()
+    else if (arg === '--threads') options.threads = value()
     else if (arg === '--row-groups') options.rowGroups = listOf().map(Number)
     else if (arg === '--runs') options.runs = Number(value())
     else if (arg === '--only-iostorm') options.onlyIostorm = true
@@ -500,8 +509,26 @@ async function main() {
     }
     for (const [codec, rg] of variants) {
       const file = join(DATA_DIR, fileName(size, codec, Number(rg)))
-      if (existsSync(file)) wanted.push({ size, file })
-      else console.error(`${relative(root, file)}: missing, skipped`)
+      if (!existsSync(file)) {
+        console.error(`${relative(root, file)}: missing, skipped`)
+        continue
+      }
+      if (options.writers.includes('duckdb')) wanted.push({ size, file })
+      if (codec !== 'zstd' || Number(rg) !== 122880) continue
+      // the other writers' files: this one rewritten
+      for (const writer of options.writers.filter((w) => w !== 'duckdb')) {
+        const rewritten = join(DATA_DIR, `events-${size}-zstd-${writer}.parquet`)
+        if (!existsSync(rewritten) && options.generate) {
+          console.error(`rewriting ${basename(file)} with ${writer} …`)
+          const done = spawnSync(
+            process.execPath,
+            [join(here, 'rewrite.mjs'), file, rewritten, '--writer', writer],
+            { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }
+          )
+          if (done.status !== 0) throw new Error(`rewriting with ${writer} failed`)
+        }
+        if (existsSync(rewritten)) wanted.push({ size, file: rewritten, writer })
+      }
     }
   }
   if (wanted.length === 0) throw new Error('no files to measure')
@@ -529,9 +556,14 @@ async function main() {
       `${name}: ${thousands(facts.rows)} rows, ${facts.groups} row groups, ${facts.mib.toFixed(1)} MiB`
     )
     for (let run = 0; run < options.runs && !failure; run++) {
-      const a = await measure(process.execPath, [CLI, 'detect', file, '--out-json', reportFile], {
-        timeoutS: options.timeout
-      })
+      const threads = options.threads ? ['--threads', options.threads] : []
+      const a = await measure(
+        process.execPath,
+        [CLI, 'detect', file, '--out-json', reportFile, ...threads],
+        {
+          timeoutS: options.timeout
+        }
+      )
       if (a.timedOut || a.code !== 0) {
         failure = `iostorm ${a.timedOut ? `timed out after ${options.timeout} s` : `exit ${a.code}: ${a.stderr.trim().split('\n').pop()}`}`
         break

@@ -14,6 +14,7 @@ import {
   VERDICT_OPTIONS
 } from './options.js'
 import { analyseTargets } from './pipeline.js'
+import { MAX_THREADS } from './telemetry/decode-workers.js'
 import { errorMessage } from './errors.js'
 import { terminalLine } from './report/escape.js'
 import { buildReport, reportToJson } from './report/json.js'
@@ -38,6 +39,8 @@ Options:
 ${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
+  --threads N             threads decoding a large file (default: by its size, at most ${MAX_THREADS});
+                          never changes an answer
 
 Verdict options (diff):
 ${optionsUsage(VERDICT_OPTIONS)}
@@ -64,6 +67,7 @@ const OPTION_SPEC = {
   'runs-dir': { type: 'string' },
   'out-md': { type: 'string' },
   'out-json': { type: 'string' },
+  threads: { type: 'string' },
   'fail-on-new': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
@@ -157,6 +161,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         ])
       )
     const options = await parseAnalysisOptions(given(ANALYSIS_OPTIONS))
+    if (values.threads !== undefined) {
+      const threads = Number(values.threads)
+      if (!Number.isInteger(threads) || threads < 1) {
+        throw new UsageError(
+          `--threads must be a whole number of at least 1; got "${values.threads}"`
+        )
+      }
+      options.threads = threads
+    }
     const settings = await parseVerdictOptions(given(VERDICT_OPTIONS), undefined, {
       ...DEFAULT_SETTINGS,
       failOn: values['fail-on-new'] ? 'new' : 'never'

@@ -1,3 +1,5 @@
+import { isMainThread } from 'node:worker_threads'
 import { run } from './action.js'
 
-await run()
+// the bundle is also the row-group decoders' worker script (telemetry/decode-workers.ts)
+if (isMainThread) await run()

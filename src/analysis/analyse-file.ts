@@ -7,6 +7,7 @@ import {
   type ReaderKind
 } from '../telemetry/events-file.js'
 import { EventsFileError } from '../telemetry/parquet-file.js'
+import { readBatchesInWorkers, threadsFor } from '../telemetry/decode-workers.js'
 import { ATTRIBUTION_COLUMNS, bounded, createAttributor } from './attribute.js'
 import {
   downsample,
@@ -40,6 +41,11 @@ export interface AnalysisOptions {
   notPluginPrefixes: readonly string[]
   /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
   reader?: ReaderKind
+  /**
+   * Threads decoding the whole-file pass's row groups (undefined: by the file's size and the
+   * machine's cores, telemetry/decode-workers.ts). Never changes an answer.
+   */
+  threads?: number
 }
 
 export const DEFAULT_TICK_THREAD = '^Server thread$'
@@ -169,9 +175,13 @@ export async function analyseFile(
   }
   try {
     const profiler = createProfiler(options.metric)
-    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
-      profiler.add(batch)
-    }
+    // the whole-file pass: row groups decoded in worker threads for a large file
+    const threads = options.reader === 'reference' ? 1 : threadsFor(file, options.threads)
+    const batches =
+      threads > 1
+        ? readBatchesInWorkers(file, PROFILE_COLUMNS, threads)
+        : readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)
+    for await (const batch of batches) profiler.add(batch)
     await readIdentity(file, profiler, options.reader)
     const profile = profiler.finish()
 
