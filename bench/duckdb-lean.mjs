@@ -66,10 +66,16 @@ async function main() {
   timings.detect = Math.round(performance.now() - t)
 
   t = performance.now()
+  // the longest dur_ns from the statistics, else (a writer that left them out) from the data
   const [dur] = await rows(`
-    SELECT coalesce(max(TRY_CAST(stats_max AS BIGINT)), 0) AS m
+    SELECT coalesce(max(TRY_CAST(coalesce(stats_max_value, stats_max) AS BIGINT)), 0) AS m,
+           count(*) FILTER (WHERE coalesce(stats_max_value, stats_max) IS NULL) AS unknown
     FROM parquet_metadata(${file}) WHERE path_in_schema = 'dur_ns'`)
-  const maxDur = BigInt(dur.m)
+  let maxDur = BigInt(dur.m)
+  if (Number(dur.unknown) > 0) {
+    const [all] = await rows(`SELECT coalesce(max(dur_ns), 0) AS m FROM read_parquet(${file})`)
+    maxDur = BigInt(all.m)
+  }
   // the rows of each window, with literal bounds so DuckDB prunes row groups by ts_ns statistics
   // (a range join would scan the whole file)
   const windows = await rows(`SELECT id, ws, we FROM spikes ORDER BY id`)

@@ -39,8 +39,8 @@ Options:
 ${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
-  --threads N             threads decoding a large file (default: by its size, at most ${MAX_THREADS});
-                          never changes an answer
+  --threads N             threads decoding the row groups (1 to ${MAX_THREADS}, default 1); never
+                          changes an answer
 
 Verdict options (diff):
 ${optionsUsage(VERDICT_OPTIONS)}

@@ -42,8 +42,8 @@ export interface AnalysisOptions {
   /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
   reader?: ReaderKind
   /**
-   * Threads decoding the whole-file pass's row groups (undefined: by the file's size and the
-   * machine's cores, telemetry/decode-workers.ts). Never changes an answer.
+   * Threads decoding the whole-file pass's row groups (undefined: telemetry/decode-workers.ts
+   * decides, one for now). Never changes an answer.
    */
   threads?: number
 }

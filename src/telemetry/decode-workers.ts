@@ -20,30 +20,22 @@ const TAG = 'iostorm-row-group-decoder'
 export const MAX_THREADS = 4
 
 /**
- * Threads chosen without --threads: each worker adds its own heap and a group in flight (about
- * 45 MB), and the peak must stay under 256 MB (docs/performance.md).
+ * Threads without --threads: one. On the 2-core machine the bench ran on, two threads never beat
+ * one (no core was idle while other jobs ran; the workers' start-up adds 0.3–0.5 s of CPU), so
+ * no crossover has been measured yet; `npm run bench -- --threads 2` on a quiet machine finds it
+ * (docs/performance.md).
  */
-export const AUTO_THREADS = 2
+export const AUTO_THREADS = 1
 
-/**
- * Below this many rows one thread is faster: starting a worker and opening the file again costs
- * more than the decoding it takes over (measured: docs/performance.md).
- */
-export const PARALLEL_ROWS = 3_000_000
-
-/** Row groups larger than this are decoded on one thread: memory, not time, decides. */
+/** Row groups larger than this are not worth the memory of a second thread (375 MiB on 10M rows). */
 export const PARALLEL_GROUP_ROWS = 262_144
 
-/** Threads for a file: `wanted` when given (capped), else by the file's size and the machine. */
+/** Threads for a file: `wanted` when given (capped by MAX_THREADS and its row groups), else AUTO_THREADS. */
 export function threadsFor(file: EventsFile, wanted: number | undefined): number {
-  const cores = Math.min(AUTO_THREADS, availableParallelism())
   if (!workersAvailable()) return 1
   if (wanted !== undefined) return Math.max(1, Math.min(wanted, MAX_THREADS, file.rowGroups.length))
-  if (file.rowCount < PARALLEL_ROWS || file.rowGroups.length < 4) return 1
-  // each worker holds a group's pages and columns, the main thread a few groups' batches: with
-  // groups of a million rows two threads would pass the memory bound (docs/performance.md)
   if (Math.max(...file.rowGroups.map((span) => span.rowCount)) > PARALLEL_GROUP_ROWS) return 1
-  return Math.max(1, Math.min(cores, file.rowGroups.length))
+  return Math.max(1, Math.min(AUTO_THREADS, availableParallelism(), file.rowGroups.length))
 }
 
 /** Workers run this module's own file: a bundle, not TypeScript sources (tests run those). */
