@@ -105,7 +105,10 @@ const EXPANSION: Record<string, (input: Uint8Array) => number | undefined> = {
 }
 
 type Decompress = (input: Uint8Array, outputLength: number) => Uint8Array
-type ZlibSync = (input: Uint8Array, options: { maxOutputLength: number }) => Buffer
+type ZlibSync = (
+  input: Uint8Array,
+  options: { maxOutputLength: number; chunkSize: number }
+) => Buffer
 
 /** Node's own zstd (zlib.zstdDecompressSync, Node 22.15 and later), where this Node has it. */
 const nodeZstd = (zlib as unknown as { zstdDecompressSync?: ZlibSync }).zstdDecompressSync
@@ -127,7 +130,11 @@ function zlibDecoder(decode: ZlibSync): Decompress {
   return (input: Uint8Array, outputLength: number): Uint8Array => {
     let output: Buffer
     try {
-      output = decode(input, { maxOutputLength: Math.max(1, outputLength) })
+      // one output chunk of the claimed size: no chunks gathered and concatenated (half the memory)
+      output = decode(input, {
+        maxOutputLength: Math.max(1, outputLength),
+        chunkSize: Math.max(64, outputLength)
+      })
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code
       if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
