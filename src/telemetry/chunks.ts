@@ -34,6 +34,24 @@ import {
 export { checkChunk, CorruptChunk, UnsupportedChunk } from './pages.js'
 export type { ChunkSpec, ChunkTarget, DecodedChunk } from './pages.js'
 
+/** Scratch space for a page's INT64 values and their numbers, reused page after page. */
+let int64Scratch = new BigInt64Array(0)
+let numberScratch = new Float64Array(0)
+
+function alignedInt64(view: DataView, offset: number, count: number): BigInt64Array {
+  if (int64Scratch.length < count) int64Scratch = new BigInt64Array(count)
+  const values = int64Scratch.subarray(0, count)
+  new Uint8Array(values.buffer, 0, count * 8).set(
+    new Uint8Array(view.buffer, view.byteOffset + offset, count * 8)
+  )
+  return values
+}
+
+function scratchNumbers(count: number): Float64Array {
+  if (numberScratch.length < count) numberScratch = new Float64Array(count)
+  return numberScratch.subarray(0, count)
+}
+
 function timeBase(spec: ChunkSpec): bigint {
   if (spec.target.kind !== 'time') throw new UnsupportedChunk('INT96 that is not a time')
   return spec.target.baseNs
@@ -104,6 +122,21 @@ function decodeNumbers(spec: ChunkSpec): Float64Array {
       const { view, offset } = source
       const width = source.kind === 'int64' ? 8 : 12
       const read = source.kind === 'int64' ? int64Reader(spec) : int96Reader(timeBase(spec))
+      if (!spec.select && source.kind === 'int64') {
+        // an aligned copy read as 32-bit words: several times faster than a DataView per value
+        const values = alignedInt64(view, offset, source.count)
+        if (!page.presence) numbersOf(values, spec, out.subarray(row, row + page.count))
+        else
+          scatterNumbers(
+            out,
+            row,
+            page,
+            numbersOf(values, spec, scratchNumbers(values.length)),
+            undefined
+          )
+        row += page.count
+        continue
+      }
       if (!spec.select && !page.presence) {
         for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset + k * width)
       } else if (!spec.select) {
