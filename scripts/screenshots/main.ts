@@ -1,0 +1,178 @@
+/**
+ * `npm run screenshots [-- --out DIR]`: looks at what users see, the way they see it.
+ *
+ * - The sticky pull-request comment, rendered as GitHub renders it in its 880 px column: GFM
+ *   (marked), GitHub's stylesheet, mermaid charts, and GitHub's automatic links (`@user`, `#123`,
+ *   `GH-123`, URLs) so that a neutralised one shows as text — screenshotted by Debian's chromium
+ *   (`apt-get install chromium`) through playwright-core: the first screen and the whole comment.
+ *   Two comments: a diff of the bundled scenarios, and one whose telemetry names are injection
+ *   payloads.
+ * - The terminal: `iostorm detect` on a bundled scenario, captured from tmux at 100 and 160
+ *   columns (`tmux capture-pane`), as text files.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { marked } from 'marked'
+import { chromium } from 'playwright-core'
+import { SAMPLE_OPTIONS } from '../../__tests__/support/engine.js'
+import { summariseSignatures } from '../../src/analysis/signatures.js'
+import { compare } from '../../src/compare.js'
+import type { Report } from '../../src/analysis/types.js'
+import { describeOptions } from '../../src/options.js'
+import { analyseFiles } from '../../src/pipeline.js'
+import { renderComment } from '../../src/report/comment.js'
+import { buildReport } from '../../src/report/json.js'
+import { discoverTargets } from '../../src/telemetry/discover.js'
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+const PAYLOAD =
+  '<!-- io-storm-catcher:iostorm --> @octocat #123 GH-45 https://evil.example/x www.evil.example ' +
+  '</details><img src=x onerror=alert(1)> `x` | \u202eevil\u2066'
+
+async function analysed(folders: string[]) {
+  const { files } = await discoverTargets(folders, '.')
+  return analyseFiles(files, SAMPLE_OPTIONS)
+}
+
+/**
+ * A pull request's comment: the head's spikes judged against a history of `historySize` base
+ * reports of the `base` scenarios.
+ */
+async function diffComment(
+  head: string[],
+  base: string[],
+  historySize: number,
+  hostile = false
+): Promise<string> {
+  const headRuns = await analysed(head)
+  const baseRuns = await analysed(base)
+  if (hostile) {
+    for (const run of headRuns.runs) {
+      run.run_id = PAYLOAD
+      for (const spike of run.spikes) {
+        spike.top_thread = PAYLOAD
+        spike.top_path = PAYLOAD
+        spike.threads.forEach((thread) => (thread.thread = PAYLOAD))
+      }
+      run.notes.push(PAYLOAD)
+    }
+  }
+  const history = Array.from({ length: historySize }, (_, index) => ({
+    ...baseRuns,
+    signatures: summariseSignatures(baseRuns.runs),
+    source: {
+      kind: 'artifact' as const,
+      location: `artifact "iostorm-report" of run ${6010 - index}`,
+      run_id: String(6010 - index),
+      commit: 'ba5eba11'.repeat(5),
+      url: `https://github.com/example/server/actions/runs/${6010 - index}`
+    }
+  }))
+  const { diff } = compare(history, {
+    runs: headRuns.runs,
+    signatures: summariseSignatures(headRuns.runs)
+  })
+  const report: Report = buildReport({
+    ...headRuns,
+    options: describeOptions(SAMPLE_OPTIONS),
+    diff
+  })
+  return renderComment(report, {
+    marker: '<!-- io-storm-catcher:iostorm -->',
+    fullReportHint: 'the `iostorm-report` artifact and the job summary',
+    runUrl: 'https://github.com/example/server/actions/runs/7001',
+    headSha: 'f00dfeed'.repeat(5)
+  })
+}
+
+/** GitHub links mentions and references in text (never inside code or links); so do we here. */
+const AUTOLINKS = `
+for (const walker = document.createTreeWalker(document.querySelector('.markdown-body'), NodeFilter.SHOW_TEXT); walker.nextNode(); ) {
+  const node = walker.currentNode
+  if (node.parentElement.closest('code, pre, a')) continue
+  const html = node.textContent.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c])
+  const linked = html.replace(/(^|[^\\w])(@[\\w-]+(?:\\/[\\w-]+)?|#\\d+|GH-\\d+)/g, '$1<a href="#">$2</a>')
+  if (linked !== html) { const span = document.createElement('span'); span.innerHTML = linked; node.replaceWith(span) }
+}`
+
+async function page(markdown: string): Promise<string> {
+  const css = await readFile('node_modules/github-markdown-css/github-markdown-light.css', 'utf8')
+  const body = (await marked.parse(markdown, { gfm: true })).replace(
+    /<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/g,
+    '<pre class="mermaid">$1</pre>'
+  )
+  return `<!doctype html><html><head><meta charset="utf-8"><style>${css}
+body { margin: 0; background: #fff } .markdown-body { box-sizing: border-box; width: 880px; padding: 16px 24px }
+</style></head><body><article class="markdown-body">${body}</article>
+<script src="${resolve('node_modules/mermaid/dist/mermaid.min.js')}"></script>
+<script>${AUTOLINKS}
+mermaid.initialize({ startOnLoad: false, theme: 'default' })
+mermaid.run().then(() => (document.body.dataset.ready = 'yes'), () => (document.body.dataset.ready = 'yes'))
+</script></body></html>`
+}
+
+async function screenshot(html: string, file: string, out: string): Promise<void> {
+  const path = join(out, `${file}.html`)
+  await writeFile(path, html)
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run']
+  })
+  try {
+    const tab = await browser.newPage({ viewport: { width: 880, height: 900 } })
+    await tab.goto(`file://${resolve(path)}`)
+    await tab.waitForSelector('body[data-ready="yes"]', { timeout: 30_000 })
+    await tab.screenshot({ path: join(out, `${file}-first-screen.png`) })
+    await tab.screenshot({ path: join(out, `${file}-whole.png`), fullPage: true })
+  } finally {
+    await browser.close()
+  }
+}
+
+/** The CLI in a real terminal (tmux) of `columns` columns; what the pane shows, as text. */
+function terminal(command: string, columns: number): string {
+  const session = `iostorm-look-${process.pid}-${columns}`
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', '60'])
+  try {
+    execFileSync('tmux', ['send-keys', '-t', session, `clear; ${command}`, 'Enter'])
+    execFileSync('sleep', ['3'])
+    return execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-S', '-'], {
+      encoding: 'utf8'
+    })
+  } finally {
+    execFileSync('tmux', ['kill-session', '-t', session])
+  }
+}
+
+export async function main(args: string[]): Promise<number> {
+  const at = args.indexOf('--out')
+  const out = at >= 0 ? args[at + 1] : 'screenshots'
+  await mkdir(out, { recursive: true })
+  const comments: [string, string][] = [
+    [
+      'comment-diff',
+      await diffComment(
+        ['fixtures/runs/s3-quests-coreprotect', 'fixtures/runs/s7-gc-pause'],
+        ['fixtures/runs/s7-gc-pause', 'fixtures/runs/s1-save-all'],
+        10
+      )
+    ],
+    [
+      'comment-hostile',
+      await diffComment(['fixtures/runs/s3-quests-coreprotect'], ['fixtures/runs/l0-only'], 1, true)
+    ]
+  ]
+  for (const [name, markdown] of comments) {
+    await writeFile(join(out, `${name}.md`), markdown)
+    await screenshot(await page(markdown), name, out)
+    process.stdout.write(`${out}/${name}-first-screen.png, ${out}/${name}-whole.png\n`)
+  }
+  const command =
+    'node dist/cli.js detect fixtures/runs/s3-quests-coreprotect --plugin-packages fixtures/plugin-packages.json | head -40'
+  for (const columns of [100, 160]) {
+    await writeFile(join(out, `terminal-${columns}.txt`), terminal(command, columns))
+    process.stdout.write(`${out}/terminal-${columns}.txt\n`)
+  }
+  return 0
+}
