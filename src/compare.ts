@@ -143,6 +143,16 @@ export function compare(
 }
 
 /**
+ * A comparison one of whose sides had inputs that could not be read is incomplete: a signature of
+ * the newest base that the head lacks may be in what was not read, so it is `unseen`, never
+ * `resolved` (docs/analysis.md, "Diff and verdict").
+ */
+export function markIncomplete(diff: DiffReport, unreadable: number): DiffReport {
+  if (unreadable === 0) return diff
+  return { ...diff, incomplete: true, unseen: diff.resolved, resolved: [] }
+}
+
+/**
  * A stored report (a `diff` argument, the `baseline` input), read and checked by readReportFile.
  * One that cannot be read has no signatures and an input error naming it as `shown`.
  */

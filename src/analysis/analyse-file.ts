@@ -40,6 +40,14 @@ export interface AnalysisOptions {
   notPluginPrefixes: readonly string[]
   /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
   reader?: ReaderKind
+  /** Told as the reading goes (the CLI's progress line); never changes what is computed. */
+  progress?: AnalysisProgress
+}
+
+/** Hooks for a progress display: a file is opened, rows of the whole-file pass were read. */
+export interface AnalysisProgress {
+  file?(shownPath: string): void
+  rows?(count: number): void
 }
 
 export const DEFAULT_TICK_THREAD = '^Server thread$'
@@ -160,6 +168,7 @@ export async function analyseFile(
   options: AnalysisOptions,
   shownPath: string = path
 ): Promise<RunReport> {
+  options.progress?.file?.(shownPath)
   let file
   try {
     file = await openEventsFile(path)
@@ -171,6 +180,7 @@ export async function analyseFile(
     const profiler = createProfiler(options.metric)
     for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
       profiler.add(batch)
+      options.progress?.rows?.(batch.length)
     }
     await readIdentity(file, profiler, options.reader)
     const profile = profiler.finish()

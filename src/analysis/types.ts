@@ -170,6 +170,12 @@ export interface DiffReport {
   persisting: (PersistingSignature & JudgedSignature)[]
   /** The signatures that fail the step under `verdict_options.fail_on`. */
   failing?: string[]
+  /**
+   * Some inputs of either side could not be read: what the head lacks may lie in what was not
+   * read, so the newest base's signatures not seen in the head are `unseen`, never `resolved`.
+   */
+  incomplete?: boolean
+  unseen?: JudgedSignature[]
 }
 
 export interface InputError {
