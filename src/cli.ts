@@ -110,7 +110,7 @@ export function nearMiss(given: string, known: readonly string[]): string | null
     const distance = leven(given, word)
     if (distance < bestDistance) [best, bestDistance] = [word, distance]
   }
-  return bestDistance <= Math.max(1, Math.floor(given.length / 3)) ? best : null
+  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null
 }
 
 const didYouMean = (suggestion: string | null) =>

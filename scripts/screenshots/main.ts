@@ -7,12 +7,14 @@
  *   (`apt-get install chromium`) through playwright-core: the first screen and the whole comment.
  *   Two comments: a diff of the bundled scenarios, and one whose telemetry names are injection
  *   payloads.
- * - The terminal: `iostorm detect` on a bundled scenario, captured from tmux at 100 and 160
- *   columns (`tmux capture-pane`), as text files.
+ * - The terminal: `iostorm` (dist/cli.js: `npm run build` first) run in a real terminal, tmux, at
+ *   100 and 160 columns, captured with its colours (`tmux capture-pane -e`), kept as text and
+ *   rendered to PNG (ansi-to-html, in the same Chromium).
  */
 import { execFileSync } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import AnsiToHtml from 'ansi-to-html'
 import { marked } from 'marked'
 import { chromium } from 'playwright-core'
 import { SAMPLE_OPTIONS } from '../../__tests__/support/engine.js'
@@ -112,7 +114,13 @@ mermaid.run().then(() => (document.body.dataset.ready = 'yes'), () => (document.
 </script></body></html>`
 }
 
-async function screenshot(html: string, file: string, out: string): Promise<void> {
+async function screenshot(
+  html: string,
+  file: string,
+  out: string,
+  width = 880,
+  firstScreen = true
+): Promise<void> {
   const path = join(out, `${file}.html`)
   await writeFile(path, html)
   const browser = await chromium.launch({
@@ -120,29 +128,62 @@ async function screenshot(html: string, file: string, out: string): Promise<void
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run']
   })
   try {
-    const tab = await browser.newPage({ viewport: { width: 880, height: 900 } })
+    const tab = await browser.newPage({ viewport: { width, height: 900 } })
     await tab.goto(`file://${resolve(path)}`)
     await tab.waitForSelector('body[data-ready="yes"]', { timeout: 30_000 })
-    await tab.screenshot({ path: join(out, `${file}-first-screen.png`) })
+    if (firstScreen) await tab.screenshot({ path: join(out, `${file}-first-screen.png`) })
     await tab.screenshot({ path: join(out, `${file}-whole.png`), fullPage: true })
   } finally {
     await browser.close()
   }
 }
 
-/** The CLI in a real terminal (tmux) of `columns` columns; what the pane shows, as text. */
+/**
+ * The CLI in a real terminal (tmux) of `columns` columns, standard output a TTY as a user has it:
+ * what the pane shows, with its colour codes. The pane is tall enough to hold the whole output.
+ */
 function terminal(command: string, columns: number): string {
   const session = `iostorm-look-${process.pid}-${columns}`
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', '60'])
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', String(columns), '-y', '400'], {
+    env: { ...process.env, TERM: 'xterm-256color' }
+  })
   try {
-    execFileSync('tmux', ['send-keys', '-t', session, `clear; ${command}`, 'Enter'])
-    execFileSync('sleep', ['3'])
-    return execFileSync('tmux', ['capture-pane', '-p', '-t', session, '-S', '-'], {
+    const done = `${session}-done`
+    execFileSync('tmux', [
+      'send-keys',
+      '-t',
+      session,
+      `clear; unset NO_COLOR; ${command}; tmux wait-for -S ${done}`,
+      'Enter'
+    ])
+    execFileSync('timeout', ['60', 'tmux', 'wait-for', done])
+    const pane = execFileSync('tmux', ['capture-pane', '-e', '-p', '-t', session, '-S', '-'], {
       encoding: 'utf8'
     })
+    // the pane's trailing empty rows, and a shell prompt drawn after the output, are left out
+    const lines = pane.replace(/\s+$/, '').split('\n')
+    if (/[$#] ?$/.test(lines[lines.length - 1] ?? '')) lines.pop()
+    return lines.join('\n') + '\n'
   } finally {
     execFileSync('tmux', ['kill-session', '-t', session])
   }
+}
+
+/** A captured terminal as a page: GitHub's dark terminal colours, one monospace cell a column. */
+function terminalPage(ansi: string, columns: number): { html: string; width: number } {
+  const convert = new AnsiToHtml({
+    escapeXML: true,
+    fg: '#e6edf3',
+    bg: '#0d1117',
+    colors: { 1: '#ff7b72', 2: '#3fb950', 3: '#d29922', 6: '#39c5cf' }
+  })
+  const cell = 8.4 // px: DejaVu Sans Mono at 14 px
+  const width = Math.ceil(columns * cell + 32)
+  const html = `<!doctype html><html><head><meta charset="utf-8"><style>
+body { margin: 0; background: #0d1117 }
+pre { margin: 0; padding: 16px; color: #e6edf3; font: 14px/1.35 'DejaVu Sans Mono', monospace; white-space: pre }
+</style></head><body data-ready="yes"><pre>${convert.toHtml(ansi)}</pre></body></html>`
+  return { html, width }
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -168,11 +209,36 @@ export async function main(args: string[]): Promise<number> {
     await screenshot(await page(markdown), name, out)
     process.stdout.write(`${out}/${name}-first-screen.png, ${out}/${name}-whole.png\n`)
   }
-  const command =
-    'node dist/cli.js detect fixtures/runs/s3-quests-coreprotect --plugin-packages fixtures/plugin-packages.json | head -40'
-  for (const columns of [100, 160]) {
-    await writeFile(join(out, `terminal-${columns}.txt`), terminal(command, columns))
-    process.stdout.write(`${out}/terminal-${columns}.txt\n`)
+  const cli = 'node dist/cli.js'
+  const registry = '--plugin-packages fixtures/plugin-packages.json'
+  const runs = ['s3-quests-coreprotect', 's1-save-all', 's7-gc-pause', 's2-player-quit']
+  const looks: [string, string, number][] = [
+    [
+      'terminal-detect-100',
+      `${cli} detect ${runs.map((run) => `fixtures/runs/${run}`).join(' ')} ${registry}`,
+      100
+    ],
+    [
+      'terminal-detect-160',
+      `${cli} detect ${runs.map((run) => `fixtures/runs/${run}`).join(' ')} ${registry}`,
+      160
+    ],
+    ['terminal-details-100', `${cli} detect fixtures/runs/s1-save-all ${registry} --details`, 100],
+    [
+      'terminal-diff-incomplete-100',
+      `${cli} diff /nonexistent/base.json fixtures/runs/s7-gc-pause fixtures/runs/s1-save-all ${registry}; ` +
+        `${cli} --thresh 60; ${cli} detct x; ${cli} -V`,
+      100
+    ]
+  ]
+  for (const [name, command, columns] of looks) {
+    const ansi = terminal(command, columns)
+    await writeFile(join(out, `${name}.ansi`), ansi)
+    // eslint-disable-next-line no-control-regex
+    await writeFile(join(out, `${name}.txt`), ansi.replace(/\u001b\[[0-9;]*m/g, ''))
+    const { html, width } = terminalPage(ansi, columns)
+    await screenshot(html, name, out, width, false)
+    process.stdout.write(`${out}/${name}-whole.png, ${out}/${name}.txt\n`)
   }
   return 0
 }

@@ -1,4 +1,5 @@
 import type { Report, RunReport } from '../analysis/types.js'
+import { inlineCode } from './escape.js'
 import { formatLength } from './words.js'
 
 /** Mermaid labels allow no quotes or brackets: keep letters, digits and a few separators. */
@@ -45,15 +46,18 @@ export function msptChart(run: RunReport): string | null {
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1)
   const seconds = round((series.bucket_ms * values.length) / 1000)
-  const name = label(`${run.run_id} #${run.repeat}`)
+  // the title must fit the chart's width: the run's name is cut, the legend names it whole
+  const shown = `${run.run_id} #${run.repeat}`
+  const name = label(shown.length > 32 ? `${shown.slice(0, 31)}…` : shown)
   const worst = worstOf(run)
-  const title =
-    worst > 0
-      ? `MSPT of ${name}, the run with the worst spike (${label(formatLength(worst))})`
-      : `MSPT of ${name}`
+  const title = worst > 0 ? `MSPT of ${name} (worst run)` : `MSPT of ${name}`
   const palette = [PALETTE.spikes, PALETTE.mspt, PALETTE.threshold].join(', ')
+  const which =
+    worst > 0
+      ? `${inlineCode(shown, 80)}, the run with the worst spike (${formatLength(worst)})`
+      : inlineCode(shown, 80)
   const legend =
-    `<sub>🟦 MSPT (the longest tick of each ${round(series.bucket_ms / 1000)} s) · ` +
+    `<sub>${which}: 🟦 MSPT (the longest tick of each ${round(series.bucket_ms / 1000)} s) · ` +
     `🟥 threshold ${round(threshold)} ms · 🟧 spikes (${run.spikes.length}) · ` +
     `x: seconds from the run’s start</sub>`
   return [

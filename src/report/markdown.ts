@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatMs, formatOffset, plural } from './form
 import {
   formatAt,
   formatLength,
+  isGcPause,
   type LeadKind,
   type Markup,
   NO_PLUGIN,
@@ -133,41 +134,46 @@ function runsTable(runs: RunReport[]): string {
 /** Marks a syscall made by another thread than the tick thread (explained under the table). */
 const OTHER_THREAD_MARK = '\\*'
 
+/** Keeps a number and its unit together in a narrow table column. */
+const nowrap = (text: string) => text.replace(/ /g, '\u00a0')
+
 function syscallAndFile(spike: SpikeReport): string {
   if (spike.first_syscall === null) return NO_SYSCALL
   const mark = spike.first_syscall_scope === 'all-threads' ? OTHER_THREAD_MARK : ''
   const syscall = tableCell(spike.first_syscall, 20) + mark
   if (spike.top_path === null) return syscall
-  return `${syscall} ${tableCell(shortenPath(spike.top_path, 34), 35)}`
+  return `${syscall}<br>${tableCell(shortenPath(spike.top_path, 30), 31)}`
 }
 
+/**
+ * The spikes, the worst first, in six columns that fit GitHub's 880 px comment column: names in
+ * plain (escaped) text, which is narrower than code, and the syscall above its file.
+ */
 function spikesTable(spikes: RankedSpike[], label: ((run: RunReport) => string) | null): string {
   const rows = spikes.map(({ run, spike, number }) => [
     `${number}`,
-    `**${formatLength(spike.value_ms)}**`,
-    ...(label ? [tableCell(label(run), 28)] : []),
-    formatAt(spike.offset_ms),
-    spike.top_thread === null ? '–' : tableCell(spike.top_thread, 28),
+    `**${nowrap(formatLength(spike.value_ms))}**`,
+    (label ? `${markdownText(label(run), 32)}, ` : '') + nowrap(formatAt(spike.offset_ms)),
+    spike.top_thread === null
+      ? '–'
+      : markdownText(spike.top_thread, 28) + (isGcPause(spike) ? ' (GC pause)' : ''),
     spike.top_plugin === null
       ? NO_PLUGIN
-      : tableCell(spike.top_plugin, 24) +
-        (spike.entry_plugin === null ? '' : ` ← ${tableCell(spike.entry_plugin, 24)}`),
+      : markdownText(spike.top_plugin, 24) +
+        (spike.entry_plugin === null ? '' : ` ← ${markdownText(spike.entry_plugin, 24)}`),
     syscallAndFile(spike)
   ])
   return table(
-    [
-      ['#', 'tick', ...(label ? ['run'] : []), 'at', 'busiest thread', 'plugin', 'syscall, file'],
-      ...rows
-    ],
-    ['r', 'r', ...(label ? ['l' as const] : []), 'r', 'l', 'l', 'l']
+    [['#', 'tick', label ? 'run, at' : 'at', 'busiest thread', 'plugin', 'syscall, file'], ...rows],
+    ['r', 'r', 'l', 'l', 'l', 'l']
   )
 }
 
 /** The legend of the spike table: what its marks and columns mean. */
 function spikesLegend(spikes: RankedSpike[]): string {
-  const parts = ['`at`: from the run’s start', '`plugin`: the plugin code the tick thread ran']
+  const parts = ['at: from the run’s start', 'plugin: the plugin code the tick thread ran']
   if (spikes.some(({ spike }) => spike.entry_plugin !== null)) {
-    parts.push('`A ← B`: `A` called by `B`')
+    parts.push('A ← B: A called by B')
   }
   if (spikes.some(({ spike }) => spike.first_syscall_scope === 'all-threads')) {
     parts.push('\\*: made by another thread while the tick thread waited')
@@ -336,14 +342,16 @@ export function diffVerdict(diff: DiffReport): string {
       `${mark} **${plural(regressions.length, 'known signature')}** more frequent or worse than in the history.`
     )
   }
+  const unconfirmed = diff.new_unconfirmed ?? []
   if (diff.new.length === 0 && regressions.length === 0) {
+    const none =
+      unconfirmed.length > 0 ? 'No confirmed new spike signatures' : 'No new spike signatures'
     lines.push(
       diff.resolved.length > 0
-        ? `✅ No new spike signatures; ${plural(diff.resolved.length, 'signature')} resolved.`
-        : '✅ No new spike signatures.'
+        ? `✅ ${none}; ${plural(diff.resolved.length, 'signature')} resolved.`
+        : `✅ ${none}.`
     )
   }
-  const unconfirmed = diff.new_unconfirmed ?? []
   if (unconfirmed.length > 0) {
     lines.push(
       `❔ ${plural(unconfirmed.length, 'signature')} new but seen too rarely to confirm: rerun to tell.`

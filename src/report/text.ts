@@ -79,6 +79,8 @@ interface Column {
   shrink?: { min: number; keep?: 'start' | 'end' }
   /** The last column may wrap onto continuation lines instead of being cut. */
   wrap?: boolean
+  /** Left out when the table cannot fit otherwise: the lowest number goes first. */
+  drop?: number
 }
 
 /**
@@ -87,14 +89,35 @@ interface Column {
  * `paint` colours a cell after it is fitted, so colour codes never count toward the width.
  */
 function renderTable(
-  columns: Column[],
-  rows: string[][],
+  allColumns: Column[],
+  allRows: string[][],
   width: number,
   c: Colors,
   paint: (row: number, column: number, text: string) => string = (_r, _c, text) => text,
   indent = '  '
 ): string[] {
   const gap = 2
+  // columns that may go are left out, the least needed first, until the rest can fit
+  const minimum = (column: Column, i: number) =>
+    column.wrap
+      ? 12
+      : (column.shrink?.min ??
+        Math.max(stringWidth(column.header), ...allRows.map((row) => stringWidth(row[i] ?? ''))))
+  const kept = allColumns.map((_, i) => i)
+  const needed = () =>
+    indent.length +
+    kept.reduce((sum, i) => sum + minimum(allColumns[i], i), 0) +
+    gap * (kept.length - 1)
+  const droppable = kept
+    .filter((i) => allColumns[i].drop !== undefined)
+    .sort((a, b) => (allColumns[a].drop as number) - (allColumns[b].drop as number))
+  for (const i of droppable) {
+    if (needed() <= width) break
+    kept.splice(kept.indexOf(i), 1)
+  }
+  const columns = kept.map((i) => allColumns[i])
+  const rows = allRows.map((row) => kept.map((i) => row[i] ?? ''))
+  const original = (column: number) => kept[column]
   const widths = columns.map((column, i) =>
     Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(row[i] ?? '')))
   )
@@ -123,7 +146,7 @@ function renderTable(
       const parts = fitted.map((cell, i) => {
         const text = i === wrapIndex ? part : lineIndex === 0 ? cell : ''
         const painted =
-          rowIndex === null ? c.dim(text) : text === '' ? text : paint(rowIndex, i, text)
+          rowIndex === null ? c.dim(text) : text === '' ? text : paint(rowIndex, original(i), text)
         return i === columns.length - 1 && columns[i].align === 'l'
           ? painted
           : pad(painted, widths[i], columns[i].align)
@@ -196,15 +219,17 @@ function verdictLines(diff: DiffReport, c: Colors): string[] {
         ' more frequent or worse than in the history.'
     )
   }
+  const unconfirmed = diff.new_unconfirmed ?? []
   if (diff.new.length === 0 && regressions.length === 0) {
+    const none =
+      unconfirmed.length > 0 ? 'No confirmed new spike signatures' : 'No new spike signatures'
     lines.push(
-      c.green(c.bold('✓ No new spike signatures')) +
+      c.green(c.bold(`✓ ${none}`)) +
         (diff.resolved.length > 0
           ? `; ${plural(diff.resolved.length, 'signature')} resolved.`
           : '.')
     )
   }
-  const unconfirmed = diff.new_unconfirmed ?? []
   if (unconfirmed.length > 0) {
     lines.push(
       c.yellow(`? ${plural(unconfirmed.length, 'signature')}`) +
@@ -289,10 +314,10 @@ function runsTable(runs: RunReport[], width: number, c: Colors): string[] {
   return renderTable(
     [
       { header: 'run', align: 'l', shrink: { min: 12, keep: 'end' } },
-      { header: 'metric', align: 'l', shrink: { min: 6 } },
-      { header: 'ticks', align: 'r' },
-      { header: 'p95', align: 'r' },
-      { header: 'σ', align: 'r' },
+      { header: 'metric', align: 'l', shrink: { min: 6 }, drop: 1 },
+      { header: 'ticks', align: 'r', drop: 2 },
+      { header: 'p95', align: 'r', drop: 4 },
+      { header: 'σ', align: 'r', drop: 3 },
       { header: 'threshold', align: 'r' },
       { header: 'spikes', align: 'r' },
       { header: 'worst', align: 'r' }
@@ -325,7 +350,7 @@ function spikeDetails(
   ]
   const section = (title: string, columns: Column[], rows: string[][], count: number) => {
     if (rows.length === 0) return
-    lines.push('', `  ${c.bold(title)}`)
+    lines.push('', ...paragraph(c.bold(title), width, '  ', '  '))
     lines.push(...renderTable(columns, rows, width, c, undefined, '    '))
     if (count > rows.length) lines.push(c.dim(`    …and ${count - rows.length} more`))
   }
@@ -334,11 +359,11 @@ function spikeDetails(
     'Threads (each thread’s own time: together they can exceed the spike’s length)',
     [
       { header: 'thread', align: 'l', shrink: { min: 12 } },
-      { header: 'tid', align: 'r' },
-      { header: 'samples', align: 'r' },
+      { header: 'tid', align: 'r', drop: 1 },
+      { header: 'samples', align: 'r', drop: 2 },
       { header: 'sampled ms', align: 'r' },
       { header: 'syscall ms', align: 'r' },
-      { header: 'wait ms', align: 'r' },
+      { header: 'wait ms', align: 'r', drop: 3 },
       { header: 'I/O', align: 'r' }
     ],
     threads.map((t) => [
@@ -356,7 +381,7 @@ function spikeDetails(
     'Plugins (sampled time summed over threads)',
     [
       { header: 'plugin', align: 'l', shrink: { min: 12 } },
-      { header: 'tick-thread samples', align: 'r' },
+      { header: 'tick-thread samples', align: 'r', drop: 1 },
       { header: 'samples', align: 'r' },
       { header: 'sampled ms', align: 'r' }
     ],
@@ -457,7 +482,7 @@ export function renderText(report: Report, options: TextOptions): string {
 
   if (report.diff) {
     out.push('')
-    for (const line of verdictLines(report.diff, c)) out.push(...paragraph(line, width))
+    for (const line of verdictLines(report.diff, c)) out.push(...paragraph(line, width, '', '  '))
   } else if (options.notice) {
     const plain = options.notice.replace(/\*\*/g, '').replace(/^⚠️ /, '! ')
     out.push('', ...paragraph(c.yellow(plain), width))
@@ -572,7 +597,10 @@ export function renderText(report: Report, options: TextOptions): string {
   if (!options.details && spikes.length > 0) {
     out.push(
       '',
-      c.dim('--details shows each spike’s threads, plugins, syscalls, files and devices.')
+      ...paragraph(
+        c.dim('--details shows each spike’s threads, plugins, syscalls, files and devices.'),
+        width
+      )
     )
   }
   return out.join('\n') + '\n'
