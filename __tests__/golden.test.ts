@@ -55,11 +55,11 @@ describe('golden reports', () => {
     }
   })
 
-  it('fixtures/runs: the text report of each scenario at 100 columns', async () => {
+  it('fixtures/runs: the text report of each scenario at 100 columns, without colour', async () => {
     for (const scenario of await scenarios()) {
       const result = await iostorm(
         ['detect', `fixtures/runs/${scenario}`, ...REGISTRY, '--details'],
-        {},
+        { NO_COLOR: '1' },
         { stdoutIsTTY: true, columns: 100 }
       )
       expect(result.status).toBe(0)

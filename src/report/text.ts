@@ -478,7 +478,11 @@ export function renderText(report: Report, options: TextOptions): string {
       : spikes.length === 0
         ? `no MSPT spikes in ${plural(report.runs.length, 'run')}`
         : `${plural(spikes.length, 'spike')} in ${withSpikes} of ${plural(report.runs.length, 'run')}, the worst ${formatLength(spikes[0].spike.value_ms)}`
-  out.push(`${c.bold('io-storm-catcher')} · ${headline}`)
+  // repeats of one run: the run is named once, its repeats by number
+  const ids = new Set(report.runs.map((run) => run.run_id))
+  const oneRun = ids.size === 1 && report.runs.length > 1
+  const named = oneRun ? ` · ${c.cyan(oneLine(report.runs[0].run_id, 60))}` : ''
+  out.push(`${c.bold('io-storm-catcher')}${named} · ${headline}`)
 
   if (report.diff) {
     out.push('')
@@ -507,7 +511,7 @@ export function renderText(report: Report, options: TextOptions): string {
     const rows = shown.map(({ run, spike, number }) => [
       String(number),
       formatLength(spike.value_ms),
-      ...(severalRuns ? [oneLine(runLabel(run), 200)] : []),
+      ...(severalRuns ? [oneRun ? `#${run.repeat}` : oneLine(runLabel(run), 200)] : []),
       formatAt(spike.offset_ms),
       spikeLine(spike, m, 48)
     ])
