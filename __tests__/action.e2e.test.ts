@@ -145,7 +145,7 @@ describe('pull request on GitHub', () => {
     expect(comment.body).toContain(
       '**No baseline to compare with** (no successful push runs of this workflow on main yet)'
     )
-    expect(comment.body).toContain('```mermaid\nxychart-beta')
+    expect(comment.body).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/)
     expect(run.summary).toContain('`Paper I/O Worker #0`')
     expect(run.report && schemaErrors(run.report)).toEqual([])
     const [artifact] = github.uploadedArtifacts
@@ -183,10 +183,10 @@ describe('pull request on GitHub', () => {
     const [comment] = marked(github)
     expect(comment.body).toContain('❌ **1 new spike signature** compared with the baseline.')
     expect(comment.body).toContain(
-      '- `-|fsync` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
+      '- no plugin · `fsync` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
     )
-    expect(comment.body).toContain('| 🆕 new | `-\\|fsync` | none of 5 | 2 in 2 of 2 |')
-    expect(comment.body).toContain('| ✅ resolved | `-\\|futex` | 1 | 0 |')
+    expect(comment.body).toContain('| 🆕 new | no plugin · `fsync` | none of 5 | 2 in 2 of 2 |')
+    expect(comment.body).toContain('| ✅ resolved | no plugin · `futex` | 1 | 0 |')
     expect(comment.body).toContain(
       'Judged against the reports of 5 base runs (5 repeats); the newest: [artifact "iostorm-report" of run 6005]('
     )
@@ -248,10 +248,10 @@ describe('pull request on GitHub', () => {
       judgement: { class: 'more-frequent', head: { rate: 6 }, base: { rate: 1 } }
     })
     expect(marked(github)[0].body).toMatch(
-      /- `-\|fsync` more frequent: 6 spikes per repeat against 1 in the history \(6×, p = 0\.00\d\)\./
+      /- no plugin · `fsync` more frequent: 6 spikes per repeat against 1 in the history \(6×, p = 0\.00\d\)\./
     )
     expect(marked(github)[0].body).toContain(
-      '| 📈 more frequent | `-\\|fsync` | 20 in 20 of 20 | 12 in 2 of 2 |'
+      '| 📈 more frequent | no plugin · `fsync` | 20 in 20 of 20 | 12 in 2 of 2 |'
     )
 
     const longer = await fsyncRun(3, 1, 1500)
@@ -261,7 +261,7 @@ describe('pull request on GitHub', () => {
     })
     expect(worse.status).toBe(1)
     expect(worse.report?.diff?.worse?.[0].judgement).toMatchObject({ class: 'worse' })
-    expect(marked(github)[0].body).toContain('| 🐢 worse | `-\\|fsync` |')
+    expect(marked(github)[0].body).toContain('| 🐢 worse | no plugin · `fsync` |')
 
     // the same head under the default fail-on: new reports the regression without failing
     const reported = await onPr(github, { files: [[longer, 'bench-out']] })
@@ -292,8 +292,8 @@ describe('pull request on GitHub', () => {
     const updated = marked(github)
     expect(updated).toHaveLength(1)
     expect(updated[0].id).toBe(created[0].id)
-    expect(updated[0].body).toContain('-|fsync')
-    expect(updated[0].body).not.toContain('-|futex')
+    expect(updated[0].body).toContain('no plugin · `fsync`')
+    expect(updated[0].body).not.toContain('no plugin · `futex`')
   }, 30_000)
 
   it('leaves a comment written by a newer workflow run alone (an older run finishing late)', async () => {
@@ -326,7 +326,7 @@ describe('pull request on GitHub', () => {
     expect(run.status).toBe(0)
     const after = github.commentsOn(PR)
     expect(after).toHaveLength(131)
-    expect(after.find((comment) => comment.id === marker.id)?.body).toContain('-|fsync')
+    expect(after.find((comment) => comment.id === marker.id)?.body).toContain('no plugin · `fsync`')
     for (const comment of unrelated) {
       expect(after.find((c) => c.id === comment.id)?.body).toBe(comment.body)
     }
@@ -347,7 +347,7 @@ describe('pull request on GitHub', () => {
     const after = github.commentsOn(PR)
     expect(after.map((comment) => comment.id)).toEqual([newer.id, after[1].id])
     expect(after.some((comment) => comment.id === older.id)).toBe(false)
-    expect(after[0].body).toContain('-|fsync')
+    expect(after[0].body).toContain('no plugin · `fsync`')
     expect(after[1].body).toBe('a human comment')
   }, 30_000)
 
@@ -360,7 +360,7 @@ describe('pull request on GitHub', () => {
       /::warning::could not comment: .*HTTP 403.*workflow_run/
     )
     expect(run.outputs).toMatchObject({ verdict: 'no-baseline', 'comment-url': '' })
-    expect(run.summary).toContain('-|fsync')
+    expect(run.summary).toContain('no plugin · `fsync`')
     expect(github.uploadedArtifacts).toHaveLength(1)
   }, 30_000)
 
@@ -564,7 +564,7 @@ describeWithShared('Forgejo', () => {
     await onPr(forgejo, { files: [GC_PAUSE] })
     await onPr(forgejo)
     expect(marked(forgejo)).toHaveLength(1)
-    expect(marked(forgejo)[0].body).toContain('-|fsync')
+    expect(marked(forgejo)[0].body).toContain('no plugin · `fsync`')
     expect(forgejo.contractViolations).toEqual([])
   }, 30_000)
 })

@@ -32,9 +32,9 @@ describe('iostorm detect', () => {
         '--out-json',
         json
       ])
-      // nothing on standard output; where the files went, in one line on standard error
-      expect(result).toMatchObject({ status: 0, stdout: '' })
-      expect(result.stderr).toBe(
+      // no report on standard output: where the files went, in one line
+      expect(result).toMatchObject({ status: 0, stderr: '' })
+      expect(result.stdout).toBe(
         `iostorm: 2 spikes in 2 of 2 runs, the worst 2.4 s; wrote ${md} (markdown, 4.4 KiB) and ${json} (JSON, 10.0 KiB)\n`
       )
       const report = JSON.parse(await readFile(json, 'utf8')) as Report

@@ -157,7 +157,7 @@ describe('the format on standard output', () => {
     })
   })
 
-  it('says in one line what was written, and prints the report too only when --format asks', async () => {
+  it('says in one line what was written (where no report is), and prints the report too only when --format asks', async () => {
     await withTempDir(async (dir) => {
       const md = join(dir, 'r.md')
       const quiet = await iostorm(
@@ -167,8 +167,8 @@ describe('the format on standard output', () => {
           stdoutIsTTY: true
         }
       )
-      expect(quiet.stdout).toBe('')
-      expect(quiet.stderr).toMatch(
+      expect(quiet.stderr).toBe('')
+      expect(quiet.stdout).toMatch(
         /^iostorm: 1 spike in 1 of 1 run, the worst 380 ms; wrote .*r\.md \(markdown, [\d.]+ KiB\)\n$/
       )
       const both = await iostorm([
@@ -180,6 +180,17 @@ describe('the format on standard output', () => {
         'text'
       ])
       expect(both.stdout).toMatch(/^io-storm-catcher · 1 spike/)
+      expect(both.stdout).not.toContain('wrote') // the summary would mix into the report
+      expect(both.stderr).toBe('') // (and standard error is no terminal here)
+      const watched = await iostorm(
+        ['detect', 'fixtures/runs/s7-gc-pause', '--out-json', join(dir, 'r.json')],
+        {},
+        { stderrIsTTY: true }
+      )
+      expect(watched.stdout).toMatch(/^## io-storm-catcher/)
+      expect(watched.stderr).toMatch(
+        /^iostorm: 1 spike .*; wrote .*r\.json \(JSON, [\d.]+ KiB\)\n$/
+      )
     })
   })
 })

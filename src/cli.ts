@@ -46,8 +46,8 @@ ${optionsUsage()}
                           terminal unless NO_COLOR is set), markdown or json; default: text on a
                           terminal, markdown when piped or redirected
   --details               text: every spike with its threads, plugins, syscalls, files, devices
-  --out-md FILE           write the markdown report here (standard output then gets a one-line
-                          summary on standard error, and the report only if --format is given)
+  --out-md FILE           write the markdown report here; standard output then gets one line
+                          saying what was written (and the report only if --format is given)
   --out-json FILE         write the JSON report (schema_version 1) here
   -h, --help              this help;  -V, --version  the version
 
@@ -275,10 +275,16 @@ async function writeOutputs(
   if (values['out-md'])
     await write('out-md', renderMarkdown(report, { verdict: notice }), 'markdown')
   if (values['out-json']) await write('out-json', reportToJson(report), 'JSON')
-  if (!values['out-md'] || output.formatGiven) io.stdout(renderFor(report, output, io, notice))
-  // said last, after the lines about unreadable inputs
+  const reportOnStdout = !values['out-md'] || output.formatGiven
+  if (reportOnStdout) io.stdout(renderFor(report, output, io, notice))
+  // said last, after the lines about unreadable inputs: on standard output when the report is not
+  // there, else on standard error when a person watches it (a script's stderr keeps one line per
+  // unreadable input and nothing else)
   return () => {
-    if (written.length > 0) io.stderr(`iostorm: ${gist(report)}; wrote ${written.join(' and ')}\n`)
+    if (written.length === 0) return
+    const line = `iostorm: ${gist(report)}; wrote ${written.join(' and ')}\n`
+    if (!reportOnStdout) io.stdout(line)
+    else if (io.stderrIsTTY) io.stderr(line)
   }
 }
 
