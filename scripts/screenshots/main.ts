@@ -212,27 +212,28 @@ export async function main(args: string[]): Promise<number> {
   const cli = 'node dist/cli.js'
   const registry = '--plugin-packages fixtures/plugin-packages.json'
   const runs = ['s3-quests-coreprotect', 's1-save-all', 's7-gc-pause', 's2-player-quit']
-  const looks: [string, string, number][] = [
-    [
-      'terminal-detect-100',
-      `${cli} detect ${runs.map((run) => `fixtures/runs/${run}`).join(' ')} ${registry}`,
-      100
-    ],
-    [
-      'terminal-detect-160',
-      `${cli} detect ${runs.map((run) => `fixtures/runs/${run}`).join(' ')} ${registry}`,
-      160
-    ],
-    ['terminal-details-100', `${cli} detect fixtures/runs/s1-save-all ${registry} --details`, 100],
+  const scenarios = runs.map((run) => `fixtures/runs/${run}`).join(' ')
+  const looks: [string, string[], number][] = [
+    ['terminal-detect-100', [`detect ${scenarios} ${registry}`], 100],
+    ['terminal-detect-160', [`detect ${scenarios} ${registry}`], 160],
+    ['terminal-details-100', [`detect fixtures/runs/s1-save-all ${registry} --details`], 100],
     [
       'terminal-diff-incomplete-100',
-      `${cli} diff /nonexistent/base.json fixtures/runs/s7-gc-pause fixtures/runs/s1-save-all ${registry}; ` +
-        `${cli} --thresh 60; ${cli} detct x; ${cli} -V`,
+      [
+        `diff /nonexistent/base.json fixtures/runs/s7-gc-pause fixtures/runs/s1-save-all ${registry}`,
+        '--thresh 60',
+        'detct x',
+        '-V'
+      ],
       100
     ]
   ]
-  for (const [name, command, columns] of looks) {
-    const ansi = terminal(command, columns)
+  for (const [name, commands, columns] of looks) {
+    // each command shown as typed (`iostorm …`), then what it printed
+    const script = commands
+      .map((args) => `printf '%s\\n' '$ iostorm ${args}'; ${cli} ${args}`)
+      .join('; echo; ')
+    const ansi = terminal(script, columns)
     await writeFile(join(out, `${name}.ansi`), ansi)
     // eslint-disable-next-line no-control-regex
     await writeFile(join(out, `${name}.txt`), ansi.replace(/\u001b\[[0-9;]*m/g, ''))
