@@ -14,6 +14,7 @@ import { renderText } from '../src/report/text.js'
 import { shortenPath } from '../src/report/words.js'
 import { iostorm } from './support/cli.js'
 import { withTempDir } from './support/engine.js'
+import { schemaErrors } from './support/schema.js'
 
 const REGISTRY = ['--plugin-packages', 'fixtures/plugin-packages.json']
 const SCENARIOS = ['s3-quests-coreprotect', 's1-save-all', 's7-gc-pause', 's2-player-quit'].map(
@@ -333,6 +334,7 @@ describe('a diff that could not read one of its inputs', () => {
       expect(result.stdout).not.toContain('✅ resolved')
       expect(result.stdout).toContain('| ❓ not seen (incomplete) | no plugin · `futex` |')
       const report = JSON.parse(await readFile(json, 'utf8')) as Report
+      expect(schemaErrors(report)).toEqual([])
       expect(report.diff).toMatchObject({ incomplete: true, resolved: [] })
       expect(report.diff?.unseen?.map((s) => s.signature)).toEqual(['-|futex'])
       const text = await iostorm(['diff', base, head], { NO_COLOR: '1' }, { stdoutIsTTY: true })
