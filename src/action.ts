@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { summariseSignatures } from './analysis/signatures.js'
 import type { Report } from './analysis/types.js'
-import { compare, NOT_COMPARED, type Comparison } from './compare.js'
+import { compare, markIncomplete, NOT_COMPARED, type Comparison } from './compare.js'
 import { errorMessage } from './errors.js'
 import { fetchTelemetryArtifacts } from './forge/artifacts.js'
 import { baselineOf, type BaselineLookup } from './forge/baseline.js'
@@ -61,8 +61,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       signatures: summariseSignatures(analysed.runs),
       options: describeOptions(options)
     }
-    const comparison =
+    const compared =
       lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup.history : null, head, settings)
+    // an unreadable head file may hold what the head seems to lack: nothing is called resolved
+    const comparison = {
+      ...compared,
+      diff: compared.diff && markIncomplete(compared.diff, analysed.errors.length)
+    }
     const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
 
     const published = await publish(
