@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
+import { statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Report } from '../src/analysis/types.js'
+import { formatBytes } from '../src/report/format.js'
 import { iostorm } from './support/cli.js'
 import { withTempDir } from './support/engine.js'
 import { schemaErrors } from './support/schema.js'
@@ -34,8 +36,11 @@ describe('iostorm detect', () => {
       ])
       // no report on standard output: where the files went, in one line
       expect(result).toMatchObject({ status: 0, stderr: '' })
-      expect(result.stdout).toBe(
-        `iostorm: 2 spikes in 2 of 2 runs, the worst 2.4 s; wrote ${md} (markdown, 4.4 KiB) and ${json} (JSON, 10.0 KiB)\n`
+      const size = (file: string) => formatBytes(statSync(file).size).replace('.', '\\.')
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^iostorm: 2 spikes in 2 of 2 runs, the worst 2\\.4 s; wrote ${md} \\(markdown, ${size(md)}\\) and ${json} \\(JSON, ${size(json)}\\)\\n$`
+        )
       )
       const report = JSON.parse(await readFile(json, 'utf8')) as Report
       expect(schemaErrors(report)).toEqual([])
