@@ -17,5 +17,6 @@ process.exitCode = await main(process.argv.slice(2), {
   env: process.env,
   stdoutIsTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
-  columns: process.stdout.columns ?? process.stderr.columns
+  // (a terminal that does not know its size says 0: then $COLUMNS, else 100)
+  columns: process.stdout.columns || process.stderr.columns || undefined
 })

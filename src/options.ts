@@ -370,6 +370,12 @@ export function optionsUsage(
   specs: readonly Pick<OptionSpec, 'name' | 'argument' | 'help'>[] = ANALYSIS_OPTIONS
 ): string {
   return specs
-    .map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`)
+    .map((spec) => {
+      const flag = `--${spec.name} ${spec.argument}`
+      // a flag too long for its column puts its help on the next line, under the others' help
+      return flag.length < 24
+        ? `  ${flag.padEnd(24)}${spec.help}`
+        : `  ${flag}\n${' '.repeat(26)}${spec.help}`
+    })
     .join('\n')
 }
