@@ -239,6 +239,9 @@ describe('markdown report', () => {
     expect(markdown).toContain('| 1 | **139\u00a0ms** |') // (a no-break space keeps the unit on the line)
     expect(markdown).toContain('| 5 | **135\u00a0ms** |')
     expect(markdown).not.toContain('| 6 |')
+    // the report's own words make no issue reference either (GitHub would link `#1`)
+    expect(stripCodeSpans(markdown)).not.toMatch(/#\d/)
+    expect(markdown).toContain('<summary>Spike 1 · 139 ms ·')
   })
 
   it('says when nothing was found and lists inputs that could not be read', () => {

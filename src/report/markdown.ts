@@ -289,7 +289,7 @@ function spikeDetails({ run, spike, number }: RankedSpike, limit: number): strin
     strong: (text) => text
   })
   const summary =
-    `#${number} · ${formatLength(spike.value_ms)} · ${htmlText(runLabel(run), 40)} ` +
+    `Spike ${number} · ${formatLength(spike.value_ms)} · ${htmlText(runLabel(run), 40)} ` +
     `at ${formatAt(spike.offset_ms)} · ${words}`
   return [
     '<details>',
