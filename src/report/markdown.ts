@@ -110,6 +110,9 @@ function summaryLine(report: Report, spikes: RankedSpike[]): string {
   )
 }
 
+/** Keeps a number and its unit together in a narrow table column. */
+const nowrap = (text: string) => text.replace(/ /g, '\u00a0')
+
 function runsTable(runs: RunReport[]): string {
   const rows = runs.map((run) => {
     const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity)
@@ -118,11 +121,13 @@ function runsTable(runs: RunReport[]): string {
       tableCell(runLabel(run), 40),
       run.metric === null ? '–' : tableCell(run.metric, 20),
       formatCount(run.samples),
-      formatMs(run.p95_ms),
-      formatMs(run.sigma_ms),
-      run.threshold_ms === null ? '–' : formatMs(run.threshold_ms) + (atFloor ? ' (floor)' : ''),
+      nowrap(formatMs(run.p95_ms)),
+      nowrap(formatMs(run.sigma_ms)),
+      run.threshold_ms === null
+        ? '–'
+        : nowrap(formatMs(run.threshold_ms)) + (atFloor ? ' (floor)' : ''),
       formatCount(run.spikes.length),
-      run.spikes.length > 0 ? formatMs(worst) : '–'
+      run.spikes.length > 0 ? nowrap(formatMs(worst)) : '–'
     ]
   })
   return table(
@@ -133,9 +138,6 @@ function runsTable(runs: RunReport[]): string {
 
 /** Marks a syscall made by another thread than the tick thread (explained under the table). */
 const OTHER_THREAD_MARK = '\\*'
-
-/** Keeps a number and its unit together in a narrow table column. */
-const nowrap = (text: string) => text.replace(/ /g, '\u00a0')
 
 function syscallAndFile(spike: SpikeReport): string {
   if (spike.first_syscall === null) return NO_SYSCALL
@@ -422,7 +424,7 @@ function diffTable(diff: DiffReport, limit: number): { table: string; cut: numbe
       s.judgement?.head.repeats_with,
       s.judgement?.head.repeats
     ),
-    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
   ]
   const gone = (label: string, s: JudgedSignature) => [
     label,
