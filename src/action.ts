@@ -13,6 +13,7 @@ import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
 import {
   describeOptions,
+  optionNotes,
   parseAnalysisOptions,
   parseVerdictOptions,
   UsageError
@@ -63,7 +64,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const comparison =
       lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup.history : null, head, settings)
-    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
+    const notes = optionNotes(options)
+    for (const note of notes) log.warning(note)
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff, notes })
 
     const published = await publish(
       { ...inputs, report, lookup, workspace, pull: target.pull },

@@ -7,6 +7,7 @@ import { compare, historyRuns, loadSide, type Side } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
   describeOptions,
+  optionNotes,
   optionsUsage,
   parseAnalysisOptions,
   parseVerdictOptions,
@@ -171,7 +172,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       )
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
       const analysed = await analyseTargets(targets, runsDir, options)
-      const report = buildReport({ ...analysed, options: describeOptions(options) })
+      const report = buildReport({
+        ...analysed,
+        options: describeOptions(options),
+        notes: optionNotes(options)
+      })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(analysed.errors, io)
       return analysed.errors.length > 0 ? 2 : 0
@@ -200,7 +205,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         runs: head.runs,
         errors,
         options: describeOptions(options),
-        diff
+        diff,
+        notes: optionNotes(options)
       })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(errors, io)
