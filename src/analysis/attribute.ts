@@ -1,5 +1,5 @@
 import type { Column } from '../telemetry/columns.js'
-import { stringAt, type Batch, type StringColumn } from '../telemetry/batch.js'
+import { stringAt, type Batch, type FramesColumn, type StringColumn } from '../telemetry/batch.js'
 import type { SpikeWindow } from './detect.js'
 import { pluginFrames, type FrameClassifier, type PluginRef } from './plugins.js'
 import type {
@@ -186,6 +186,19 @@ function limited<T>(list: T[], what: string, notes: string[]): T[] {
   return list.slice(0, LIST_LIMIT)
 }
 
+/** Adds the automatic plugin names of a row's frames to `names`. */
+function automaticNames(
+  frames: FramesColumn,
+  row: number,
+  pluginOfFrame: readonly (PluginRef | null)[],
+  names: Set<string>
+): void {
+  for (let k = frames.offsets[row]; k < frames.offsets[row + 1]; k++) {
+    const plugin = pluginOfFrame[frames.codes[k]]
+    if (plugin?.automatic) names.add(plugin.name)
+  }
+}
+
 /** One more sample of `owner` with `name` (entry or via plugin): all threads, and tick thread. */
 function count(
   map: Map<string, Map<string, [number, number]>>,
@@ -325,7 +338,7 @@ function automaticNamesNote(tally: SpikeTally): string[] {
   const groups = new Map<string, string[]>()
   for (const name of [...tally.automatic].sort(byName)) {
     const segments = name.split('.')
-    if (segments.length < 3) continue
+    if (segments.length < 2) continue
     const key = segments.slice(0, 2).join('.')
     groups.set(key, [...(groups.get(key) ?? []), name])
   }
@@ -504,7 +517,10 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
     share.samples++
     share.cpuNs += cpuNs
     if (tick) share.tickSamples++
-    if (!explicit && found?.owner?.automatic) tally.automatic.add(name)
+    // an automatic owner may be part of a plugin whose other packages ran in the same stack
+    if (!explicit && found?.owner?.automatic && frames && pluginOfFrame) {
+      automaticNames(frames, i, pluginOfFrame, tally.automatic)
+    }
     // with an explicit owner, frames naming one plugin only say the owner called itself
     const selfCall = Boolean(explicit && found && found.entry === found.owner)
     const entry = selfCall ? (explicit as string) : (found?.entry?.name ?? '')

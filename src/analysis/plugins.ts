@@ -39,6 +39,8 @@ export const NOT_PLUGIN_PREFIXES: readonly string[] = [
   'org.mariadb.',
   'org.postgresql.',
   'kotlin.',
+  // JetBrains' coroutines and serialization: run Kotlin plugins' code, as kotlin.* does
+  'kotlinx.',
   'java.',
   'javax.',
   'jdk.',

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs'
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative } from 'node:path'
-import type { Readable } from 'node:stream'
+import { Readable } from 'node:stream'
 import yauzl from 'yauzl'
 import { errorMessage } from '../errors.js'
 import { NOT_PLUGIN_PREFIXES, type JarRegistry, type RegistryEntry } from '../analysis/plugins.js'
@@ -20,10 +20,13 @@ export class PluginsDirError extends Error {}
 export const DESCRIPTOR_LIMIT = 256 * 1024
 
 /** Jars are read this many at a time: reading is mostly waiting for the disk. */
-const PARALLEL_JARS = 4
+const PARALLEL_JARS = 8
 
 /** Bytes read at once from a jar: the central directory of a jar of 2,000 classes in one read. */
 const BLOCK = 1024 * 1024
+
+/** Reads answered from the block synchronously in a row, at most (see BlockReader.read). */
+const SYNC_READS = 32
 
 /** Shared packages named in a note at most (the note counts the others). */
 const NOTED_PACKAGES = 10
@@ -57,6 +60,7 @@ export interface JarScan {
 class BlockReader extends yauzl.RandomAccessReader {
   private block = Buffer.alloc(0)
   private blockStart = 0
+  private syncReads = 0
 
   constructor(
     private readonly handle: FileHandle,
@@ -74,27 +78,46 @@ class BlockReader extends yauzl.RandomAccessReader {
   ): void {
     const cached = position - this.blockStart
     if (cached >= 0 && cached + length <= this.block.length) {
-      this.block.copy(buffer, offset, cached, cached + length)
-      // not synchronously: yauzl would recurse once per entry
-      queueMicrotask(() => callback(null, length))
+      copyBytes(this.block, cached, buffer, offset, length)
+      // yauzl asks for the next entry from within the callback: answering synchronously each
+      // time would recurse once per entry, so every SYNC_READS-th answer unwinds the stack
+      if (++this.syncReads % SYNC_READS !== 0) callback(null, length)
+      else queueMicrotask(() => callback(null, length))
       return
     }
-    const want = Math.max(0, Math.min(Math.max(length, BLOCK), this.size - position))
+    // the central directory is at the end: a read near the end takes the whole tail
+    const want = Math.min(Math.max(length, BLOCK), this.size)
+    const start = Math.max(0, Math.min(position, this.size - want))
     const block = Buffer.allocUnsafe(want)
-    this.handle.read(block, 0, want, position).then(
+    this.handle.read(block, 0, want, start).then(
       ({ bytesRead }) => {
         this.block = block.subarray(0, bytesRead)
-        this.blockStart = position
-        const copied = Math.min(length, bytesRead)
-        this.block.copy(buffer, offset, 0, copied)
+        this.blockStart = start
+        const from = position - start
+        const copied = Math.max(0, Math.min(length, bytesRead - from))
+        this.block.copy(buffer, offset, from, from + copied)
         callback(null, copied)
       },
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)))
     )
   }
 
+  /** An entry's bytes (a descriptor): from the block when there, else one read when small. */
   override _readStreamForRange(start: number, end: number): Readable {
-    return this.handle.createReadStream({ start, end: end - 1, autoClose: false })
+    const cached = start - this.blockStart
+    if (cached >= 0 && end - this.blockStart <= this.block.length) {
+      return Readable.from([this.block.subarray(cached, end - this.blockStart)])
+    }
+    if (end - start > BLOCK) {
+      return this.handle.createReadStream({ start, end: end - 1, autoClose: false })
+    }
+    const buffer = Buffer.allocUnsafe(end - start)
+    return Readable.from(
+      (async function* (handle: FileHandle) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start)
+        yield buffer.subarray(0, bytesRead)
+      })(this.handle)
+    )
   }
 
   override close(callback: (error: Error | null) => void): void {
@@ -107,30 +130,35 @@ function openZip(reader: BlockReader, size: number): Promise<yauzl.ZipFile> {
     yauzl.fromRandomAccessReader(
       reader,
       size,
-      { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: false },
+      { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true },
       (error, zip) => (error || !zip ? reject(error ?? new Error('no zip')) : resolve(zip))
     )
   })
 }
 
 /** An entry's content, refused when it declares or inflates to more than `limit` bytes. */
-function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<string> {
+function inflate(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  name: string,
+  limit: number
+): Promise<string> {
   if (entry.uncompressedSize > limit) {
     return Promise.reject(
-      new Error(`${entry.fileName} declares ${entry.uncompressedSize} bytes, over ${limit}`)
+      new Error(`${name} declares ${entry.uncompressedSize} bytes, over ${limit}`)
     )
   }
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) {
-        reject(error ?? new Error(`${entry.fileName}: no stream`))
+        reject(error ?? new Error(`${name}: no stream`))
         return
       }
       const chunks: Buffer[] = []
       let size = 0
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length
-        if (size > limit) stream.destroy(new Error(`${entry.fileName} inflates to over ${limit}`))
+        if (size > limit) stream.destroy(new Error(`${name} inflates to over ${limit}`))
         else chunks.push(chunk)
       })
       stream.on('error', reject)
@@ -139,14 +167,50 @@ function inflate(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise
   })
 }
 
-/** `com/foo/Bar.class` → `com.foo`; multi-release classes count in their package too. */
-function classPackage(fileName: string): string | null {
-  if (!fileName.endsWith('.class')) return null
-  const name = fileName.replace(/^META-INF\/versions\/\d+\//, '')
-  if (name.startsWith('META-INF/')) return null
-  const slash = name.lastIndexOf('/')
-  if (slash <= 0) return null
-  return name.slice(0, slash).replace(/\//g, '.')
+const CLASS_SUFFIX = Buffer.from('.class')
+const DESCRIPTOR_LENGTH = Math.max(...DESCRIPTORS.map((name) => name.length))
+
+/** Copies a few bytes: for entry headers a loop is cheaper than Buffer.copy's checks. */
+function copyBytes(from: Buffer, start: number, to: Buffer, offset: number, length: number): void {
+  if (length > 64) {
+    from.copy(to, offset, start, start + length)
+    return
+  }
+  for (let i = 0; i < length; i++) to[offset + i] = from[start + i]
+}
+
+/** Whether `a` (whole) and the first `length` bytes of `b` are the same bytes. */
+function sameBytes(a: Buffer, b: Buffer, length: number): boolean {
+  if (a.length !== length) return false
+  for (let i = length - 1; i >= 0; i--) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The length of the folder of a raw (undecoded) `.class` entry name, `com/foo` of
+ * `com/foo/Bar.class`, or -1 for other entries and classes in no package. Names stay bytes until
+ * their folder is new: a jar's classes come folder by folder, so most entries cost a few byte
+ * comparisons.
+ */
+function classFolderLength(raw: Buffer): number {
+  const suffix = raw.length - CLASS_SUFFIX.length
+  if (suffix <= 0) return -1
+  for (let i = 0; i < CLASS_SUFFIX.length; i++) {
+    if (raw[suffix + i] !== CLASS_SUFFIX[i]) return -1
+  }
+  for (let i = suffix - 1; i > 0; i--) if (raw[i] === 0x2f) return i
+  return -1
+}
+
+/** `com/foo` → `com.foo`; multi-release classes count in their package; other META-INF: none. */
+function packageOfFolder(folder: string): string | null {
+  let name = folder
+  if (name.startsWith('META-INF/')) {
+    const release = /^META-INF\/versions\/\d+\/(.+)$/.exec(name)
+    if (!release) return null
+    name = release[1]
+  }
+  return name.replace(/\//g, '.')
 }
 
 /** A name from a descriptor: a non-empty string (or number) without control characters. */
@@ -224,27 +288,41 @@ export async function scanJar(path: string): Promise<JarScan> {
     if (!info.isFile()) throw new Error('not a regular file')
     const reader = new BlockReader(handle, info.size)
     const zip = await openZip(reader, info.size)
-    const packages = new Set<string>()
+    const folders = new Set<string>()
     const descriptors = new Map<Descriptor, yauzl.Entry>()
+    let lastFolder: Buffer | null = null
     await new Promise<void>((resolve, reject) => {
       zip.on('error', reject)
       zip.on('end', resolve)
       zip.on('entry', (entry: yauzl.Entry) => {
-        const name = entry.fileName
-        const found = classPackage(name)
-        if (found !== null) packages.add(found)
-        else if ((DESCRIPTORS as readonly string[]).includes(name)) {
-          descriptors.set(name as Descriptor, entry)
+        // decodeStrings: false, so the name is the raw bytes
+        const raw = entry.fileName as unknown as Buffer
+        const length = classFolderLength(raw)
+        if (length > 0) {
+          if (lastFolder === null || !sameBytes(lastFolder, raw, length)) {
+            lastFolder = raw.subarray(0, length)
+            folders.add(lastFolder.toString('utf8'))
+          }
+        } else if (raw.length <= DESCRIPTOR_LENGTH) {
+          const name = raw.toString('utf8')
+          if ((DESCRIPTORS as readonly string[]).includes(name)) {
+            descriptors.set(name as Descriptor, entry)
+          }
         }
         zip.readEntry()
       })
       zip.readEntry()
     })
+    const packages = new Set<string>()
+    for (const folder of folders) {
+      const name = packageOfFolder(folder)
+      if (name !== null) packages.add(name)
+    }
     let described: Described = { name: null, main: null }
     for (const kind of DESCRIPTORS) {
       const entry = descriptors.get(kind)
       if (!entry) continue
-      const text = await inflate(zip, entry, DESCRIPTOR_LIMIT)
+      const text = await inflate(zip, entry, kind, DESCRIPTOR_LIMIT)
       let found: Described
       try {
         found = await describe(kind, text)
@@ -328,7 +406,10 @@ export function deriveRegistry(
     if (!plugin) plugins.set(key, (plugin = { name: scan.name, files: [], mains: new Set() }))
     plugin.files.push(basename(scan.file))
     if (scan.mainPackage !== null) plugin.mains.add(scan.mainPackage)
-    for (const name of scan.packages) {
+    // the main class's package is the plugin's even when its classes live in subpackages only
+    // (not a one-segment package like `me`: it would claim every plugin's frames under it)
+    const own = scan.mainPackage?.includes('.') ? [scan.mainPackage] : []
+    for (const name of new Set([...scan.packages, ...own])) {
       let set = shippers.get(name)
       if (!set) shippers.set(name, (set = new Set()))
       set.add(key)
