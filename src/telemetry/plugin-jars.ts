@@ -216,8 +216,8 @@ function packageOfFolder(folder: string): string | null {
 /** A name from a descriptor: a non-empty string (or number) without control characters. */
 function cleanName(value: unknown): string | null {
   if (typeof value !== 'string' && typeof value !== 'number') return null
-  // eslint-disable-next-line no-control-regex
   const name = String(value)
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .trim()
   return name === '' || name.includes('${') ? null : name.slice(0, NAME_LIMIT)
