@@ -37,7 +37,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     const context = readContext(env, inputs.pullRequest)
     const inputName = (name: string) => `input "${name}"`
-    const options = await parseAnalysisOptions(inputs.analysis, inputName)
+    // every option is checked now; the plugin jars are read once the artifacts are here
+    const { pluginsDir, ...beforeArtifacts } = inputs.analysis
+    await parseAnalysisOptions(beforeArtifacts, inputName)
     const settings = await parseVerdictOptions(inputs.verdict, inputName)
     if (!inputs.failOnNew) settings.failOn = 'never'
     const limits = forgeLimits(env)
@@ -45,6 +47,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const opened = openForge(context, inputs.token, log, limits, budget)
 
     await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log)
+    const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName)
     const analysed = await analyseEvents(workspace, inputs.events, options, log)
 
     const target = await resolvePull(opened.forge, context, log)
