@@ -2,6 +2,8 @@ import { constants } from 'node:fs'
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative } from 'node:path'
 import { Readable } from 'node:stream'
+import { parse as parseToml } from 'smol-toml'
+import { parse as parseYaml } from 'yaml'
 import yauzl from 'yauzl'
 import { errorMessage } from '../errors.js'
 import { NOT_PLUGIN_PREFIXES, type JarRegistry, type RegistryEntry } from '../analysis/plugins.js'
@@ -251,10 +253,9 @@ function fabricEntrypoint(json: Record<string, unknown>): unknown {
 
 type Described = { name: string | null; main: string | null }
 
-async function describe(kind: Descriptor, text: string): Promise<Described> {
+function describe(kind: Descriptor, text: string): Described {
   if (kind === 'plugin.yml' || kind === 'paper-plugin.yml') {
-    const { parse } = await import('yaml')
-    const yaml = asObject(parse(text, { maxAliasCount: 50 }))
+    const yaml = asObject(parseYaml(text, { maxAliasCount: 50 }))
     return { name: cleanName(yaml?.name), main: packageOfClass(yaml?.main) }
   }
   if (kind === 'fabric.mod.json') {
@@ -264,8 +265,7 @@ async function describe(kind: Descriptor, text: string): Promise<Described> {
       main: json ? packageOfClass(fabricEntrypoint(json)) : null
     }
   }
-  const { parse } = await import('smol-toml')
-  const mods = parse(text).mods
+  const mods = parseToml(text).mods
   const mod = asObject(Array.isArray(mods) ? mods[0] : undefined)
   return { name: cleanName(mod?.displayName) ?? cleanName(mod?.modId), main: null }
 }
@@ -325,7 +325,7 @@ export async function scanJar(path: string): Promise<JarScan> {
       const text = await inflate(zip, entry, kind, DESCRIPTOR_LIMIT)
       let found: Described
       try {
-        found = await describe(kind, text)
+        found = describe(kind, text)
       } catch (error) {
         throw new Error(`${kind}: ${errorMessage(error).split('\n')[0].slice(0, 120)}`, {
           cause: error
