@@ -407,7 +407,78 @@ describe('with the registry from the plugin jars', () => {
         descriptors: yml('Factions', 'com.massivecraft.factions.Factions'),
         classes: classesUnder('com/massivecraft/factions/task', 8)
       })
+      await writeJar(join(dir, 'Quests-3.15.jar'), {
+        descriptors: yml('Quests', 'com.leonardobishop.quests.bukkit.BukkitQuestsPlugin'),
+        classes: [
+          'com/leonardobishop/quests/bukkit/BukkitQuestsPlugin.class',
+          ...classesUnder('com/leonardobishop/quests/bukkit/hook/coreprotect', 2),
+          ...classesUnder('com/leonardobishop/quests/bukkit/tasktype/type', 4)
+        ]
+      })
+      await writeJar(join(dir, 'CoreProtect-22.2.jar'), {
+        descriptors: yml('CoreProtect', 'net.coreprotect.CoreProtect'),
+        classes: [
+          'net/coreprotect/CoreProtect.class',
+          ...classesUnder('net/coreprotect/api', 3),
+          ...classesUnder('net/coreprotect/libs/hikari/pool', 5)
+        ]
+      })
+      await writeJar(join(dir, 'Jobs.jar'), {
+        descriptors: yml('Jobs', 'com.gamingmesh.jobs.Jobs'),
+        classes: [
+          'com/gamingmesh/jobs/Jobs.class',
+          ...classesUnder('com/gamingmesh/jobs/dao', 3),
+          ...classesUnder('com/gamingmesh/jobs/libs/hikari/pool', 3)
+        ]
+      })
+      await writeJar(join(dir, 'Vault.jar'), {
+        descriptors: yml('Vault', 'net.milkbowl.vault.Vault'),
+        classes: [
+          'net/milkbowl/vault/Vault.class',
+          'net/milkbowl/vault/economy/plugins/Economy_Essentials.class'
+        ]
+      })
+      await writeJar(join(dir, 'EssentialsX-2.20.1.jar'), {
+        descriptors: yml('Essentials', 'com.earth2me.essentials.Essentials'),
+        classes: [
+          'com/earth2me/essentials/Essentials.class',
+          'com/earth2me/essentials/UserData.class',
+          'com/earth2me/essentials/api/Economy.class'
+        ]
+      })
+      // a Kotlin plugin shading the Kotlin runtime and coroutines unrelocated
+      await writeJar(join(dir, 'KPlugin.jar'), {
+        descriptors: yml('KPlugin', 'dev.example.kplugin.KPlugin'),
+        classes: [
+          'dev/example/kplugin/KPlugin.class',
+          'dev/example/kplugin/storage/Repository$save$2.class',
+          ...classesUnder('kotlin/io', 3),
+          ...classesUnder('kotlinx/coroutines/scheduling', 3)
+        ]
+      })
       const jars = await readPluginJars([dir])
+      expect(jars.notes).toEqual([])
+      expect(
+        plugins(
+          spikeOf(times(3, ['Server thread', slashed(QUESTS_REFLECTS_COREPROTECT)]), { jars })
+        )
+      ).toEqual({ top: 'CoreProtect', entry: 'Quests', via: null })
+      expect(
+        plugins(spikeOf(times(2, ['Server thread', JOBS_RELOCATED_HIKARI]), { jars }))
+      ).toEqual({ top: 'Jobs', entry: null, via: null })
+      expect(
+        plugins(spikeOf(times(3, ['Server thread', QUESTS_VAULT_ESSENTIALS]), { jars }))
+      ).toEqual({ top: 'Essentials', entry: 'Quests', via: null })
+      const kotlin = [
+        'kotlinx.coroutines.scheduling.CoroutineScheduler$Worker.run',
+        'dev.example.kplugin.storage.Repository$save$2.invokeSuspend',
+        'kotlin.io.FilesKt__FileReadWriteKt.writeText'
+      ]
+      expect(plugins(spikeOf(times(2, ['Server thread', kotlin]), { jars }))).toEqual({
+        top: 'KPlugin',
+        entry: null,
+        via: null
+      })
       const mypet = spikeOf(times(3, ['Netty Epoll Server IO #1', MYPET_IN_PROTOCOLLIB]), { jars })
       expect(plugins(mypet)).toEqual({ top: 'MyPet', entry: null, via: 'ProtocolLib' })
       const lwc = spikeOf(times(3, ['Server thread', LWC_SPLIT]), { jars })
