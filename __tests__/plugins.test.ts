@@ -121,12 +121,31 @@ describe('plugin of a frame', () => {
 })
 
 describe('registry validation', () => {
+  it('reads the object form with its library flag', () => {
+    expect(
+      Object.fromEntries(
+        parseRegistry({
+          ProtocolLib: { packages: ['com.comphenix.protocol'], library: false },
+          Mine: { packages: 'org.mine/' }
+        })
+      )
+    ).toEqual({
+      ProtocolLib: { packages: ['com.comphenix.protocol'], library: false },
+      Mine: { packages: ['org.mine'], library: undefined }
+    })
+  })
+
   it.each([
     [[], 'expected a JSON object'],
     [{ A: [] }, '"A": expected a non-empty list'],
     [{ A: [''] }, '"A": every package prefix must be a non-empty string'],
     [{ A: [3] }, '"A": every package prefix must be a non-empty string'],
-    [{ A: ['com.x'], B: ['com/x/'] }, 'package prefix "com.x" is listed for both "A" and "B"']
+    [{ A: ['com.x'], B: ['com/x/'] }, 'package prefix "com.x" is listed for both "A" and "B"'],
+    [{ A: {} }, '"A": expected a non-empty list of package prefixes, or { "packages": [...] }'],
+    [{ A: { packages: ['x'], library: 'yes' } }, '"A": "library" must be true or false'],
+    [{ A: { packages: ['x'], libary: true } }, '"A": unknown key "libary"'],
+    [{ A: { packages: [] } }, '"A": expected a non-empty list'],
+    [{ A: ['com.x'], B: { packages: ['com.x'] } }, 'is listed for both "A" and "B"']
   ])('rejects %j', (json, message) => {
     expect(() => parseRegistry(json)).toThrow(RegistryError)
     expect(() => parseRegistry(json)).toThrow(message)
