@@ -84,8 +84,15 @@ export interface RunOptions {
   inputs?: Record<string, string>
   /** Fixture folders copied into the workspace: [from, to] relative paths. */
   files?: [string, string][]
-  /** The artifact service's run id; a new workflow run gets a new one. */
+  /**
+   * The artifact service's run id; a new workflow run gets a new one. Forgejo and Gitea: the run's
+   * own id (GITHUB_RUN_ID), as their runtime token's scope names it.
+   */
   runBackendId?: string
+  /** GITHUB_RUN_ID (default CURRENT_RUN). */
+  runId?: number
+  /** Leave ACTIONS_RESULTS_URL unset, as forgejo-runner before 3.4 does. */
+  noResultsUrl?: boolean
   env?: Record<string, string>
 }
 
@@ -129,7 +136,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   await writeFile(summaryPath, '')
 
   const inputs = { ...(await actionDefaults()), 'github-token': TOKEN, ...options.inputs }
-  const forgejo = forge.kind === 'forgejo'
+  const forgejo = forge.kind !== 'github'
+  const runId = options.runId ?? CURRENT_RUN
+  const backendId = options.runBackendId ?? (forgejo ? String(runId) : `run-backend-${++runs}`)
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: root,
@@ -138,7 +147,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_EVENT_NAME: options.event,
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_REPOSITORY: `${forge.owner}/${forge.repo}`,
-    GITHUB_RUN_ID: String(CURRENT_RUN),
+    GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SHA: 'f00dfeed'.repeat(5),
     GITHUB_WORKSPACE: workspace,
@@ -147,10 +156,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_API_URL: forge.apiUrl,
     // @actions/artifact only runs against github.com hosts; nothing connects to this URL
     GITHUB_SERVER_URL: forgejo ? forge.serverUrl : 'https://github.com',
-    ACTIONS_RESULTS_URL: `${forge.url}/`,
-    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(options.runBackendId ?? `run-backend-${++runs}`),
+    ...(options.noResultsUrl ? {} : { ACTIONS_RESULTS_URL: `${forge.url}/` }),
+    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(backendId, forgejo ? '31' : undefined),
     RUNNER_TEMP: join(root, 'tmp'),
-    ...(forgejo ? { FORGEJO_ACTIONS: 'true', GITEA_ACTIONS: 'true' } : {}),
+    ...(forge.kind === 'forgejo' ? { FORGEJO_ACTIONS: 'true', GITEA_ACTIONS: 'true' } : {}),
+    ...(forge.kind === 'gitea' ? { GITEA_ACTIONS: 'true' } : {}),
     ...options.env
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
