@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
@@ -68,6 +68,8 @@ export interface ActionRun {
   annotations: string[]
   /** report.json as the step wrote it (read before the workspace is removed). */
   report: Report | undefined
+  /** Every path under the run's scratch folder (workspace/…, and anything beside it), sorted. */
+  tree: string[]
   /** Wall-clock time of the step. */
   durationMs: number
   /**
@@ -93,6 +95,8 @@ export interface RunOptions {
   runId?: number
   /** Leave ACTIONS_RESULTS_URL unset, as forgejo-runner before 3.4 does. */
   noResultsUrl?: boolean
+  /** Prepares the workspace after the files are copied (links, leftovers of a checkout). */
+  setup?: (workspace: string) => Promise<void>
   env?: Record<string, string>
 }
 
@@ -128,6 +132,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   await mkdir(workspace, { recursive: true })
   for (const [from, to] of options.files ?? [])
     await cp(from, join(workspace, to), { recursive: true })
+  await options.setup?.(workspace)
   const eventPath = join(root, 'event.json')
   const outputPath = join(root, 'output.txt')
   const summaryPath = join(root, 'summary.md')
@@ -193,6 +198,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: await readFile(summaryPath, 'utf8'),
     workspace,
     annotations: stdout.split('\n').filter((line) => /^::(warning|notice|error)/.test(line)),
+    tree: (await readdir(root, { recursive: true })).map(String).sort(),
     durationMs,
     peakRssBytes
   }

@@ -151,6 +151,8 @@ export interface FakeForge {
   seedRun(run: RunSeed): void
   seedPull(pull: PullSeed): void
   seedResultsArtifact(seed: ResultsArtifactSeed): number
+  // the files of a stored artifact as the server now holds it (undefined: none or not a zip)
+  artifactFiles(id: number): Record<string, Buffer> | undefined
   injectFault(fault: FaultSpec): void
   pendingFaults(): number
   hits(route: string): number
@@ -1223,7 +1225,14 @@ function v4Row(s: State, run: string, name: string): StoredArtifact | undefined 
 }
 
 function forgejoTwirp(s: State, c: Ctx, method: string): Reply {
-  if (s.noResultsService) return notFound(s)
+  // an older server has no such route: its web router answers with its 404 page
+  if (s.noResultsService) {
+    return {
+      status: 404,
+      raw: '<!DOCTYPE html><html><head><title>Page Not Found - Forgejo</title></head><body>Not found.</body></html>',
+      headers: { 'content-type': 'text/html; charset=utf-8' }
+    }
+  }
   if (method === 'UploadArtifact' && c.method === 'PUT') return v4Upload(s, c)
   if (method === 'DownloadArtifact' && c.method === 'GET') return v4Download(s, c)
   const fields = V4_FIELDS[method]
@@ -1356,9 +1365,18 @@ function v4Finalize(
     size: data.length,
     hash,
     data,
-    files: isZip ? unzipFiles(data) : { [name]: data }
+    files: isZip ? unzipOrWhole(data, name) : { [name]: data }
   })
   return json(200, { ok: true, artifactId: String(row.id) })
+}
+
+// what the server stores is bytes: a client's broken zip is the client's to explain
+function unzipOrWhole(data: Buffer, name: string): Record<string, Buffer> {
+  try {
+    return unzipFiles(data)
+  } catch {
+    return { [name]: data }
+  }
 }
 
 function v4List(s: State, run: string, job: string, name?: string, id?: string): Reply {
@@ -1633,7 +1651,11 @@ function resolveApi(s: State, c: Ctx): Target {
     if (found.some((v) => v.kind !== 'undeclared-query' && v.kind !== 'undeclared-body-field')) {
       return { run: () => notFound(s) }
     }
-    path = path.slice(s.contract.basePath.length)
+  }
+  // Forgejo's and Gitea's API lives under /api/v1
+  if (s.kind !== 'github') {
+    if (!path.startsWith('/api/v1/')) return { run: () => notFound(s) }
+    path = path.slice('/api/v1'.length)
   }
   for (const r of ROUTES[s.kind]) {
     const params = r.method === c.method ? matchTemplate(r.template, path) : undefined
@@ -1959,6 +1981,15 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
       }),
     seedResultsArtifact: (seed) =>
       addArtifact(s, seed, { runBackendId: seed.runBackendId, jobBackendId: seed.jobBackendId }),
+    artifactFiles: (id) => {
+      const a = s.artifacts.get(id)
+      const stored = a && s.blobs.get(a.blobPath)
+      try {
+        return stored && unzipFiles(stored.data)
+      } catch {
+        return undefined
+      }
+    },
     injectFault: (f) => s.faults.push({ ...f, left: f.times ?? 1 }),
     pendingFaults: () => s.faults.length,
     hits: (route) => s.requests.filter((r) => r.route === route).length,

@@ -185,6 +185,10 @@ export function forgejoRunArtifacts(
         listed = await client.list()
       } catch (error) {
         if (error instanceof BudgetExceededError) throw error
+        if (error instanceof ResultsError && error.status === 404) {
+          log.notice(withoutService('HTTP 404 from its artifact service', addStep))
+          return null
+        }
         log.warning(`could not list this run's artifacts: ${errorMessage(error)}`)
         return {
           names: [],

@@ -72,7 +72,9 @@ export function resultsServiceOf(env: NodeJS.ProcessEnv): ResultsService {
 export class ResultsError extends Error {
   constructor(
     message: string,
-    readonly status: number
+    readonly status: number,
+    /** The answer was a web page (a server without the service, a proxy), not the service's. */
+    readonly page = false
   ) {
     super(message)
   }
@@ -135,9 +137,11 @@ export class ResultsClient {
     const answer = await this.readText(response, `${method}`)
     if (!response.ok) {
       const said = answer.replace(/\s+/g, ' ').trim().slice(0, 200)
+      const page = /html/i.test(response.headers.get('content-type') ?? '')
       throw new ResultsError(
-        `${method} answered HTTP ${response.status}${said ? ` (${said})` : ''}`,
-        response.status
+        `${method} answered HTTP ${response.status}${said && !page ? ` (${said})` : ''}`,
+        response.status,
+        page
       )
     }
     try {
@@ -183,14 +187,15 @@ export class ResultsClient {
 
   /**
    * This run's artifacts, one per name (the newest). Forgejo and Gitea before 1.24 answer 404
-   * when the run has none yet: that is an empty list.
+   * (in plain text) when the run has none yet: that is an empty list. A 404 web page is a server
+   * without the service, and stays an error.
    */
   async list(): Promise<ListedArtifact[]> {
     let answer: Record<string, unknown>
     try {
       answer = await this.call('ListArtifacts', this.ids)
     } catch (error) {
-      if (error instanceof ResultsError && error.status === 404) return []
+      if (error instanceof ResultsError && error.status === 404 && !error.page) return []
       throw error
     }
     const listed = answer.artifacts ?? []
