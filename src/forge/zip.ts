@@ -4,7 +4,6 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import yauzl from 'yauzl'
-import yazl from 'yazl'
 import { errorMessage } from '../errors.js'
 
 /** A zip archive that cannot be read, or whose entry is refused. */
@@ -119,8 +118,12 @@ export interface ZipInput {
   name: string
 }
 
-/** A zip archive (deflated entries) of `files`, in memory: for the report's few small files. */
+/**
+ * A zip archive (deflated entries) of `files`, in memory: for the report's few small files. yazl
+ * is loaded only when a step uploads, so other runs do not pay for parsing it.
+ */
 export async function zipFiles(files: ZipInput[]): Promise<Buffer> {
+  const { default: yazl } = await import('yazl')
   const zip = new yazl.ZipFile()
   for (const file of files) zip.addFile(file.path, file.name)
   const chunks: Buffer[] = []
