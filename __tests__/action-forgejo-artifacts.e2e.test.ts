@@ -148,8 +148,8 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
     expect(notices).toHaveLength(2)
     expect(notices[0]).toContain(`${server} gives this job no artifact service`)
     expect(notices[0]).toContain('no ACTIONS_RESULTS_URL')
-    expect(notices[0]).toContain('https://code.forgejo.org/forgejo/download-artifact@v4')
-    expect(notices[1]).toContain('https://code.forgejo.org/forgejo/upload-artifact@v4')
+    expect(notices[0]).toContain('https://code.forgejo.org/actions/download-artifact@v3')
+    expect(notices[1]).toContain('https://code.forgejo.org/actions/upload-artifact@v3')
     expect(notices[1]).toContain('name: iostorm-report and path: iostorm-report/')
     expect(forge.requests.filter((r) => r.path.startsWith('/twirp/'))).toEqual([])
     expect(run.outputs['report-json']).toMatch(/iostorm-report\/report\.json$/)
@@ -165,8 +165,8 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
       true,
       true
     ])
-    expect(notices[0]).toContain('forgejo/download-artifact@v4')
-    expect(notices[1]).toContain('forgejo/upload-artifact@v4')
+    expect(notices[0]).toContain('actions/download-artifact@v3')
+    expect(notices[1]).toContain('actions/upload-artifact@v3')
     expect(forge.uploadedArtifacts).toEqual([])
   }, 30_000)
 
@@ -176,7 +176,7 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
     const run = await onPush(forge, { env: { ACTIONS_RUNTIME_TOKEN: 'a1b2c3d4e5f6' } })
     expect(run.status).toBe(0)
     expect(run.annotations.join('\n')).toMatch(
-      /::notice::.*runtime token carries no Actions\.Results scope.*forgejo\/upload-artifact@v4/
+      /::notice::.*runtime token carries no Actions\.Results scope.*actions\/upload-artifact@v3/
     )
   }, 30_000)
 })

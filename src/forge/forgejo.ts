@@ -15,9 +15,9 @@ import {
   type ListedArtifact,
   type ResultsService
 } from './results.js'
-import { extractZip, zipFiles } from './zip.js'
 import type { ForgeUser } from './identity.js'
 import { record, RestForge } from './rest.js'
+import { extractZip, zipFiles } from './zip.js'
 
 /**
  * Forgejo's and Gitea's automatic token writes as a system user with id -2 (`forgejo-actions`,
@@ -26,11 +26,11 @@ import { record, RestForge } from './rest.js'
 const ACTIONS_USER_ID = -2
 
 /**
- * Forgejo (v16+ for runs and artifacts) and Gitea: limit/page paging, comments all at once unless
- * the server says there are more, runs filtered by workflow file and ref under /actions/runs,
- * artifact lists as a bare array (Gitea: wrapped in `{ artifacts }`), the actions user for the
- * automatic token, and no GraphQL. Older servers answer the Actions endpoints with 404, which
- * means "no baseline here".
+ * Forgejo (v16+ for runs and artifacts): limit/page paging, comments all at once unless the server
+ * says there are more, runs filtered by workflow file and ref under /actions/runs, artifact lists
+ * as a bare array (Gitea's: wrapped in `{ artifacts }`), the actions user for the automatic token,
+ * and no GraphQL. Older servers answer the Actions endpoints with 404, which means "no baseline
+ * here". Gitea differs in its runs (GiteaForge below).
  */
 export class ForgejoForge extends RestForge {
   /** Forgejo's default (and largest) page. */
@@ -88,7 +88,8 @@ export class GiteaForge extends ForgejoForge {
       branch: baseRef,
       event: 'push',
       status: 'success',
-      limit
+      // other workflows' runs are filtered out below: ask for a full page
+      limit: Math.max(limit, this.pageSize)
     })
     const runs = record(response.data).workflow_runs
     if (!Array.isArray(runs)) return response.data
@@ -106,9 +107,12 @@ function workflowFile(path: unknown): string | undefined {
   return path.replace(/@.*$/, '').replace(/^.*\//, '')
 }
 
-/** The steps that do the artifact service's work where the action cannot. */
-const UPLOAD_STEP = 'https://code.forgejo.org/forgejo/upload-artifact@v4'
-const DOWNLOAD_STEP = 'https://code.forgejo.org/forgejo/download-artifact@v4'
+/**
+ * The steps that do the artifact service's work where the action cannot: the v3 actions, whose
+ * older protocol (ACTIONS_RUNTIME_URL) servers and runners without the service still serve.
+ */
+const UPLOAD_STEP = 'https://code.forgejo.org/actions/upload-artifact@v3'
+const DOWNLOAD_STEP = 'https://code.forgejo.org/actions/download-artifact@v3'
 
 /** What a server or runner without the artifact service lacks, for the notices. */
 const NEEDS = 'Forgejo 7 or Gitea 1.22 with forgejo-runner 3.4 or a recent act_runner'
