@@ -113,6 +113,23 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
     expect(forge.contractViolations).toEqual([])
   }, 60_000)
 
+  it('tries a briefly unavailable artifact service again (503, 502) and uploads once', async () => {
+    const forge = await pool.start(kind)
+    seedBaseRun(forge)
+    forge.injectFault({ path: `${TWIRP}CreateArtifact`, status: 503 })
+    forge.injectFault({
+      path: `${TWIRP}UploadArtifact`,
+      status: 502,
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>'
+    })
+    const run = await onPush(forge)
+    expect(run.status).toBe(0)
+    expect(run.annotations.filter((line) => /^::(notice|warning)/.test(line))).toEqual([])
+    expect(forge.pendingFaults()).toBe(0)
+    expect(forge.uploadedArtifacts).toHaveLength(1)
+    expect(twirpCalls(forge, 'CreateArtifact').map((r) => r.status)).toEqual([503, 200])
+  }, 30_000)
+
   it('a re-run replaces the report of its earlier attempt (one artifact, the newest content)', async () => {
     const forge = await pool.start(kind)
     seedBaseRun(forge)

@@ -91,6 +91,10 @@ export interface ListedArtifact {
 /** Bytes of one uploaded block; the report files are far smaller, telemetry is never uploaded. */
 export const BLOCK_BYTES = 4 * 1024 * 1024
 
+/** Tries of one request to the artifact service, and the answers worth another try. */
+const ATTEMPTS = 3
+const TRANSIENT = new Set([429, 502, 503, 504])
+
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04])
 const EMPTY_ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x05, 0x06])
 
@@ -125,7 +129,7 @@ export class ResultsClient {
 
   /** One Twirp call; an HTTP error throws ResultsError with its status and the answer's text. */
   private async call(method: string, body: object): Promise<Record<string, unknown>> {
-    const response = await this.fetch(`${this.service.url}/${SERVICE}/${method}`, {
+    const response = await this.send(`${this.service.url}/${SERVICE}/${method}`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${this.service.token}`,
@@ -153,6 +157,35 @@ export class ResultsClient {
       // said below
     }
     throw new Error(`${method} answered something that is not a JSON object`)
+  }
+
+  /**
+   * A request, tried again (after 1 s, then 2 s) when the server is briefly unavailable (HTTP 429,
+   * 502, 503, 504) or the connection fails. Every call and block is safe to repeat: the server
+   * keeps one artifact per name, and a block is stored under its id. A timeout is not retried
+   * (a server that hung for the whole timeout rarely answers the next try).
+   */
+  private async send(url: string, init: RequestInit): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      let response: Response
+      try {
+        response = await this.fetch(url, init)
+      } catch (error) {
+        const name = (error as Error | null)?.name
+        if (attempt >= ATTEMPTS || name === 'AbortError' || name === 'TimeoutError') throw error
+        await this.pause(attempt)
+        continue
+      }
+      if (attempt >= ATTEMPTS || !TRANSIENT.has(response.status)) return response
+      await response.body?.cancel().catch(() => undefined)
+      await this.pause(attempt)
+    }
+  }
+
+  private async pause(attempt: number): Promise<void> {
+    this.budget.check()
+    await new Promise((done) => setTimeout(done, 1000 * 2 ** (attempt - 1)))
+    this.budget.check()
   }
 
   /** A small answer's text (a Twirp answer, an error page): at most 1 MiB is read. */
@@ -266,7 +299,7 @@ export class ResultsClient {
 
   /** A PUT to the signed URL: the URL is its credential, so no token goes with it. */
   private async put(url: string, body: Buffer, what: string): Promise<void> {
-    const response = await this.fetch(url, {
+    const response = await this.send(url, {
       method: 'PUT',
       headers: { 'content-type': 'application/octet-stream', 'x-ms-blob-type': 'BlockBlob' },
       body
@@ -289,7 +322,7 @@ export class ResultsClient {
     const answer = await this.call('GetSignedArtifactURL', { ...this.ids, name })
     const url = text(fieldOf(answer, 'signedUrl'))
     if (!url) throw new Error('GetSignedArtifactURL answered no URL')
-    const response = await this.fetch(url, { method: 'GET' })
+    const response = await this.send(url, { method: 'GET' })
     if (response.status !== 200) {
       await response.body?.cancel().catch(() => undefined)
       throw new ResultsError(`the download answered HTTP ${response.status}`, response.status)
