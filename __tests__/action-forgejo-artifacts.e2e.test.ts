@@ -288,6 +288,25 @@ describe.each(['forgejo', 'gitea'] as const)('a corrupt or oversized artifact on
     30_000
   )
 
+  it('writes nothing through a link the checkout put in place of .iostorm-artifacts', async () => {
+    const forge = await pool.start(kind)
+    await seedTelemetry(forge)
+    const run = await onPr(forge, {
+      inputs: { artifacts: 'plugbench-*', 'fail-on-new': 'false' },
+      setup: async (workspace) => {
+        await mkdir(join(workspace, '..', 'elsewhere'))
+        await symlink(join(workspace, '..', 'elsewhere'), join(workspace, '.iostorm-artifacts'))
+      }
+    })
+    expect(run.tree.filter((path) => path.startsWith('elsewhere/'))).toEqual([])
+    expect(run.annotations).toContain(
+      '::warning::no artifact downloaded: .iostorm-artifacts is not a plain folder (a link?): refusing to write into it'
+    )
+    // the rest is analysed and published, then the step fails for the artifact it could not use
+    expect(marked(forge)).toHaveLength(1)
+    expect(run.status).toBe(1)
+  }, 30_000)
+
   it('writes nothing through a link the checkout put where an artifact folder goes', async () => {
     const forge = await pool.start(kind)
     await seedTelemetry(forge)

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { lstat, mkdir, rm } from 'node:fs/promises'
-import { join, relative } from 'node:path'
+import { basename, join, relative } from 'node:path'
 import { errorMessage } from '../errors.js'
 import { folderInside, namePattern, safeFolderName, unsafeNameWarning } from './artifacts.js'
 import type { Log } from './client.js'
@@ -204,7 +204,13 @@ export function forgejoRunArtifacts(
         .sort((a, b) => a.name.localeCompare(b.name))
       const result = { names: [] as string[], unusable: [] as string[] }
       if (wanted.length === 0) return result
-      await prepareRoot(root)
+      try {
+        await prepareRoot(root)
+      } catch (error) {
+        const line = `no artifact downloaded: ${errorMessage(error)}`
+        log.warning(line)
+        return { names: [], unusable: wanted.map(() => line) }
+      }
       for (const artifact of wanted) {
         const folder = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null
         if (folder === null) {
@@ -229,11 +235,11 @@ export function forgejoRunArtifacts(
 
 /** `.iostorm-artifacts` as a real folder of the workspace, never a link to elsewhere. */
 async function prepareRoot(root: string): Promise<void> {
-  await mkdir(root, { recursive: true })
-  const found = await lstat(root)
-  if (!found.isDirectory() || found.isSymbolicLink()) {
-    throw new Error(`${root} is not a plain folder (a link?): refusing to download into it`)
+  const found = await lstat(root).catch(() => null)
+  if (found !== null && (found.isSymbolicLink() || !found.isDirectory())) {
+    throw new Error(`${basename(root)} is not a plain folder (a link?): refusing to write into it`)
   }
+  await mkdir(root, { recursive: true })
 }
 
 /**
