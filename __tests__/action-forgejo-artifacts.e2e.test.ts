@@ -93,6 +93,14 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
     seedBaseRun(forge)
     expect((await onPush(forge, { files: [SAVE_ALL] })).status).toBe(0)
 
+    // a newer push on main by another workflow: not this workflow's baseline
+    forge.seedRun({
+      id: BASE_RUN + 1,
+      workflow: 'nightly.yml',
+      branch: 'main',
+      event: 'push',
+      artifacts: [{ name: 'iostorm-report', files: { 'report.json': '{}' } }]
+    })
     await seedTelemetry(forge)
     await seedTelemetry(forge, 'unrelated-logs')
     const run = await onPr(forge, {
@@ -106,6 +114,7 @@ describe.each(['forgejo', 'gitea'] as const)('artifacts on %s', (kind) => {
     expect(run.tree).not.toContain('workspace/.iostorm-artifacts/unrelated-logs')
     expect(run.outputs).toMatchObject({ verdict: 'pass', 'baseline-run-id': String(BASE_RUN) })
     expect(run.report?.diff?.new).toEqual([])
+    expect(forge.requests.some((r) => r.path.includes(`/runs/${BASE_RUN + 1}/`))).toBe(false)
     expect(marked(forge)[0].body).toContain(`artifact "iostorm-report" of run ${BASE_RUN}`)
     // the download came as the server serves it (Forgejo: octet-stream, not .zip) and was sniffed
     const download = forge.requests.find((r) => r.path === `${TWIRP}DownloadArtifact`)
