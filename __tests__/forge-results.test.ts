@@ -80,6 +80,19 @@ describe.each(['forgejo', 'gitea'] as const)('the client against %s', (kind) => 
     try {
       const path = join(scratch, 'download.zip')
       expect(await client.download('telemetry', path, 1024 * 1024)).toBe(true)
+      // served as the server serves it: Forgejo 9+ as octet-stream, from a URL without .zip
+      const signed = await fetch(`${forge.url}${TWIRP}GetSignedArtifactURL`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${makeRuntimeToken('21', '49')}` },
+        body: JSON.stringify({ workflow_run_backend_id: '21', name: 'telemetry' })
+      })
+      const { signedUrl } = (await signed.json()) as { signedUrl: string }
+      expect(new URL(signedUrl).pathname).toBe(`${TWIRP}DownloadArtifact`)
+      const served = await fetch(signedUrl)
+      expect(served.headers.get('content-type')).toBe(
+        kind === 'forgejo' ? 'application/octet-stream' : 'application/zip'
+      )
+      await served.body?.cancel()
       expect((await readFile(path)).equals(zip)).toBe(true)
       await expect(client.download('telemetry', join(scratch, 'small.zip'), 4096)).rejects.toThrow(
         'the download is 10500 bytes, over the 4096-byte limit'
@@ -110,8 +123,16 @@ describe.each(['forgejo', 'gitea'] as const)('the client against %s', (kind) => 
     // @actions/artifact >= 6.2 sends mime_type (field 6): HTTP 500 on Forgejo and Gitea < 1.26
     const withMime = await call('CreateArtifact', { ...ids, name: 'a', version: 7, mime_type: 'x' })
     expect([withMime.status, await withMime.text()]).toEqual([500, 'Error decode request body'])
-    // a token of run 22 may not touch run 21
+    // a token of run 22 may not touch run 21, nor be rewritten to name it
     expect((await call('CreateArtifact', { ...ids, name: 'a', version: 4 }, '22')).status).toBe(400)
+    const [head, , signature] = makeRuntimeToken('22', '49').split('.')
+    const [, payload21] = makeRuntimeToken('21', '49').split('.')
+    const forged = await fetch(`${forge.url}${TWIRP}ListArtifacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${head}.${payload21}.${signature}` },
+      body: JSON.stringify(ids)
+    })
+    expect(forged.status).toBe(401)
 
     const created = (await (
       await call('CreateArtifact', { ...ids, name: 'a', version: 4 })

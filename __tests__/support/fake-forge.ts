@@ -216,14 +216,22 @@ export const faults = {
   })
 }
 
-// An unsigned JWT carrying the scope @actions/artifact reads its backend ids from.
+// The key the fake servers sign runtime tokens with (the runner gets a token the server signed).
+const JWT_SECRET = 'fake-forge-runtime-token-secret'
+
+const jwtSignature = (signed: string): string =>
+  createHmac('sha256', JWT_SECRET).update(signed).digest('base64url')
+
+// An HS256 JWT carrying the scope @actions/artifact reads its backend ids from, signed as the
+// fake Forgejo and Gitea check it (GitHub's fake does not look at the signature).
 export function makeRuntimeToken(
   runBackendId = 'run-backend-1',
   jobBackendId = 'job-backend-1'
 ): string {
   const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url')
   const scp = `Actions.ExampleScope Actions.Results:${runBackendId}:${jobBackendId}`
-  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ scp, iat: 0, exp: 4102444800 })}.c2ln`
+  const signed = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ scp, iat: 0, exp: 4102444800 })}`
+  return `${signed}.${jwtSignature(signed)}`
 }
 
 // ---------- zip (stored/deflate only, enough for artifacts) ----------
@@ -1151,11 +1159,12 @@ const plain = (status: number, text: string): Reply => ({
   headers: { 'content-type': 'text/plain; charset=utf-8' }
 })
 
-// The scope of the runtime token, as ParseAuthorizationToken reads it.
+// The scope of the runtime token, as ParseAuthorizationToken reads it: only from a token the
+// server signed, so a job cannot name another run.
 function tokenScope(header: string | undefined): { run: string; job: string } | undefined {
   const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1]
-  const payload = token?.split('.')[1]
-  if (!payload) return undefined
+  const [head, payload, signature] = token?.split('.') ?? []
+  if (!head || !payload || signature !== jwtSignature(`${head}.${payload}`)) return undefined
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
     const scp = isRecord(claims) ? claims['scp'] : undefined
