@@ -44,9 +44,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!inputs.failOnNew) settings.failOn = 'never'
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
-    const opened = openForge(context, inputs.token, log, limits, budget)
+    const opened = openForge(context, inputs.token, log, limits, budget, env)
 
-    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log)
+    const unusableArtifacts = await fetchTelemetryArtifacts(
+      inputs.artifacts,
+      opened.artifacts,
+      workspace,
+      log
+    )
     const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName)
     const analysed = await analyseEvents(workspace, inputs.events, options, log)
 
@@ -79,7 +84,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log
     )
     setOutputs(report, comparison, lookup, published)
-    const failures = failuresOf(comparison, analysed.errors.length)
+    const failures = failuresOf(comparison, analysed.errors.length, unusableArtifacts.length)
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
@@ -127,9 +132,9 @@ function setOutputs(
 
 /**
  * Why the step fails, once everything is published: the signatures that fail under `fail-on`,
- * each with its reason, and unreadable inputs.
+ * each with its reason, unreadable inputs and telemetry artifacts that could not be used.
  */
-function failuresOf({ diff }: Comparison, unreadable: number): string[] {
+function failuresOf({ diff }: Comparison, unreadable: number, unusableArtifacts: number): string[] {
   const failures: string[] = []
   if (diff && (diff.failing ?? []).length > 0) {
     const judged = [...diff.new, ...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
@@ -143,6 +148,11 @@ function failuresOf({ diff }: Comparison, unreadable: number): string[] {
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`)
+  }
+  if (unusableArtifacts > 0) {
+    failures.push(
+      `${unusableArtifacts} artifact(s) named by "artifacts" could not be used (see the warnings above)`
+    )
   }
   return failures
 }
