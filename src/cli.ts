@@ -9,6 +9,7 @@ import { compare, historyRuns, loadSide, markIncomplete, type Side } from './com
 import {
   ANALYSIS_OPTIONS,
   describeOptions,
+  optionNotes,
   optionsUsage,
   parseAnalysisOptions,
   parseVerdictOptions,
@@ -345,7 +346,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
       const analysed = await analyseTargets(targets, runsDir, analysis)
       progress.done()
-      const report = buildReport({ ...analysed, options: describeOptions(options) })
+      const report = buildReport({
+        ...analysed,
+        options: describeOptions(options),
+        notes: optionNotes(options)
+      })
       const summarise = await writeOutputs(report, values, output, io)
       reportErrors(analysed.errors, io)
       summarise()
@@ -376,7 +381,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         runs: head.runs,
         errors,
         options: describeOptions(options),
-        diff: diff && markIncomplete(diff, errors.length)
+        diff: diff && markIncomplete(diff, errors.length),
+        notes: optionNotes(options)
       })
       // a side none of whose inputs could be read leaves nothing to compare: said, not implied
       const notice =

@@ -9,6 +9,7 @@ import type {
 } from '../analysis/types.js'
 import { chartedRun, msptChart } from './chart.js'
 import { htmlText, inlineCode, markdownText, tableCell } from './escape.js'
+import { pluginContext } from './plugin-cell.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
 import {
   formatAt,
@@ -162,6 +163,7 @@ function spikesTable(spikes: RankedSpike[], label: ((run: RunReport) => string) 
     spike.top_plugin === null
       ? NO_PLUGIN
       : markdownText(spike.top_plugin, 24) +
+        (spike.via_plugin ? ` in ${markdownText(spike.via_plugin, 24)}` : '') +
         (spike.entry_plugin === null ? '' : ` ← ${markdownText(spike.entry_plugin, 24)}`),
     syscallAndFile(spike)
   ])
@@ -174,6 +176,9 @@ function spikesTable(spikes: RankedSpike[], label: ((run: RunReport) => string) 
 /** The legend of the spike table: what its marks and columns mean. */
 function spikesLegend(spikes: RankedSpike[]): string {
   const parts = ['at: from the run’s start', 'plugin: the plugin code the tick thread ran']
+  if (spikes.some(({ spike }) => spike.via_plugin)) {
+    parts.push('A in L: A’s code run by the library plugin L')
+  }
   if (spikes.some(({ spike }) => spike.entry_plugin !== null)) {
     parts.push('A ← B: A called by B')
   }
@@ -218,7 +223,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
       ])
     parts.push(
       '**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)' +
-        (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : '') +
+        pluginContext(spike) +
         '\n\n' +
         table(
           [['plugin', 'tick-thread samples', 'samples', 'sampled ms'], ...rows],
@@ -572,9 +577,12 @@ export function renderReport(
     }
   }
 
-  const notes = report.runs.flatMap((run) =>
-    run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
-  )
+  const notes = [
+    ...(report.notes ?? []).map((note) => `- ${markdownText(note, 600)}`),
+    ...report.runs.flatMap((run) =>
+      run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
+    )
+  ]
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`)
     const listed = notes.slice(0, settings.maxNotes)

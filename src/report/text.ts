@@ -574,9 +574,12 @@ export function renderText(report: Report, options: TextOptions): string {
     for (const entry of spikes) out.push(...spikeDetails(entry, width, c, m))
   }
 
-  const notes = report.runs.flatMap((run) =>
-    run.notes.map((note) => `${oneLine(runLabel(run), 60)}: ${oneLine(note, 300)}`)
-  )
+  const notes = [
+    ...(report.notes ?? []).map((note) => oneLine(note, 600)),
+    ...report.runs.flatMap((run) =>
+      run.notes.map((note) => `${oneLine(runLabel(run), 60)}: ${oneLine(note, 300)}`)
+    )
+  ]
   if (notes.length > 0) {
     heading('Notes')
     const shown = options.details ? notes : notes.slice(0, NOTE_LINES)

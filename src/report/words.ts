@@ -144,13 +144,18 @@ function fileObject(path: string, m: Markup, maxPath: number): string {
   return m.name(shortenPath(path, maxPath), maxPath + 1)
 }
 
-/** The plugin a spike is attributed to, in words: "`CoreProtect` called by `Quests`". */
+/**
+ * The plugin a spike is attributed to, in words: "`CoreProtect` called by `Quests`", "`MyPet` in
+ * `ProtocolLib`", "`MyPet` in `ProtocolLib`, called by `Quests`".
+ */
 export function pluginWords(spike: SpikeReport, m: Markup): string {
   if (spike.top_plugin === null) return NO_PLUGIN
-  const plugin = m.name(spike.top_plugin, 40)
+  // "`MyPet` in `ProtocolLib`": the owner ran inside a library plugin (absent in older reports)
+  const via = spike.via_plugin ?? null
+  const plugin = m.name(spike.top_plugin, 40) + (via === null ? '' : ` in ${m.name(via, 40)}`)
   return spike.entry_plugin === null
     ? plugin
-    : `${plugin} called by ${m.name(spike.entry_plugin, 40)}`
+    : `${plugin}${via === null ? '' : ','} called by ${m.name(spike.entry_plugin, 40)}`
 }
 
 /** Whether the plugin was seen on the tick thread, or only on another thread. */
