@@ -293,13 +293,13 @@ __export(build_exports, {
 });
 function re(stringsOrFlags, ...values) {
   if (Array.isArray(stringsOrFlags) && "raw" in stringsOrFlags) {
-    const pattern = String.raw(stringsOrFlags, ...values);
-    return RE2JS.compile(pattern);
+    const pattern2 = String.raw(stringsOrFlags, ...values);
+    return RE2JS.compile(pattern2);
   }
   const flags = typeof stringsOrFlags === "number" ? stringsOrFlags : 0;
   return (strings, ...tagValues) => {
-    const pattern = String.raw(strings, ...tagValues);
-    return RE2JS.compile(pattern, flags);
+    const pattern2 = String.raw(strings, ...tagValues);
+    return RE2JS.compile(pattern2, flags);
   };
 }
 var RE2Flags, PublicFlags, ASCII_SIZE, ASCII_TO_UPPER, ASCII_TO_LOWER, MAX_BMP, Codepoint, UnicodeRangeTable, B64, B64_MAP, decodeVLQ, decodeRanges, decodeOrbit, LazyMap, UnicodeTables, Unicode, RE2JSException, RE2JSSyntaxException, RE2JSCompileException, RE2JSGroupException, RE2JSFlagsException, RE2JSInternalException, FAST_PATH_TABLE_SIZE, WORD_RUNE_TABLE, cachedNativeEncoder, cachedNativeDecoder, Utils, createEnum, MatcherInputBase, Utf8MatcherInput, Utf16MatcherInput, MatcherInput, MachineInputBase, MachineUTF8Input, MachineUTF16Input, MachineInput, Matcher, Inst, Queue, LookbehindState, Machine, hashState, arraysEqual, isState, NO_IDS, END_TEXT, DFAState, DFA, VISITED_BITS, MAX_BACKTRACK_PROG, INITIAL_JOB_CAPACITY, MAX_BACKTRACK_VECTOR, BitState, bitStatePool, Backtracker, QueueOnePass, mergeRuneSets, OnePassProg, onePassCopy, makeOnePass, cleanupOnePass, OnePass, Regexp, RegexpWalker, AhoCorasick, Prefilter, PrefilterTree, PatchList, Prog, ANY_RUNE_NOT_NL, ANY_RUNE, Frag, Compiler, Simplify, CharGroup, code1, code2, code3, PERL_GROUPS, code4, code5, code6, code7, code8, code9, code10, code11, code12, code13, code14, code15, code16, code17, POSIX_GROUPS, CharClass, StringIterator, Parser, RE2, RE2Set, TranslateRegExpString, execResult, RE2JS;
@@ -930,8 +930,8 @@ var init_build = __esm({
         if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
         return Object.prototype.toString.call(value).slice(8, -1);
       }
-      static checkPattern(pattern) {
-        if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+      static checkPattern(pattern2) {
+        if (!Utils2.isString(pattern2)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern2)} (RE2JS.translateRegExp() converts a RegExp)`);
       }
       static checkInput(input) {
         if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
@@ -1438,9 +1438,9 @@ var init_build = __esm({
       * @param {import('./index.js').RE2JS} pattern
       * @param {string|number[]|Uint8Array|MatcherInputBase} input
       */
-      constructor(pattern, input) {
-        if (pattern === null) throw new Error("pattern is null");
-        this.patternInput = pattern;
+      constructor(pattern2, input) {
+        if (pattern2 === null) throw new Error("pattern is null");
+        this.patternInput = pattern2;
         const re2 = this.patternInput.re2();
         this.patternGroupCount = re2.numberOfCapturingGroups();
         this.groups = [];
@@ -3359,17 +3359,17 @@ var init_build = __esm({
         return "";
       }
       static fromRegexp(re2) {
-        const regex = new Regexp2(re2.op);
-        regex.flags = re2.flags;
-        regex.subs = re2.subs;
-        regex.runes = re2.runes;
-        regex.cap = re2.cap;
-        regex.min = re2.min;
-        regex.max = re2.max;
-        regex.name = re2.name;
-        regex.namedGroups = re2.namedGroups;
-        regex.lb = re2.lb;
-        return regex;
+        const regex2 = new Regexp2(re2.op);
+        regex2.flags = re2.flags;
+        regex2.subs = re2.subs;
+        regex2.runes = re2.runes;
+        regex2.cap = re2.cap;
+        regex2.min = re2.min;
+        regex2.max = re2.max;
+        regex2.name = re2.name;
+        regex2.namedGroups = re2.namedGroups;
+        regex2.lb = re2.lb;
+        return regex2;
       }
       constructor(op) {
         this.op = op;
@@ -4581,15 +4581,15 @@ var init_build = __esm({
         result += "]";
         return result;
       }
-      static sortRanges(array, len) {
+      static sortRanges(array2, len) {
         const n = len >> 1;
         const order = new Array(n);
         for (let i = 0; i < n; i++) order[i] = i;
-        order.sort((a, b) => array[2 * a] - array[2 * b] || array[2 * b + 1] - array[2 * a + 1]);
-        const sorted = array.slice(0, len);
+        order.sort((a, b) => array2[2 * a] - array2[2 * b] || array2[2 * b + 1] - array2[2 * a + 1]);
+        const sorted = array2.slice(0, len);
         for (let i = 0; i < n; i++) {
-          array[2 * i] = sorted[2 * order[i]];
-          array[2 * i + 1] = sorted[2 * order[i] + 1];
+          array2[2 * i] = sorted[2 * order[i]];
+          array2[2 * i + 1] = sorted[2 * order[i] + 1];
         }
       }
       /**
@@ -4892,8 +4892,8 @@ var init_build = __esm({
       * @param {string} pattern
       * @param {number} flags
       */
-      static parse(pattern, flags) {
-        return new Parser2(pattern, flags).parseInternal();
+      static parse(pattern2, flags) {
+        return new Parser2(pattern2, flags).parseInternal();
       }
       static parseRepeat(t) {
         const start = t.pos();
@@ -5299,10 +5299,10 @@ var init_build = __esm({
         }
         return re2;
       }
-      factor(array) {
-        if (array.length < 2) return array;
+      factor(array2) {
+        if (array2.length < 2) return array2;
         let s = 0;
-        let lensub = array.length;
+        let lensub = array2.length;
         let lenout = 0;
         let str = null;
         let strlen = 0;
@@ -5313,7 +5313,7 @@ var init_build = __esm({
           let istrlen = 0;
           let iflags = 0;
           if (i < lensub) {
-            let re2 = array[s + i];
+            let re2 = array2[s + i];
             if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) re2 = re2.subs[0];
             if (re2.op === Regexp.Op.LITERAL) {
               istr = re2.runes;
@@ -5330,19 +5330,19 @@ var init_build = __esm({
             }
           }
           if (i === start) {
-          } else if (i === start + 1) array[lenout++] = array[s + start];
+          } else if (i === start + 1) array2[lenout++] = array2[s + start];
           else {
             const prefix2 = this.newRegexp(Regexp.Op.LITERAL);
             prefix2.flags = strflags;
             prefix2.runes = str.slice(0, strlen);
             for (let j = start; j < i; j++) {
-              array[s + j] = this.removeLeadingString(array[s + j], strlen);
-              this.checkLimits(array[s + j]);
+              array2[s + j] = this.removeLeadingString(array2[s + j], strlen);
+              this.checkLimits(array2[s + j]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array2.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re2 = this.newRegexp(Regexp.Op.CONCAT);
             re2.subs = [prefix2, suffix];
-            array[lenout++] = re2;
+            array2[lenout++] = re2;
           }
           start = i;
           str = istr;
@@ -5357,22 +5357,22 @@ var init_build = __esm({
         for (let i = 0; i <= lensub; i++) {
           let ifirst = null;
           if (i < lensub) {
-            ifirst = Parser2.leadingRegexp(array[s + i]);
+            ifirst = Parser2.leadingRegexp(array2[s + i]);
             if (first !== null && first.equals(ifirst) && (Parser2.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser2.isCharClass(first.subs[0]))) continue;
           }
           if (i === start) {
-          } else if (i === start + 1) array[lenout++] = array[s + start];
+          } else if (i === start + 1) array2[lenout++] = array2[s + start];
           else {
             const prefix2 = first;
             for (let j = start; j < i; j++) {
               const reuse = j !== start;
-              array[s + j] = this.removeLeadingRegexp(array[s + j], reuse);
-              this.checkLimits(array[s + j]);
+              array2[s + j] = this.removeLeadingRegexp(array2[s + j], reuse);
+              this.checkLimits(array2[s + j]);
             }
-            const suffix = this.collapse(array.slice(s + start, s + i), Regexp.Op.ALTERNATE);
+            const suffix = this.collapse(array2.slice(s + start, s + i), Regexp.Op.ALTERNATE);
             const re2 = this.newRegexp(Regexp.Op.CONCAT);
             re2.subs = [prefix2, suffix];
-            array[lenout++] = re2;
+            array2[lenout++] = re2;
           }
           start = i;
           first = ifirst;
@@ -5382,27 +5382,27 @@ var init_build = __esm({
         start = 0;
         lenout = 0;
         for (let i = 0; i <= lensub; i++) {
-          if (i < lensub && Parser2.isCharClass(array[s + i])) continue;
+          if (i < lensub && Parser2.isCharClass(array2[s + i])) continue;
           if (i === start) {
-          } else if (i === start + 1) array[lenout++] = array[s + start];
+          } else if (i === start + 1) array2[lenout++] = array2[s + start];
           else {
             let max = start;
             for (let j = start + 1; j < i; j++) {
-              const subMax = array[s + max];
-              const subJ = array[s + j];
+              const subMax = array2[s + max];
+              const subJ = array2[s + j];
               if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
             }
-            const tmp = array[s + start];
-            array[s + start] = array[s + max];
-            array[s + max] = tmp;
+            const tmp = array2[s + start];
+            array2[s + start] = array2[s + max];
+            array2[s + max] = tmp;
             for (let j = start + 1; j < i; j++) {
-              Parser2.mergeCharClass(array[s + start], array[s + j]);
-              this.reuse(array[s + j]);
+              Parser2.mergeCharClass(array2[s + start], array2[s + j]);
+              this.reuse(array2[s + j]);
             }
-            this.cleanAlt(array[s + start]);
-            array[lenout++] = array[s + start];
+            this.cleanAlt(array2[s + start]);
+            array2[lenout++] = array2[s + start];
           }
-          if (i < lensub) array[lenout++] = array[s + i];
+          if (i < lensub) array2[lenout++] = array2[s + i];
           start = i + 1;
         }
         lensub = lenout;
@@ -5410,12 +5410,12 @@ var init_build = __esm({
         start = 0;
         lenout = 0;
         for (let i = 0; i < lensub; ++i) {
-          if (i + 1 < lensub && array[s + i].op === Regexp.Op.EMPTY_MATCH && array[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
-          array[lenout++] = array[s + i];
+          if (i + 1 < lensub && array2[s + i].op === Regexp.Op.EMPTY_MATCH && array2[s + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+          array2[lenout++] = array2[s + i];
         }
         lensub = lenout;
         s = 0;
-        return array.slice(s, lensub);
+        return array2.slice(s, lensub);
       }
       removeLeadingString(re2, n) {
         if (re2.op === Regexp.Op.CONCAT && re2.subs.length > 0) {
@@ -5935,8 +5935,8 @@ var init_build = __esm({
       *
       * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
       */
-      static match(pattern, s) {
-        return RE22.compile(pattern).match(s);
+      static match(pattern2, s) {
+        return RE22.compile(pattern2).match(s);
       }
       constructor(expr, prog, numSubexp = 0, longest = 0) {
         this.expr = expr;
@@ -6401,10 +6401,10 @@ var init_build = __esm({
       * @returns {number} The integer index assigned to the added pattern.
       * @throws {RE2JSCompileException} If patterns are added after compilation.
       */
-      add(pattern) {
+      add(pattern2) {
         if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
-        Utils.checkPattern(pattern);
-        let fregex = pattern;
+        Utils.checkPattern(pattern2);
+        let fregex = pattern2;
         if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
         if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
         if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
@@ -6732,17 +6732,17 @@ var init_build = __esm({
       * @param {number} [flags=0]
       * @returns {RE2JS}
       */
-      static compile(regex, flags = 0) {
-        Utils.checkPattern(regex);
+      static compile(regex2, flags = 0) {
+        Utils.checkPattern(regex2);
         Utils.checkFlags(flags);
-        let fregex = regex;
+        let fregex = regex2;
         if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
         if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
         if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
         let re2Flags = RE2Flags.PERL;
         if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
         if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
-        const p = new RE2JS2(regex, flags);
+        const p = new RE2JS2(regex2, flags);
         p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
         return p;
       }
@@ -6754,17 +6754,17 @@ var init_build = __esm({
       * @returns {boolean} true if the regular expression matches the entire input
       * @throws RE2JSSyntaxException if the regular expression is malformed
       */
-      static matches(regex, input) {
-        return RE2JS2.compile(regex).testExact(input);
+      static matches(regex2, input) {
+        return RE2JS2.compile(regex2).testExact(input);
       }
       /**
       * This is visible for testing.
       * @private
       */
-      static initTest(pattern, flags, re2) {
-        if (pattern == null) throw new Error("pattern is null");
+      static initTest(pattern2, flags, re2) {
+        if (pattern2 == null) throw new Error("pattern is null");
         if (re2 == null) throw new Error("re2 is null");
-        const p = new RE2JS2(pattern, flags);
+        const p = new RE2JS2(pattern2, flags);
         p.re2Input = re2;
         return p;
       }
@@ -6773,8 +6773,8 @@ var init_build = __esm({
       * @param {string} pattern
       * @param {number} flags
       */
-      constructor(pattern, flags) {
-        this.patternInput = pattern;
+      constructor(pattern2, flags) {
+        this.patternInput = pattern2;
         this.flagsInput = flags;
         this.re2Input = null;
       }
@@ -18596,14 +18596,14 @@ var require_code2 = __commonJS({
     }
     exports.callValidateCode = callValidateCode;
     var newRegExp = (0, codegen_1._)`new RegExp`;
-    function usePattern({ gen, it: { opts } }, pattern) {
+    function usePattern({ gen, it: { opts } }, pattern2) {
       const u = opts.unicodeRegExp ? "u" : "";
       const { regExp } = opts.code;
-      const rx = regExp(pattern, u);
+      const rx = regExp(pattern2, u);
       return gen.scopeValue("pattern", {
         key: rx.toString(),
         ref: rx,
-        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`
+        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern2}, ${u})`
       });
     }
     exports.usePattern = usePattern;
@@ -18688,8 +18688,8 @@ var require_keyword = __commonJS({
       var _a;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -19762,28 +19762,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items: items2 } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items2 instanceof codegen_1.Name ? void 0 : items2,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items2 instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -21521,10 +21521,10 @@ var require_core = __commonJS({
         }
         return metaSchema;
       }
-      _removeAllSchemas(schemas, regex) {
+      _removeAllSchemas(schemas, regex2) {
         for (const keyRef in schemas) {
           const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
+          if (!regex2 || regex2.test(keyRef)) {
             if (typeof sch == "string") {
               delete schemas[keyRef];
             } else if (sch && !sch.meta) {
@@ -23283,8 +23283,8 @@ var require_dynamicAnchor = __commonJS({
       const { gen, it } = cxt;
       it.schemaEnv.root.dynamicAnchors[anchor] = true;
       const v = (0, codegen_1._)`${names_1.default.dynamicAnchors}${(0, codegen_1.getProperty)(anchor)}`;
-      const validate = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
-      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate));
+      const validate2 = it.errSchemaPath === "#" ? it.validateName : _getValidate(cxt);
+      gen.if((0, codegen_1._)`!${v}`, () => gen.assign(v, validate2));
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
@@ -23333,11 +23333,11 @@ var require_dynamicRef = __commonJS({
           _callRef(it.validateName, valid)();
         }
       }
-      function _callRef(validate, valid) {
+      function _callRef(validate2, valid) {
         return valid ? () => gen.block(() => {
-          (0, ref_1.callRef)(cxt, validate);
+          (0, ref_1.callRef)(cxt, validate2);
           gen.let(valid, true);
-        }) : () => (0, ref_1.callRef)(cxt, validate);
+        }) : () => (0, ref_1.callRef)(cxt, validate2);
       }
     }
     exports.dynamicRef = dynamicRef;
@@ -24331,10 +24331,149 @@ var require__ = __commonJS({
   }
 });
 
+// node_modules/picocolors/picocolors.js
+var require_picocolors = __commonJS({
+  "node_modules/picocolors/picocolors.js"(exports, module) {
+    var p = process || {};
+    var argv = p.argv || [];
+    var env = p.env || {};
+    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    var formatter = (open4, close, replace = open4) => (input) => {
+      let string = "" + input, index = string.indexOf(close, open4.length);
+      return ~index ? open4 + replaceClose(string, close, replace, index) + close : open4 + string + close;
+    };
+    var replaceClose = (string, close, replace, index) => {
+      let result = "", cursor = 0;
+      do {
+        result += string.substring(cursor, index) + replace;
+        cursor = index + close.length;
+        index = string.indexOf(close, cursor);
+      } while (~index);
+      return result + string.substring(cursor);
+    };
+    var createColors2 = (enabled = isColorSupported) => {
+      let f = enabled ? formatter : () => String;
+      return {
+        isColorSupported: enabled,
+        reset: f("\x1B[0m", "\x1B[0m"),
+        bold: f("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f("\x1B[3m", "\x1B[23m"),
+        underline: f("\x1B[4m", "\x1B[24m"),
+        inverse: f("\x1B[7m", "\x1B[27m"),
+        hidden: f("\x1B[8m", "\x1B[28m"),
+        strikethrough: f("\x1B[9m", "\x1B[29m"),
+        black: f("\x1B[30m", "\x1B[39m"),
+        red: f("\x1B[31m", "\x1B[39m"),
+        green: f("\x1B[32m", "\x1B[39m"),
+        yellow: f("\x1B[33m", "\x1B[39m"),
+        blue: f("\x1B[34m", "\x1B[39m"),
+        magenta: f("\x1B[35m", "\x1B[39m"),
+        cyan: f("\x1B[36m", "\x1B[39m"),
+        white: f("\x1B[37m", "\x1B[39m"),
+        gray: f("\x1B[90m", "\x1B[39m"),
+        bgBlack: f("\x1B[40m", "\x1B[49m"),
+        bgRed: f("\x1B[41m", "\x1B[49m"),
+        bgGreen: f("\x1B[42m", "\x1B[49m"),
+        bgYellow: f("\x1B[43m", "\x1B[49m"),
+        bgBlue: f("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f("\x1B[45m", "\x1B[49m"),
+        bgCyan: f("\x1B[46m", "\x1B[49m"),
+        bgWhite: f("\x1B[47m", "\x1B[49m"),
+        blackBright: f("\x1B[90m", "\x1B[39m"),
+        redBright: f("\x1B[91m", "\x1B[39m"),
+        greenBright: f("\x1B[92m", "\x1B[39m"),
+        yellowBright: f("\x1B[93m", "\x1B[39m"),
+        blueBright: f("\x1B[94m", "\x1B[39m"),
+        magentaBright: f("\x1B[95m", "\x1B[39m"),
+        cyanBright: f("\x1B[96m", "\x1B[39m"),
+        whiteBright: f("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f("\x1B[107m", "\x1B[49m")
+      };
+    };
+    module.exports = createColors2();
+    module.exports.createColors = createColors2;
+  }
+});
+
 // src/cli.ts
 import { access, constants as constants4, stat as stat4, writeFile } from "node:fs/promises";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs } from "node:util";
+
+// node_modules/leven/index.js
+var array = [];
+var characterCodeCache = [];
+function leven(first, second, options2) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options2?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index = 0;
+  let index2 = 0;
+  while (index < firstLength) {
+    characterCodeCache[index] = first.charCodeAt(start + index);
+    array[index] = ++index;
+  }
+  while (index2 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index2);
+    temporary = index2++;
+    result = index2;
+    for (index = 0; index < firstLength; index++) {
+      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
+      temporary = array[index];
+      result = array[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index = 0; index < firstLength; index++) {
+        if (array[index] < rowMinimum) {
+          rowMinimum = array[index];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
 
 // src/analysis/significance.ts
 var logFactorials = [0];
@@ -24840,11 +24979,11 @@ function findSpikes(series, options2) {
   }
   const omitted = Math.max(0, count2 - MAX_SPIKES_PER_RUN);
   if (omitted > 0) {
-    const worstFirst2 = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
+    const worstFirst = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
     notes.push(
-      `${omitted} more spike(s), of ${valueAt(worstFirst2[MAX_SPIKES_PER_RUN])} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
+      `${omitted} more spike(s), of ${valueAt(worstFirst[MAX_SPIKES_PER_RUN])} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
     );
-    positions = worstFirst2.slice(0, MAX_SPIKES_PER_RUN).sort();
+    positions = worstFirst.slice(0, MAX_SPIKES_PER_RUN).sort();
   }
   return {
     metric,
@@ -33458,11 +33597,11 @@ var ZSTDDecoder = class {
     instance = result.instance;
     IMPORT_OBJECT.env.emscripten_notify_memory_growth(0);
   }
-  decode(array, uncompressedSize = 0) {
+  decode(array2, uncompressedSize = 0) {
     if (!instance) throw new Error("ZSTDDecoder: Await .init() before decoding.");
-    const compressedSize = array.byteLength;
+    const compressedSize = array2.byteLength;
     const compressedPtr = instance.exports.malloc(compressedSize);
-    heap.set(array, compressedPtr);
+    heap.set(array2, compressedPtr);
     uncompressedSize = uncompressedSize || Number(instance.exports.ZSTD_findDecompressedSize(compressedPtr, compressedSize));
     const uncompressedPtr = instance.exports.malloc(uncompressedSize);
     const actualSize = instance.exports.ZSTD_decompress(uncompressedPtr, uncompressedSize, compressedPtr, compressedSize);
@@ -35648,6 +35787,7 @@ async function readDurations(file, rows, reader) {
   return durations;
 }
 async function analyseFile(path, options2, shownPath = path) {
+  options2.progress?.file?.(shownPath);
   let file;
   try {
     file = await openEventsFile(path);
@@ -35659,6 +35799,7 @@ async function analyseFile(path, options2, shownPath = path) {
     const profiler = createProfiler(options2.metric);
     for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options2.reader)) {
       profiler.add(batch);
+      options2.progress?.rows?.(batch.length);
     }
     await readIdentity(file, profiler, options2.reader);
     const profile = profiler.finish();
@@ -36073,7 +36214,11 @@ function changedOptions(base, head) {
   );
 }
 function optionsUsage(specs = ANALYSIS_OPTIONS) {
-  return specs.map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`).join("\n");
+  return specs.map((spec) => {
+    const flag = `--${spec.name} ${spec.argument}`;
+    return flag.length < 24 ? `  ${flag.padEnd(24)}${spec.help}` : `  ${flag}
+${" ".repeat(26)}${spec.help}`;
+  }).join("\n");
 }
 
 // src/pipeline.ts
@@ -36461,7 +36606,9 @@ var report_schema_default = {
         worse: { type: "array", items: { $ref: "#/$defs/judged" } },
         resolved: { type: "array", items: { $ref: "#/$defs/judged" } },
         persisting: { type: "array", items: { $ref: "#/$defs/persisting" } },
-        failing: { type: "array", items: { type: "string" } }
+        failing: { type: "array", items: { type: "string" } },
+        incomplete: { type: "boolean" },
+        unseen: { type: "array", items: { $ref: "#/$defs/judged" } }
       }
     },
     source: {
@@ -36517,8 +36664,8 @@ var DETAILED_SPIKES = 1e3;
 function trimDetail(runs) {
   const spikes = runs.flatMap((run) => run.spikes);
   if (spikes.length <= DETAILED_SPIKES) return;
-  const worstFirst2 = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
-  for (const spike of worstFirst2.slice(DETAILED_SPIKES)) {
+  const worstFirst = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
+  for (const spike of worstFirst.slice(DETAILED_SPIKES)) {
     if (spike.threads.length + spike.plugins.length + spike.syscalls.length === 0) continue;
     spike.threads = [];
     spike.plugins = [];
@@ -36561,8 +36708,8 @@ async function validateAgainstSchema(value) {
     const Ajv2020 = ajv.Ajv2020 ?? ajv.default;
     return new Ajv2020({ allErrors: false, strict: false }).compile(report_schema_default);
   });
-  const validate = await validator;
-  return validate(value) ? [] : validate.errors ?? [];
+  const validate2 = await validator;
+  return validate2(value) ? [] : validate2.errors ?? [];
 }
 function describeViolation(error) {
   if (!error) return "it does not match the report schema";
@@ -36677,6 +36824,10 @@ function compare(history, head, settings = DEFAULT_SETTINGS) {
   const judgedAs = settings.failOn === "never" ? "new" : settings.failOn;
   return { diff, verdict: failing(verdicts, judgedAs).length > 0 ? "fail" : "pass" };
 }
+function markIncomplete(diff, unreadable) {
+  if (unreadable === 0) return diff;
+  return { ...diff, incomplete: true, unseen: diff.resolved, resolved: [] };
+}
 async function loadReport(path, shown2 = path) {
   const source = { kind: "report", location: shown2 };
   try {
@@ -36737,8 +36888,8 @@ function codeSpan(value) {
   const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
   const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad2 = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad2}${text}${pad2}${fence}`;
 }
 function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
   return codeSpan(oneLine(text, max, keep) || " ");
@@ -36758,6 +36909,33 @@ function terminalLine(value) {
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
     (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
   );
+}
+
+// src/report/format.ts
+function formatMs(value, digits = 1) {
+  return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
+}
+function formatOffset(ms2) {
+  const seconds = ms2 / 1e3;
+  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(2)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `+${minutes} min ${(seconds - minutes * 60).toFixed(1)} s`;
+}
+var UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
+function formatBytes(bytes) {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatCount(value) {
+  return value.toLocaleString("en-US");
+}
+function plural(count2, singular, pluralForm = `${singular}s`) {
+  return `${formatCount(count2)} ${count2 === 1 ? singular : pluralForm}`;
 }
 
 // node_modules/markdown-table/index.js
@@ -36903,16 +37081,200 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/report/words.ts
+var NO_PLUGIN2 = "no plugin";
+var NO_SYSCALL = "no syscall data";
+function formatLength(ms2) {
+  if (!Number.isFinite(ms2)) return "\u2013";
+  if (ms2 >= 1e3) return `${(ms2 / 1e3).toFixed(ms2 >= 1e4 ? 0 : 1)} s`;
+  return `${ms2 >= 100 ? Math.round(ms2) : Number(ms2.toFixed(1))} ms`;
+}
+function formatAt(offsetMs) {
+  const seconds = offsetMs / 1e3;
+  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `+${minutes} min ${(seconds - minutes * 60).toFixed(0)} s`;
+}
+function shortenPath(path, max) {
+  const chars = [...path];
+  if (chars.length <= max) return path;
+  const parts = path.split("/");
+  const tail = parts.slice(-2).join("/");
+  const tailChars = [...tail];
+  if (tailChars.length + 2 > max) {
+    const file = [...parts[parts.length - 1] ?? ""];
+    const parent = parts.length > 1 ? [...`${parts[parts.length - 2]}/`] : [];
+    const room = parent.length <= max / 2 ? max - parent.length : max;
+    const shown2 = room === max ? "" : parent.join("");
+    if (file.length <= room) return shown2 + file.join("");
+    const keepEnd = Math.min(12, Math.floor((room - 1) / 2));
+    return shown2 + file.slice(0, room - 1 - keepEnd).join("") + "\u2026" + file.slice(-keepEnd).join("");
+  }
+  let head = "";
+  for (let count2 = 1; count2 <= parts.length - 2; count2++) {
+    const next = parts.slice(0, count2).join("/");
+    if ([...next].length + 2 + tailChars.length > max) break;
+    head = next;
+  }
+  return `${head}/\u2026/${tail}`.replace(/^\/…/, "\u2026");
+}
+var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
+var isGcThread = (name) => GC_THREAD.test(name);
+function isGcPause(spike) {
+  if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
+  const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
+  const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
+  const other = spike.threads.filter((t) => !isGcThread(t.thread) && !t.tick_thread).reduce((s, t) => s + busy(t), 0);
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  const tickWaited = tick.every((t) => t.syscall_ms === 0);
+  return gc > other && tickWaited;
+}
+function syscallThread(spike) {
+  if (spike.first_syscall === null) return null;
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  if (spike.first_syscall_scope === "tick-thread") {
+    return tick[0]?.thread ?? null;
+  }
+  const others = spike.threads.filter((t) => !t.tick_thread && t.syscall_ms > 0).sort((a, b) => b.syscall_ms - a.syscall_ms);
+  return others[0]?.thread ?? spike.top_thread;
+}
+var WAIT_SYSCALLS2 = /* @__PURE__ */ new Set([
+  "futex",
+  "nanosleep",
+  "clock_nanosleep",
+  "epoll_wait",
+  "epoll_pwait",
+  "poll",
+  "ppoll",
+  "select",
+  "pselect6"
+]);
+function verb(syscall) {
+  if (/^(fsync|fdatasync)$/.test(syscall)) return `${syscall}ed`;
+  if (/^(sync_file_range|msync|syncfs|sync)$/.test(syscall)) return "flushed";
+  if (/^(p?readv?2?|pread64|preadv2?)$/.test(syscall)) return "read";
+  if (/^(p?writev?2?|pwrite64|pwritev2?)$/.test(syscall)) return "wrote";
+  if (/^(open|openat2?|creat)$/.test(syscall)) return "opened";
+  if (/^(recv|recvfrom|recvmsg|recvmmsg)$/.test(syscall)) return "waited for data on";
+  if (/^(send|sendto|sendmsg|sendmmsg)$/.test(syscall)) return "sent to";
+  if (/^(connect)$/.test(syscall)) return "connected to";
+  if (/^(rename|renameat2?)$/.test(syscall)) return "renamed";
+  if (/^(unlink|unlinkat)$/.test(syscall)) return "deleted";
+  return null;
+}
+var SELF_EVIDENT = /* @__PURE__ */ new Set(["read", "write", "fsync", "fdatasync", "open", "openat"]);
+function fileObject(path, m, maxPath) {
+  if (/^socket:\[\d+\]$/.test(path)) return "a socket";
+  if (/^pipe:\[\d+\]$/.test(path)) return "a pipe";
+  return m.name(shortenPath(path, maxPath), maxPath + 1);
+}
+function pluginWords(spike, m) {
+  if (spike.top_plugin === null) return NO_PLUGIN2;
+  const via = spike.via_plugin ?? null;
+  const plugin = m.name(spike.top_plugin, 40) + (via === null ? "" : ` in ${m.name(via, 40)}`);
+  return spike.entry_plugin === null ? plugin : `${plugin}${via === null ? "" : ","} called by ${m.name(spike.entry_plugin, 40)}`;
+}
+function pluginOnTickThread(spike) {
+  const entry = spike.plugins.find((plugin) => plugin.plugin === spike.top_plugin);
+  return entry === void 0 || entry.tick_thread_samples > 0;
+}
+function pluginClause(spike, m) {
+  if (spike.top_plugin === null) {
+    const sampled = spike.threads.some((thread) => thread.samples > 0);
+    return sampled ? "the tick thread ran no plugin code" : "no stack samples to name a plugin";
+  }
+  const words = pluginWords(spike, m);
+  return pluginOnTickThread(spike) ? `the tick thread ran ${words}` : `${words} ran on another thread, not the tick thread`;
+}
+function whatHappened(spike, m, maxPath = 40) {
+  if (isGcPause(spike)) {
+    return `a garbage-collection pause: ${m.name(spike.top_thread ?? "", 40)} busy, the tick thread waiting`;
+  }
+  const syscall = spike.first_syscall;
+  if (syscall === null) {
+    return spike.top_thread === null ? "no thread data" : `${m.name(spike.top_thread, 40)} was busiest (${NO_SYSCALL})`;
+  }
+  const actor = syscallThread(spike);
+  const who = actor === null ? "a thread" : m.name(actor, 40);
+  if (WAIT_SYSCALLS2.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
+  const action = verb(syscall);
+  const device = spike.top_device === null ? "" : ` on ${m.name(spike.top_device, 20)}`;
+  if (spike.top_path === null) {
+    return `${who} called ${m.name(syscall, 30)}${device}`;
+  }
+  const object = fileObject(spike.top_path, m, maxPath);
+  const named = [
+    ...action === null || SELF_EVIDENT.has(syscall) ? [] : [m.name(syscall, 30)],
+    ...object === "a socket" ? [m.name(spike.top_path, 30)] : []
+  ];
+  const after = named.length > 0 ? ` (${named.join(", ")})` : "";
+  return action === null ? `${who} called ${m.name(syscall, 30)} on ${object}${device}${after}` : `${who} ${action} ${object}${device}${after}`;
+}
+function spikeLine(spike, m, maxPath = 40) {
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return "no thread, plugin or syscall data in this window (only the MSPT metric)";
+  }
+  if (isGcPause(spike) && spike.top_plugin === null) return whatHappened(spike, m, maxPath);
+  return `${whatHappened(spike, m, maxPath)}; ${pluginClause(spike, m)}`;
+}
+function signatureWords(signature, m) {
+  const plugin = signature.top_plugin === null ? NO_PLUGIN2 : m.name(signature.top_plugin, 40);
+  const syscall = signature.first_syscall === null ? NO_SYSCALL : m.name(signature.first_syscall, 30);
+  return `${plugin} \xB7 ${syscall}`;
+}
+function worstSpikeOf(report, signature) {
+  let worst;
+  for (const run of report.runs) {
+    for (const spike of run.spikes) {
+      if (spike.signature !== signature) continue;
+      if (!worst || spike.value_ms > worst.spike.value_ms) worst = { run, spike };
+    }
+  }
+  return worst;
+}
+var repeatsText = (withIt, of) => `${withIt} of ${of} repeat${of === 1 ? "" : "s"}`;
+function judgedStatus(signature, kind2) {
+  const head = signature.judgement?.head;
+  const base = signature.judgement?.base;
+  const inHead = head ? repeatsText(head.repeats_with, head.repeats) : `${signature.repeats} repeats`;
+  switch (kind2) {
+    case "new":
+      return `new: ${inHead}, none before`;
+    case "unconfirmed":
+      return `new, but only in ${inHead}: rerun to confirm`;
+    case "more frequent":
+      return base ? `more frequent: ${inHead}, against ${repeatsText(base.repeats_with, base.repeats)} before` : `more frequent: ${inHead}`;
+    case "worse":
+      return base?.median_ms != null && head?.median_ms != null ? `worse: a typical spike of ${formatLength(head.median_ms)}, against ${formatLength(base.median_ms)} before` : "worse than before";
+    case "seen":
+      return `${signature.spikes} spike${signature.spikes === 1 ? "" : "s"} in ${signature.repeats} repeat${signature.repeats === 1 ? "" : "s"}`;
+  }
+}
+function signatureSentence(report, signature, kind2, m) {
+  const status = judgedStatus(signature, kind2);
+  const worst = worstSpikeOf(report, signature.signature);
+  const length = m.strong(formatLength(signature.worst_ms));
+  const ticks = signature.spikes === 1 ? `A tick of ${length}` : `Ticks up to ${length}`;
+  if (!worst) return `${ticks}: ${signatureWords(signature, m)} (${status}).`;
+  const { spike } = worst;
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return `${ticks}, with no thread, plugin or syscall data to explain ${signature.spikes === 1 ? "it" : "them"} (${status}).`;
+  }
+  const when = isGcPause(spike) ? "during" : "while";
+  return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
+}
+
 // src/report/chart.ts
 function label(text) {
   return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
 var round3 = (value) => Math.round(value * 10) / 10;
+var worstOf = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
 function chartedRun(report) {
   const withSeries = report.runs.filter((run) => run.series !== null && run.threshold_ms !== null);
-  const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-  return [...withSeries].sort((a, b) => worst(b) - worst(a))[0];
+  return [...withSeries].sort((a, b) => worstOf(b) - worstOf(a))[0];
 }
+var PALETTE = { spikes: "#f0883e", mspt: "#1f6feb", threshold: "#cf222e" };
 function msptChart(run) {
   const { series, threshold_ms: threshold } = run;
   if (series === null || threshold === null || series.max_ms.length < 2) return null;
@@ -36928,55 +37290,33 @@ function msptChart(run) {
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
   const seconds = round3(series.bucket_ms * values.length / 1e3);
+  const shown2 = `${run.run_id} #${run.repeat}`;
+  const name = label(shown2.length > 32 ? `${shown2.slice(0, 31)}\u2026` : shown2);
+  const worst = worstOf(run);
+  const title = worst > 0 ? `MSPT of ${name} (worst run)` : `MSPT of ${name}`;
+  const palette = [PALETTE.spikes, PALETTE.mspt, PALETTE.threshold].join(", ");
+  const which = worst > 0 ? `${inlineCode(shown2, 80)}, the run with the worst spike (${formatLength(worst)})` : inlineCode(shown2, 80);
+  const legend = `<sub>${which}: \u{1F7E6} MSPT (the longest tick of each ${round3(series.bucket_ms / 1e3)} s) \xB7 \u{1F7E5} threshold ${round3(threshold)} ms \xB7 \u{1F7E7} spikes (${run.spikes.length}) \xB7 x: seconds from the run\u2019s start</sub>`;
   return [
     "```mermaid",
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
     "xychart-beta",
-    `    title "MSPT of ${label(`${run.run_id} #${run.repeat}`)}, max per ${round3(series.bucket_ms / 1e3)} s; threshold ${round3(threshold)} ms"`,
+    `    title "${title}"`,
     `    x-axis "seconds from the run start" 0 --> ${seconds}`,
     `    y-axis "ms per tick" 0 --> ${top}`,
     `    bar [${bars.map(round3).join(", ")}]`,
     `    line [${values.map(round3).join(", ")}]`,
     `    line [${values.map(() => round3(threshold)).join(", ")}]`,
-    "```"
+    "```",
+    "",
+    legend
   ].join("\n");
 }
 
 // src/report/plugin-cell.ts
-function pluginCell(spike, max = 40) {
-  if (spike.top_plugin === null) return "\u2013";
-  const via = spike.via_plugin ?? null;
-  return tableCell(spike.top_plugin, max) + (via === null ? "" : ` in ${tableCell(via, max)}`) + (spike.entry_plugin === null ? "" : `${via === null ? "" : ","} called by ${tableCell(spike.entry_plugin, max)}`);
-}
 function pluginContext(spike, max = 48) {
   const via = spike.via_plugin ?? null;
   return (via === null ? "" : `; in ${inlineCode(via, max)}`) + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, max)}` : "");
-}
-
-// src/report/format.ts
-function formatMs(value, digits = 1) {
-  return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
-}
-function formatOffset(ms2) {
-  const seconds = ms2 / 1e3;
-  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(2)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `+${minutes} min ${(seconds - minutes * 60).toFixed(1)} s`;
-}
-var UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
-function formatBytes(bytes) {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatCount(value) {
-  return value.toLocaleString("en-US");
-}
-function plural(count2, singular, pluralForm = `${singular}s`) {
-  return `${formatCount(count2)} ${count2 === 1 ? singular : pluralForm}`;
 }
 
 // src/report/markdown.ts
@@ -36990,26 +37330,22 @@ var DEFAULTS = {
   maxNotes: 40,
   maxRuns: 200,
   maxDiffRows: 100,
-  verdict: ""
+  verdict: "",
+  maxLeadSentences: 5
 };
 var table = (rows, align2) => markdownTable(rows, { align: align2, alignDelimiters: false });
+var TEXT = { name: inlineCode, strong: (text) => `**${text}**` };
+var CELL = { name: tableCell, strong: (text) => `**${text}**` };
 function runLabel(run) {
   return `${run.run_id} #${run.repeat}`;
 }
-function allSpikes(report) {
+function rankedSpikes(report) {
   const spikes = report.runs.flatMap((run) => run.spikes.map((spike) => ({ run, spike })));
-  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }));
+  return spikes.map((entry, order) => ({ ...entry, order })).sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.order - b.order).map(({ run, spike }, index) => ({ run, spike, number: index + 1 }));
 }
-function worstFirst(spikes) {
-  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number);
-}
-function syscallCell(spike) {
-  if (spike.first_syscall === null) return "\u2013";
-  const name = tableCell(spike.first_syscall, 30);
-  return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
-}
-function optionalCell(value, max, keep = "start") {
-  return value === null ? "\u2013" : tableCell(value, max, keep);
+function shortRunLabel(report) {
+  const ids = new Set(report.runs.map((run) => run.run_id));
+  return ids.size === 1 ? (run) => `#${run.repeat}` : runLabel;
 }
 function summaryLine(report, spikes) {
   const analysed = report.runs.length;
@@ -37018,9 +37354,10 @@ function summaryLine(report, spikes) {
   if (spikes.length === 0) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
-  const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
+  const worst = spikes[0];
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; the worst **${formatLength(worst.spike.value_ms)}**, ${formatAt(worst.spike.offset_ms)} into ${inlineCode(runLabel(worst.run), 40)}.`;
 }
+var nowrap = (text) => text.replace(/ /g, "\xA0");
 function runsTable(runs) {
   const rows = runs.map((run) => {
     const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
@@ -37029,37 +37366,52 @@ function runsTable(runs) {
       tableCell(runLabel(run), 40),
       run.metric === null ? "\u2013" : tableCell(run.metric, 20),
       formatCount(run.samples),
-      formatMs(run.p95_ms),
-      formatMs(run.sigma_ms),
-      run.threshold_ms === null ? "\u2013" : formatMs(run.threshold_ms) + (atFloor ? " (floor)" : ""),
+      nowrap(formatMs(run.p95_ms)),
+      nowrap(formatMs(run.sigma_ms)),
+      run.threshold_ms === null ? "\u2013" : nowrap(formatMs(run.threshold_ms)) + (atFloor ? " (floor)" : ""),
       formatCount(run.spikes.length),
-      run.spikes.length > 0 ? formatMs(worst) : "\u2013"
+      run.spikes.length > 0 ? nowrap(formatMs(worst)) : "\u2013"
     ];
   });
   return table(
-    [["run", "metric", "values", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
+    [["run", "metric", "ticks", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
     ["l", "l", "r", "r", "r", "r", "r", "r"]
   );
 }
-function spikesTable(spikes) {
+var OTHER_THREAD_MARK = "\\*";
+function syscallAndFile(spike) {
+  if (spike.first_syscall === null) return NO_SYSCALL;
+  const mark = spike.first_syscall_scope === "all-threads" ? OTHER_THREAD_MARK : "";
+  const syscall = tableCell(spike.first_syscall, 20) + mark;
+  if (spike.top_path === null) return syscall;
+  return `${syscall}<br>${tableCell(shortenPath(spike.top_path, 30), 31)}`;
+}
+function spikesTable(spikes, label2) {
   const rows = spikes.map(({ run, spike, number }) => [
     `${number}`,
-    tableCell(runLabel(run), 30),
-    formatOffset(spike.offset_ms),
-    `**${spike.value_ms.toFixed(1)}**`,
-    optionalCell(spike.top_thread, 40),
-    pluginCell(spike),
-    syscallCell(spike),
-    optionalCell(spike.top_path, 48, "end"),
-    optionalCell(spike.top_device, 20)
+    `**${nowrap(formatLength(spike.value_ms))}**`,
+    (label2 ? `${markdownText(label2(run), 32)}, ` : "") + nowrap(formatAt(spike.offset_ms)),
+    spike.top_thread === null ? "\u2013" : markdownText(spike.top_thread, 28) + (isGcPause(spike) ? " (GC pause)" : ""),
+    spike.top_plugin === null ? NO_PLUGIN2 : markdownText(spike.top_plugin, 24) + (spike.via_plugin ? ` in ${markdownText(spike.via_plugin, 24)}` : "") + (spike.entry_plugin === null ? "" : ` \u2190 ${markdownText(spike.entry_plugin, 24)}`),
+    syscallAndFile(spike)
   ]);
   return table(
-    [
-      ["#", "run", "at", "MSPT", "top thread", "plugin", "first syscall", "top path", "device"],
-      ...rows
-    ],
-    ["r", "l", "r", "r", "l", "l", "l", "l", "l"]
+    [["#", "tick", label2 ? "run, at" : "at", "busiest thread", "plugin", "syscall, file"], ...rows],
+    ["r", "r", "l", "l", "l", "l"]
   );
+}
+function spikesLegend(spikes) {
+  const parts = ["at: from the run\u2019s start", "plugin: the plugin code the tick thread ran"];
+  if (spikes.some(({ spike }) => spike.via_plugin)) {
+    parts.push("A in L: A\u2019s code run by the library plugin L");
+  }
+  if (spikes.some(({ spike }) => spike.entry_plugin !== null)) {
+    parts.push("A \u2190 B: A called by B");
+  }
+  if (spikes.some(({ spike }) => spike.first_syscall_scope === "all-threads")) {
+    parts.push("\\*: made by another thread while the tick thread waited");
+  }
+  return `<sub>${parts.join(" \xB7 ")}</sub>`;
 }
 function detailTables(spike, limit) {
   const parts = [];
@@ -37077,7 +37429,7 @@ function detailTables(spike, limit) {
       formatBytes(t.io_bytes)
     ]);
     parts.push(
-      "**Threads**\n\n" + table(
+      "**Threads** \u2014 each thread\u2019s own time; threads run side by side, so the column sums can exceed the spike\u2019s length\n\n" + table(
         [["thread", "tid", "samples", "sampled ms", "syscall ms", "wait ms", "I/O"], ...rows],
         ["l", "r", "r", "r", "r", "r", "r"]
       ) + more(spike.threads.length)
@@ -37091,7 +37443,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + pluginContext(spike) + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -37105,18 +37457,18 @@ function detailTables(spike, limit) {
       s.max_ms.toFixed(1)
     ]);
     parts.push(
-      "**Syscalls**\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
+      "**Syscalls** (all threads, summed)\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
     );
   }
   if (spike.paths.length > 0) {
     const rows = spike.paths.slice(0, limit).map((p) => [
-      tableCell(p.path, 72, "end"),
+      tableCell(shortenPath(p.path, 60), 61),
       p.total_ms.toFixed(1),
       formatBytes(p.bytes),
       formatCount(p.ops)
     ]);
     parts.push(
-      "**Paths**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
+      "**Files**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
     );
   }
   if (spike.devices.length > 0) {
@@ -37135,34 +37487,51 @@ function detailTables(spike, limit) {
   }
   return parts;
 }
+function windowText(spike) {
+  const lengthMs = Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6;
+  const end = spike.offset_ms + lengthMs;
+  return `${formatOffset(spike.offset_ms)} to ${formatOffset(end)} from the run\u2019s start (${lengthMs.toFixed(1)} ms)`;
+}
 function spikeDetails({ run, spike, number }, limit) {
-  const summary = `Spike ${number} \xB7 ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
-  const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
+  const words = signatureWords(spike, {
+    name: (text, max) => htmlText(text, max),
+    strong: (text) => text
+  });
+  const summary = `Spike ${number} \xB7 ${formatLength(spike.value_ms)} \xB7 ${htmlText(runLabel(run), 40)} at ${formatAt(spike.offset_ms)} \xB7 ${words}`;
   return [
     "<details>",
     `<summary>${summary}</summary>`,
     "",
-    window,
+    `${capitalise(spikeLine(spike, TEXT, 60))}. Window ${windowText(spike)}.`,
     "",
     detailTables(spike, limit).join("\n\n"),
     "",
     "</details>"
   ].join("\n");
 }
+var capitalise = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 function signaturesTable(signatures) {
   const rows = signatures.map((s) => [
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
   ]);
-  return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
+  return table(
+    [["plugin \xB7 first syscall", "spikes", "repeats", "worst"], ...rows],
+    ["l", "r", "r", "r"]
+  );
 }
 var regressionsOf = (diff) => [...diff.more_frequent ?? [], ...diff.worse ?? []];
 function diffVerdict(diff) {
   const failOn = diff.verdict_options?.fail_on;
   const regressions = regressionsOf(diff);
   const lines = [];
+  if (diff.incomplete) {
+    lines.push(
+      "\u26A0\uFE0F **The comparison is incomplete**: some inputs could not be read (listed at the end), so nothing is called resolved."
+    );
+  }
   if (diff.new.length > 0) {
     lines.push(
       `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`
@@ -37174,12 +37543,13 @@ function diffVerdict(diff) {
       `${mark} **${plural(regressions.length, "known signature")}** more frequent or worse than in the history.`
     );
   }
-  if (lines.length === 0) {
+  const unconfirmed = diff.new_unconfirmed ?? [];
+  if (diff.new.length === 0 && regressions.length === 0) {
+    const none = unconfirmed.length > 0 ? "No confirmed new spike signatures" : "No new spike signatures";
     lines.push(
-      diff.resolved.length > 0 ? `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.` : "\u2705 No new spike signatures."
+      diff.resolved.length > 0 ? `\u2705 ${none}; ${plural(diff.resolved.length, "signature")} resolved.` : `\u2705 ${none}.`
     );
   }
-  const unconfirmed = diff.new_unconfirmed ?? [];
   if (unconfirmed.length > 0) {
     lines.push(
       `\u2754 ${plural(unconfirmed.length, "signature")} new but seen too rarely to confirm: rerun to tell.`
@@ -37187,15 +37557,28 @@ function diffVerdict(diff) {
   }
   return lines.join("\n\n");
 }
-function diffReasons(diff, limit) {
-  const entries = [
+function leadEntries(diff) {
+  return [
     ...diff.new.map((s) => ["new", s]),
     ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
     ...(diff.worse ?? []).map((s) => ["worse", s]),
     ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
-  ].filter(([, s]) => s.judgement);
-  return entries.slice(0, limit).map(
-    ([label2, s]) => `- ${inlineCode(s.signature, 80)} ${label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
+  ];
+}
+function leadSentences(report, limit) {
+  const entries = report.diff ? leadEntries(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
+  const shown2 = entries.slice(0, limit);
+  const lines = shown2.map(
+    ([kind2, signature]) => `- ${signatureSentence(report, signature, kind2, TEXT)}`
+  );
+  if (entries.length > shown2.length) {
+    lines.push(`- \u2026and ${plural(entries.length - shown2.length, "more kind")} of spike, below.`);
+  }
+  return lines.join("\n");
+}
+function diffReasons(diff, limit) {
+  return leadEntries(diff).filter(([, s]) => s.judgement).slice(0, limit).map(
+    ([label2, s]) => `- ${signatureWords(s, TEXT)} ${label2 === "unconfirmed" ? "unconfirmed" : label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
   ).join("\n");
 }
 function sideCell(spikes, repeatsWith, repeats) {
@@ -37205,7 +37588,7 @@ function sideCell(spikes, repeatsWith, repeats) {
 function diffTable(diff, limit) {
   const row = (label2, s) => [
     label2,
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     sideCell(
       s.judgement?.base.spikes ?? 0,
       s.judgement?.base.repeats_with,
@@ -37216,27 +37599,29 @@ function diffTable(diff, limit) {
       s.judgement?.head.repeats_with,
       s.judgement?.head.repeats
     ),
-    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
+  ];
+  const gone = (label2, s) => [
+    label2,
+    signatureWords(s, CELL),
+    String(s.spikes),
+    "0",
+    "\u2013"
   ];
   const rows = [
     ...diff.new.map((s) => row("\u{1F195} new", s)),
     ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
     ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
     ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
-    ...diff.resolved.map((s) => [
-      "\u2705 resolved",
-      tableCell(s.signature, 80),
-      String(s.spikes),
-      "0",
-      "\u2013"
-    ]),
+    ...diff.resolved.map((s) => gone("\u2705 resolved", s)),
+    ...(diff.unseen ?? []).map((s) => gone("\u2753 not seen (incomplete)", s)),
     ...diff.persisting.map((s) => row("persisting", s))
   ];
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown2 = rows.slice(0, limit);
   return {
     table: table(
-      [["", "signature", "spikes: history", "spikes: head", "worst (head)"], ...shown2],
+      [["", "plugin \xB7 first syscall", "spikes before", "spikes now", "worst now"], ...shown2],
       ["l", "l", "r", "r", "r"]
     ),
     cut: rows.length - shown2.length
@@ -37257,37 +37642,32 @@ function renderReport(report, options2 = {}) {
   const settings = { ...DEFAULTS, ...options2 };
   let omitted = false;
   const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
-  const spikes = allSpikes(report);
+  const spikes = rankedSpikes(report);
   const sections = [];
   sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`);
   if (report.diff) {
     sections.push(diffVerdict(report.diff));
-    if (report.diff.options_changed.length > 0) {
-      sections.push(
-        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
-      );
-    }
-    const reasons = diffReasons(report.diff, settings.maxDiffRows);
-    if (reasons !== "") sections.push(reasons);
-    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
-    sections.push(diffRows);
-    if (cut > 0) {
-      omitted = true;
-      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
-    }
-    sections.push(baseLine(report.diff));
   } else if (settings.verdict) {
     sections.push(settings.verdict);
   }
+  const lead = leadSentences(report, settings.maxLeadSentences);
+  if (lead !== "") sections.push(lead);
+  if (report.diff && report.diff.options_changed.length > 0) {
+    sections.push(
+      `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
+    );
+  }
   sections.push(summaryLine(report, spikes));
-  if (report.runs.length > 0) {
-    const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-    const shown2 = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
-    sections.push(runsTable(report.runs.filter((run) => shown2.includes(run))));
-    if (shown2.length < report.runs.length) {
+  if (spikes.length > 0) {
+    const listed = spikes.slice(0, settings.maxSpikeRows);
+    sections.push(`${heading(1)} Spikes, worst first`);
+    const label2 = report.runs.length > 1 ? shortRunLabel(report) : null;
+    sections.push(spikesTable(listed, label2));
+    sections.push(spikesLegend(listed));
+    if (listed.length < spikes.length) {
       omitted = true;
       sections.push(
-        `Showing the ${shown2.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
       );
     }
   }
@@ -37295,16 +37675,7 @@ function renderReport(report, options2 = {}) {
   const chart = charted ? msptChart(charted) : null;
   if (chart) sections.push(chart);
   if (spikes.length > 0) {
-    const listed = worstFirst(spikes).slice(0, settings.maxSpikeRows).sort((a, b) => a.number - b.number);
-    sections.push(`${heading(1)} Spikes`);
-    sections.push(spikesTable(listed));
-    if (listed.length < spikes.length) {
-      omitted = true;
-      sections.push(
-        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
-      );
-    }
-    const detailed = worstFirst(spikes).slice(0, settings.maxDetails).sort((a, b) => a.number - b.number);
+    const detailed = spikes.slice(0, settings.maxDetails);
     if (detailed.length > 0) {
       const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows));
       if (blocks.some((block) => block.includes("\u2026and "))) omitted = true;
@@ -37316,9 +37687,35 @@ function renderReport(report, options2 = {}) {
         );
       }
     }
-    if (!report.diff) {
-      sections.push(`${heading(1)} Signatures`);
-      sections.push(signaturesTable(report.signatures));
+  }
+  if (report.diff) {
+    sections.push(`${heading(1)} Compared with the base branch`);
+    const reasons = diffReasons(report.diff, settings.maxDiffRows);
+    if (reasons !== "") sections.push(reasons);
+    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows);
+    if (cut > 0) {
+      omitted = true;
+      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
+    }
+    sections.push(baseLine(report.diff));
+  } else if (spikes.length > 0) {
+    sections.push(`${heading(1)} Kinds of spike`);
+    sections.push(signaturesTable(report.signatures));
+  }
+  if (report.runs.length > 0) {
+    sections.push(`${heading(1)} Runs and thresholds`);
+    sections.push(
+      "A spike is a tick at or above its run\u2019s threshold: the larger of the floor and p95 + k\xB7\u03C3 of the run\u2019s ticks (p95: the 95th percentile; \u03C3: their standard deviation)."
+    );
+    const worst = (run) => run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+    const shown2 = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
+    sections.push(runsTable(report.runs.filter((run) => shown2.includes(run))));
+    if (shown2.length < report.runs.length) {
+      omitted = true;
+      sections.push(
+        `Showing the ${shown2.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+      );
     }
   }
   const notes = [
@@ -37347,6 +37744,1372 @@ function renderReport(report, options2 = {}) {
   return { markdown: sections.join("\n\n") + "\n", omitted };
 }
 
+// src/report/text.ts
+var import_picocolors = __toESM(require_picocolors(), 1);
+
+// node_modules/string-width/node_modules/ansi-regex/index.js
+var ST = String.raw`(?:\u001B\u005C|\u009C)`;
+var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
+function ansiRegex({ onlyFirst = false } = {}) {
+  return new RegExp(pattern, onlyFirst ? void 0 : "g");
+}
+
+// node_modules/string-width/node_modules/strip-ansi/index.js
+var regex = ansiRegex();
+function stripAnsi(string) {
+  if (typeof string !== "string") {
+    throw new TypeError(`Expected a \`string\`, got \`${typeof string}\``);
+  }
+  if (!string.includes("\x1B") && !string.includes("\x9B")) {
+    return string;
+  }
+  return string.replace(regex, "");
+}
+
+// node_modules/get-east-asian-width/lookup-data.js
+var ambiguousMinimalCodePoint = 161;
+var ambiguousMaximumCodePoint = 1114109;
+var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
+var fullwidthMinimalCodePoint = 12288;
+var fullwidthMaximumCodePoint = 65510;
+var fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
+var wideMinimalCodePoint = 4352;
+var wideMaximumCodePoint = 262141;
+var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
+
+// node_modules/get-east-asian-width/utilities.js
+var isInRange = (ranges, codePoint) => {
+  let low = 0;
+  let high = Math.floor(ranges.length / 2) - 1;
+  while (low <= high) {
+    const mid = Math.floor((low + high) / 2);
+    const i = mid * 2;
+    if (codePoint < ranges[i]) {
+      high = mid - 1;
+    } else if (codePoint > ranges[i + 1]) {
+      low = mid + 1;
+    } else {
+      return true;
+    }
+  }
+  return false;
+};
+
+// node_modules/get-east-asian-width/lookup.js
+var commonCjkCodePoint = 19968;
+var [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
+function findWideFastPathRange(ranges) {
+  let fastPathStart = ranges[0];
+  let fastPathEnd = ranges[1];
+  for (let index = 0; index < ranges.length; index += 2) {
+    const start = ranges[index];
+    const end = ranges[index + 1];
+    if (commonCjkCodePoint >= start && commonCjkCodePoint <= end) {
+      return [start, end];
+    }
+    if (end - start > fastPathEnd - fastPathStart) {
+      fastPathStart = start;
+      fastPathEnd = end;
+    }
+  }
+  return [fastPathStart, fastPathEnd];
+}
+var isAmbiguous = (codePoint) => {
+  if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(ambiguousRanges, codePoint);
+};
+var isFullwidth = (codePoint) => {
+  if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(fullwidthRanges, codePoint);
+};
+var isWide = (codePoint) => {
+  if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
+    return true;
+  }
+  if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
+    return false;
+  }
+  return isInRange(wideRanges, codePoint);
+};
+
+// node_modules/get-east-asian-width/index.js
+function validate(codePoint) {
+  if (!Number.isSafeInteger(codePoint)) {
+    throw new TypeError(`Expected a code point, got \`${typeof codePoint}\`.`);
+  }
+}
+function eastAsianWidth(codePoint, { ambiguousAsWide = false } = {}) {
+  validate(codePoint);
+  if (isFullwidth(codePoint) || isWide(codePoint) || ambiguousAsWide && isAmbiguous(codePoint)) {
+    return 2;
+  }
+  return 1;
+}
+
+// node_modules/string-width/index.js
+var segmenter = new Intl.Segmenter();
+var visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
+var spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
+var rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
+var unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
+var extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
+function isDoubleWidthNonRgiEmojiSequence(segment) {
+  if (segment.length > 50) {
+    return false;
+  }
+  if (unqualifiedKeycapRegex.test(segment)) {
+    return true;
+  }
+  if (segment.includes("\u200D")) {
+    const pictographics = segment.match(extendedPictographicRegex);
+    return pictographics !== null && pictographics.length >= 2;
+  }
+  return false;
+}
+function baseVisible(segment) {
+  const index = segment.search(visibleCharacterRegex);
+  return index === -1 ? void 0 : segment.slice(index);
+}
+function isHangulLeadingJamo(codePoint) {
+  return codePoint >= 4352 && codePoint <= 4447 || codePoint >= 43360 && codePoint <= 43388;
+}
+function isHangulVowelJamo(codePoint) {
+  return codePoint >= 4448 && codePoint <= 4519 || codePoint >= 55216 && codePoint <= 55238;
+}
+function isHangulTrailingJamo(codePoint) {
+  return codePoint >= 4520 && codePoint <= 4607 || codePoint >= 55243 && codePoint <= 55291;
+}
+function isHangulJamo(codePoint) {
+  return isHangulLeadingJamo(codePoint) || isHangulVowelJamo(codePoint) || isHangulTrailingJamo(codePoint);
+}
+function hangulClusterWidth(visibleSegment, eastAsianWidthOptions) {
+  const codePoints = [];
+  for (const character of visibleSegment) {
+    if (!visibleCharacterRegex.test(character)) {
+      continue;
+    }
+    codePoints.push(character.codePointAt(0));
+  }
+  if (codePoints.length === 0) {
+    return void 0;
+  }
+  let width = 0;
+  for (let index = 0; index < codePoints.length; index++) {
+    const codePoint = codePoints[index];
+    if (!isHangulJamo(codePoint)) {
+      if (width === 0) {
+        return void 0;
+      }
+      for (let remaining = index; remaining < codePoints.length; remaining++) {
+        width += eastAsianWidth(codePoints[remaining], eastAsianWidthOptions);
+      }
+      return width;
+    }
+    if (isHangulLeadingJamo(codePoint) && isHangulVowelJamo(codePoints[index + 1])) {
+      width += 2;
+      index += isHangulTrailingJamo(codePoints[index + 2]) ? 2 : 1;
+      continue;
+    }
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+  }
+  return width;
+}
+function trailingWidth(visibleSegment, eastAsianWidthOptions) {
+  let extra = 0;
+  let first = true;
+  for (const character of visibleSegment) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (spacingMarkRegex.test(character) || character >= "\uFF00" && character <= "\uFFEF") {
+      extra += eastAsianWidth(character.codePointAt(0), eastAsianWidthOptions);
+    }
+  }
+  return extra;
+}
+function stringWidth(input, options2 = {}) {
+  if (typeof input !== "string" || input.length === 0) {
+    return 0;
+  }
+  const {
+    ambiguousIsNarrow = true,
+    countAnsiEscapeCodes = false
+  } = options2;
+  let string = input;
+  if (!countAnsiEscapeCodes && (string.includes("\x1B") || string.includes("\x9B"))) {
+    string = stripAnsi(string);
+  }
+  if (string.length === 0) {
+    return 0;
+  }
+  if (/^[\u0020-\u007E]*$/.test(string)) {
+    return string.length;
+  }
+  let width = 0;
+  const eastAsianWidthOptions = { ambiguousAsWide: !ambiguousIsNarrow };
+  for (const { segment } of segmenter.segment(string)) {
+    const visibleSegment = baseVisible(segment);
+    if (visibleSegment === void 0) {
+      continue;
+    }
+    if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {
+      width += 2;
+      continue;
+    }
+    const hangulWidth = hangulClusterWidth(visibleSegment, eastAsianWidthOptions);
+    if (hangulWidth !== void 0) {
+      width += hangulWidth;
+      continue;
+    }
+    const codePoint = visibleSegment.codePointAt(0);
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+    width += trailingWidth(visibleSegment, eastAsianWidthOptions);
+  }
+  return width;
+}
+
+// node_modules/wrap-ansi/node_modules/ansi-styles/index.js
+var ANSI_BACKGROUND_OFFSET = 10;
+var wrapAnsi16 = (offset = 0) => (code) => `\x1B[${code + offset}m`;
+var wrapAnsi256 = (offset = 0) => (code) => `\x1B[${38 + offset};5;${code}m`;
+var wrapAnsi16m = (offset = 0) => (red, green, blue) => `\x1B[${38 + offset};2;${red};${green};${blue}m`;
+var styles = {
+  modifier: {
+    reset: [0, 0],
+    // 21 isn't widely supported and 22 does the same thing
+    bold: [1, 22],
+    dim: [2, 22],
+    italic: [3, 23],
+    underline: [4, 24],
+    overline: [53, 55],
+    inverse: [7, 27],
+    hidden: [8, 28],
+    strikethrough: [9, 29]
+  },
+  color: {
+    black: [30, 39],
+    red: [31, 39],
+    green: [32, 39],
+    yellow: [33, 39],
+    blue: [34, 39],
+    magenta: [35, 39],
+    cyan: [36, 39],
+    white: [37, 39],
+    // Bright color
+    blackBright: [90, 39],
+    gray: [90, 39],
+    // Alias of `blackBright`
+    grey: [90, 39],
+    // Alias of `blackBright`
+    redBright: [91, 39],
+    greenBright: [92, 39],
+    yellowBright: [93, 39],
+    blueBright: [94, 39],
+    magentaBright: [95, 39],
+    cyanBright: [96, 39],
+    whiteBright: [97, 39]
+  },
+  bgColor: {
+    bgBlack: [40, 49],
+    bgRed: [41, 49],
+    bgGreen: [42, 49],
+    bgYellow: [43, 49],
+    bgBlue: [44, 49],
+    bgMagenta: [45, 49],
+    bgCyan: [46, 49],
+    bgWhite: [47, 49],
+    // Bright color
+    bgBlackBright: [100, 49],
+    bgGray: [100, 49],
+    // Alias of `bgBlackBright`
+    bgGrey: [100, 49],
+    // Alias of `bgBlackBright`
+    bgRedBright: [101, 49],
+    bgGreenBright: [102, 49],
+    bgYellowBright: [103, 49],
+    bgBlueBright: [104, 49],
+    bgMagentaBright: [105, 49],
+    bgCyanBright: [106, 49],
+    bgWhiteBright: [107, 49]
+  }
+};
+var modifierNames = Object.keys(styles.modifier);
+var foregroundColorNames = Object.keys(styles.color);
+var backgroundColorNames = Object.keys(styles.bgColor);
+var colorNames = [...foregroundColorNames, ...backgroundColorNames];
+function assembleStyles() {
+  const codes = /* @__PURE__ */ new Map();
+  for (const [groupName, group] of Object.entries(styles)) {
+    for (const [styleName, style] of Object.entries(group)) {
+      styles[styleName] = {
+        open: `\x1B[${style[0]}m`,
+        close: `\x1B[${style[1]}m`
+      };
+      group[styleName] = styles[styleName];
+      codes.set(style[0], style[1]);
+    }
+    Object.defineProperty(styles, groupName, {
+      value: group,
+      enumerable: false
+    });
+  }
+  Object.defineProperty(styles, "codes", {
+    value: codes,
+    enumerable: false
+  });
+  styles.color.close = "\x1B[39m";
+  styles.bgColor.close = "\x1B[49m";
+  styles.color.ansi = wrapAnsi16();
+  styles.color.ansi256 = wrapAnsi256();
+  styles.color.ansi16m = wrapAnsi16m();
+  styles.bgColor.ansi = wrapAnsi16(ANSI_BACKGROUND_OFFSET);
+  styles.bgColor.ansi256 = wrapAnsi256(ANSI_BACKGROUND_OFFSET);
+  styles.bgColor.ansi16m = wrapAnsi16m(ANSI_BACKGROUND_OFFSET);
+  Object.defineProperties(styles, {
+    rgbToAnsi256: {
+      value(red, green, blue) {
+        if (red === green && green === blue) {
+          if (red < 8) {
+            return 16;
+          }
+          if (red > 248) {
+            return 231;
+          }
+          return Math.round((red - 8) / 247 * 24) + 232;
+        }
+        return 16 + 36 * Math.round(red / 255 * 5) + 6 * Math.round(green / 255 * 5) + Math.round(blue / 255 * 5);
+      },
+      enumerable: false
+    },
+    hexToRgb: {
+      value(hex) {
+        const matches = /[a-f\d]{6}|[a-f\d]{3}/i.exec(hex.toString(16));
+        if (!matches) {
+          return [0, 0, 0];
+        }
+        let [colorString] = matches;
+        if (colorString.length === 3) {
+          colorString = [...colorString].map((character) => character + character).join("");
+        }
+        const integer = Number.parseInt(colorString, 16);
+        return [
+          /* eslint-disable no-bitwise */
+          integer >> 16 & 255,
+          integer >> 8 & 255,
+          integer & 255
+          /* eslint-enable no-bitwise */
+        ];
+      },
+      enumerable: false
+    },
+    hexToAnsi256: {
+      value: (hex) => styles.rgbToAnsi256(...styles.hexToRgb(hex)),
+      enumerable: false
+    },
+    ansi256ToAnsi: {
+      value(code) {
+        if (code < 8) {
+          return 30 + code;
+        }
+        if (code < 16) {
+          return 90 + (code - 8);
+        }
+        let red;
+        let green;
+        let blue;
+        if (code >= 232) {
+          red = ((code - 232) * 10 + 8) / 255;
+          green = red;
+          blue = red;
+        } else {
+          code -= 16;
+          const remainder = code % 36;
+          red = Math.floor(code / 36) / 5;
+          green = Math.floor(remainder / 6) / 5;
+          blue = remainder % 6 / 5;
+        }
+        const value = Math.max(red, green, blue) * 2;
+        if (value === 0) {
+          return 30;
+        }
+        let result = 30 + (Math.round(blue) << 2 | Math.round(green) << 1 | Math.round(red));
+        if (value === 2) {
+          result += 60;
+        }
+        return result;
+      },
+      enumerable: false
+    },
+    rgbToAnsi: {
+      value: (red, green, blue) => styles.ansi256ToAnsi(styles.rgbToAnsi256(red, green, blue)),
+      enumerable: false
+    },
+    hexToAnsi: {
+      value: (hex) => styles.ansi256ToAnsi(styles.hexToAnsi256(hex)),
+      enumerable: false
+    }
+  });
+  return styles;
+}
+var ansiStyles = assembleStyles();
+var ansi_styles_default = ansiStyles;
+
+// node_modules/wrap-ansi/index.js
+var ANSI_ESCAPE = "\x1B";
+var ANSI_ESCAPE_BELL = "\x07";
+var C1_CSI = "\x9B";
+var ANSI_CSI = "[";
+var ANSI_OSC = "]";
+var ANSI_SGR_TERMINATOR = "m";
+var ANSI_SGR_RESET = 0;
+var ANSI_SGR_RESET_FOREGROUND = 39;
+var ANSI_SGR_RESET_BACKGROUND = 49;
+var ANSI_SGR_RESET_UNDERLINE_COLOR = 59;
+var ANSI_SGR_FOREGROUND_EXTENDED = 38;
+var ANSI_SGR_BACKGROUND_EXTENDED = 48;
+var ANSI_SGR_UNDERLINE_COLOR_EXTENDED = 58;
+var ANSI_SGR_COLOR_MODE_RGB = 2;
+var ANSI_SGR_COLOR_MODE_256 = 5;
+var ANSI_ESCAPE_LINK = `${ANSI_OSC}8;`;
+var ESCAPES = /* @__PURE__ */ new Set([
+  ANSI_ESCAPE,
+  C1_CSI
+]);
+var ESCAPE_CHARACTERS = [...ESCAPES].join("");
+var CSI_INTRODUCER = `(?:${ANSI_ESCAPE}\\${ANSI_CSI}|${C1_CSI})`;
+var CSI_PARAMETERS = "[0-?]*[ -/]*[@-~]";
+var SGR_PARAMETERS = `(?<sgr>[0-9;:]*)${ANSI_SGR_TERMINATOR}`;
+var OSC_STRING_TERMINATOR = `(?:${ANSI_ESCAPE_BELL}|${ANSI_ESCAPE}\\\\)`;
+var OSC_STRING_PAYLOAD = String.raw`[^\u0000-\u001F\u007F-\u009F]*`;
+var LINK_PARAMETERS = String.raw`8;(?<parameters>[^;\u0000-\u001F\u007F-\u009F]*);(?<uri>${OSC_STRING_PAYLOAD})${OSC_STRING_TERMINATOR}`;
+var OSC_STRING = `${OSC_STRING_PAYLOAD}${OSC_STRING_TERMINATOR}`;
+var ANSI_ESCAPE_REGEX = new RegExp(
+  `${CSI_INTRODUCER}(?:${SGR_PARAMETERS}|${CSI_PARAMETERS})|${ANSI_ESCAPE}\\${ANSI_OSC}(?:${LINK_PARAMETERS}|${OSC_STRING})`,
+  "y"
+);
+var ANSI_SGR_MODIFIER_CLOSE_CODES = new Set(ansi_styles_default.codes.values());
+ANSI_SGR_MODIFIER_CLOSE_CODES.delete(ANSI_SGR_RESET);
+var segmenter2 = new Intl.Segmenter();
+var getStringWidth = (string) => stringWidth(string, { countAnsiEscapeCodes: true });
+var TAB_SIZE = 8;
+var ESCAPE_INTRODUCER_REGEX = new RegExp(`[${ESCAPE_CHARACTERS}]`, "g");
+var ROW_BOUNDARY_REGEX = new RegExp(`[\\n${ESCAPE_CHARACTERS}]`, "g");
+var ASCII_PRINTABLE_REGEX = /^[ -~]*$/;
+var wrapAnsiCode = (code) => `${ANSI_ESCAPE}${ANSI_CSI}${code}${ANSI_SGR_TERMINATOR}`;
+var wrapAnsiHyperlink = (url, parameters = "") => `${ANSI_ESCAPE}${ANSI_ESCAPE_LINK}${parameters};${url}${ANSI_ESCAPE_BELL}`;
+var matchAnsiEscape = (string, index) => {
+  if (!ESCAPES.has(string[index])) {
+    return;
+  }
+  ANSI_ESCAPE_REGEX.lastIndex = index;
+  return ANSI_ESCAPE_REGEX.exec(string) ?? void 0;
+};
+var forEachSegment = (string, onPlainText, onEscape = () => {
+}) => {
+  let plainStart = 0;
+  let index = 0;
+  while (index < string.length) {
+    ESCAPE_INTRODUCER_REGEX.lastIndex = index;
+    const introducer = ESCAPE_INTRODUCER_REGEX.exec(string);
+    if (!introducer) {
+      break;
+    }
+    const escape3 = matchAnsiEscape(string, introducer.index);
+    if (!escape3) {
+      index = introducer.index + 1;
+      continue;
+    }
+    if (introducer.index > plainStart) {
+      onPlainText(string.slice(plainStart, introducer.index));
+    }
+    onEscape(escape3[0]);
+    index = introducer.index + escape3[0].length;
+    plainStart = index;
+  }
+  if (plainStart < string.length) {
+    onPlainText(string.slice(plainStart));
+  }
+};
+var getWidth = (string) => {
+  let plainText = "";
+  forEachSegment(string, (part) => {
+    plainText += part;
+  });
+  return getStringWidth(plainText);
+};
+var getTokens = (string) => {
+  const tokens = [];
+  forEachSegment(string, (plainText) => {
+    if (ASCII_PRINTABLE_REGEX.test(plainText)) {
+      for (const character of plainText) {
+        tokens.push({ value: character, width: 1 });
+      }
+      return;
+    }
+    for (const { segment } of segmenter2.segment(plainText)) {
+      tokens.push({ value: segment, width: getStringWidth(segment) });
+    }
+  }, (escape3) => {
+    tokens.push({ value: escape3, width: 0 });
+  });
+  return tokens;
+};
+var splitWords = (string) => {
+  let currentWord = { value: "", plainText: "" };
+  const words = [currentWord];
+  forEachSegment(string, (plainText) => {
+    const parts = plainText.split(" ");
+    currentWord.value += parts[0];
+    currentWord.plainText += parts[0];
+    for (let index = 1; index < parts.length; index++) {
+      currentWord = { value: parts[index], plainText: parts[index] };
+      words.push(currentWord);
+    }
+  }, (escape3) => {
+    currentWord.value += escape3;
+  });
+  for (const word of words) {
+    word.width = getStringWidth(word.plainText);
+  }
+  return words;
+};
+var getColonColorToken = (parameter) => {
+  const parts = parameter.split(":");
+  const code = Number.parseInt(parts[0], 10);
+  const mode = Number.parseInt(parts[1], 10);
+  if (![ANSI_SGR_FOREGROUND_EXTENDED, ANSI_SGR_BACKGROUND_EXTENDED, ANSI_SGR_UNDERLINE_COLOR_EXTENDED].includes(code)) {
+    return;
+  }
+  if (mode === ANSI_SGR_COLOR_MODE_256 && parts.length === 3 && /^\d+$/.test(parts[2])) {
+    return { code, open: parameter, hasArguments: true };
+  }
+  if (mode !== ANSI_SGR_COLOR_MODE_RGB) {
+    return;
+  }
+  const components = parts.length === 6 ? parts.slice(3) : parts.slice(2);
+  const colorSpace = parts.length === 6 ? parts[2] : void 0;
+  if (components.length === 3 && components.every((component) => /^\d+$/.test(component)) && (colorSpace === void 0 || /^\d*$/.test(colorSpace))) {
+    return { code, open: parameter, hasArguments: true };
+  }
+};
+var getSgrTokens = (sgrParameters) => {
+  const parameters = sgrParameters.split(";");
+  const sgrTokens = [];
+  for (let index = 0; index < parameters.length; index++) {
+    const parameter = parameters[index];
+    if (parameter.includes(":")) {
+      const colonColorToken = getColonColorToken(parameter);
+      if (colonColorToken) {
+        sgrTokens.push(colonColorToken);
+      }
+      continue;
+    }
+    const code = parameter === "" ? ANSI_SGR_RESET : Number.parseInt(parameter, 10);
+    if (!Number.isFinite(code)) {
+      continue;
+    }
+    if (code === ANSI_SGR_FOREGROUND_EXTENDED || code === ANSI_SGR_BACKGROUND_EXTENDED || code === ANSI_SGR_UNDERLINE_COLOR_EXTENDED) {
+      if (index + 1 >= parameters.length) {
+        break;
+      }
+      const mode = Number.parseInt(parameters[index + 1], 10);
+      const colorIndex = Number.parseInt(parameters[index + 2], 10);
+      if (mode === ANSI_SGR_COLOR_MODE_256 && Number.isFinite(colorIndex)) {
+        sgrTokens.push({ code, open: [code, mode, colorIndex].join(";"), hasArguments: true });
+        index += 2;
+        continue;
+      }
+      const red = Number.parseInt(parameters[index + 2], 10);
+      const green = Number.parseInt(parameters[index + 3], 10);
+      const blue = Number.parseInt(parameters[index + 4], 10);
+      if (mode === ANSI_SGR_COLOR_MODE_RGB && Number.isFinite(red) && Number.isFinite(green) && Number.isFinite(blue)) {
+        sgrTokens.push({ code, open: [code, mode, red, green, blue].join(";"), hasArguments: true });
+        index += 4;
+        continue;
+      }
+      break;
+    }
+    sgrTokens.push({ code, open: String(code), hasArguments: false });
+  }
+  return sgrTokens;
+};
+var removeActiveStyle = (activeStyles, family) => {
+  const activeStyleIndex = activeStyles.findIndex((activeStyle) => activeStyle.family === family);
+  if (activeStyleIndex !== -1) {
+    activeStyles.splice(activeStyleIndex, 1);
+  }
+};
+var upsertActiveStyle = (activeStyles, nextActiveStyle) => {
+  removeActiveStyle(activeStyles, nextActiveStyle.family);
+  activeStyles.push(nextActiveStyle);
+};
+var removeModifierStylesByClose = (activeStyles, closeCode) => {
+  for (let index = activeStyles.length - 1; index >= 0; index--) {
+    const activeStyle = activeStyles[index];
+    if (activeStyle.family.startsWith("modifier-") && activeStyle.close === closeCode) {
+      activeStyles.splice(index, 1);
+    }
+  }
+};
+var getColorStyle = (sgrToken) => {
+  const { code, open: open4, hasArguments } = sgrToken;
+  if (code >= 30 && code <= 37 || code >= 90 && code <= 97 || code === ANSI_SGR_FOREGROUND_EXTENDED && hasArguments) {
+    return {
+      family: "foreground",
+      open: open4,
+      close: ANSI_SGR_RESET_FOREGROUND
+    };
+  }
+  if (code >= 40 && code <= 47 || code >= 100 && code <= 107 || code === ANSI_SGR_BACKGROUND_EXTENDED && hasArguments) {
+    return {
+      family: "background",
+      open: open4,
+      close: ANSI_SGR_RESET_BACKGROUND
+    };
+  }
+  if (code === ANSI_SGR_UNDERLINE_COLOR_EXTENDED && hasArguments) {
+    return {
+      family: "underlineColor",
+      open: open4,
+      close: ANSI_SGR_RESET_UNDERLINE_COLOR
+    };
+  }
+};
+var applySgrResetCode = (code, activeStyles) => {
+  if (code === ANSI_SGR_RESET) {
+    activeStyles.length = 0;
+    return true;
+  }
+  if (code === ANSI_SGR_RESET_FOREGROUND) {
+    removeActiveStyle(activeStyles, "foreground");
+    return true;
+  }
+  if (code === ANSI_SGR_RESET_BACKGROUND) {
+    removeActiveStyle(activeStyles, "background");
+    return true;
+  }
+  if (code === ANSI_SGR_RESET_UNDERLINE_COLOR) {
+    removeActiveStyle(activeStyles, "underlineColor");
+    return true;
+  }
+  if (ANSI_SGR_MODIFIER_CLOSE_CODES.has(code)) {
+    removeModifierStylesByClose(activeStyles, code);
+    return true;
+  }
+  return false;
+};
+var applySgrToken = (sgrToken, activeStyles) => {
+  const { code } = sgrToken;
+  if (applySgrResetCode(code, activeStyles)) {
+    return;
+  }
+  const colorStyle = getColorStyle(sgrToken);
+  if (colorStyle) {
+    upsertActiveStyle(activeStyles, colorStyle);
+    return;
+  }
+  const close = ansi_styles_default.codes.get(code);
+  if (close !== void 0 && close !== ANSI_SGR_RESET) {
+    upsertActiveStyle(activeStyles, {
+      family: `modifier-${code}`,
+      open: sgrToken.open,
+      close
+    });
+  }
+};
+var applySgrParameters = (sgrParameters, activeStyles) => {
+  for (const sgrToken of getSgrTokens(sgrParameters)) {
+    applySgrToken(sgrToken, activeStyles);
+  }
+};
+var applySgrResets = (sgrParameters, activeStyles) => {
+  for (const { code } of getSgrTokens(sgrParameters)) {
+    applySgrResetCode(code, activeStyles);
+  }
+};
+var applyLeadingSgrResets = (string, startIndex, activeStyles) => {
+  let index = startIndex;
+  while (index < string.length) {
+    const match = matchAnsiEscape(string, index);
+    if (!match) {
+      break;
+    }
+    if (match.groups.sgr !== void 0) {
+      applySgrResets(match.groups.sgr, activeStyles);
+    }
+    index += match[0].length;
+  }
+};
+var getClosingSgrSequence = (activeStyles) => [...activeStyles].reverse().map((activeStyle) => wrapAnsiCode(activeStyle.close)).join("");
+var getOpeningSgrSequence = (activeStyles) => activeStyles.map((activeStyle) => wrapAnsiCode(activeStyle.open)).join("");
+var wrapWord = (rows, word, columns, rowWidth) => {
+  const tokens = getTokens(word);
+  let visible = rowWidth;
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (token.width > 0 && visible > 0 && visible + token.width > columns) {
+      rows.push("");
+      visible = 0;
+    }
+    rows[rows.length - 1] += token.value;
+    visible += token.width;
+    if (visible === columns && index < tokens.length - 1) {
+      rows.push("");
+      visible = 0;
+    }
+  }
+  if (!visible && rows.at(-1).length > 0 && rows.length > 1) {
+    rows[rows.length - 2] += rows.pop();
+  }
+  return getWidth(rows.at(-1));
+};
+var stringVisibleTrimSpacesRight = (string) => {
+  if (!string.includes(" ")) {
+    return string;
+  }
+  const segments = [];
+  forEachSegment(string, (plainText) => {
+    segments.push({ value: plainText, isEscape: false });
+  }, (escape3) => {
+    segments.push({ value: escape3, isEscape: true });
+  });
+  for (let index = segments.length - 1; index >= 0; index--) {
+    const segment = segments[index];
+    if (segment.isEscape) {
+      continue;
+    }
+    let end = segment.value.length;
+    while (end > 0 && segment.value[end - 1] === " ") {
+      end--;
+    }
+    segment.value = segment.value.slice(0, end);
+    if (getStringWidth(segment.value) > 0) {
+      break;
+    }
+  }
+  return segments.map((segment) => segment.value).join("");
+};
+var expandTabs = (line) => {
+  if (!line.includes("	")) {
+    return line;
+  }
+  let visible = 0;
+  let expandedLine = "";
+  let plainTextSinceTab = "";
+  const expandPlainText = (plainText) => {
+    const segments = plainText.split("	");
+    for (const [index, segment] of segments.entries()) {
+      expandedLine += segment;
+      plainTextSinceTab += segment;
+      if (index < segments.length - 1) {
+        visible += getStringWidth(plainTextSinceTab);
+        plainTextSinceTab = "";
+        const spaces = TAB_SIZE - visible % TAB_SIZE;
+        expandedLine += " ".repeat(spaces);
+        visible += spaces;
+      }
+    }
+  };
+  forEachSegment(line, expandPlainText, (escape3) => {
+    expandedLine += escape3;
+  });
+  return expandedLine;
+};
+var restoreStylesAcrossRows = (preString) => {
+  let returnValue = "";
+  let activeHyperlink;
+  const activeStyles = [];
+  let index = 0;
+  let copiedIndex = 0;
+  while (index < preString.length) {
+    ROW_BOUNDARY_REGEX.lastIndex = index;
+    const boundary = ROW_BOUNDARY_REGEX.exec(preString);
+    if (!boundary) {
+      break;
+    }
+    index = boundary.index;
+    if (boundary[0] !== "\n") {
+      const escape3 = matchAnsiEscape(preString, index);
+      if (!escape3) {
+        index++;
+        continue;
+      }
+      const { groups } = escape3;
+      if (groups.sgr !== void 0) {
+        applySgrParameters(groups.sgr, activeStyles);
+      } else if (groups.uri !== void 0) {
+        activeHyperlink = groups.uri.length === 0 ? void 0 : { parameters: groups.parameters, uri: groups.uri };
+      }
+      index += escape3[0].length;
+      continue;
+    }
+    returnValue += preString.slice(copiedIndex, index);
+    if (index > copiedIndex) {
+      if (activeHyperlink) {
+        returnValue += wrapAnsiHyperlink("");
+      }
+      returnValue += getClosingSgrSequence(activeStyles);
+    }
+    returnValue += "\n";
+    index++;
+    copiedIndex = index;
+    if (index < preString.length && preString[index] !== "\n") {
+      const openingStyles = [...activeStyles];
+      applyLeadingSgrResets(preString, index, openingStyles);
+      returnValue += getOpeningSgrSequence(openingStyles);
+      if (activeHyperlink) {
+        returnValue += wrapAnsiHyperlink(activeHyperlink.uri, activeHyperlink.parameters);
+      }
+    }
+  }
+  return returnValue + preString.slice(copiedIndex);
+};
+var exec = (string, columns, options2 = {}) => {
+  if (options2.trim !== false && string.trim() === "") {
+    return "";
+  }
+  const words = splitWords(string);
+  let rows = [""];
+  let rowLength = 0;
+  let trimmedRowIndex = -1;
+  let isFirstWord = true;
+  for (const word of words) {
+    const rowIndex2 = rows.length - 1;
+    if (options2.trim !== false && trimmedRowIndex !== rowIndex2) {
+      const row = rows[rowIndex2];
+      const trimmedRow = row.trimStart();
+      if (trimmedRow.length !== row.length) {
+        rows[rowIndex2] = trimmedRow;
+        rowLength = getWidth(trimmedRow);
+      }
+      if (trimmedRow.length > 0) {
+        trimmedRowIndex = rowIndex2;
+      }
+    }
+    if (isFirstWord) {
+      isFirstWord = false;
+    } else {
+      if (rowLength >= columns && (options2.wordWrap === false || options2.trim === false)) {
+        rows.push("");
+        rowLength = 0;
+      }
+      if (rowLength > 0 || options2.trim === false) {
+        rows[rows.length - 1] += " ";
+        rowLength++;
+      }
+    }
+    if (options2.hard && options2.wordWrap !== false && word.width > columns) {
+      const remainingColumns = columns - rowLength;
+      const breaksStartingThisLine = 1 + Math.floor((word.width - remainingColumns - 1) / columns);
+      const breaksStartingNextLine = Math.floor((word.width - 1) / columns);
+      if (breaksStartingNextLine < breaksStartingThisLine) {
+        rows.push("");
+        rowLength = 0;
+      }
+      rowLength = wrapWord(rows, word.value, columns, rowLength);
+      continue;
+    }
+    if (rowLength + word.width > columns && rowLength > 0 && word.width > 0) {
+      if (options2.wordWrap === false && rowLength < columns) {
+        rowLength = wrapWord(rows, word.value, columns, rowLength);
+        continue;
+      }
+      rows.push("");
+      rowLength = 0;
+    }
+    if (rowLength + word.width > columns && options2.wordWrap === false) {
+      rowLength = wrapWord(rows, word.value, columns, rowLength);
+      continue;
+    }
+    rows[rows.length - 1] += word.value;
+    rowLength += word.width;
+  }
+  if (options2.trim !== false) {
+    rows = rows.map((row) => stringVisibleTrimSpacesRight(row));
+  }
+  return restoreStylesAcrossRows(rows.join("\n"));
+};
+var normalizeText = (string) => {
+  let normalizedString = "";
+  forEachSegment(string, (plainText) => {
+    normalizedString += plainText.normalize();
+  }, (escape3) => {
+    normalizedString += escape3;
+  });
+  return normalizedString;
+};
+function wrapAnsi(string, columns, options2) {
+  return normalizeText(String(string)).replaceAll("\r\n", "\n").split("\n").map((line) => exec(expandTabs(line), columns, options2)).join("\n");
+}
+
+// src/report/text.ts
+var MIN_WIDTH = 60;
+var SPIKE_LINES = 15;
+var NOTE_LINES = 5;
+var DETAIL_ROWS = 8;
+var pad = (text, width, align2) => {
+  const room = Math.max(0, width - stringWidth(text));
+  return align2 === "r" ? " ".repeat(room) + text : text + " ".repeat(room);
+};
+function fit(text, width, keep = "start") {
+  if (stringWidth(text) <= width) return text;
+  const chars = [...text];
+  let kept = "";
+  if (keep === "end") {
+    for (let i = chars.length - 1; i >= 0 && stringWidth(chars[i] + kept) <= width - 1; i--) {
+      kept = chars[i] + kept;
+    }
+    return "\u2026" + kept;
+  }
+  for (const char of chars) {
+    if (stringWidth(kept + char) > width - 1) break;
+    kept += char;
+  }
+  return kept + "\u2026";
+}
+function renderTable(allColumns, allRows, width, c, paint = (_r, _c, text) => text, indent = "  ") {
+  const gap = 2;
+  const minimum = (column, i) => column.wrap ? 12 : column.shrink?.min ?? Math.max(stringWidth(column.header), ...allRows.map((row) => stringWidth(row[i] ?? "")));
+  const kept = allColumns.map((_, i) => i);
+  const needed = () => indent.length + kept.reduce((sum, i) => sum + minimum(allColumns[i], i), 0) + gap * (kept.length - 1);
+  const droppable = kept.filter((i) => allColumns[i].drop !== void 0).sort((a, b) => allColumns[a].drop - allColumns[b].drop);
+  for (const i of droppable) {
+    if (needed() <= width) break;
+    kept.splice(kept.indexOf(i), 1);
+  }
+  const columns = kept.map((i) => allColumns[i]);
+  const rows = allRows.map((row) => kept.map((i) => row[i] ?? ""));
+  const original = (column) => kept[column];
+  const widths = columns.map(
+    (column, i) => Math.max(stringWidth(column.header), ...rows.map((row) => stringWidth(row[i] ?? "")))
+  );
+  const wrapIndex = columns.findIndex((column) => column.wrap);
+  const total = () => indent.length + widths.reduce((sum, w) => sum + w, 0) + gap * (columns.length - 1);
+  if (wrapIndex >= 0) {
+    const wanted = Math.min(widths[wrapIndex], 36);
+    widths[wrapIndex] = 0;
+    shrinkTo(columns, widths, width - wanted, total);
+    widths[wrapIndex] = Math.max(12, width - total());
+  } else {
+    shrinkTo(columns, widths, width, total);
+  }
+  const line = (cells, rowIndex2) => {
+    const fitted = cells.map(
+      (cell, i) => i === wrapIndex ? cell : fit(cell, widths[i], columns[i].shrink?.keep)
+    );
+    const wrapped = wrapIndex >= 0 ? wrapAnsi(fitted[wrapIndex], widths[wrapIndex], { hard: true, trim: true }).split("\n") : [""];
+    const out = [];
+    wrapped.forEach((part, lineIndex) => {
+      const parts = fitted.map((cell, i) => {
+        const text = i === wrapIndex ? part : lineIndex === 0 ? cell : "";
+        const painted = rowIndex2 === null ? c.dim(text) : text === "" ? text : paint(rowIndex2, original(i), text);
+        return i === columns.length - 1 && columns[i].align === "l" ? painted : pad(painted, widths[i], columns[i].align);
+      });
+      out.push((indent + parts.join(" ".repeat(gap))).trimEnd());
+    });
+    return out;
+  };
+  return [
+    ...line(
+      columns.map((column) => column.header),
+      null
+    ),
+    ...rows.flatMap((row, index) => line(row, index))
+  ];
+}
+function shrinkTo(columns, widths, width, total) {
+  while (total() > width) {
+    let widest = -1;
+    for (let i = 0; i < columns.length; i++) {
+      const min = columns[i].shrink?.min;
+      if (min === void 0 || widths[i] <= min) continue;
+      if (widest < 0 || widths[i] > widths[widest]) widest = i;
+    }
+    if (widest < 0) return;
+    widths[widest] = Math.max(columns[widest].shrink?.min ?? 0, widths[widest] - (total() - width));
+  }
+}
+var runLabel2 = (run) => `${run.run_id} #${run.repeat}`;
+function paragraph(text, width, indent = "", hanging = indent) {
+  const wrapped = wrapAnsi(text, Math.max(20, width - stringWidth(hanging)), {
+    hard: true,
+    trim: true
+  });
+  return wrapped.split("\n").map((line, index) => (index === 0 ? indent : hanging) + line);
+}
+function leadEntries2(diff) {
+  return [
+    ...diff.new.map((s) => ["new", s]),
+    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
+    ...(diff.worse ?? []).map((s) => ["worse", s]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
+  ];
+}
+function verdictLines(diff, c) {
+  const lines = [];
+  const regressions = [...diff.more_frequent ?? [], ...diff.worse ?? []];
+  if (diff.incomplete) {
+    lines.push(
+      c.yellow(c.bold("! The comparison is incomplete:")) + " some inputs could not be read (listed below), so nothing is called resolved."
+    );
+  }
+  if (diff.new.length > 0) {
+    lines.push(
+      c.red(c.bold(`\u2717 ${plural(diff.new.length, "new spike signature")}`)) + " compared with the baseline."
+    );
+  }
+  if (regressions.length > 0) {
+    const paint = diff.verdict_options?.fail_on === "regression" ? c.red : c.yellow;
+    lines.push(
+      paint(c.bold(`! ${plural(regressions.length, "known signature")}`)) + " more frequent or worse than in the history."
+    );
+  }
+  const unconfirmed = diff.new_unconfirmed ?? [];
+  if (diff.new.length === 0 && regressions.length === 0) {
+    const none = unconfirmed.length > 0 ? "No confirmed new spike signatures" : "No new spike signatures";
+    lines.push(
+      c.green(c.bold(`\u2713 ${none}`)) + (diff.resolved.length > 0 ? `; ${plural(diff.resolved.length, "signature")} resolved.` : ".")
+    );
+  }
+  if (unconfirmed.length > 0) {
+    lines.push(
+      c.yellow(`? ${plural(unconfirmed.length, "signature")}`) + " new but seen too rarely to confirm: rerun to tell."
+    );
+  }
+  return lines;
+}
+function diffTable2(diff, width, c, m) {
+  const side = (spikes, withIt, of) => of === void 0 ? String(spikes) : spikes === 0 ? `none of ${of}` : `${spikes} in ${withIt} of ${of}`;
+  const judged = (label2, s) => [
+    label2,
+    signatureWords(s, m),
+    side(s.judgement?.base.spikes ?? 0, s.judgement?.base.repeats_with, s.judgement?.base.repeats),
+    side(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    formatLength(s.judgement?.head.worst_ms ?? s.worst_ms)
+  ];
+  const gone = (label2, s) => [
+    label2,
+    signatureWords(s, m),
+    String(s.spikes),
+    "0",
+    "\u2013"
+  ];
+  const rows = [
+    ...diff.new.map((s) => judged("new", s)),
+    ...(diff.more_frequent ?? []).map((s) => judged("more frequent", s)),
+    ...(diff.worse ?? []).map((s) => judged("worse", s)),
+    ...(diff.new_unconfirmed ?? []).map((s) => judged("unconfirmed", s)),
+    ...diff.resolved.map((s) => gone("resolved", s)),
+    ...(diff.unseen ?? []).map((s) => gone("not seen (incomplete)", s)),
+    ...diff.persisting.map((s) => judged("persisting", s))
+  ];
+  if (rows.length === 0) return ["  Neither side has spikes."];
+  const colour = {
+    new: c.red,
+    "more frequent": c.yellow,
+    worse: c.yellow,
+    unconfirmed: c.yellow,
+    resolved: c.green
+  };
+  return renderTable(
+    [
+      { header: "", align: "l" },
+      { header: "plugin \xB7 first syscall", align: "l", shrink: { min: 16 } },
+      { header: "spikes before", align: "r" },
+      { header: "spikes now", align: "r" },
+      { header: "worst now", align: "r" }
+    ],
+    rows,
+    width,
+    c,
+    (row, column, text) => column === 0 ? (colour[rows[row][0]] ?? c.dim)(text) : text
+  );
+}
+function runsTable2(runs, width, c) {
+  const rows = runs.map((run) => {
+    const worst = run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
+    const atFloor = run.threshold_ms !== null && run.threshold_ms === run.floor_ms;
+    return [
+      oneLine(runLabel2(run), 200),
+      run.metric === null ? "\u2013" : oneLine(run.metric, 20),
+      formatCount(run.samples),
+      formatMs(run.p95_ms),
+      formatMs(run.sigma_ms),
+      run.threshold_ms === null ? "\u2013" : formatMs(run.threshold_ms) + (atFloor ? " (floor)" : ""),
+      formatCount(run.spikes.length),
+      run.spikes.length > 0 ? formatLength(worst) : "\u2013"
+    ];
+  });
+  return renderTable(
+    [
+      { header: "run", align: "l", shrink: { min: 12, keep: "end" } },
+      { header: "metric", align: "l", shrink: { min: 6 }, drop: 1 },
+      { header: "ticks", align: "r", drop: 2 },
+      { header: "p95", align: "r", drop: 4 },
+      { header: "\u03C3", align: "r", drop: 3 },
+      { header: "threshold", align: "r" },
+      { header: "spikes", align: "r" },
+      { header: "worst", align: "r" }
+    ],
+    rows,
+    width,
+    c
+  );
+}
+function spikeDetails2({ run, spike, number }, width, c, m) {
+  const lines = [
+    "",
+    c.bold(
+      `#${number}  ${formatLength(spike.value_ms)}  ${oneLine(runLabel2(run), 60)} at ${formatAt(spike.offset_ms)}`
+    ),
+    ...paragraph(`${spikeLine(spike, m, 60)}.`, width, "  "),
+    ...paragraph(c.dim(`Window ${windowText(spike)}.`), width, "  ")
+  ];
+  const section = (title, columns, rows, count2) => {
+    if (rows.length === 0) return;
+    lines.push("", ...paragraph(c.bold(title), width, "  ", "  "));
+    lines.push(...renderTable(columns, rows, width, c, void 0, "    "));
+    if (count2 > rows.length) lines.push(c.dim(`    \u2026and ${count2 - rows.length} more`));
+  };
+  const threads = spike.threads.slice(0, DETAIL_ROWS);
+  section(
+    "Threads (each thread\u2019s own time: together they can exceed the spike\u2019s length)",
+    [
+      { header: "thread", align: "l", shrink: { min: 12 } },
+      { header: "tid", align: "r", drop: 1 },
+      { header: "samples", align: "r", drop: 2 },
+      { header: "sampled ms", align: "r" },
+      { header: "syscall ms", align: "r" },
+      { header: "wait ms", align: "r", drop: 3 },
+      { header: "I/O", align: "r" }
+    ],
+    threads.map((t) => [
+      oneLine(t.thread, 80) + (t.tick_thread ? " (tick)" : ""),
+      t.tid === null ? "\u2013" : String(t.tid),
+      formatCount(t.samples),
+      t.cpu_ms.toFixed(1),
+      t.syscall_ms.toFixed(1),
+      t.wait_ms.toFixed(1),
+      formatBytes(t.io_bytes)
+    ]),
+    spike.threads.length
+  );
+  section(
+    "Plugins (sampled time summed over threads)",
+    [
+      { header: "plugin", align: "l", shrink: { min: 12 } },
+      { header: "tick-thread samples", align: "r", drop: 1 },
+      { header: "samples", align: "r" },
+      { header: "sampled ms", align: "r" }
+    ],
+    spike.plugins.slice(0, DETAIL_ROWS).map((p) => [
+      oneLine(p.plugin, 80),
+      formatCount(p.tick_thread_samples),
+      formatCount(p.samples),
+      p.cpu_ms.toFixed(1)
+    ]),
+    spike.plugins.length
+  );
+  section(
+    "Syscalls (all threads, summed)",
+    [
+      { header: "syscall", align: "l", shrink: { min: 8 } },
+      { header: "count", align: "r" },
+      { header: "total ms", align: "r" },
+      { header: "max ms", align: "r" }
+    ],
+    spike.syscalls.slice(0, DETAIL_ROWS).map((s) => [
+      oneLine(s.syscall, 40) + (s.wait ? " (wait)" : ""),
+      formatCount(s.count),
+      s.total_ms.toFixed(1),
+      s.max_ms.toFixed(1)
+    ]),
+    spike.syscalls.length
+  );
+  section(
+    "Files",
+    [
+      { header: "path", align: "l", shrink: { min: 20, keep: "end" } },
+      { header: "ms", align: "r" },
+      { header: "bytes", align: "r" },
+      { header: "ops", align: "r" }
+    ],
+    spike.paths.slice(0, DETAIL_ROWS).map((p) => [
+      oneLine(p.path, 400),
+      p.total_ms.toFixed(1),
+      formatBytes(p.bytes),
+      formatCount(p.ops)
+    ]),
+    spike.paths.length
+  );
+  section(
+    "Block devices",
+    [
+      { header: "device", align: "l", shrink: { min: 8 } },
+      { header: "bytes", align: "r" },
+      { header: "ops", align: "r" },
+      { header: "ms", align: "r" }
+    ],
+    spike.devices.slice(0, DETAIL_ROWS).map((d) => [
+      oneLine(d.device, 40),
+      formatBytes(d.bytes),
+      formatCount(d.ops),
+      d.total_ms.toFixed(1)
+    ]),
+    spike.devices.length
+  );
+  for (const note of spike.notes) {
+    lines.push(...paragraph(c.dim(`- ${oneLine(note, 300)}`), width, "  ", "    "));
+  }
+  return lines;
+}
+function renderText(report, options2) {
+  const width = Math.max(MIN_WIDTH, Math.floor(options2.width));
+  const c = (0, import_picocolors.createColors)(options2.color);
+  const m = {
+    name: (text, max, keep) => c.cyan(oneLine(text, max, keep)),
+    strong: (text) => c.bold(text)
+  };
+  const out = [];
+  const heading = (title) => out.push("", c.bold(c.underline(title)));
+  const spikes = report.runs.flatMap((run) => run.spikes.map((spike) => ({ run, spike }))).map((entry, order) => ({ ...entry, order })).sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.order - b.order).map(({ run, spike }, index) => ({ run, spike, number: index + 1 }));
+  const withSpikes = report.runs.filter((run) => run.spikes.length > 0).length;
+  const headline = report.runs.length === 0 ? "no input could be analysed" : spikes.length === 0 ? `no MSPT spikes in ${plural(report.runs.length, "run")}` : `${plural(spikes.length, "spike")} in ${withSpikes} of ${plural(report.runs.length, "run")}, the worst ${formatLength(spikes[0].spike.value_ms)}`;
+  const ids = new Set(report.runs.map((run) => run.run_id));
+  const oneRun = ids.size === 1 && report.runs.length > 1;
+  const named = oneRun ? ` \xB7 ${c.cyan(oneLine(report.runs[0].run_id, 60))}` : "";
+  out.push(`${c.bold("io-storm-catcher")}${named} \xB7 ${headline}`);
+  if (report.diff) {
+    out.push("");
+    for (const line of verdictLines(report.diff, c)) out.push(...paragraph(line, width, "", "  "));
+  } else if (options2.notice) {
+    const plain = options2.notice.replace(/\*\*/g, "").replace(/^⚠️ /, "! ");
+    out.push("", ...paragraph(c.yellow(plain), width));
+  }
+  const lead = report.diff ? leadEntries2(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
+  if (lead.length > 0) {
+    out.push("");
+    for (const [kind2, signature] of lead.slice(0, 5)) {
+      out.push(...paragraph(signatureSentence(report, signature, kind2, m), width, "\u2022 ", "  "));
+    }
+    if (lead.length > 5) out.push(c.dim(`  \u2026and ${plural(lead.length - 5, "more kind")} of spike`));
+  }
+  if (spikes.length > 0) {
+    heading("Spikes, worst first");
+    const shown2 = options2.details ? spikes : spikes.slice(0, SPIKE_LINES);
+    const severalRuns = report.runs.length > 1;
+    const rows = shown2.map(({ run, spike, number }) => [
+      String(number),
+      formatLength(spike.value_ms),
+      ...severalRuns ? [oneRun ? `#${run.repeat}` : oneLine(runLabel2(run), 200)] : [],
+      formatAt(spike.offset_ms),
+      spikeLine(spike, m, 48)
+    ]);
+    out.push(
+      ...renderTable(
+        [
+          { header: "#", align: "r" },
+          { header: "tick", align: "r" },
+          ...severalRuns ? [{ header: "run", align: "l", shrink: { min: 10, keep: "end" } }] : [],
+          { header: "at", align: "r" },
+          { header: "what happened", align: "l", wrap: true }
+        ],
+        rows,
+        width,
+        c,
+        (_row, column, text) => column === 1 ? c.bold(c.red(text)) : text
+      )
+    );
+    if (shown2.length < spikes.length) {
+      out.push(c.dim(`  \u2026and ${spikes.length - shown2.length} more (--details lists every spike)`));
+    }
+  }
+  if (report.diff) {
+    heading("Compared with the base branch");
+    out.push(...diffTable2(report.diff, width, c, m));
+    const base = report.diff.base;
+    const history = report.diff.history;
+    const where = oneLine(base.location, 200);
+    out.push(
+      ...paragraph(
+        c.dim(
+          history && history.reports > 1 ? `Judged against ${plural(history.reports, "base report")} (${plural(history.repeats, "repeat")}); the newest: ${where}.` : `Baseline: ${where}.`
+        ),
+        width,
+        "  "
+      )
+    );
+  }
+  if (report.runs.length > 0) {
+    heading("Runs and thresholds");
+    out.push(...runsTable2(report.runs, width, c));
+    out.push(
+      ...paragraph(
+        c.dim(
+          "A spike is a tick at or above its run\u2019s threshold: the larger of the floor and p95 + k\xB7\u03C3 of its ticks."
+        ),
+        width,
+        "  "
+      )
+    );
+  }
+  if (options2.details) {
+    for (const entry of spikes) out.push(...spikeDetails2(entry, width, c, m));
+  }
+  const notes = [
+    ...(report.notes ?? []).map((note) => oneLine(note, 600)),
+    ...report.runs.flatMap(
+      (run) => run.notes.map((note) => `${oneLine(runLabel2(run), 60)}: ${oneLine(note, 300)}`)
+    )
+  ];
+  if (notes.length > 0) {
+    heading("Notes");
+    const shown2 = options2.details ? notes : notes.slice(0, NOTE_LINES);
+    for (const note of shown2) out.push(...paragraph(`- ${note}`, width, "  ", "    "));
+    if (shown2.length < notes.length) {
+      out.push(c.dim(`  \u2026and ${notes.length - shown2.length} more (--details lists every note)`));
+    }
+  }
+  if (report.errors.length > 0) {
+    heading("Inputs that could not be analysed");
+    for (const error of report.errors) {
+      out.push(
+        ...paragraph(
+          `- ${c.red(oneLine(error.file, 200, "end"))}: ${oneLine(error.message, 300)}`,
+          width,
+          "  ",
+          "    "
+        )
+      );
+    }
+  }
+  if (!options2.details && spikes.length > 0) {
+    out.push(
+      "",
+      ...paragraph(
+        c.dim("--details shows each spike\u2019s threads, plugins, syscalls, files and devices."),
+        width
+      )
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
 // src/cli.ts
 var DEFAULT_RUNS_DIR = "/fast/plugbench/runs";
 var USAGE = `iostorm ${VERSION} \u2014 MSPT spike detection and attribution for plugbench events.parquet
@@ -37363,14 +39126,22 @@ oldest first.
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
 ${optionsUsage()}
-  --out-md FILE           write the markdown report here instead of standard output
+  --format FORMAT         what standard output gets: text (for a person: aligned, coloured on a
+                          terminal unless NO_COLOR is set), markdown or json; default: text on a
+                          terminal, markdown when piped or redirected
+  --details               text: every spike with its threads, plugins, syscalls, files, devices
+  --out-md FILE           write the markdown report here; standard output then gets one line
+                          saying what was written (and the report only if --format is given)
   --out-json FILE         write the JSON report (schema_version 1) here
+  -h, --help              this help;  -V, --version  the version
 
 Verdict options (diff):
 ${optionsUsage(VERDICT_OPTIONS)}
   --fail-on-new           the same as --fail-on new
 
-diff fails (exit 1) only when asked with --fail-on: by default it reports.
+diff fails (exit 1) only when asked with --fail-on: by default it reports. When an input of
+either side cannot be read, the comparison is incomplete: it says so and calls nothing resolved.
+On a terminal, progress (files, rows, rows/s) shows on standard error after a second.
 Exit status: 0 done; 1 a signature fails under --fail-on; 2 usage error or unreadable input.
 `;
 var OPTION_SPEC = {
@@ -37384,9 +39155,74 @@ var OPTION_SPEC = {
   "out-md": { type: "string" },
   "out-json": { type: "string" },
   "fail-on-new": { type: "boolean" },
+  format: { type: "string" },
+  details: { type: "boolean" },
   help: { type: "boolean", short: "h" },
-  version: { type: "boolean" }
+  version: { type: "boolean", short: "V" }
 };
+var COMMANDS = ["detect", "diff", "help"];
+var FORMATS = ["text", "markdown", "json"];
+function nearMiss(given, known) {
+  const prefixed = known.filter((word) => word.startsWith(given));
+  if (given.length >= 2 && prefixed.length === 1) return prefixed[0];
+  let best = null;
+  let bestDistance = Infinity;
+  for (const word of known) {
+    const distance = leven(given, word);
+    if (distance < bestDistance) [best, bestDistance] = [word, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
+}
+var didYouMean = (suggestion) => suggestion === null ? "" : `; did you mean ${suggestion}?`;
+function argumentError(error) {
+  const code = error.code;
+  const message = errorMessage(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const name = option.replace(/=.*$/, "");
+    const longNames = Object.keys(OPTION_SPEC).map((key) => `--${key}`);
+    return `unknown option ${terminalLine(name)}${didYouMean(nearMiss(name, longNames))}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /argument missing/.test(message) ? `${terminalLine(option)} needs a value` : `${terminalLine(option)} takes no value`;
+  }
+  return terminalLine(message.replace(/\n+/g, " "));
+}
+function progressLine(io) {
+  const now = io.now ?? Date.now;
+  const started = now();
+  let files = 0;
+  let rows = 0;
+  let drawnAt = 0;
+  let drawnWidth = 0;
+  const draw = () => {
+    const at = now();
+    if (!io.stderrIsTTY || at - started < 1e3 || at - drawnAt < 200) return;
+    drawnAt = at;
+    const rate = rows / Math.max(1e-3, (at - started) / 1e3);
+    const text = `iostorm: reading ${plural(files, "file")}, ${formatCount(rows)} rows, ${formatCount(Math.round(rate))} rows/s`;
+    const width = Math.max(20, (io.columns ?? 80) - 1);
+    const line = text.length > width ? text.slice(0, width) : text;
+    io.stderr(`\r${line.padEnd(drawnWidth)}`);
+    drawnWidth = line.length;
+  };
+  return {
+    hooks: {
+      file: () => {
+        files++;
+        draw();
+      },
+      rows: (count2) => {
+        rows += count2;
+        draw();
+      }
+    },
+    done: () => {
+      if (drawnWidth > 0) io.stderr(`\r${" ".repeat(drawnWidth)}\r`);
+      drawnWidth = 0;
+    }
+  };
+}
 function reportErrors(errors, io) {
   for (const error of errors) {
     io.stderr(`iostorm: ${terminalLine(error.file)}: ${terminalLine(error.message)}
@@ -37412,18 +39248,58 @@ async function checkOutputs(values) {
     if (!writable) throw new UsageError(`--${flag} ${shown2}: permission denied`);
   }
 }
-async function writeOutputs(markdown, json, values, io) {
-  const write = async (flag, content) => {
+function chooseOutput(values, io) {
+  const given = values.format;
+  if (given !== void 0 && !FORMATS.includes(given)) {
+    throw new UsageError(
+      `--format must be text, markdown or json; got "${given}"${didYouMean(nearMiss(given, FORMATS))}`
+    );
+  }
+  return {
+    format: given ?? (io.stdoutIsTTY ? "text" : "markdown"),
+    formatGiven: given !== void 0,
+    details: values.details === true
+  };
+}
+function renderFor(report, output, io, notice) {
+  if (output.format === "json") return reportToJson(report);
+  if (output.format === "markdown") return renderMarkdown(report, { verdict: notice });
+  const color = io.stdoutIsTTY === true && !io.env.NO_COLOR;
+  const width = io.columns ?? (Number(io.env.COLUMNS) || 100);
+  return renderText(report, { width, color, details: output.details, notice });
+}
+function gist(report) {
+  const spikes = report.runs.flatMap((run) => run.spikes);
+  if (report.runs.length === 0) return "no input could be analysed";
+  if (spikes.length === 0) return `no MSPT spikes in ${plural(report.runs.length, "run")}`;
+  const withSpikes = report.runs.filter((run) => run.spikes.length > 0).length;
+  const worst = Math.max(...spikes.map((spike) => spike.value_ms));
+  const judged = report.diff ? `; ${plural(report.diff.new.length, "new signature")}${report.diff.incomplete ? " (comparison incomplete)" : ""}` : "";
+  return `${plural(spikes.length, "spike")} in ${withSpikes} of ${plural(report.runs.length, "run")}, the worst ${formatLength(worst)}${judged}`;
+}
+async function writeOutputs(report, values, output, io, notice) {
+  const written = [];
+  const write = async (flag, content, kind2) => {
     const path = values[flag];
     await writeFile(path, content).catch((error) => {
       throw new UsageError(
         `--${flag} ${terminalLine(path)}: cannot write (${error.code ?? "error"})`
       );
     });
+    written.push(`${terminalLine(path)} (${kind2}, ${formatBytes(Buffer.byteLength(content))})`);
   };
-  if (values["out-md"]) await write("out-md", markdown);
-  else io.stdout(markdown);
-  if (values["out-json"]) await write("out-json", json);
+  if (values["out-md"])
+    await write("out-md", renderMarkdown(report, { verdict: notice }), "markdown");
+  if (values["out-json"]) await write("out-json", reportToJson(report), "JSON");
+  const reportOnStdout = !values["out-md"] || output.formatGiven;
+  if (reportOnStdout) io.stdout(renderFor(report, output, io, notice));
+  return () => {
+    if (written.length === 0) return;
+    const line = `iostorm: ${gist(report)}; wrote ${written.join(" and ")}
+`;
+    if (!reportOnStdout) io.stdout(line);
+    else if (io.stderrIsTTY) io.stderr(line);
+  };
 }
 async function main(argv, io) {
   let parsed;
@@ -37435,8 +39311,7 @@ async function main(argv, io) {
       strict: true
     });
   } catch (error) {
-    const message = errorMessage(error).replace(/^\w+ \[ERR_[A-Z_]+\]: /, "").replace(/\n+/g, " ");
-    io.stderr(`iostorm: ${message} (see iostorm --help)
+    io.stderr(`iostorm: ${argumentError(error)} (see iostorm --help)
 `);
     return 2;
   }
@@ -37449,9 +39324,15 @@ async function main(argv, io) {
   const [command, ...targets] = positionals;
   if (values.help || command === void 0 || command === "help") {
     io.stdout(USAGE);
-    return command === void 0 && !values.help ? 2 : 0;
+    return 0;
   }
+  const progress = progressLine(io);
   try {
+    if (!COMMANDS.includes(command)) {
+      throw new UsageError(
+        `unknown command "${terminalLine(command)}" (expected detect or diff)${didYouMean(nearMiss(command, COMMANDS))}`
+      );
+    }
     const given = (specs) => Object.fromEntries(
       specs.map((spec) => [
         spec.raw,
@@ -37464,21 +39345,25 @@ async function main(argv, io) {
       failOn: values["fail-on-new"] ? "new" : "never"
     });
     const runsDir = values["runs-dir"] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR;
+    const output = chooseOutput(values, io);
     await checkOutputs(values);
+    const analysis = { ...options2, progress: progress.hooks };
     if (command === "detect") {
       if (targets.length === 0) throw new UsageError("detect needs at least one target");
       const verdictFlag = ["fail-on-new", ...VERDICT_OPTIONS.map((spec) => spec.name)].find(
         (name) => values[name] !== void 0
       );
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`);
-      const analysed = await analyseTargets(targets, runsDir, options2);
+      const analysed = await analyseTargets(targets, runsDir, analysis);
+      progress.done();
       const report = buildReport({
         ...analysed,
         options: describeOptions(options2),
         notes: optionNotes(options2)
       });
-      await writeOutputs(renderMarkdown(report), reportToJson(report), values, io);
+      const summarise = await writeOutputs(report, values, output, io);
       reportErrors(analysed.errors, io);
+      summarise();
       return analysed.errors.length > 0 ? 2 : 0;
     }
     if (command === "diff") {
@@ -37488,10 +39373,11 @@ async function main(argv, io) {
       const headTarget = targets[targets.length - 1];
       const bases = [];
       for (const target of targets.slice(0, -1)) {
-        const base = await loadSide(target, runsDir, options2);
+        const base = await loadSide(target, runsDir, analysis);
         bases.push({ ...base, runs: historyRuns(base.runs) });
       }
-      const head = await loadSide(headTarget, runsDir, options2);
+      const head = await loadSide(headTarget, runsDir, analysis);
+      progress.done();
       const errors = [
         ...bases.flatMap(
           (base) => base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` }))
@@ -37503,16 +39389,19 @@ async function main(argv, io) {
         runs: head.runs,
         errors,
         options: describeOptions(options2),
-        diff,
+        diff: diff && markIncomplete(diff, errors.length),
         notes: optionNotes(options2)
       });
-      await writeOutputs(renderMarkdown(report), reportToJson(report), values, io);
+      const notice = diff === null ? "\u26A0\uFE0F **No comparison**: the base or the head could not be read (see the inputs listed at the end)." : void 0;
+      const summarise = await writeOutputs(report, values, output, io, notice);
       reportErrors(errors, io);
+      summarise();
       if (errors.length > 0) return 2;
       return settings.failOn !== "never" && verdict === "fail" ? 1 : 0;
     }
-    throw new UsageError(`unknown command "${command}" (expected detect or diff)`);
+    throw new UsageError(`unknown command "${terminalLine(command)}"`);
   } catch (error) {
+    progress.done();
     if (error instanceof UsageError) {
       io.stderr(`iostorm: ${terminalLine(error.message)}
 `);
@@ -37540,5 +39429,9 @@ process.on("unhandledRejection", (reason) => {
 process.exitCode = await main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
-  env: process.env
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  // (a terminal that does not know its size says 0: then $COLUMNS, else 100)
+  columns: process.stdout.columns || process.stderr.columns || void 0
 });

@@ -2306,11 +2306,11 @@ function findSpikes(series, options) {
   }
   const omitted = Math.max(0, count2 - MAX_SPIKES_PER_RUN);
   if (omitted > 0) {
-    const worstFirst2 = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
+    const worstFirst = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
     notes.push(
-      `${omitted} more spike(s), of ${valueAt(worstFirst2[MAX_SPIKES_PER_RUN])} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
+      `${omitted} more spike(s), of ${valueAt(worstFirst[MAX_SPIKES_PER_RUN])} ms or less, were not attributed: a run keeps its ${MAX_SPIKES_PER_RUN} worst spikes`
     );
-    positions = worstFirst2.slice(0, MAX_SPIKES_PER_RUN).sort();
+    positions = worstFirst.slice(0, MAX_SPIKES_PER_RUN).sort();
   }
   return {
     metric,
@@ -11986,8 +11986,8 @@ function errorText(error2) {
   if (error2 instanceof TypeError || error2 instanceof RangeError || error2 instanceof ReferenceError || error2 instanceof SyntaxError) {
     return "its bytes do not match its own description";
   }
-  const text = errorMessage(error2);
-  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
+  const text2 = errorMessage(error2);
+  return text2.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim() || "unknown error";
 }
 function plausibleRows(bytes) {
   return 8 * bytes + 1048576;
@@ -12051,8 +12051,8 @@ async function readFooter(file, buffer) {
   try {
     return parquetMetadata(footer2, { parsers: NANOSECOND_PARSERS });
   } catch (error2) {
-    const text = error2 instanceof TypeError || error2 instanceof RangeError ? "its structure is not parquet metadata" : errorText(error2);
-    throw new EventsFileError(file, `corrupt parquet footer (${text})`);
+    const text2 = error2 instanceof TypeError || error2 instanceof RangeError ? "its structure is not parquet metadata" : errorText(error2);
+    throw new EventsFileError(file, `corrupt parquet footer (${text2})`);
   }
 }
 function columnIndex(metadata, physical) {
@@ -13103,6 +13103,7 @@ async function readDurations(file, rows, reader) {
   return durations;
 }
 async function analyseFile(path, options, shownPath = path) {
+  options.progress?.file?.(shownPath);
   let file;
   try {
     file = await openEventsFile(path);
@@ -13114,6 +13115,7 @@ async function analyseFile(path, options, shownPath = path) {
     const profiler = createProfiler(options.metric);
     for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
       profiler.add(batch);
+      options.progress?.rows?.(batch.length);
     }
     await readIdentity(file, profiler, options.reader);
     const profile = profiler.finish();
@@ -13548,17 +13550,17 @@ async function walkFiles(root, skipped = /* @__PURE__ */ new Set()) {
     entries.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const entry of entries) {
       const path = join(directory, entry.name);
-      const relative6 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
+      const relative7 = prefix2 ? `${prefix2}/${entry.name}` : entry.name;
       const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : void 0;
       if (target === null) {
-        walked.broken.push(relative6);
+        walked.broken.push(relative7);
       } else if (target ? target.isDirectory() : entry.isDirectory()) {
-        if (!skipped.has(entry.name)) await walk(path, relative6, target ?? await stat(path));
+        if (!skipped.has(entry.name)) await walk(path, relative7, target ?? await stat(path));
       } else {
         const file = target ?? await stat(path).catch(() => null);
         if (file === null || seen.has(identity(file))) continue;
         seen.add(identity(file));
-        walked.files.push(relative6);
+        walked.files.push(relative7);
       }
     }
   }
@@ -13603,7 +13605,7 @@ async function uploadReport(service, context, name, files, rootDirectory) {
   return { id, url };
 }
 var NAME_SLASH = "\u2215";
-var asSegment = (text) => `_${text.replaceAll("/", NAME_SLASH)}`;
+var asSegment = (text2) => `_${text2.replaceAll("/", NAME_SLASH)}`;
 function namePattern(pattern) {
   const matches = (0, import_picomatch2.default)(asSegment(wildcardsOnly(pattern)), { dot: true });
   return { test: (name) => matches(asSegment(name)) };
@@ -13611,6 +13613,7 @@ function namePattern(pattern) {
 function safeFolderName(name) {
   return name !== "" && name !== "." && name !== ".." && !/[/\\\u0000-\u001f\u007f]/.test(name);
 }
+var unsafeNameWarning = (name) => `skipped artifact ${JSON.stringify(name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`;
 function folderInside(root, name) {
   const path = resolve2(root, name);
   const inside = relative(resolve2(root), path);
@@ -13626,26 +13629,26 @@ async function downloadRunArtifacts(service, patterns, root, log2) {
   for (const artifact of wanted) {
     const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null;
     if (path === null) {
-      log2.warning(
-        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
-      );
+      log2.warning(unsafeNameWarning(artifact.name));
       continue;
     }
     await service.downloadArtifact(artifact.id, { path });
     downloaded.push(artifact.name);
   }
-  return downloaded.sort();
+  return { names: downloaded.sort(), unusable: [] };
 }
 var ARTIFACTS_DIR = ".iostorm-artifacts";
 async function fetchTelemetryArtifacts(patterns, artifacts, workspace, log2) {
-  if (patterns.length === 0) return;
-  const names = await artifacts.downloadRunArtifacts(patterns, join2(workspace, ARTIFACTS_DIR));
-  if (names === null) return;
-  if (names.length === 0) {
+  if (patterns.length === 0) return [];
+  const downloaded = await artifacts.downloadRunArtifacts(patterns, join2(workspace, ARTIFACTS_DIR));
+  if (downloaded === null) return [];
+  const { names, unusable } = downloaded;
+  if (names.length === 0 && unusable.length === 0) {
     log2.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(", ")}`);
-  } else {
+  } else if (names.length > 0) {
     log2.info(`downloaded ${names.length} artifact(s) into ${ARTIFACTS_DIR}/: ${names.join(", ")}`);
   }
+  return unusable;
 }
 async function artifactFolders(workspace) {
   const entries = await readdir2(join2(workspace, ARTIFACTS_DIR), { withFileTypes: true }).catch(
@@ -13964,7 +13967,9 @@ var report_schema_default = {
         worse: { type: "array", items: { $ref: "#/$defs/judged" } },
         resolved: { type: "array", items: { $ref: "#/$defs/judged" } },
         persisting: { type: "array", items: { $ref: "#/$defs/persisting" } },
-        failing: { type: "array", items: { type: "string" } }
+        failing: { type: "array", items: { type: "string" } },
+        incomplete: { type: "boolean" },
+        unseen: { type: "array", items: { $ref: "#/$defs/judged" } }
       }
     },
     source: {
@@ -14019,8 +14024,8 @@ var DETAILED_SPIKES = 1e3;
 function trimDetail(runs) {
   const spikes = runs.flatMap((run2) => run2.spikes);
   if (spikes.length <= DETAILED_SPIKES) return;
-  const worstFirst2 = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
-  for (const spike of worstFirst2.slice(DETAILED_SPIKES)) {
+  const worstFirst = [...spikes].sort((a, b) => b.value_ms - a.value_ms);
+  for (const spike of worstFirst.slice(DETAILED_SPIKES)) {
     if (spike.threads.length + spike.plugins.length + spike.syscalls.length === 0) continue;
     spike.threads = [];
     spike.plugins = [];
@@ -14100,14 +14105,14 @@ async function parseReport(json) {
   };
 }
 async function readReportFile(path) {
-  let text;
+  let text2;
   try {
-    text = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
+    text2 = await readSmallFile(path, REPORT_READ_LIMIT, "a stored report");
   } catch (error2) {
     if (error2 instanceof SmallFileError) throw new ReportFormatError(error2.message);
     throw error2;
   }
-  return parseReport(text);
+  return parseReport(text2);
 }
 
 // src/compare.ts
@@ -14180,6 +14185,10 @@ function compare(history, head, settings = DEFAULT_SETTINGS) {
   const judgedAs = settings.failOn === "never" ? "new" : settings.failOn;
   return { diff, verdict: failing(verdicts, judgedAs).length > 0 ? "fail" : "pass" };
 }
+function markIncomplete(diff, unreadable) {
+  if (unreadable === 0) return diff;
+  return { ...diff, incomplete: true, unseen: diff.resolved, resolved: [] };
+}
 async function loadReport(path, shown = path) {
   const source = { kind: "report", location: shown };
   try {
@@ -14202,7 +14211,7 @@ async function loadReport(path, shown = path) {
 }
 
 // src/forge/baseline.ts
-import { relative as relative3 } from "node:path";
+import { relative as relative4 } from "node:path";
 
 // node_modules/@octokit/plugin-throttling/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -14437,6 +14446,7 @@ throttling.triggersNotification = triggersNotification;
 // src/forge/http.ts
 var HTTP_TIMEOUT_ENV = "IOSTORM_HTTP_TIMEOUT_MS";
 var FORGE_BUDGET_ENV = "IOSTORM_FORGE_BUDGET_MS";
+var ARTIFACT_LIMIT_ENV = "IOSTORM_ARTIFACT_MAX_BYTES";
 var DEFAULT_TIMEOUT_MS = 3e4;
 var DEFAULT_BUDGET_MS = 5 * 6e4;
 var BudgetExceededError = class extends Error {
@@ -14447,11 +14457,22 @@ var RequestTimeoutError = class extends Error {
 };
 var seconds = (ms2) => `${Math.round(ms2 / 100) / 10} s`;
 function positiveMs(env, name, fallback) {
-  const text = env[name]?.trim();
-  if (!text) return fallback;
-  const value = Number(text);
+  const text2 = env[name]?.trim();
+  if (!text2) return fallback;
+  const value = Number(text2);
   if (!Number.isInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text}"`);
+    throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text2}"`);
+  }
+  return value;
+}
+function artifactByteLimit(env) {
+  const text2 = env[ARTIFACT_LIMIT_ENV]?.trim();
+  if (!text2) return 2 * 1024 ** 3;
+  const value = Number(text2);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `${ARTIFACT_LIMIT_ENV} must be a whole number of bytes above 0; got "${text2}"`
+    );
   }
   return value;
 }
@@ -14635,6 +14656,10 @@ var RestForge = class {
   log;
   client;
   repo;
+  /** The workflow of a run as the runs list filters by it (GitHub's id, Forgejo's file name). */
+  workflowOf(run2) {
+    return run2.workflow_id;
+  }
   /** The query parameters that ask for page `page` (the first when undefined). */
   paging(page) {
     const size = { [this.pageSizeParameter]: this.pageSize };
@@ -14815,7 +14840,7 @@ var RestForge = class {
       }),
       "reading this workflow run"
     );
-    const workflow = record(run2.data).workflow_id;
+    const workflow = this.workflowOf(record(run2.data));
     if (typeof workflow !== "number" && typeof workflow !== "string") {
       throw new Unavailable("reading this workflow run: the answer names no workflow");
     }
@@ -14924,6 +14949,11 @@ async function resolvePull(forge, context, log2) {
 
 // src/forge/zip.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
+import { createWriteStream } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname as dirname2, isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep2 } from "node:path";
+import { Transform as Transform2 } from "node:stream";
+import { pipeline } from "node:stream/promises";
 var ZipError = class extends Error {
 };
 var CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
@@ -14932,21 +14962,24 @@ var CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   return c >>> 0;
 });
 function crc32(data) {
-  let crc = 4294967295;
-  for (let i = 0; i < data.length; i++) crc = CRC_TABLE[(crc ^ data[i]) & 255] ^ crc >>> 8;
-  return (crc ^ 4294967295) >>> 0;
+  return crc32Update(0, data);
+}
+function crc32Update(crc, data) {
+  let c = (crc ^ 4294967295) >>> 0;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 255] ^ c >>> 8;
+  return (c ^ 4294967295) >>> 0;
 }
 function openZip(zip) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
       if (error2 || !file)
         reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
-      else resolve4(file);
+      else resolve5(file);
     });
   });
 }
 function inflate(file, entry, limit) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     file.openReadStream(entry, (error2, stream) => {
       if (error2 || !stream) {
         reject(new ZipError(`${entry.fileName}: ${errorMessage(error2)}`));
@@ -14968,19 +15001,19 @@ function inflate(file, entry, limit) {
           streamError instanceof ZipError ? streamError : new ZipError(`${entry.fileName}: ${errorMessage(streamError)}`)
         )
       );
-      stream.on("end", () => resolve4(Buffer.concat(chunks)));
+      stream.on("end", () => resolve5(Buffer.concat(chunks)));
     });
   });
 }
 async function readZipEntry(zip, name, limit) {
   const file = await openZip(zip);
   try {
-    return await new Promise((resolve4, reject) => {
+    return await new Promise((resolve5, reject) => {
       file.on(
         "error",
         (error2) => reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`))
       );
-      file.on("end", () => resolve4(null));
+      file.on("end", () => resolve5(null));
       file.on("entry", (entry) => {
         if (entry.fileName !== name) {
           file.readEntry();
@@ -14996,7 +15029,7 @@ async function readZipEntry(zip, name, limit) {
         }
         inflate(file, entry, limit).then((data) => {
           if (crc32(data) !== entry.crc32) reject(new ZipError(`${name}: CRC mismatch`));
-          else resolve4(data);
+          else resolve5(data);
         }, reject);
       });
       file.readEntry();
@@ -15004,6 +15037,113 @@ async function readZipEntry(zip, name, limit) {
   } finally {
     file.close();
   }
+}
+async function zipFiles(files) {
+  const { default: yazl } = await import("./chunks/yazl-UK42LI6I.js");
+  const zip = new yazl.ZipFile();
+  for (const file of files) zip.addFile(file.path, file.name);
+  const chunks = [];
+  const done = new Promise((resolve5, reject) => {
+    zip.outputStream.on("data", (chunk) => chunks.push(chunk));
+    zip.outputStream.on("error", reject);
+    zip.outputStream.on("end", () => resolve5(Buffer.concat(chunks)));
+  });
+  zip.end();
+  return done;
+}
+function openZipFile(path) {
+  return new Promise((resolve5, reject) => {
+    import_yauzl.default.open(path, { lazyEntries: true, validateEntrySizes: true }, (error2, file) => {
+      if (error2 || !file)
+        reject(new ZipError(`not a readable zip archive (${errorMessage(error2)})`));
+      else resolve5(file);
+    });
+  });
+}
+function entryPath(folder, name) {
+  const path = resolve3(folder, name);
+  const inside = relative3(folder, path);
+  return inside !== "" && !inside.startsWith(`..${sep2}`) && inside !== ".." && !isAbsolute2(inside) ? path : null;
+}
+async function extractZip(zipPath, folder, limits) {
+  const root = resolve3(folder);
+  const file = await openZipFile(zipPath);
+  let written = 0;
+  let files = 0;
+  let entries = 0;
+  try {
+    await new Promise((done, fail) => {
+      const failWith = (error2) => fail(error2 instanceof ZipError ? error2 : new ZipError(errorMessage(error2)));
+      file.on(
+        "error",
+        (error2) => failWith(new ZipError(`damaged zip (${errorMessage(error2)})`))
+      );
+      file.on("end", () => done());
+      file.on("entry", (entry) => {
+        if (++entries > limits.entries) {
+          failWith(new ZipError(`more than ${limits.entries} entries`));
+          return;
+        }
+        const path = entryPath(root, entry.fileName);
+        if (path === null) {
+          failWith(new ZipError(`${entry.fileName}: outside its folder`));
+          return;
+        }
+        if (entry.fileName.endsWith("/")) {
+          mkdir(path, { recursive: true }).then(() => file.readEntry(), failWith);
+          return;
+        }
+        if (written + entry.uncompressedSize > limits.bytes) {
+          failWith(
+            new ZipError(
+              `${entry.fileName} declares ${entry.uncompressedSize} bytes, over the ${limits.bytes}-byte limit of the artifact`
+            )
+          );
+          return;
+        }
+        writeEntry(file, entry, path, limits.bytes - written).then((size) => {
+          written += size;
+          files++;
+          file.readEntry();
+        }, failWith);
+      });
+      file.readEntry();
+    });
+  } finally {
+    file.close();
+  }
+  return files;
+}
+async function writeEntry(file, entry, path, room) {
+  await mkdir(dirname2(path), { recursive: true });
+  const stream = await new Promise(
+    (done, fail) => file.openReadStream(
+      entry,
+      (error2, opened) => error2 || !opened ? fail(new ZipError(`${entry.fileName}: ${errorMessage(error2)}`)) : done(opened)
+    )
+  );
+  let size = 0;
+  let crc = 0;
+  const counted = new Transform2({
+    transform(chunk, _encoding, next) {
+      size += chunk.length;
+      if (size > room) {
+        next(new ZipError(`${entry.fileName} inflates past the artifact's byte limit`));
+        return;
+      }
+      crc = crc32Update(crc, chunk);
+      next(null, chunk);
+    },
+    flush(next) {
+      next(crc === entry.crc32 ? null : new ZipError(`${entry.fileName}: CRC mismatch`));
+    }
+  });
+  try {
+    await pipeline(stream, counted, createWriteStream(path, { flags: "wx" }));
+  } catch (error2) {
+    throw error2 instanceof ZipError ? error2 : new ZipError(`${entry.fileName}: ${errorMessage(error2)}`);
+  }
+  return size;
 }
 
 // src/forge/baseline.ts
@@ -15071,7 +15211,7 @@ async function baseRefOf(forge, target) {
 async function resolveBaseline(setting, forge, context, target, reportName, log2, runs = DEFAULT_BASELINE_RUNS) {
   if (setting.mode === "none") return { found: false, reason: "baseline is set to none" };
   if (setting.mode === "path") {
-    const shown = relative3(context.workspace, setting.path) || setting.path;
+    const shown = relative4(context.workspace, setting.path) || setting.path;
     const stored = await loadReport(setting.path, shown);
     return stored.signatures === null ? { found: false, reason: `baseline report ${shown}: ${stored.errors[0]?.message}` } : { found: true, history: [stored] };
   }
@@ -15134,7 +15274,7 @@ function readContext(env, pullOverride) {
   const base = record2(pull?.base);
   const head = record2(pull?.head);
   const headRepository = record2(workflowRun ? workflowRun.head_repository : head?.repo);
-  const text = (value) => typeof value === "string" && value !== "" ? value : null;
+  const text2 = (value) => typeof value === "string" && value !== "" ? value : null;
   const runId = Number(env.GITHUB_RUN_ID);
   const apiUrl = (env.GITHUB_API_URL ?? "https://api.github.com").replace(/\/+$/, "");
   return {
@@ -15144,13 +15284,13 @@ function readContext(env, pullOverride) {
     repo,
     pullNumber: number,
     pullFromEvent,
-    baseRef: pullFromEvent ? text(base?.ref) : null,
+    baseRef: pullFromEvent ? text2(base?.ref) : null,
     // under workflow_run GITHUB_SHA is the default branch's, never the telemetry's commit
-    headSha: workflowRun ? text(workflowRun.head_sha) ?? "" : text(head?.sha) ?? env.GITHUB_SHA ?? "",
+    headSha: workflowRun ? text2(workflowRun.head_sha) ?? "" : text2(head?.sha) ?? env.GITHUB_SHA ?? "",
     head: {
-      repository: text(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
-      owner: text(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
-      branch: workflowRun ? text(workflowRun.head_branch) : text(head?.ref)
+      repository: text2(headRepository?.full_name) ?? (workflowRun || pull ? null : `${owner}/${repo}`),
+      owner: text2(record2(headRepository?.owner)?.login) ?? (workflowRun || pull ? null : owner),
+      branch: workflowRun ? text2(workflowRun.head_branch) : text2(head?.ref)
     },
     runId: Number.isInteger(runId) && runId > 0 ? runId : null,
     workflowId: eventName === "workflow_run" && (typeof workflowRun?.workflow_id === "number" || typeof workflowRun?.workflow_id === "string") ? workflowRun.workflow_id : null,
@@ -15162,7 +15302,305 @@ function readContext(env, pullOverride) {
 }
 
 // src/forge/forgejo.ts
-import { relative as relative4 } from "node:path";
+import { randomUUID } from "node:crypto";
+import { lstat, mkdir as mkdir2, rm } from "node:fs/promises";
+import { basename as basename2, join as join4, relative as relative5 } from "node:path";
+
+// src/forge/results.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { pipeline as pipeline2 } from "node:stream/promises";
+import { Readable, Transform as Transform3 } from "node:stream";
+var SERVICE = "twirp/github.actions.results.api.v1.ArtifactService";
+var NoResultsService = class extends Error {
+};
+function resultsScope(token) {
+  const payload = token.split(".")[1];
+  if (token.split(".").length !== 3 || !payload) return null;
+  let claims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+  } catch {
+    return null;
+  }
+  const scopes = claims?.scp;
+  if (typeof scopes !== "string") return null;
+  for (const scope of scopes.split(" ")) {
+    const parts = scope.split(":");
+    if (parts.length === 3 && parts[0] === "Actions.Results" && parts[1] && parts[2]) {
+      return { run: parts[1], job: parts[2] };
+    }
+  }
+  return null;
+}
+function resultsServiceOf(env) {
+  const url = env.ACTIONS_RESULTS_URL?.trim().replace(/\/+$/, "");
+  if (!url) throw new NoResultsService("the runner sets no ACTIONS_RESULTS_URL");
+  const token = env.ACTIONS_RUNTIME_TOKEN?.trim() ?? "";
+  if (!token) throw new NoResultsService("the runner sets no ACTIONS_RUNTIME_TOKEN");
+  const scope = resultsScope(token);
+  if (scope === null) {
+    throw new NoResultsService("the runtime token carries no Actions.Results scope");
+  }
+  return { url, token, runBackendId: scope.run, jobBackendId: scope.job };
+}
+var ResultsError = class extends Error {
+  constructor(message, status, page = false) {
+    super(message);
+    this.status = status;
+    this.page = page;
+  }
+  status;
+  page;
+};
+var BLOCK_BYTES = 4 * 1024 * 1024;
+var ATTEMPTS = 3;
+var TRANSIENT = /* @__PURE__ */ new Set([429, 502, 503, 504]);
+var ZIP_MAGIC = Buffer.from([80, 75, 3, 4]);
+var EMPTY_ZIP_MAGIC = Buffer.from([80, 75, 5, 6]);
+function looksLikeZip(head) {
+  const start = head.subarray(0, 4);
+  return start.equals(ZIP_MAGIC) || start.equals(EMPTY_ZIP_MAGIC);
+}
+var text = (value) => typeof value === "string" || typeof value === "number" ? String(value) : void 0;
+function fieldOf(body, camel) {
+  return body[camel] ?? body[camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)];
+}
+var ResultsClient = class {
+  constructor(service, fetch2, budget, blockBytes = BLOCK_BYTES) {
+    this.service = service;
+    this.fetch = fetch2;
+    this.budget = budget;
+    this.blockBytes = blockBytes;
+  }
+  service;
+  fetch;
+  budget;
+  blockBytes;
+  get ids() {
+    return {
+      workflow_run_backend_id: this.service.runBackendId,
+      workflow_job_run_backend_id: this.service.jobBackendId
+    };
+  }
+  /** One Twirp call; an HTTP error throws ResultsError with its status and the answer's text. */
+  async call(method, body) {
+    const response = await this.send(`${this.service.url}/${SERVICE}/${method}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${this.service.token}`,
+        "content-type": "application/json",
+        accept: "application/json"
+      },
+      body: JSON.stringify(body)
+    });
+    const answer = await this.readText(response, `${method}`);
+    if (!response.ok) {
+      const said = answer.replace(/\s+/g, " ").trim().slice(0, 200);
+      const page = /html/i.test(response.headers.get("content-type") ?? "");
+      throw new ResultsError(
+        `${method} answered HTTP ${response.status}${said && !page ? ` (${said})` : ""}`,
+        response.status,
+        page
+      );
+    }
+    try {
+      const parsed = JSON.parse(answer);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        return parsed;
+      }
+    } catch {
+    }
+    throw new Error(`${method} answered something that is not a JSON object`);
+  }
+  /**
+   * A request, tried again (after 1 s, then 2 s) when the server is briefly unavailable (HTTP 429,
+   * 502, 503, 504) or the connection fails. Every call and block is safe to repeat: the server
+   * keeps one artifact per name, and a block is stored under its id. A timeout is not retried
+   * (a server that hung for the whole timeout rarely answers the next try).
+   */
+  async send(url, init2) {
+    for (let attempt = 1; ; attempt++) {
+      let response;
+      try {
+        response = await this.fetch(url, init2);
+      } catch (error2) {
+        const name = error2?.name;
+        if (attempt >= ATTEMPTS || name === "AbortError" || name === "TimeoutError") throw error2;
+        await this.pause(attempt);
+        continue;
+      }
+      if (attempt >= ATTEMPTS || !TRANSIENT.has(response.status)) return response;
+      await response.body?.cancel().catch(() => void 0);
+      await this.pause(attempt);
+    }
+  }
+  async pause(attempt) {
+    this.budget.check();
+    await new Promise((done) => setTimeout(done, 1e3 * 2 ** (attempt - 1)));
+    this.budget.check();
+  }
+  /** A small answer's text (a Twirp answer, an error page): at most 1 MiB is read. */
+  async readText(response, what) {
+    const chunks = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body ?? []) {
+        size += chunk.byteLength;
+        if (size > 1024 * 1024) {
+          await response.body?.cancel().catch(() => void 0);
+          throw new Error(`${what}: the answer is over 1 MiB`);
+        }
+        chunks.push(chunk);
+      }
+    } catch (error2) {
+      throw this.cut(error2, what);
+    }
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  /** A body cut by the timeout or the budget says so. */
+  cut(error2, what) {
+    if (this.budget.exceeded) return this.budget.error();
+    if (error2?.name === "TimeoutError") {
+      return new RequestTimeoutError(
+        `${what}: the answer did not arrive in time (${HTTP_TIMEOUT_ENV})`
+      );
+    }
+    return error2;
+  }
+  /**
+   * This run's artifacts, one per name (the newest). Forgejo and Gitea before 1.24 answer 404
+   * (in plain text) when the run has none yet: that is an empty list. A 404 web page is a server
+   * without the service, and stays an error.
+   */
+  async list() {
+    let answer;
+    try {
+      answer = await this.call("ListArtifacts", this.ids);
+    } catch (error2) {
+      if (error2 instanceof ResultsError && error2.status === 404 && !error2.page) return [];
+      throw error2;
+    }
+    const listed = answer.artifacts ?? [];
+    if (!Array.isArray(listed)) throw new Error("ListArtifacts answered no list of artifacts");
+    const newest = /* @__PURE__ */ new Map();
+    for (const item of listed) {
+      if (typeof item !== "object" || item === null) continue;
+      const record3 = item;
+      const name = text(record3.name);
+      if (name === void 0) continue;
+      const artifact = {
+        name,
+        id: Number(text(fieldOf(record3, "databaseId")) ?? 0),
+        created: text(fieldOf(record3, "createdAt")) ?? ""
+      };
+      const known = newest.get(name);
+      if (!known || (artifact.created.localeCompare(known.created) || artifact.id - known.id) > 0) {
+        newest.set(name, artifact);
+      }
+    }
+    return [...newest.values()];
+  }
+  /**
+   * Uploads `zip` as the artifact `name` and returns its id (when the service says it). The
+   * server keeps one artifact per name and run: a re-run's upload replaces the earlier one (a
+   * server that refuses an existing name with 409 has it deleted first).
+   */
+  async upload(name, zip) {
+    let created;
+    const request = { ...this.ids, name, version: 4 };
+    try {
+      created = await this.call("CreateArtifact", request);
+    } catch (error2) {
+      if (!(error2 instanceof ResultsError) || error2.status !== 409) throw error2;
+      await this.call("DeleteArtifact", { ...this.ids, name });
+      created = await this.call("CreateArtifact", request);
+    }
+    const signed = text(fieldOf(created, "signedUploadUrl"));
+    if (!signed) throw new Error("CreateArtifact answered no upload URL");
+    const blocks = [];
+    for (let offset = 0, index = 0; offset < zip.length || index === 0; index++) {
+      const block = zip.subarray(offset, offset + this.blockBytes);
+      const id2 = Buffer.from(`block-${String(index).padStart(6, "0")}`).toString("base64");
+      await this.put(`${signed}&comp=block&blockid=${encodeURIComponent(id2)}`, block, "a block");
+      blocks.push(id2);
+      offset += block.length;
+    }
+    const list2 = '<?xml version="1.0" encoding="utf-8"?><BlockList>' + blocks.map((id2) => `<Latest>${id2}</Latest>`).join("") + "</BlockList>";
+    await this.put(`${signed}&comp=blocklist`, Buffer.from(list2), "the block list");
+    const finalized = await this.call("FinalizeArtifact", {
+      ...this.ids,
+      name,
+      size: String(zip.length),
+      hash: `sha256:${createHash2("sha256").update(zip).digest("hex")}`
+    });
+    if (fieldOf(finalized, "ok") === false) throw new Error("FinalizeArtifact answered not ok");
+    const id = Number(text(fieldOf(finalized, "artifactId")));
+    return Number.isSafeInteger(id) && id > 0 ? id : void 0;
+  }
+  /** A PUT to the signed URL: the URL is its credential, so no token goes with it. */
+  async put(url, body, what) {
+    const response = await this.send(url, {
+      method: "PUT",
+      headers: { "content-type": "application/octet-stream", "x-ms-blob-type": "BlockBlob" },
+      body
+    });
+    const answer = await this.readText(response, `uploading ${what}`);
+    if (!response.ok) {
+      throw new ResultsError(
+        `uploading ${what} answered HTTP ${response.status} (${answer.slice(0, 200).trim()})`,
+        response.status
+      );
+    }
+  }
+  /**
+   * Downloads the artifact `name` into the file `path`, stopping past `limit` bytes; returns
+   * whether it is a zip archive. Forgejo serves it as application/octet-stream from a URL that
+   * does not end in .zip, so the bytes tell, not the headers.
+   */
+  async download(name, path, limit) {
+    const answer = await this.call("GetSignedArtifactURL", { ...this.ids, name });
+    const url = text(fieldOf(answer, "signedUrl"));
+    if (!url) throw new Error("GetSignedArtifactURL answered no URL");
+    const response = await this.send(url, { method: "GET" });
+    if (response.status !== 200) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new ResultsError(`the download answered HTTP ${response.status}`, response.status);
+    }
+    const declared = Number(response.headers.get("content-length"));
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel().catch(() => void 0);
+      throw new RangeError(`the download is ${declared} bytes, over the ${limit}-byte limit`);
+    }
+    let size = 0;
+    const head = [];
+    const capped = new Transform3({
+      transform(chunk, _encoding, done) {
+        size += chunk.length;
+        if (size > limit) {
+          done(new RangeError(`the download is over the ${limit}-byte limit`));
+          return;
+        }
+        if (head.length < 4) head.push(chunk.subarray(0, 4));
+        done(null, chunk);
+      }
+    });
+    if (!response.body) throw new Error("the download has no body");
+    try {
+      await pipeline2(
+        Readable.fromWeb(response.body),
+        capped,
+        createWriteStream2(path, { flags: "wx" })
+      );
+    } catch (error2) {
+      const cut = this.cut(error2, "the download");
+      throw cut instanceof Error ? cut : new Error(errorMessage(cut));
+    }
+    return looksLikeZip(Buffer.concat(head));
+  }
+};
+
+// src/forge/forgejo.ts
 var ACTIONS_USER_ID = -2;
 var ForgejoForge = class extends RestForge {
   /** Forgejo's default (and largest) page. */
@@ -15191,23 +15629,143 @@ var ForgejoForge = class extends RestForge {
     return run2.commit_sha ?? run2.head_sha;
   }
 };
-function forgejoRunArtifacts(context, log2) {
+var GiteaForge = class extends ForgejoForge {
+  workflowOf(run2) {
+    return run2.workflow_id ?? workflowFile(run2.path);
+  }
+  async successfulPushRuns(workflow, baseRef, limit) {
+    const response = await this.client.request("GET /repos/{owner}/{repo}/actions/runs", {
+      ...this.repo,
+      branch: baseRef,
+      event: "push",
+      status: "success",
+      // other workflows' runs are filtered out below: ask for a full page
+      limit: Math.max(limit, this.pageSize)
+    });
+    const runs = record(response.data).workflow_runs;
+    if (!Array.isArray(runs)) return response.data;
+    return {
+      workflow_runs: runs.filter(
+        (run2) => workflowFile(record(run2).path) === workflowFile(String(workflow))
+      )
+    };
+  }
+};
+function workflowFile(path) {
+  if (typeof path !== "string" || path === "") return void 0;
+  return path.replace(/@.*$/, "").replace(/^.*\//, "");
+}
+var UPLOAD_STEP = "https://code.forgejo.org/actions/upload-artifact@v3";
+var DOWNLOAD_STEP = "https://code.forgejo.org/actions/download-artifact@v3";
+var NEEDS = "Forgejo 7 or Gitea 1.22 with forgejo-runner 3.4 or a recent act_runner";
+var MAX_ARTIFACT_ENTRIES = 1e4;
+function forgejoRunArtifacts(context, log2, env, transfer) {
+  const server = context.forge === "forgejo" ? "Forgejo" : "Gitea";
+  let service = null;
+  let missing = "";
+  try {
+    service = resultsServiceOf(env);
+  } catch (error2) {
+    if (!(error2 instanceof NoResultsService)) throw error2;
+    missing = error2.message;
+  }
+  const client = service && new ResultsClient(service, transfer.fetch, transfer.budget);
+  const withoutService = (why, step) => `${server} gives this job no artifact service (${why}; it needs ${NEEDS}): ${step}`;
   return {
-    uploadsReports: false,
-    async uploadReport(name, _files, directory) {
-      const folder = `${relative4(context.workspace, directory) || "."}/`;
-      log2.notice(
-        `${context.forge === "forgejo" ? "Forgejo" : "Gitea"} does not let actions upload artifacts through @actions/artifact: the report is in ${folder}. To keep it (and to serve as a baseline), add a step "uses: https://code.forgejo.org/forgejo/upload-artifact@v4" with name: ${name} and path: ${folder}`
-      );
-      return null;
+    uploadsReports: client !== null,
+    async uploadReport(name, files, directory) {
+      const folder = `${relative5(context.workspace, directory) || "."}/`;
+      const addStep = `to keep the report (and to serve as a baseline), add a step "uses: ${UPLOAD_STEP}" with name: ${name} and path: ${folder}`;
+      if (client === null) {
+        log2.notice(withoutService(missing, addStep));
+        return null;
+      }
+      try {
+        const zip = await zipFiles(files.map((path) => ({ path, name: relative5(directory, path) })));
+        const id = await client.upload(name, zip);
+        return { id, url: void 0 };
+      } catch (error2) {
+        if (error2 instanceof ResultsError && error2.status === 404) {
+          log2.notice(withoutService("HTTP 404 from its artifact service", addStep));
+        } else {
+          log2.warning(
+            `report artifact "${name}" not uploaded: ${errorMessage(error2)}; it is in ${folder}`
+          );
+        }
+        return null;
+      }
     },
-    async downloadRunArtifacts() {
-      log2.warning(
-        'input "artifacts" needs the GitHub artifact service, which Forgejo and Gitea do not offer to actions: download them with a forgejo/download-artifact step before this one instead.'
-      );
-      return null;
+    async downloadRunArtifacts(patterns, root) {
+      const addStep = `download the artifacts with a step "uses: ${DOWNLOAD_STEP}" before this one`;
+      if (client === null) {
+        log2.notice(withoutService(missing, addStep));
+        return null;
+      }
+      const matchers = patterns.map(namePattern);
+      let listed;
+      try {
+        listed = await client.list();
+      } catch (error2) {
+        if (error2 instanceof BudgetExceededError) throw error2;
+        if (error2 instanceof ResultsError && error2.status === 404) {
+          log2.notice(withoutService("HTTP 404 from its artifact service", addStep));
+          return null;
+        }
+        log2.warning(`could not list this run's artifacts: ${errorMessage(error2)}`);
+        return {
+          names: [],
+          unusable: [`listing this run's artifacts failed (${errorMessage(error2)})`]
+        };
+      }
+      const wanted = listed.filter((artifact) => matchers.some((matcher) => matcher.test(artifact.name))).sort((a, b) => a.name.localeCompare(b.name));
+      const result = { names: [], unusable: [] };
+      if (wanted.length === 0) return result;
+      try {
+        await prepareRoot(root);
+      } catch (error2) {
+        const line = `no artifact downloaded: ${errorMessage(error2)}`;
+        log2.warning(line);
+        return { names: [], unusable: wanted.map(() => line) };
+      }
+      for (const artifact of wanted) {
+        const folder = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null;
+        if (folder === null) {
+          log2.warning(unsafeNameWarning(artifact.name));
+          continue;
+        }
+        try {
+          await downloadInto(client, artifact.name, folder, root, transfer.limit);
+          result.names.push(artifact.name);
+        } catch (error2) {
+          if (error2 instanceof BudgetExceededError) throw error2;
+          await rm(folder, { recursive: true, force: true });
+          const line = `artifact ${JSON.stringify(artifact.name)} is unusable (${errorMessage(error2)}); nothing of it was kept`;
+          log2.warning(line);
+          result.unusable.push(line);
+        }
+      }
+      return result;
     }
   };
+}
+async function prepareRoot(root) {
+  const found = await lstat(root).catch(() => null);
+  if (found !== null && (found.isSymbolicLink() || !found.isDirectory())) {
+    throw new Error(`${basename2(root)} is not a plain folder (a link?): refusing to write into it`);
+  }
+  await mkdir2(root, { recursive: true });
+}
+async function downloadInto(client, name, folder, root, limit) {
+  const scratch2 = join4(root, `.download-${randomUUID()}.zip`);
+  try {
+    const isZip = await client.download(name, scratch2, limit);
+    if (!isZip) throw new Error("the download is not a zip archive");
+    await rm(folder, { recursive: true, force: true });
+    await mkdir2(folder);
+    await extractZip(scratch2, folder, { bytes: limit, entries: MAX_ARTIFACT_ENTRIES });
+  } finally {
+    await rm(scratch2, { force: true });
+  }
 }
 
 // src/forge/github.ts
@@ -15250,7 +15808,7 @@ var GitHubForge = class extends RestForge {
   }
 };
 async function artifactClient() {
-  const { DefaultArtifactClient } = await import("./chunks/artifact-5MKLYWJ4.js");
+  const { DefaultArtifactClient } = await import("./chunks/artifact-ZAWIYBJ5.js");
   return new DefaultArtifactClient();
 }
 function githubRunArtifacts(context, log2) {
@@ -15266,7 +15824,7 @@ function githubRunArtifacts(context, log2) {
 }
 
 // src/forge/open.ts
-function openForge(context, token, log2, limits, budget) {
+function openForge(context, token, log2, limits, budget, env = process.env) {
   const connection = token ? connect(token, context, log2, limits, budget) : null;
   if (connection === null) log2.warning("no github-token: no comment and no baseline lookup");
   if (context.forge === "github") {
@@ -15276,22 +15834,26 @@ function openForge(context, token, log2, limits, budget) {
     };
   }
   return {
-    forge: connection && new ForgejoForge(connection, context, log2),
-    artifacts: forgejoRunArtifacts(context, log2)
+    forge: connection && (context.forge === "gitea" ? new GiteaForge(connection, context, log2) : new ForgejoForge(connection, context, log2)),
+    artifacts: forgejoRunArtifacts(context, log2, env, {
+      fetch: limitedFetch(limits, budget),
+      budget,
+      limit: artifactByteLimit(env)
+    })
   };
 }
 
 // src/forge/publish.ts
-import { mkdir, writeFile } from "node:fs/promises";
-import { join as join4, relative as relative5 } from "node:path";
+import { mkdir as mkdir3, writeFile } from "node:fs/promises";
+import { join as join5, relative as relative6 } from "node:path";
 
 // src/report/escape.ts
 var DEFAULT_LENGTH = 80;
 var ZERO_WIDTH_SPACE = "\u200B";
 var CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 var INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
-  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+function oneLine(text2, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text2.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
   const chars = [...line];
   if (chars.length <= max) return line;
   return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
@@ -15300,17 +15862,17 @@ function inert(value) {
   return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
 }
 function codeSpan(value) {
-  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run2) => run2.length));
+  const text2 = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text2.match(/`+/g) ?? []).map((run2) => run2.length));
   const fence = "`".repeat(longestRun + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
+  const pad = text2.startsWith("`") || text2.endsWith("`") || /^ .* $/.test(text2) ? " " : "";
+  return `${fence}${pad}${text2}${pad}${fence}`;
 }
-function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
-  return codeSpan(oneLine(text, max, keep) || " ");
+function inlineCode(text2, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text2, max, keep) || " ");
 }
-function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
-  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
+function tableCell(text2, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text2, max, keep).replace(/\|/g, "\\|");
 }
 function markdownText(value, max = 200) {
   return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
@@ -15462,16 +16024,200 @@ function toAlignment(value) {
   return code === 67 || code === 99 ? 99 : code === 76 || code === 108 ? 108 : code === 82 || code === 114 ? 114 : 0;
 }
 
+// src/report/words.ts
+var NO_PLUGIN = "no plugin";
+var NO_SYSCALL = "no syscall data";
+function formatLength(ms2) {
+  if (!Number.isFinite(ms2)) return "\u2013";
+  if (ms2 >= 1e3) return `${(ms2 / 1e3).toFixed(ms2 >= 1e4 ? 0 : 1)} s`;
+  return `${ms2 >= 100 ? Math.round(ms2) : Number(ms2.toFixed(1))} ms`;
+}
+function formatAt(offsetMs) {
+  const seconds2 = offsetMs / 1e3;
+  if (Math.abs(seconds2) < 600) return `+${seconds2.toFixed(1)} s`;
+  const minutes = Math.floor(seconds2 / 60);
+  return `+${minutes} min ${(seconds2 - minutes * 60).toFixed(0)} s`;
+}
+function shortenPath(path, max) {
+  const chars = [...path];
+  if (chars.length <= max) return path;
+  const parts = path.split("/");
+  const tail = parts.slice(-2).join("/");
+  const tailChars = [...tail];
+  if (tailChars.length + 2 > max) {
+    const file = [...parts[parts.length - 1] ?? ""];
+    const parent = parts.length > 1 ? [...`${parts[parts.length - 2]}/`] : [];
+    const room = parent.length <= max / 2 ? max - parent.length : max;
+    const shown = room === max ? "" : parent.join("");
+    if (file.length <= room) return shown + file.join("");
+    const keepEnd = Math.min(12, Math.floor((room - 1) / 2));
+    return shown + file.slice(0, room - 1 - keepEnd).join("") + "\u2026" + file.slice(-keepEnd).join("");
+  }
+  let head = "";
+  for (let count2 = 1; count2 <= parts.length - 2; count2++) {
+    const next = parts.slice(0, count2).join("/");
+    if ([...next].length + 2 + tailChars.length > max) break;
+    head = next;
+  }
+  return `${head}/\u2026/${tail}`.replace(/^\/…/, "\u2026");
+}
+var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
+var isGcThread = (name) => GC_THREAD.test(name);
+function isGcPause(spike) {
+  if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
+  const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
+  const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
+  const other = spike.threads.filter((t) => !isGcThread(t.thread) && !t.tick_thread).reduce((s, t) => s + busy(t), 0);
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  const tickWaited = tick.every((t) => t.syscall_ms === 0);
+  return gc > other && tickWaited;
+}
+function syscallThread(spike) {
+  if (spike.first_syscall === null) return null;
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  if (spike.first_syscall_scope === "tick-thread") {
+    return tick[0]?.thread ?? null;
+  }
+  const others = spike.threads.filter((t) => !t.tick_thread && t.syscall_ms > 0).sort((a, b) => b.syscall_ms - a.syscall_ms);
+  return others[0]?.thread ?? spike.top_thread;
+}
+var WAIT_SYSCALLS2 = /* @__PURE__ */ new Set([
+  "futex",
+  "nanosleep",
+  "clock_nanosleep",
+  "epoll_wait",
+  "epoll_pwait",
+  "poll",
+  "ppoll",
+  "select",
+  "pselect6"
+]);
+function verb(syscall) {
+  if (/^(fsync|fdatasync)$/.test(syscall)) return `${syscall}ed`;
+  if (/^(sync_file_range|msync|syncfs|sync)$/.test(syscall)) return "flushed";
+  if (/^(p?readv?2?|pread64|preadv2?)$/.test(syscall)) return "read";
+  if (/^(p?writev?2?|pwrite64|pwritev2?)$/.test(syscall)) return "wrote";
+  if (/^(open|openat2?|creat)$/.test(syscall)) return "opened";
+  if (/^(recv|recvfrom|recvmsg|recvmmsg)$/.test(syscall)) return "waited for data on";
+  if (/^(send|sendto|sendmsg|sendmmsg)$/.test(syscall)) return "sent to";
+  if (/^(connect)$/.test(syscall)) return "connected to";
+  if (/^(rename|renameat2?)$/.test(syscall)) return "renamed";
+  if (/^(unlink|unlinkat)$/.test(syscall)) return "deleted";
+  return null;
+}
+var SELF_EVIDENT = /* @__PURE__ */ new Set(["read", "write", "fsync", "fdatasync", "open", "openat"]);
+function fileObject(path, m, maxPath) {
+  if (/^socket:\[\d+\]$/.test(path)) return "a socket";
+  if (/^pipe:\[\d+\]$/.test(path)) return "a pipe";
+  return m.name(shortenPath(path, maxPath), maxPath + 1);
+}
+function pluginWords(spike, m) {
+  if (spike.top_plugin === null) return NO_PLUGIN;
+  const via = spike.via_plugin ?? null;
+  const plugin = m.name(spike.top_plugin, 40) + (via === null ? "" : ` in ${m.name(via, 40)}`);
+  return spike.entry_plugin === null ? plugin : `${plugin}${via === null ? "" : ","} called by ${m.name(spike.entry_plugin, 40)}`;
+}
+function pluginOnTickThread(spike) {
+  const entry = spike.plugins.find((plugin) => plugin.plugin === spike.top_plugin);
+  return entry === void 0 || entry.tick_thread_samples > 0;
+}
+function pluginClause(spike, m) {
+  if (spike.top_plugin === null) {
+    const sampled = spike.threads.some((thread) => thread.samples > 0);
+    return sampled ? "the tick thread ran no plugin code" : "no stack samples to name a plugin";
+  }
+  const words = pluginWords(spike, m);
+  return pluginOnTickThread(spike) ? `the tick thread ran ${words}` : `${words} ran on another thread, not the tick thread`;
+}
+function whatHappened(spike, m, maxPath = 40) {
+  if (isGcPause(spike)) {
+    return `a garbage-collection pause: ${m.name(spike.top_thread ?? "", 40)} busy, the tick thread waiting`;
+  }
+  const syscall = spike.first_syscall;
+  if (syscall === null) {
+    return spike.top_thread === null ? "no thread data" : `${m.name(spike.top_thread, 40)} was busiest (${NO_SYSCALL})`;
+  }
+  const actor = syscallThread(spike);
+  const who = actor === null ? "a thread" : m.name(actor, 40);
+  if (WAIT_SYSCALLS2.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
+  const action = verb(syscall);
+  const device = spike.top_device === null ? "" : ` on ${m.name(spike.top_device, 20)}`;
+  if (spike.top_path === null) {
+    return `${who} called ${m.name(syscall, 30)}${device}`;
+  }
+  const object = fileObject(spike.top_path, m, maxPath);
+  const named = [
+    ...action === null || SELF_EVIDENT.has(syscall) ? [] : [m.name(syscall, 30)],
+    ...object === "a socket" ? [m.name(spike.top_path, 30)] : []
+  ];
+  const after = named.length > 0 ? ` (${named.join(", ")})` : "";
+  return action === null ? `${who} called ${m.name(syscall, 30)} on ${object}${device}${after}` : `${who} ${action} ${object}${device}${after}`;
+}
+function spikeLine(spike, m, maxPath = 40) {
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return "no thread, plugin or syscall data in this window (only the MSPT metric)";
+  }
+  if (isGcPause(spike) && spike.top_plugin === null) return whatHappened(spike, m, maxPath);
+  return `${whatHappened(spike, m, maxPath)}; ${pluginClause(spike, m)}`;
+}
+function signatureWords(signature, m) {
+  const plugin = signature.top_plugin === null ? NO_PLUGIN : m.name(signature.top_plugin, 40);
+  const syscall = signature.first_syscall === null ? NO_SYSCALL : m.name(signature.first_syscall, 30);
+  return `${plugin} \xB7 ${syscall}`;
+}
+function worstSpikeOf(report, signature) {
+  let worst;
+  for (const run2 of report.runs) {
+    for (const spike of run2.spikes) {
+      if (spike.signature !== signature) continue;
+      if (!worst || spike.value_ms > worst.spike.value_ms) worst = { run: run2, spike };
+    }
+  }
+  return worst;
+}
+var repeatsText = (withIt, of) => `${withIt} of ${of} repeat${of === 1 ? "" : "s"}`;
+function judgedStatus(signature, kind) {
+  const head = signature.judgement?.head;
+  const base = signature.judgement?.base;
+  const inHead = head ? repeatsText(head.repeats_with, head.repeats) : `${signature.repeats} repeats`;
+  switch (kind) {
+    case "new":
+      return `new: ${inHead}, none before`;
+    case "unconfirmed":
+      return `new, but only in ${inHead}: rerun to confirm`;
+    case "more frequent":
+      return base ? `more frequent: ${inHead}, against ${repeatsText(base.repeats_with, base.repeats)} before` : `more frequent: ${inHead}`;
+    case "worse":
+      return base?.median_ms != null && head?.median_ms != null ? `worse: a typical spike of ${formatLength(head.median_ms)}, against ${formatLength(base.median_ms)} before` : "worse than before";
+    case "seen":
+      return `${signature.spikes} spike${signature.spikes === 1 ? "" : "s"} in ${signature.repeats} repeat${signature.repeats === 1 ? "" : "s"}`;
+  }
+}
+function signatureSentence(report, signature, kind, m) {
+  const status = judgedStatus(signature, kind);
+  const worst = worstSpikeOf(report, signature.signature);
+  const length = m.strong(formatLength(signature.worst_ms));
+  const ticks = signature.spikes === 1 ? `A tick of ${length}` : `Ticks up to ${length}`;
+  if (!worst) return `${ticks}: ${signatureWords(signature, m)} (${status}).`;
+  const { spike } = worst;
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return `${ticks}, with no thread, plugin or syscall data to explain ${signature.spikes === 1 ? "it" : "them"} (${status}).`;
+  }
+  const when = isGcPause(spike) ? "during" : "while";
+  return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
+}
+
 // src/report/chart.ts
-function label(text) {
-  return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
+function label(text2) {
+  return text2.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
 var round3 = (value) => Math.round(value * 10) / 10;
+var worstOf = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
 function chartedRun(report) {
   const withSeries = report.runs.filter((run2) => run2.series !== null && run2.threshold_ms !== null);
-  const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-  return [...withSeries].sort((a, b) => worst(b) - worst(a))[0];
+  return [...withSeries].sort((a, b) => worstOf(b) - worstOf(a))[0];
 }
+var PALETTE = { spikes: "#f0883e", mspt: "#1f6feb", threshold: "#cf222e" };
 function msptChart(run2) {
   const { series, threshold_ms: threshold } = run2;
   if (series === null || threshold === null || series.max_ms.length < 2) return null;
@@ -15487,25 +16233,30 @@ function msptChart(run2) {
   }
   const top = Math.ceil(Math.max(threshold, ...values) * 1.1);
   const seconds2 = round3(series.bucket_ms * values.length / 1e3);
+  const shown = `${run2.run_id} #${run2.repeat}`;
+  const name = label(shown.length > 32 ? `${shown.slice(0, 31)}\u2026` : shown);
+  const worst = worstOf(run2);
+  const title = worst > 0 ? `MSPT of ${name} (worst run)` : `MSPT of ${name}`;
+  const palette = [PALETTE.spikes, PALETTE.mspt, PALETTE.threshold].join(", ");
+  const which = worst > 0 ? `${inlineCode(shown, 80)}, the run with the worst spike (${formatLength(worst)})` : inlineCode(shown, 80);
+  const legend = `<sub>${which}: \u{1F7E6} MSPT (the longest tick of each ${round3(series.bucket_ms / 1e3)} s) \xB7 \u{1F7E5} threshold ${round3(threshold)} ms \xB7 \u{1F7E7} spikes (${run2.spikes.length}) \xB7 x: seconds from the run\u2019s start</sub>`;
   return [
     "```mermaid",
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
     "xychart-beta",
-    `    title "MSPT of ${label(`${run2.run_id} #${run2.repeat}`)}, max per ${round3(series.bucket_ms / 1e3)} s; threshold ${round3(threshold)} ms"`,
+    `    title "${title}"`,
     `    x-axis "seconds from the run start" 0 --> ${seconds2}`,
     `    y-axis "ms per tick" 0 --> ${top}`,
     `    bar [${bars.map(round3).join(", ")}]`,
     `    line [${values.map(round3).join(", ")}]`,
     `    line [${values.map(() => round3(threshold)).join(", ")}]`,
-    "```"
+    "```",
+    "",
+    legend
   ].join("\n");
 }
 
 // src/report/plugin-cell.ts
-function pluginCell(spike, max = 40) {
-  if (spike.top_plugin === null) return "\u2013";
-  const via = spike.via_plugin ?? null;
-  return tableCell(spike.top_plugin, max) + (via === null ? "" : ` in ${tableCell(via, max)}`) + (spike.entry_plugin === null ? "" : `${via === null ? "" : ","} called by ${tableCell(spike.entry_plugin, max)}`);
-}
 function pluginContext(spike, max = 48) {
   const via = spike.via_plugin ?? null;
   return (via === null ? "" : `; in ${inlineCode(via, max)}`) + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, max)}` : "");
@@ -15549,26 +16300,22 @@ var DEFAULTS = {
   maxNotes: 40,
   maxRuns: 200,
   maxDiffRows: 100,
-  verdict: ""
+  verdict: "",
+  maxLeadSentences: 5
 };
 var table = (rows, align2) => markdownTable(rows, { align: align2, alignDelimiters: false });
+var TEXT = { name: inlineCode, strong: (text2) => `**${text2}**` };
+var CELL = { name: tableCell, strong: (text2) => `**${text2}**` };
 function runLabel(run2) {
   return `${run2.run_id} #${run2.repeat}`;
 }
-function allSpikes(report) {
+function rankedSpikes(report) {
   const spikes = report.runs.flatMap((run2) => run2.spikes.map((spike) => ({ run: run2, spike })));
-  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }));
+  return spikes.map((entry, order) => ({ ...entry, order })).sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.order - b.order).map(({ run: run2, spike }, index) => ({ run: run2, spike, number: index + 1 }));
 }
-function worstFirst(spikes) {
-  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number);
-}
-function syscallCell(spike) {
-  if (spike.first_syscall === null) return "\u2013";
-  const name = tableCell(spike.first_syscall, 30);
-  return spike.first_syscall_scope === "all-threads" ? `${name} (other thread)` : name;
-}
-function optionalCell(value, max, keep = "start") {
-  return value === null ? "\u2013" : tableCell(value, max, keep);
+function shortRunLabel(report) {
+  const ids = new Set(report.runs.map((run2) => run2.run_id));
+  return ids.size === 1 ? (run2) => `#${run2.repeat}` : runLabel;
 }
 function summaryLine(report, spikes) {
   const analysed = report.runs.length;
@@ -15577,9 +16324,10 @@ function summaryLine(report, spikes) {
   if (spikes.length === 0) {
     return `No MSPT spikes in ${plural(analysed, "run")}.`;
   }
-  const worst = worstFirst(spikes)[0];
-  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`;
+  const worst = spikes[0];
+  return `**${plural(spikes.length, "spike")}** in ${withSpikes} of ${plural(analysed, "run")}; the worst **${formatLength(worst.spike.value_ms)}**, ${formatAt(worst.spike.offset_ms)} into ${inlineCode(runLabel(worst.run), 40)}.`;
 }
+var nowrap = (text2) => text2.replace(/ /g, "\xA0");
 function runsTable(runs) {
   const rows = runs.map((run2) => {
     const worst = run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -Infinity);
@@ -15588,37 +16336,52 @@ function runsTable(runs) {
       tableCell(runLabel(run2), 40),
       run2.metric === null ? "\u2013" : tableCell(run2.metric, 20),
       formatCount(run2.samples),
-      formatMs(run2.p95_ms),
-      formatMs(run2.sigma_ms),
-      run2.threshold_ms === null ? "\u2013" : formatMs(run2.threshold_ms) + (atFloor ? " (floor)" : ""),
+      nowrap(formatMs(run2.p95_ms)),
+      nowrap(formatMs(run2.sigma_ms)),
+      run2.threshold_ms === null ? "\u2013" : nowrap(formatMs(run2.threshold_ms)) + (atFloor ? " (floor)" : ""),
       formatCount(run2.spikes.length),
-      run2.spikes.length > 0 ? formatMs(worst) : "\u2013"
+      run2.spikes.length > 0 ? nowrap(formatMs(worst)) : "\u2013"
     ];
   });
   return table(
-    [["run", "metric", "values", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
+    [["run", "metric", "ticks", "p95", "\u03C3", "threshold", "spikes", "worst"], ...rows],
     ["l", "l", "r", "r", "r", "r", "r", "r"]
   );
 }
-function spikesTable(spikes) {
+var OTHER_THREAD_MARK = "\\*";
+function syscallAndFile(spike) {
+  if (spike.first_syscall === null) return NO_SYSCALL;
+  const mark = spike.first_syscall_scope === "all-threads" ? OTHER_THREAD_MARK : "";
+  const syscall = tableCell(spike.first_syscall, 20) + mark;
+  if (spike.top_path === null) return syscall;
+  return `${syscall}<br>${tableCell(shortenPath(spike.top_path, 30), 31)}`;
+}
+function spikesTable(spikes, label2) {
   const rows = spikes.map(({ run: run2, spike, number }) => [
     `${number}`,
-    tableCell(runLabel(run2), 30),
-    formatOffset(spike.offset_ms),
-    `**${spike.value_ms.toFixed(1)}**`,
-    optionalCell(spike.top_thread, 40),
-    pluginCell(spike),
-    syscallCell(spike),
-    optionalCell(spike.top_path, 48, "end"),
-    optionalCell(spike.top_device, 20)
+    `**${nowrap(formatLength(spike.value_ms))}**`,
+    (label2 ? `${markdownText(label2(run2), 32)}, ` : "") + nowrap(formatAt(spike.offset_ms)),
+    spike.top_thread === null ? "\u2013" : markdownText(spike.top_thread, 28) + (isGcPause(spike) ? " (GC pause)" : ""),
+    spike.top_plugin === null ? NO_PLUGIN : markdownText(spike.top_plugin, 24) + (spike.via_plugin ? ` in ${markdownText(spike.via_plugin, 24)}` : "") + (spike.entry_plugin === null ? "" : ` \u2190 ${markdownText(spike.entry_plugin, 24)}`),
+    syscallAndFile(spike)
   ]);
   return table(
-    [
-      ["#", "run", "at", "MSPT", "top thread", "plugin", "first syscall", "top path", "device"],
-      ...rows
-    ],
-    ["r", "l", "r", "r", "l", "l", "l", "l", "l"]
+    [["#", "tick", label2 ? "run, at" : "at", "busiest thread", "plugin", "syscall, file"], ...rows],
+    ["r", "r", "l", "l", "l", "l"]
   );
+}
+function spikesLegend(spikes) {
+  const parts = ["at: from the run\u2019s start", "plugin: the plugin code the tick thread ran"];
+  if (spikes.some(({ spike }) => spike.via_plugin)) {
+    parts.push("A in L: A\u2019s code run by the library plugin L");
+  }
+  if (spikes.some(({ spike }) => spike.entry_plugin !== null)) {
+    parts.push("A \u2190 B: A called by B");
+  }
+  if (spikes.some(({ spike }) => spike.first_syscall_scope === "all-threads")) {
+    parts.push("\\*: made by another thread while the tick thread waited");
+  }
+  return `<sub>${parts.join(" \xB7 ")}</sub>`;
 }
 function detailTables(spike, limit) {
   const parts = [];
@@ -15636,7 +16399,7 @@ function detailTables(spike, limit) {
       formatBytes(t.io_bytes)
     ]);
     parts.push(
-      "**Threads**\n\n" + table(
+      "**Threads** \u2014 each thread\u2019s own time; threads run side by side, so the column sums can exceed the spike\u2019s length\n\n" + table(
         [["thread", "tid", "samples", "sampled ms", "syscall ms", "wait ms", "I/O"], ...rows],
         ["l", "r", "r", "r", "r", "r", "r"]
       ) + more(spike.threads.length)
@@ -15650,7 +16413,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + pluginContext(spike) + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -15664,18 +16427,18 @@ function detailTables(spike, limit) {
       s.max_ms.toFixed(1)
     ]);
     parts.push(
-      "**Syscalls**\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
+      "**Syscalls** (all threads, summed)\n\n" + table([["syscall", "count", "total ms", "max ms"], ...rows], ["l", "r", "r", "r"]) + more(spike.syscalls.length)
     );
   }
   if (spike.paths.length > 0) {
     const rows = spike.paths.slice(0, limit).map((p) => [
-      tableCell(p.path, 72, "end"),
+      tableCell(shortenPath(p.path, 60), 61),
       p.total_ms.toFixed(1),
       formatBytes(p.bytes),
       formatCount(p.ops)
     ]);
     parts.push(
-      "**Paths**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
+      "**Files**\n\n" + table([["path", "ms", "bytes", "ops"], ...rows], ["l", "r", "r", "r"]) + more(spike.paths.length)
     );
   }
   if (spike.devices.length > 0) {
@@ -15694,34 +16457,51 @@ function detailTables(spike, limit) {
   }
   return parts;
 }
+function windowText(spike) {
+  const lengthMs = Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6;
+  const end = spike.offset_ms + lengthMs;
+  return `${formatOffset(spike.offset_ms)} to ${formatOffset(end)} from the run\u2019s start (${lengthMs.toFixed(1)} ms)`;
+}
 function spikeDetails({ run: run2, spike, number }, limit) {
-  const summary2 = `Spike ${number} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatOffset(spike.offset_ms)} \xB7 ${spike.value_ms.toFixed(1)} ms \xB7 <code>${htmlText(spike.signature, 80)}</code>`;
-  const window = `Window ${spike.start_ns} \u2192 ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`;
+  const words = signatureWords(spike, {
+    name: (text2, max) => htmlText(text2, max),
+    strong: (text2) => text2
+  });
+  const summary2 = `Spike ${number} \xB7 ${formatLength(spike.value_ms)} \xB7 ${htmlText(runLabel(run2), 40)} at ${formatAt(spike.offset_ms)} \xB7 ${words}`;
   return [
     "<details>",
     `<summary>${summary2}</summary>`,
     "",
-    window,
+    `${capitalise(spikeLine(spike, TEXT, 60))}. Window ${windowText(spike)}.`,
     "",
     detailTables(spike, limit).join("\n\n"),
     "",
     "</details>"
   ].join("\n");
 }
+var capitalise = (text2) => text2.charAt(0).toUpperCase() + text2.slice(1);
 function signaturesTable(signatures) {
   const rows = signatures.map((s) => [
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
   ]);
-  return table([["signature", "spikes", "repeats", "worst"], ...rows], ["l", "r", "r", "r"]);
+  return table(
+    [["plugin \xB7 first syscall", "spikes", "repeats", "worst"], ...rows],
+    ["l", "r", "r", "r"]
+  );
 }
 var regressionsOf = (diff) => [...diff.more_frequent ?? [], ...diff.worse ?? []];
 function diffVerdict(diff) {
   const failOn = diff.verdict_options?.fail_on;
   const regressions = regressionsOf(diff);
   const lines = [];
+  if (diff.incomplete) {
+    lines.push(
+      "\u26A0\uFE0F **The comparison is incomplete**: some inputs could not be read (listed at the end), so nothing is called resolved."
+    );
+  }
   if (diff.new.length > 0) {
     lines.push(
       `\u274C **${plural(diff.new.length, "new spike signature")}** compared with the baseline.`
@@ -15733,12 +16513,13 @@ function diffVerdict(diff) {
       `${mark} **${plural(regressions.length, "known signature")}** more frequent or worse than in the history.`
     );
   }
-  if (lines.length === 0) {
+  const unconfirmed = diff.new_unconfirmed ?? [];
+  if (diff.new.length === 0 && regressions.length === 0) {
+    const none = unconfirmed.length > 0 ? "No confirmed new spike signatures" : "No new spike signatures";
     lines.push(
-      diff.resolved.length > 0 ? `\u2705 No new spike signatures; ${plural(diff.resolved.length, "signature")} resolved.` : "\u2705 No new spike signatures."
+      diff.resolved.length > 0 ? `\u2705 ${none}; ${plural(diff.resolved.length, "signature")} resolved.` : `\u2705 ${none}.`
     );
   }
-  const unconfirmed = diff.new_unconfirmed ?? [];
   if (unconfirmed.length > 0) {
     lines.push(
       `\u2754 ${plural(unconfirmed.length, "signature")} new but seen too rarely to confirm: rerun to tell.`
@@ -15746,15 +16527,28 @@ function diffVerdict(diff) {
   }
   return lines.join("\n\n");
 }
-function diffReasons(diff, limit) {
-  const entries = [
+function leadEntries(diff) {
+  return [
     ...diff.new.map((s) => ["new", s]),
     ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
     ...(diff.worse ?? []).map((s) => ["worse", s]),
     ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
-  ].filter(([, s]) => s.judgement);
-  return entries.slice(0, limit).map(
-    ([label2, s]) => `- ${inlineCode(s.signature, 80)} ${label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
+  ];
+}
+function leadSentences(report, limit) {
+  const entries = report.diff ? leadEntries(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
+  const shown = entries.slice(0, limit);
+  const lines = shown.map(
+    ([kind, signature]) => `- ${signatureSentence(report, signature, kind, TEXT)}`
+  );
+  if (entries.length > shown.length) {
+    lines.push(`- \u2026and ${plural(entries.length - shown.length, "more kind")} of spike, below.`);
+  }
+  return lines.join("\n");
+}
+function diffReasons(diff, limit) {
+  return leadEntries(diff).filter(([, s]) => s.judgement).slice(0, limit).map(
+    ([label2, s]) => `- ${signatureWords(s, TEXT)} ${label2 === "unconfirmed" ? "unconfirmed" : label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
   ).join("\n");
 }
 function sideCell(spikes, repeatsWith, repeats) {
@@ -15764,7 +16558,7 @@ function sideCell(spikes, repeatsWith, repeats) {
 function diffTable(diff, limit) {
   const row = (label2, s) => [
     label2,
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     sideCell(
       s.judgement?.base.spikes ?? 0,
       s.judgement?.base.repeats_with,
@@ -15775,27 +16569,29 @@ function diffTable(diff, limit) {
       s.judgement?.head.repeats_with,
       s.judgement?.head.repeats
     ),
-    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
+  ];
+  const gone = (label2, s) => [
+    label2,
+    signatureWords(s, CELL),
+    String(s.spikes),
+    "0",
+    "\u2013"
   ];
   const rows = [
     ...diff.new.map((s) => row("\u{1F195} new", s)),
     ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
     ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
     ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
-    ...diff.resolved.map((s) => [
-      "\u2705 resolved",
-      tableCell(s.signature, 80),
-      String(s.spikes),
-      "0",
-      "\u2013"
-    ]),
+    ...diff.resolved.map((s) => gone("\u2705 resolved", s)),
+    ...(diff.unseen ?? []).map((s) => gone("\u2753 not seen (incomplete)", s)),
     ...diff.persisting.map((s) => row("persisting", s))
   ];
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown = rows.slice(0, limit);
   return {
     table: table(
-      [["", "signature", "spikes: history", "spikes: head", "worst (head)"], ...shown],
+      [["", "plugin \xB7 first syscall", "spikes before", "spikes now", "worst now"], ...shown],
       ["l", "l", "r", "r", "r"]
     ),
     cut: rows.length - shown.length
@@ -15816,37 +16612,32 @@ function renderReport(report, options = {}) {
   const settings = { ...DEFAULTS, ...options };
   let omitted = false;
   const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
-  const spikes = allSpikes(report);
+  const spikes = rankedSpikes(report);
   const sections = [];
   sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`);
   if (report.diff) {
     sections.push(diffVerdict(report.diff));
-    if (report.diff.options_changed.length > 0) {
-      sections.push(
-        `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
-      );
-    }
-    const reasons = diffReasons(report.diff, settings.maxDiffRows);
-    if (reasons !== "") sections.push(reasons);
-    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
-    sections.push(diffRows);
-    if (cut > 0) {
-      omitted = true;
-      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
-    }
-    sections.push(baseLine(report.diff));
   } else if (settings.verdict) {
     sections.push(settings.verdict);
   }
+  const lead = leadSentences(report, settings.maxLeadSentences);
+  if (lead !== "") sections.push(lead);
+  if (report.diff && report.diff.options_changed.length > 0) {
+    sections.push(
+      `\u26A0\uFE0F The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(", ")}): some signatures may differ only because of that.`
+    );
+  }
   sections.push(summaryLine(report, spikes));
-  if (report.runs.length > 0) {
-    const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
-    const shown = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
-    sections.push(runsTable(report.runs.filter((run2) => shown.includes(run2))));
-    if (shown.length < report.runs.length) {
+  if (spikes.length > 0) {
+    const listed = spikes.slice(0, settings.maxSpikeRows);
+    sections.push(`${heading(1)} Spikes, worst first`);
+    const label2 = report.runs.length > 1 ? shortRunLabel(report) : null;
+    sections.push(spikesTable(listed, label2));
+    sections.push(spikesLegend(listed));
+    if (listed.length < spikes.length) {
       omitted = true;
       sections.push(
-        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
       );
     }
   }
@@ -15854,16 +16645,7 @@ function renderReport(report, options = {}) {
   const chart = charted ? msptChart(charted) : null;
   if (chart) sections.push(chart);
   if (spikes.length > 0) {
-    const listed = worstFirst(spikes).slice(0, settings.maxSpikeRows).sort((a, b) => a.number - b.number);
-    sections.push(`${heading(1)} Spikes`);
-    sections.push(spikesTable(listed));
-    if (listed.length < spikes.length) {
-      omitted = true;
-      sections.push(
-        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
-      );
-    }
-    const detailed = worstFirst(spikes).slice(0, settings.maxDetails).sort((a, b) => a.number - b.number);
+    const detailed = spikes.slice(0, settings.maxDetails);
     if (detailed.length > 0) {
       const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows));
       if (blocks.some((block) => block.includes("\u2026and "))) omitted = true;
@@ -15875,9 +16657,35 @@ function renderReport(report, options = {}) {
         );
       }
     }
-    if (!report.diff) {
-      sections.push(`${heading(1)} Signatures`);
-      sections.push(signaturesTable(report.signatures));
+  }
+  if (report.diff) {
+    sections.push(`${heading(1)} Compared with the base branch`);
+    const reasons = diffReasons(report.diff, settings.maxDiffRows);
+    if (reasons !== "") sections.push(reasons);
+    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows);
+    if (cut > 0) {
+      omitted = true;
+      sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
+    }
+    sections.push(baseLine(report.diff));
+  } else if (spikes.length > 0) {
+    sections.push(`${heading(1)} Kinds of spike`);
+    sections.push(signaturesTable(report.signatures));
+  }
+  if (report.runs.length > 0) {
+    sections.push(`${heading(1)} Runs and thresholds`);
+    sections.push(
+      "A spike is a tick at or above its run\u2019s threshold: the larger of the floor and p95 + k\xB7\u03C3 of the run\u2019s ticks (p95: the 95th percentile; \u03C3: their standard deviation)."
+    );
+    const worst = (run2) => run2.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1);
+    const shown = report.runs.length <= settings.maxRuns ? report.runs : [...report.runs].sort((a, b) => worst(b) - worst(a)).slice(0, settings.maxRuns);
+    sections.push(runsTable(report.runs.filter((run2) => shown.includes(run2))));
+    if (shown.length < report.runs.length) {
+      omitted = true;
+      sections.push(
+        `Showing the ${shown.length} runs with the worst spikes of ${report.runs.length}; all are in ${settings.fullReportHint}.`
+      );
     }
   }
   const notes = [
@@ -16031,7 +16839,7 @@ async function upsertStickyComment(request, log2) {
         log2.warning(
           `creating the comment failed (${describeError(error2)}); checking before retrying`
         );
-        await new Promise((resolve4) => setTimeout(resolve4, 1e3 * attempt));
+        await new Promise((resolve5) => setTimeout(resolve5, 1e3 * attempt));
         existing = await own();
         if (identity2 === null && existing.length > 0) {
           return { action: "skipped", url: "", deleted: 0 };
@@ -16098,15 +16906,15 @@ async function publish(publication, { forge, artifacts }, context, budget, log2)
     maxNotes: 300,
     maxDiffRows: 1e3
   });
-  await mkdir(outputDir, { recursive: true });
-  const jsonPath = join4(outputDir, REPORT_FILE);
-  const markdownPath = join4(outputDir, MARKDOWN_FILE);
+  await mkdir3(outputDir, { recursive: true });
+  const jsonPath = join5(outputDir, REPORT_FILE);
+  const markdownPath = join5(outputDir, MARKDOWN_FILE);
   await writeFile(jsonPath, reportToJson(report));
   await writeFile(markdownPath, markdown);
   await writeSummary(markdown);
   let commentUrl = "";
   if (pull !== null && publication.comment && forge !== null) {
-    const hint = publication.upload && artifacts.uploadsReports ? `the \`${reportName}\` artifact and the job summary` : `\`${relative5(publication.workspace, jsonPath)}\` on the runner and the job summary`;
+    const hint = publication.upload && artifacts.uploadsReports ? `the \`${reportName}\` artifact and the job summary` : `\`${relative6(publication.workspace, jsonPath)}\` on the runner and the job summary`;
     commentUrl = await publishComment(
       {
         forge,
@@ -16171,31 +16979,31 @@ async function publishArtifact(artifacts, name, files, directory, log2) {
 }
 
 // src/inputs.ts
-import { isAbsolute as isAbsolute2, resolve as resolve3 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
 function list(value) {
   return value.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
 }
 function flag(source, name, fallback) {
-  const text = source.getInput(name).trim();
-  if (text === "") return fallback;
+  const text2 = source.getInput(name).trim();
+  if (text2 === "") return fallback;
   try {
     return source.getBooleanInput(name);
   } catch {
-    throw new UsageError(`input "${name}" must be true or false; got "${text}"`);
+    throw new UsageError(`input "${name}" must be true or false; got "${text2}"`);
   }
 }
-function wholeNumber(name, text, fallback) {
-  if (text === "") return fallback;
-  const value = Number(text);
+function wholeNumber(name, text2, fallback) {
+  if (text2 === "") return fallback;
+  const value = Number(text2);
   if (!Number.isInteger(value) || value < 1 || value > 100) {
-    throw new UsageError(`input "${name}" must be a whole number from 1 to 100; got "${text}"`);
+    throw new UsageError(`input "${name}" must be a whole number from 1 to 100; got "${text2}"`);
   }
   return value;
 }
 var ARTIFACT_NAME = /^[^"/\\:<>|*?\r\n]+$/;
 function readInputs(source, workspace) {
   const get = (name) => source.getInput(name);
-  const inWorkspace = (path) => isAbsolute2(path) ? path : resolve3(workspace, path);
+  const inWorkspace = (path) => isAbsolute3(path) ? path : resolve4(workspace, path);
   const input = (name) => get(name).trim();
   const baselineValue = input("baseline") || "auto";
   const baseline = baselineValue === "auto" ? { mode: "auto" } : baselineValue === "none" ? { mode: "none" } : { mode: "path", path: inWorkspace(baselineValue) };
@@ -16263,8 +17071,13 @@ async function run(env = process.env) {
     if (!inputs.failOnNew) settings.failOn = "never";
     const limits = forgeLimits(env);
     budget = new ForgeBudget(limits.budgetMs);
-    const opened = openForge(context, inputs.token, log, limits, budget);
-    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log);
+    const opened = openForge(context, inputs.token, log, limits, budget, env);
+    const unusableArtifacts = await fetchTelemetryArtifacts(
+      inputs.artifacts,
+      opened.artifacts,
+      workspace,
+      log
+    );
     const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName);
     const analysed = await analyseEvents(workspace, inputs.events, options, log);
     const target = await resolvePull(opened.forge, context, log);
@@ -16282,7 +17095,11 @@ async function run(env = process.env) {
       signatures: summariseSignatures(analysed.runs),
       options: describeOptions(options)
     };
-    const comparison = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2.history : null, head, settings);
+    const compared = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2.history : null, head, settings);
+    const comparison = {
+      ...compared,
+      diff: compared.diff && markIncomplete(compared.diff, analysed.errors.length)
+    };
     const notes = optionNotes(options);
     for (const note of notes) log.warning(note);
     const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff, notes });
@@ -16294,7 +17111,7 @@ async function run(env = process.env) {
       log
     );
     setOutputs(report, comparison, lookup2, published);
-    const failures = failuresOf(comparison, analysed.errors.length);
+    const failures = failuresOf(comparison, analysed.errors.length, unusableArtifacts.length);
     if (failures.length > 0) setFailed(failures.join("; "));
   } catch (error2) {
     setFailed(
@@ -16328,7 +17145,7 @@ function setOutputs(report, { diff, verdict }, lookup2, published) {
     `verdict ${verdict}: ${report.signatures.length} signature(s), ${newSignatures} new, ${regressions} regression(s), ${unconfirmed} unconfirmed, ${diff?.resolved.length ?? 0} resolved`
   );
 }
-function failuresOf({ diff }, unreadable) {
+function failuresOf({ diff }, unreadable, unusableArtifacts) {
   const failures = [];
   if (diff && (diff.failing ?? []).length > 0) {
     const judged = [...diff.new, ...diff.more_frequent ?? [], ...diff.worse ?? []];
@@ -16342,6 +17159,11 @@ function failuresOf({ diff }, unreadable) {
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`);
+  }
+  if (unusableArtifacts > 0) {
+    failures.push(
+      `${unusableArtifacts} artifact(s) named by "artifacts" could not be used (see the warnings above)`
+    );
   }
   return failures;
 }
