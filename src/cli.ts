@@ -6,6 +6,8 @@ import { DEFAULT_SETTINGS } from './analysis/verdict.js'
 import { compare, historyRuns, loadSide, type Side } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
+  DATABASE_OPTIONS,
+  databaseInput,
   describeOptions,
   optionsUsage,
   parseAnalysisOptions,
@@ -29,12 +31,14 @@ Usage:
   iostorm diff <base>... <head> [options] [verdict options] [--out-md FILE] [--out-json FILE]
 
 A target is an events.parquet file, a directory searched for events.parquet, or a run id
-looked up under --runs-dir. The arguments of diff are report JSON files written by
+looked up under --runs-dir; with --dsn, a target that is not a path is a run id in
+plugbench's PostgreSQL sidecar (every repeat of it). The arguments of diff are report JSON files written by
 detect --out-json, or targets: the last is the head, the others its history of bases,
 oldest first.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
+${optionsUsage(DATABASE_OPTIONS)}
 ${optionsUsage()}
   --out-md FILE           write the markdown report here instead of standard output
   --out-json FILE         write the JSON report (schema_version 1) here
@@ -56,9 +60,9 @@ interface Io {
 /** The analysis and verdict flags come from the options tables; the others are the CLI's own. */
 const OPTION_SPEC = {
   ...Object.fromEntries(
-    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS].map((spec) => [
+    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS, ...DATABASE_OPTIONS].map((spec) => [
       spec.name,
-      { type: 'string' as const, multiple: spec.kind === 'list' }
+      { type: 'string' as const, multiple: 'kind' in spec && spec.kind === 'list' }
     ])
   ),
   'runs-dir': { type: 'string' },
@@ -162,6 +166,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       failOn: values['fail-on-new'] ? 'new' : 'never'
     })
     const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
+    const database = databaseInput(values as { dsn?: string; 'pg-schema'?: string }, io.env)
     await checkOutputs(values)
 
     if (command === 'detect') {
@@ -170,7 +175,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         (name) => (values as Record<string, unknown>)[name] !== undefined
       )
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
-      const analysed = await analyseTargets(targets, runsDir, options)
+      const analysed = await analyseTargets(targets, runsDir, options, database)
       const report = buildReport({ ...analysed, options: describeOptions(options) })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(analysed.errors, io)
@@ -184,10 +189,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const headTarget = targets[targets.length - 1]
       const bases: Side[] = []
       for (const target of targets.slice(0, -1)) {
-        const base = await loadSide(target, runsDir, options)
+        const base = await loadSide(target, runsDir, options, database)
         bases.push({ ...base, runs: historyRuns(base.runs) })
       }
-      const head = await loadSide(headTarget, runsDir, options)
+      const head = await loadSide(headTarget, runsDir, options, database)
       const errors = [
         ...bases.flatMap((base) =>
           base.errors.map((error) => ({ ...error, message: `(base) ${error.message}` }))

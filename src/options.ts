@@ -11,6 +11,7 @@ import {
 import { DEFAULT_SETTINGS, type VerdictSettings } from './analysis/verdict.js'
 import { errorMessage } from './errors.js'
 import { readSmallFile, SmallFileError } from './files.js'
+import type { DatabaseInput } from './pipeline.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -372,4 +373,35 @@ export function optionsUsage(
   return specs
     .map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`)
     .join('\n')
+}
+
+/**
+ * Where run ids are read from when they are in plugbench's PostgreSQL sidecar (docs/postgres.md).
+ * Not analysis options: the same rows give the same report from either source.
+ */
+export const DATABASE_OPTIONS = [
+  {
+    name: 'dsn',
+    argument: 'URL',
+    help: 'PostgreSQL sidecar: a target that is not a path is a run id in it (default: $IOSTORM_PG_DSN)'
+  },
+  {
+    name: 'pg-schema',
+    argument: 'NAME',
+    help: "schema of the sidecar's tables (default: the connection's search path)"
+  }
+] as const
+
+/** The database the flags or IOSTORM_PG_DSN name; undefined when neither does. */
+export function databaseInput(
+  values: { dsn?: string; 'pg-schema'?: string },
+  env: NodeJS.ProcessEnv
+): DatabaseInput | undefined {
+  const dsn = values.dsn || env.IOSTORM_PG_DSN || undefined
+  if (dsn === undefined) {
+    if (values['pg-schema'] !== undefined)
+      throw new UsageError('--pg-schema needs --dsn or IOSTORM_PG_DSN')
+    return undefined
+  }
+  return { dsn, schema: values['pg-schema'] || undefined }
 }

@@ -87,6 +87,11 @@ export interface Profiler {
   identity(batch: Batch): void
   /** Whether the given identity columns have all been seen (more rows cannot change them). */
   identityKnown(columns: readonly ('run_id' | 'repeat')[]): boolean
+  /**
+   * Rows a source counted itself instead of handing them over: a database counts the rows the
+   * first pass only counts (L3, L4, other metrics). `layer` null: rows without a layer.
+   */
+  addCounted(layer: string | null, rows: number, earliestOffset: number): void
   finish(): RunProfile
 }
 
@@ -202,9 +207,21 @@ export function createProfiler(forcedMetric?: string): Profiler {
     return { ns: DEFAULT_SAMPLING_INTERVAL_NS, source: 'default' }
   }
 
+  function addCounted(name: string | null, count: number, earliestOffset: number): void {
+    if (!(count > 0)) return
+    rows += count
+    if (name === null) {
+      rowsWithoutLayer += count
+      return
+    }
+    if (earliestOffset < startOffset) startOffset = earliestOffset
+    layers.set(name, (layers.get(name) ?? 0) + count)
+  }
+
   return {
     add,
     identity,
+    addCounted,
     identityKnown: (columns) =>
       columns.every((column) => (column === 'run_id' ? runId !== null : repeat !== null)),
     finish: () => ({
