@@ -20,6 +20,7 @@ import { errorMessage } from './errors.js'
 import { terminalLine } from './report/escape.js'
 import { buildReport, reportToJson } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
+import { runTail } from './tail.js'
 import { VERSION } from './version.js'
 
 export const DEFAULT_RUNS_DIR = '/fast/plugbench/runs'
@@ -29,6 +30,7 @@ const USAGE = `iostorm ${VERSION} — MSPT spike detection and attribution for p
 Usage:
   iostorm detect <target>... [options] [--out-md FILE] [--out-json FILE]
   iostorm diff <base>... <head> [options] [verdict options] [--out-md FILE] [--out-json FILE]
+  iostorm tail (--run-id ID | --all) [--dsn URL] [tail options]    (see iostorm tail --help)
 
 A target is an events.parquet file, a directory searched for events.parquet, or a run id
 looked up under --runs-dir; with --dsn, a target that is not a path is a run id in
@@ -127,6 +129,7 @@ async function writeOutputs(
 
 /** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'tail') return runTail(argv.slice(1), io)
   let parsed
   try {
     parsed = parseArgs({
