@@ -191,3 +191,24 @@ describe('the PostgreSQL sidecar, what goes wrong', () => {
     }
   }, 30_000)
 })
+
+describe('the PostgreSQL sidecar on the search path', () => {
+  it('without --pg-schema the tables are found on the search path the DSN sets; still read-only', async () => {
+    const schema = server.schema('search_path')
+    await load('fixtures/runs/s2-player-quit', schema)
+    const url = new URL(server.dsn)
+    url.searchParams.set('options', `-c search_path=${schema} -c default_transaction_read_only=off`)
+    const parquet = await detect(['fixtures/runs/s2-player-quit'])
+    const database = await detect(['s2-player-quit', '--dsn', url.toString()])
+    expect(withoutLocations(database.json)).toEqual(withoutLocations(parquet.json))
+    const { connect } = await import('../src/telemetry/pg-connect.js')
+    const session = await connect(url.toString())
+    try {
+      await expect(session.client.query('CREATE TABLE iostorm_no (x int)')).rejects.toThrow(
+        /read-only transaction/
+      )
+    } finally {
+      await session.close()
+    }
+  }, 60_000)
+})

@@ -101,6 +101,18 @@ export async function connect(dsn: string | undefined): Promise<Database> {
         withoutSecret(errorMessage(error), password)
     )
   }
+  try {
+    // again in the session itself: options in the DSN would replace those of the startup packet
+    await client.query(
+      `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`
+    )
+  } catch (error) {
+    await client.end().catch(() => undefined)
+    throw new DatabaseError(
+      `PostgreSQL at ${server.host}:${server.port}, database ${server.database}: ` +
+        withoutSecret(errorMessage(error), password)
+    )
+  }
   return {
     client,
     server,
