@@ -52,7 +52,7 @@ happens, and a heartbeat line. Ctrl+C ends it.
   --json                  one JSON object per line ({"type":"spike",…}, {"type":"heartbeat",…})
 ${optionsUsage(DATABASE_OPTIONS)}
 ${optionsUsage(TAIL_OPTIONS)}
-${optionsUsage(ANALYSIS_OPTIONS.filter((spec) => spec.name !== 'spread'))}
+${optionsUsage(ANALYSIS_OPTIONS)}
 `
 
 const OPTION_SPEC = {

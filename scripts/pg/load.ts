@@ -10,6 +10,9 @@
  *   --run-id, --repeat  override what the rows (or the path <run_id>/<repeat>/) say
  *   --replace       delete the rows of each run and repeat loaded before writing them again
  *   --all-columns   create every contract column, not only those the first file has
+ *   --replay X      write each file as a live benchmark would, X times faster than real time:
+ *                   one second of telemetry at a time, the metrics one second ahead of the other
+ *                   tables (holds the file's rows in memory: for small files such as fixtures/)
  * Tables are created when missing, with an index on (run_id, repeat, ts_ns).
  */
 import { parseArgs } from 'node:util'
@@ -388,6 +391,39 @@ export async function loadFiles(
   return target
 }
 
+const TABLE_ORDER: readonly TableName[] = ['metrics', 'samples', 'syscalls', 'io_events']
+
+/**
+ * Writes a file's rows as a benchmark in progress would: one second of telemetry at a time, every
+ * `1 / speed` seconds, the metrics of second k with the other tables of second k - 1.
+ */
+export async function replayFile(
+  client: pg.Client,
+  target: LoadTarget,
+  path: string,
+  identity: { runId?: string; repeat?: number },
+  speed: number
+): Promise<void> {
+  const all: SplitRows = { metrics: [], samples: [], syscalls: [], io_events: [] }
+  for await (const split of readEventRows(path, identity)) {
+    for (const table of TABLE_ORDER) all[table].push(...split[table])
+  }
+  const times = TABLE_ORDER.flatMap((table) => all[table].map((row) => row.ts_ns as bigint))
+  if (times.length === 0) return
+  const start = times.reduce((a, b) => (b < a ? b : a))
+  const second = (row: TableRow) => Number(((row.ts_ns as bigint) - start) / 1_000_000_000n)
+  const last = times.reduce((a, b) => (b > a ? b : a))
+  const seconds = Number((last - start) / 1_000_000_000n)
+  for (let k = 0; k <= seconds + 1; k++) {
+    for (const table of TABLE_ORDER) {
+      const wanted = table === 'metrics' ? k : k - 1
+      const rows = all[table].filter((row) => second(row) === wanted)
+      if (rows.length > 0) await insertRows(client, target, table, rows)
+    }
+    await new Promise((done) => setTimeout(done, 1000 / speed))
+  }
+}
+
 /** `npm run pg-load -- …` (scripts/run-ts.mjs calls this). */
 export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -400,9 +436,15 @@ export async function main(args: string[]): Promise<number> {
       'run-id': { type: 'string' },
       repeat: { type: 'string' },
       replace: { type: 'boolean' },
-      'all-columns': { type: 'boolean' }
+      'all-columns': { type: 'boolean' },
+      replay: { type: 'string' }
     }
   })
+  const replay = values.replay === undefined ? undefined : Number(values.replay)
+  if (replay !== undefined && !(replay > 0)) {
+    console.error('pg-load: --replay must be a speed above 0')
+    return 2
+  }
   const frames = (values.frames ?? 'array') as FramesShape
   if (!['array', 'jsonb', 'stack'].includes(frames)) {
     console.error('pg-load: --frames must be array, jsonb or stack')
@@ -417,15 +459,33 @@ export async function main(args: string[]): Promise<number> {
   const client = new pg.Client({ connectionString: values.dsn ?? process.env.IOSTORM_PG_DSN })
   await client.connect()
   try {
-    await loadFiles(client, found.files, {
-      schema: values.schema,
-      frames,
+    const identity = {
       runId: values['run-id'],
-      repeat: values.repeat === undefined ? undefined : Number(values.repeat),
-      replace: values.replace,
-      allColumns: values['all-columns']
-    })
-    for (const file of found.files) console.log(`loaded ${file}`)
+      repeat: values.repeat === undefined ? undefined : Number(values.repeat)
+    }
+    if (replay === undefined) {
+      await loadFiles(client, found.files, {
+        schema: values.schema,
+        frames,
+        ...identity,
+        replace: values.replace,
+        allColumns: values['all-columns']
+      })
+      for (const file of found.files) console.log(`loaded ${file}`)
+    } else {
+      const present = values['all-columns'] ? undefined : await fileColumns(found.files[0])
+      if (present?.has('metric')) for (const name of BYTE_METRICS) present.set(name, name)
+      const target = await createTables(
+        client,
+        values.schema,
+        (_table, column) => present === undefined || present.has(column),
+        frames
+      )
+      for (const file of found.files) {
+        console.log(`replaying ${file} at ${replay}× real time`)
+        await replayFile(client, target, file, identity, replay)
+      }
+    }
   } finally {
     await client.end()
   }

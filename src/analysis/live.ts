@@ -173,6 +173,22 @@ export function createLive(initial: Database, tables: Tables, options: LiveOptio
       for (const row of batch) push(stream, row)
     }
     chooseMetric(stream)
+    if (stream.metric !== null) {
+      const metric = stream.metric
+      stream.threshold = findSpikes(new Map([[metric, seriesOf(stream)]]), {
+        ...options.analysis,
+        metric
+      }).thresholdMs
+    }
+  }
+
+  function seriesOf(stream: Stream): MetricSeries {
+    return {
+      ts: stream.ts,
+      value: stream.values,
+      dur: stream.durs,
+      row: stream.ts.map((_, index) => index)
+    }
   }
 
   function push(stream: Stream, row: MetricRow): void {
@@ -240,13 +256,7 @@ export function createLive(initial: Database, tables: Tables, options: LiveOptio
 
   function findFresh(stream: Stream, freshFrom: number): void {
     const metric = stream.metric as string
-    const series: MetricSeries = {
-      ts: stream.ts,
-      value: stream.values,
-      dur: stream.durs,
-      row: stream.ts.map((_, index) => index)
-    }
-    const all = new Map([[metric, series]])
+    const all = new Map([[metric, seriesOf(stream)]])
     const search = findSpikes(all, { ...options.analysis, metric })
     stream.threshold = search.thresholdMs
     for (const window of spikeWindows(search, all)) {
