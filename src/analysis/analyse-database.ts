@@ -7,7 +7,7 @@
  */
 import type { Column } from '../telemetry/columns.js'
 import { quoteIdentifier, type Database } from '../telemetry/pg-connect.js'
-import { selectList, streamBatches, type Selected } from '../telemetry/pg-read.js'
+import { selectList, streamBatches } from '../telemetry/pg-read.js'
 import {
   availableColumns,
   findTables,
@@ -70,67 +70,50 @@ async function baseOf(database: Database, tables: Tables, runId: string, repeat:
   return base ?? 0n
 }
 
-/** What the first pass counts in PostgreSQL rather than reading: rows by layer, earliest time. */
+/**
+ * What the first pass counts in PostgreSQL rather than reading, in one scan: rows by layer and
+ * their earliest time (rows matching `excluded` were handed over and are not counted), and the
+ * largest dur_ns of all the table's rows — how far before a window a row may start and still
+ * overlap it (0 without a dur_ns column).
+ */
 async function countRows(
   database: Database,
   table: Table,
   params: unknown[],
   profiler: Profiler,
-  excluded = ''
-): Promise<void> {
+  excluded?: string
+): Promise<bigint> {
   const layer = table.name === 'io_events' ? table.columns.get('layer') : undefined
+  const dur = table.columns.get('dur')
+  const counted = excluded === undefined ? '' : ` FILTER (WHERE NOT (${excluded}))`
   const { rows } = await database.client.query<{
     layer: string | null
     rows: number
-    earliest: number
+    earliest: number | null
+    longest: string | null
   }>(
-    `SELECT ${layer ? layer.expression : 'NULL::text'} AS layer, count(*)::float8 AS rows,
-            min(ts_ns - $3::bigint)::float8 AS earliest
-       FROM ${table.qualified} WHERE ${RUN}${excluded}
+    `SELECT ${layer ? layer.expression : 'NULL::text'} AS layer, count(*)${counted}::float8 AS rows,
+            min(ts_ns - $3::bigint)${counted}::float8 AS earliest,
+            ${dur ? `max(${quoteIdentifier(dur.physical)})::text` : 'NULL::text'} AS longest
+       FROM ${table.qualified} WHERE ${RUN}
       ${layer ? 'GROUP BY 1' : ''}`,
     params
   )
+  let longest = 0n
   for (const row of rows) {
-    if (row.rows > 0)
+    if (row.rows > 0 && row.earliest !== null)
       profiler.addCounted(TABLE_LAYER[table.name] ?? row.layer, row.rows, row.earliest)
+    if (row.longest !== null && BigInt(row.longest) > longest) longest = BigInt(row.longest)
   }
+  return longest
 }
 
 /**
- * Largest dur_ns of a table's rows in the repeat: how far before a window a row may start and
- * still overlap it (0 without a dur_ns column).
- */
-async function longestOf(database: Database, table: Table, params: unknown[]): Promise<bigint> {
-  const dur = table.columns.get('dur')
-  if (!dur) return 0n
-  const { rows } = await database.client.query<{ longest: string | null }>(
-    `SELECT max(${quoteIdentifier(dur.physical)})::text AS longest
-       FROM ${table.qualified} WHERE ${RUN}`,
-    params.slice(0, 2)
-  )
-  const longest = rows[0]?.longest
-  return longest ? BigInt(longest) : 0n
-}
-
-/** The profile columns of L1/L2 rows (thread names, sampling interval). */
-const THREAD_COLUMNS: readonly Column[] = ['tid', 'thread', 'weight']
-
-/** The SQL selecting `selected` columns of a table, NULL where the table lacks one. */
-function selectFrom(selected: readonly Selected[], table: Table, base: string): string {
-  const own = selectList(table, THREAD_COLUMNS, base)
-  return selected
-    .map((entry) => {
-      const found = own.find((candidate) => candidate.column === entry.column)
-      if (found) return found.expression
-      return entry.shape === 'number' ? 'NULL::float8' : 'NULL::text'
-    })
-    .join(', ')
-}
-
-/**
- * L1 and L2 rows (tid, thread, weight) in time order to the profiler, which takes each tid's first
- * full thread name and the sampling interval from them; only those of [low, high] when given.
- * `params`: run_id, repeat, base.
+ * What the profiler learns from L1 and L2 rows, aggregated by PostgreSQL (only those of
+ * [low, high] when given): their count and earliest time per layer, each tid's first full thread
+ * name (by ts_ns), and for L1 the weighted and unweighted samples and the gaps between
+ * consecutive unweighted samples of one thread (tid, else name) to the microsecond, as the
+ * profiler's histogram keeps them (rounded half up, as Math.round: gaps are never negative). `params`: run_id, repeat, base.
  */
 export async function profileThreads(
   database: Database,
@@ -141,33 +124,77 @@ export async function profileThreads(
 ): Promise<void> {
   const within = range ? ' AND ts_ns >= $4::bigint AND ts_ns <= $5::bigint' : ''
   const parts: string[] = []
-  const selected: Selected[] = [
-    { column: 'ts', shape: 'time', expression: '' },
-    { column: 'layer', shape: 'layer', expression: '' },
-    { column: 'tid', shape: 'number', expression: '' },
-    { column: 'thread', shape: 'string', expression: '' },
-    { column: 'weight', shape: 'number', expression: '' }
-  ]
+  const column = (table: Table, name: Column, type: string) =>
+    table.columns.get(name)?.expression ?? `NULL::${type}`
   if (tables.samples) {
+    const table = tables.samples
     parts.push(
-      `SELECT ${selectFrom(selected, tables.samples, '$3')}, ts_ns AS order_ts
-         FROM ${tables.samples.qualified} WHERE ${RUN}${within}`
+      `SELECT 'L1'::text AS layer, ts_ns - $3::bigint AS at, nullif(${column(table, 'tid', 'float8')}, 'NaN') AS tid,
+              ${column(table, 'thread', 'text')} AS thread, ${column(table, 'weight', 'float8')} AS weight
+         FROM ${table.qualified} WHERE ${RUN}${within}`
     )
   }
   const ioLayer = tables.io_events?.columns.get('layer')
   if (tables.io_events && ioLayer) {
+    const table = tables.io_events
     parts.push(
-      `SELECT ${selectFrom(selected, tables.io_events, '$3')}, ts_ns AS order_ts
-         FROM ${tables.io_events.qualified}
+      `SELECT ${ioLayer.expression} AS layer, ts_ns - $3::bigint AS at, nullif(${column(table, 'tid', 'float8')}, 'NaN') AS tid,
+              ${column(table, 'thread', 'text')} AS thread, NULL::float8 AS weight
+         FROM ${table.qualified}
         WHERE ${RUN}${within} AND ${ioLayer.expression} IN ('L1', 'L2')`
     )
   }
   if (parts.length === 0) return
-  const sql = `${parts.map((part) => `(${part})`).join(' UNION ALL ')} ORDER BY order_ts`
+  const rows = `(${parts.join(' UNION ALL ')})`
   const all = range ? [...params, range[0].toString(), range[1].toString()] : [...params]
-  for await (const batch of streamBatches(database.client, sql, all, selected, { next: 0 })) {
-    profiler.add(batch)
+  const { client } = database
+  const counts = await client.query<{
+    layer: string
+    rows: number
+    earliest: number
+    weighted: number
+  }>(
+    `SELECT layer, count(*)::float8 AS rows, min(at)::float8 AS earliest,
+            count(*) FILTER (WHERE layer = 'L1' AND weight IS NOT NULL AND weight <> 'NaN')::float8
+              AS weighted
+       FROM ${rows} l GROUP BY layer`,
+    all
+  )
+  let weighted = 0
+  let unweighted = 0
+  for (const row of counts.rows) {
+    profiler.addCounted(row.layer, row.rows, row.earliest)
+    if (row.layer === 'L1') {
+      weighted += row.weighted
+      unweighted += row.rows - row.weighted
+    }
   }
+  // first (tid, thread) pair by time: a hash aggregate, then a sort of the few pairs
+  const names = await client.query<{ tid: number; thread: string }>(
+    `SELECT DISTINCT ON (tid) tid, thread
+       FROM (SELECT tid, thread, min(at) AS first FROM ${rows} l
+              WHERE tid IS NOT NULL AND thread IS NOT NULL
+              GROUP BY tid, thread) pairs
+      ORDER BY tid, first`,
+    all
+  )
+  for (const row of names.rows) profiler.addThreadName(row.tid, row.thread)
+  const gaps = await client.query<{ gap: number; count: number }>(
+    `SELECT ((at - previous + 500) / 1000 * 1000)::float8 AS gap, count(*)::float8 AS count
+       FROM (SELECT at, lag(at) OVER (
+                    PARTITION BY tid, CASE WHEN tid IS NULL THEN thread END
+                    ORDER BY at) AS previous
+               FROM ${rows} l
+              WHERE layer = 'L1' AND (weight IS NULL OR weight = 'NaN')
+                AND (tid IS NOT NULL OR thread IS NOT NULL)) g
+      WHERE previous IS NOT NULL GROUP BY 1`,
+    all
+  )
+  profiler.addSampleSummary(
+    weighted,
+    unweighted,
+    gaps.rows.map((row): [number, number] => [row.gap, row.count])
+  )
 }
 
 /**
@@ -192,16 +219,26 @@ export async function attributeRanges(
     const lookBack = name === 'samples' ? 0n : (longest.get(table) ?? 0n)
     const ranges = mergedRanges(spikes, base, lookBack)
     const selected = selectList(table, ATTRIBUTION_COLUMNS, '$3')
+    // rows that end before the window are left out by the server, not sent to be skipped here
+    const dur = table.columns.get('dur')
+    const ends = dur
+      ? ` AND ts_ns + greatest(coalesce(${quoteIdentifier(dur.physical)}, 0), 0) >= r.start`
+      : ''
     const sql = `SELECT ${selected.map((entry) => entry.expression).join(', ')}
-        FROM unnest($4::bigint[], $5::bigint[]) AS r(low, high)
+        FROM unnest($4::bigint[], $5::bigint[], $6::bigint[]) AS r(low, high, start)
         CROSS JOIN LATERAL (
           SELECT * FROM ${table.qualified}
-           WHERE ${RUN} AND ts_ns >= r.low AND ts_ns <= r.high
+           WHERE ${RUN} AND ts_ns >= r.low AND ts_ns <= r.high${ends}
         ) AS t`
     const batches = streamBatches(
       database.client,
       sql,
-      [...params, ranges.map(([low]) => low.toString()), ranges.map(([, high]) => high.toString())],
+      [
+        ...params,
+        ranges.map((range) => range.low.toString()),
+        ranges.map((range) => range.high.toString()),
+        ranges.map((range) => range.start.toString())
+      ],
       selected,
       { next: 0 }
     )
@@ -242,8 +279,9 @@ async function repeatSource(
         rowStart
       )
       for await (const batch of batches) profiler.add(batch)
-      const others = ` AND (${metricColumn.expression} IS NULL OR NOT (${metricColumn.expression} = ANY($4::text[])))`
-      await countRows(database, metrics, [...params, tracked], profiler, others)
+      // the MSPT rows were handed over above: the others are only counted
+      const handed = `${metricColumn.expression} IS NOT NULL AND ${metricColumn.expression} = ANY($4::text[])`
+      await countRows(database, metrics, [...params, tracked], profiler, handed)
     } else {
       await countRows(database, metrics, params, profiler)
     }
@@ -251,16 +289,17 @@ async function repeatSource(
     await profileThreads(database, tables, params, profiler)
     const ioLayer = tables.io_events?.columns.get('layer')
     if (tables.syscalls) {
-      await countRows(database, tables.syscalls, params, profiler)
-      longest.set(tables.syscalls, await longestOf(database, tables.syscalls, params))
+      longest.set(tables.syscalls, await countRows(database, tables.syscalls, params, profiler))
     }
     if (tables.io_events) {
       // the L1/L2 rows were handed over above; the others are only counted
-      const excluded = ioLayer
-        ? ` AND (${ioLayer.expression} IS NULL OR ${ioLayer.expression} NOT IN ('L1', 'L2'))`
-        : ''
-      await countRows(database, tables.io_events, params, profiler, excluded)
-      longest.set(tables.io_events, await longestOf(database, tables.io_events, params))
+      const handed = ioLayer
+        ? `${ioLayer.expression} IS NOT NULL AND ${ioLayer.expression} IN ('L1', 'L2')`
+        : undefined
+      longest.set(
+        tables.io_events,
+        await countRows(database, tables.io_events, params, profiler, handed)
+      )
     }
   }
 
@@ -280,25 +319,36 @@ async function repeatSource(
   }
 }
 
+/**
+ * Rows starting in [low, high] may overlap a window of the range; only those ending at or after
+ * `start` (the earliest window start of the range) can.
+ */
+export interface Range {
+  low: bigint
+  high: bigint
+  start: bigint
+}
+
 /** The ts_ns ranges that may hold rows overlapping the windows, merged where they overlap. */
 export function mergedRanges(
   spikes: readonly SpikeWindow[],
   base: bigint,
   lookBack: bigint
-): [bigint, bigint][] {
+): Range[] {
   const ranges = spikes
-    .map((spike): [bigint, bigint] => [
-      base + BigInt(Math.floor(spike.start)) - lookBack,
-      base + BigInt(Math.ceil(spike.end))
-    ])
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const merged: [bigint, bigint][] = []
+    .map((spike): Range => {
+      const start = base + BigInt(Math.floor(spike.start))
+      return { low: start - lookBack, high: base + BigInt(Math.ceil(spike.end)), start }
+    })
+    .sort((a, b) => (a.low < b.low ? -1 : a.low > b.low ? 1 : 0))
+  const merged: Range[] = []
   for (const range of ranges) {
     const last = merged[merged.length - 1]
-    if (last && range[0] <= last[1]) {
-      if (range[1] > last[1]) last[1] = range[1]
+    if (last && range.low <= last.high) {
+      if (range.high > last.high) last.high = range.high
+      if (range.start < last.start) last.start = range.start
     } else {
-      merged.push([range[0], range[1]])
+      merged.push({ ...range })
     }
   }
   return merged

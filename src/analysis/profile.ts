@@ -92,6 +92,13 @@ export interface Profiler {
    * first pass only counts (L3, L4, other metrics). `layer` null: rows without a layer.
    */
   addCounted(layer: string | null, rows: number, earliestOffset: number): void
+  /** A tid's full thread name that a source found itself (the first one given for a tid wins). */
+  addThreadName(tid: number, name: string): void
+  /**
+   * L1 samples a source summarised itself: how many had a weight and how many not, and the gaps
+   * between consecutive unweighted samples of one thread, as [gap ns, how many].
+   */
+  addSampleSummary(weighted: number, unweighted: number, gaps: Iterable<[number, number]>): void
   finish(): RunProfile
 }
 
@@ -222,6 +229,14 @@ export function createProfiler(forcedMetric?: string): Profiler {
     add,
     identity,
     addCounted,
+    addThreadName(tid, name) {
+      if (!threadNames.has(tid)) threadNames.set(tid, name)
+    },
+    addSampleSummary(weighted, unweighted, summary) {
+      weightedSamples += weighted
+      unweightedSamples += unweighted
+      for (const [gapNs, count] of summary) for (let i = 0; i < count; i++) gaps.add(gapNs)
+    },
     identityKnown: (columns) =>
       columns.every((column) => (column === 'run_id' ? runId !== null : repeat !== null)),
     finish: () => ({

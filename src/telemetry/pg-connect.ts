@@ -7,6 +7,8 @@ import { errorMessage } from '../errors.js'
 
 /** A statement that runs longer is cancelled by the server: no query may hang the tool. */
 export const STATEMENT_TIMEOUT_MS = 120_000
+/** Sorts of the sampling gaps (one row per L1 sample) stay in memory on the server. */
+const WORK_MEM = '64MB'
 /** Giving up on a server that does not answer the connection. */
 export const CONNECT_TIMEOUT_MS = 10_000
 
@@ -104,7 +106,7 @@ export async function connect(dsn: string | undefined): Promise<Database> {
   try {
     // again in the session itself: options in the DSN would replace those of the startup packet
     await client.query(
-      `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}`
+      `SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET work_mem = '${WORK_MEM}'`
     )
   } catch (error) {
     await client.end().catch(() => undefined)

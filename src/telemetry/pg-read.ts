@@ -57,6 +57,16 @@ export function selectList(table: Table, wanted: readonly Column[], baseParam: s
   return selected
 }
 
+/** A `list` column arrives as JSON text of the array (see pg-tables.ts); the others as they are. */
+function parsedFrames(value: unknown, shape: Selected['shape']): unknown {
+  if (shape !== 'list' || typeof value !== 'string') return value
+  try {
+    return JSON.parse(value) as unknown
+  } catch {
+    return null
+  }
+}
+
 /** Rows of a query selected with `selected`, as a Batch starting at `rowStart`. */
 export function toBatch(rows: unknown[][], selected: readonly Selected[], rowStart: number): Batch {
   const length = rows.length
@@ -89,7 +99,7 @@ export function toBatch(rows: unknown[][], selected: readonly Selected[], rowSta
       case 'json':
       case 'joined':
         target[entry.column] = framesColumn(
-          rows.map((row) => row[index]),
+          rows.map((row) => parsedFrames(row[index], entry.shape)),
           entry.shape === 'joined',
           length
         )

@@ -130,7 +130,8 @@ function expressionOf(physical: string, shape: ValueShape): string {
     case 'string':
       return `${quoted}::text`
     case 'list':
-      return `${quoted}::text[]`
+      // as JSON text: JSON.parse is native, the driver's array parser is not
+      return `array_to_json(${quoted}::text[])::text`
     case 'json':
       return `${quoted}::jsonb`
     case 'joined':
