@@ -6,6 +6,7 @@
  */
 import { createColors } from 'picocolors'
 import type { LiveSpike, LiveStatus } from '../analysis/live.js'
+import { bounded } from '../analysis/attribute.js'
 import { terminalLine } from './escape.js'
 
 export type Colors = ReturnType<typeof createColors>
@@ -92,7 +93,7 @@ export function spikeJson(event: LiveSpike, at: Date): string {
   return JSON.stringify({
     type: 'spike',
     time: at.toISOString(),
-    run_id: event.run_id,
+    run_id: bounded(event.run_id),
     repeat: event.repeat,
     metric: event.metric,
     threshold_ms: event.threshold_ms,
@@ -101,6 +102,9 @@ export function spikeJson(event: LiveSpike, at: Date): string {
   })
 }
 
+/** Streams listed in a JSON heartbeat at most. */
+const HEARTBEAT_STREAMS = 100
+
 export function heartbeatJson(status: LiveStatus, at: Date): string {
   return JSON.stringify({
     type: 'heartbeat',
@@ -108,8 +112,10 @@ export function heartbeatJson(status: LiveStatus, at: Date): string {
     streams: status.streams.length,
     rows: status.rows,
     spikes: status.spikes,
-    thresholds: status.streams.map((stream) => ({
-      run_id: stream.run_id,
+    // a heartbeat stays one short line however many streams: the first ones, and how many more
+    streams_listed: Math.min(status.streams.length, HEARTBEAT_STREAMS),
+    thresholds: status.streams.slice(0, HEARTBEAT_STREAMS).map((stream) => ({
+      run_id: bounded(stream.run_id),
       repeat: stream.repeat,
       metric: stream.metric,
       threshold_ms: stream.threshold_ms,
