@@ -20,7 +20,6 @@ import { errorMessage } from './errors.js'
 import { terminalLine } from './report/escape.js'
 import { buildReport, reportToJson } from './report/json.js'
 import { renderMarkdown } from './report/markdown.js'
-import { runTail } from './tail.js'
 import { VERSION } from './version.js'
 
 export const DEFAULT_RUNS_DIR = '/fast/plugbench/runs'
@@ -129,7 +128,7 @@ async function writeOutputs(
 
 /** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  if (argv[0] === 'tail') return runTail(argv.slice(1), io)
+  if (argv[0] === 'tail') return (await import('./tail.js')).runTail(argv.slice(1), io)
   let parsed
   try {
     parsed = parseArgs({

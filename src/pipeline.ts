@@ -1,14 +1,13 @@
 import { stat } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { analyseFile, type AnalysisOptions } from './analysis/analyse-file.js'
-import { analyseDatabaseRun, RunNotFound } from './analysis/analyse-database.js'
 import type { InputError, RunReport } from './analysis/types.js'
 import { errorMessage } from './errors.js'
 import { ARTIFACTS_DIR, artifactFolders } from './forge/artifacts.js'
 import { UsageError } from './options.js'
 import { discoverTargets, globFiles } from './telemetry/discover.js'
 import { EventsFileError } from './telemetry/parquet-file.js'
-import { connect, DatabaseError, type Database } from './telemetry/pg-connect.js'
+import type { Database } from './telemetry/pg-connect.js'
 
 export interface Analysed {
   runs: RunReport[]
@@ -64,6 +63,8 @@ async function analyseDatabaseTargets(
   runIds: readonly string[],
   options: AnalysisOptions
 ): Promise<Analysed> {
+  const { analyseDatabaseRun, RunNotFound } = await import('./analysis/analyse-database.js')
+  const { DatabaseError } = await import('./telemetry/pg-connect.js')
   const runs: RunReport[] = []
   const errors: InputError[] = []
   for (const runId of runIds) {
@@ -102,6 +103,8 @@ export async function analyseTargets(
   const analysed = await analyseFiles(found.files, options)
   const result: Analysed = { runs: analysed.runs, errors: [...found.errors, ...analysed.errors] }
   if (inDatabase.length > 0 && database) {
+    // the PostgreSQL driver is loaded only when a run is read from a database (start-up time)
+    const { connect, DatabaseError } = await import('./telemetry/pg-connect.js')
     let connection: Database
     try {
       connection = await connect(database.dsn)
