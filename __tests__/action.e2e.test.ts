@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeJar } from '../scripts/fixtures/jars.js'
 import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
 import { CURRENT_RUN, PR, pushPayload, runAction } from './support/action-runner.js'
 import {
@@ -518,10 +519,66 @@ describe('push on GitHub', () => {
       ['quit', '.iostorm-artifacts/plugbench-quit/runs/quit/0/events.parquet']
     ])
   }, 30_000)
+
+  it('names plugins from plugin jars downloaded as an artifact', async () => {
+    const github = await forge()
+    const jars = await mkdtemp(join(tmpdir(), 'iostorm-jars-'))
+    try {
+      const yml = (name: string, main: string) => ({
+        'plugin.yml': `name: ${name}\nmain: ${main}\n`
+      })
+      await writeJar(join(jars, 'Quests.jar'), {
+        descriptors: yml('Quests', 'com.leonardobishop.quests.bukkit.BukkitQuestsPlugin'),
+        classes: ['com/leonardobishop/quests/bukkit/hook/CoreProtectHook.class']
+      })
+      await writeJar(join(jars, 'CoreProtect-22.2.jar'), {
+        descriptors: yml('CoreProtect', 'net.coreprotect.CoreProtect'),
+        classes: ['net/coreprotect/CoreProtect.class', 'net/coreprotect/api/BlockAPI.class']
+      })
+      github.seedResultsArtifact({
+        name: 'plugbench-s3',
+        files: {
+          'runs/s3/0/events.parquet': await readFile(
+            'fixtures/runs/s3-quests-coreprotect/0/events.parquet'
+          )
+        }
+      })
+      github.seedResultsArtifact({
+        name: 'plugbench-plugins',
+        files: {
+          'Quests.jar': await readFile(join(jars, 'Quests.jar')),
+          'CoreProtect-22.2.jar': await readFile(join(jars, 'CoreProtect-22.2.jar'))
+        }
+      })
+    } finally {
+      await rm(jars, { recursive: true, force: true })
+    }
+    const run = await runAction({
+      forge: github,
+      event: 'push',
+      payload: pushPayload(github),
+      inputs: {
+        artifacts: 'plugbench-*',
+        events: 'runs/*/0/events.parquet',
+        'plugins-dir': '.iostorm-artifacts/plugbench-plugins'
+      }
+    })
+    expect(run.status).toBe(0)
+    const spikes = run.report?.runs.flatMap((r) => r.spikes) ?? []
+    expect(spikes.length).toBeGreaterThan(0)
+    for (const spike of spikes) {
+      expect([spike.top_plugin, spike.entry_plugin, spike.via_plugin]).toEqual([
+        'CoreProtect',
+        'Quests',
+        null
+      ])
+    }
+    expect(run.report?.options.plugin_jars).toEqual(['CoreProtect-22.2.jar', 'Quests.jar'])
+  }, 30_000)
 })
 
 describeWithShared('Forgejo', () => {
-  it('comments through /api/v1, finds the baseline with Forgejo endpoints, keeps the report on disk', async () => {
+  it('comments through /api/v1, finds the baseline with Forgejo endpoints, uploads the report itself', async () => {
     const forgejo = await forge('forgejo')
     await seedBaseline(forgejo, GC_PAUSE[0])
     forgejo.seedComments(
@@ -536,11 +593,14 @@ describeWithShared('Forgejo', () => {
       'baseline-run-id': '6001'
     })
     expect(marked(forgejo)).toHaveLength(1)
-    expect(run.annotations.join('\n')).toMatch(
-      /::notice::Forgejo does not let actions upload artifacts.*forgejo\/upload-artifact@v4/
+    expect(run.annotations.filter((line) => line.startsWith('::notice::'))).toEqual([])
+    expect(forgejo.uploadedArtifacts.map((artifact) => Object.keys(artifact.files).sort())).toEqual(
+      [['report.json', 'report.md']]
     )
-    expect(forgejo.uploadedArtifacts).toHaveLength(0)
-    expect(forgejo.requests.every((request) => request.path.startsWith('/api/v1/'))).toBe(true)
+    // REST under /api/v1 (checked against the swagger), the artifact service under /twirp/
+    const outside = forgejo.requests.filter((request) => !request.path.startsWith('/api/v1/'))
+    expect(outside.length).toBeGreaterThan(0)
+    expect(outside.every((request) => request.path.startsWith('/twirp/'))).toBe(true)
     expect(forgejo.contractViolations).toEqual([])
   }, 30_000)
 

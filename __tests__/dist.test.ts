@@ -23,7 +23,7 @@ describe('dist/cli.js', () => {
     ])
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    expect(result.stdout).toContain('| `CoreProtect` via `Quests` | `pread64` |')
+    expect(result.stdout).toContain('| `CoreProtect` called by `Quests` | `pread64` |')
   })
 })
 

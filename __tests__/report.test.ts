@@ -68,7 +68,7 @@ describe('report JSON', () => {
       const analysed = await analyseFiles(files, SAMPLE_OPTIONS)
       expect(analysed.errors).toEqual([])
       const report = buildReport({ ...analysed, options: describeOptions(SAMPLE_OPTIONS) })
-      expect(report.runs.length).toBe(9)
+      expect(report.runs.length).toBe(10)
       expect(schemaErrors(JSON.parse(reportToJson(report)))).toEqual([])
       // every class of the verdict, against a history of the first runs and of none
       const base = report.runs.slice(0, 4)

@@ -1,5 +1,17 @@
 import { createRequire as __iostormCreateRequire } from 'node:module'; const require = __iostormCreateRequire(import.meta.url);
 import {
+  BUILT_IN_LIBRARY_PLUGINS,
+  DEFAULT_LIBRARIES,
+  NOT_PLUGIN_PREFIXES,
+  RegistryError,
+  createFrameClassifier,
+  errorMessage,
+  parseRegistry,
+  pluginFrames,
+  require_yauzl,
+  resolveRegistry
+} from "./chunks/chunk-OPXZTU7F.js";
+import {
   debug,
   defaults,
   error,
@@ -17,7 +29,6 @@ import {
 } from "./chunks/chunk-DJGGIQDM.js";
 import {
   __commonJS,
-  __require,
   __toESM
 } from "./chunks/chunk-R5PPZ6LI.js";
 
@@ -267,9 +278,9 @@ var require_utils = __commonJS({
       }
       return output;
     };
-    exports.wrapOutput = (input, state = {}, options2 = {}) => {
-      const prepend = options2.contains ? "" : "^";
-      const append = options2.contains ? "" : "$";
+    exports.wrapOutput = (input, state = {}, options = {}) => {
+      const prepend = options.contains ? "" : "^";
+      const append = options.contains ? "" : "$";
       let output = `${prepend}(?:${input})${append}`;
       if (state.negated === true) {
         output = `(?:^(?!${output}).*$)`;
@@ -332,8 +343,8 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input, options2) => {
-      const opts = options2 || {};
+    var scan = (input, options) => {
+      const opts = options || {};
       const length = input.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
       const slashes = [];
@@ -638,9 +649,9 @@ var require_parse = __commonJS({
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
     } = constants3;
-    var expandRange = (args, options2) => {
-      if (typeof options2.expandRange === "function") {
-        return options2.expandRange(...args, options2);
+    var expandRange = (args, options) => {
+      if (typeof options.expandRange === "function") {
+        return options.expandRange(...args, options);
       }
       args.sort();
       const value = `[${args.join("-")}]`;
@@ -842,11 +853,11 @@ var require_parse = __commonJS({
       }
       return depth;
     };
-    var analyzeRepeatedExtglob = (body, options2) => {
-      if (options2.maxExtglobRecursion === false) {
+    var analyzeRepeatedExtglob = (body, options) => {
+      if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options2.maxExtglobRecursion === "number" ? options2.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -878,12 +889,12 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse = (input, options2) => {
+    var parse = (input, options) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected a string");
       }
       input = REPLACEMENTS[input] || input;
-      const opts = { ...options2 };
+      const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
       let len = input.length;
       if (len > max) {
@@ -957,13 +968,13 @@ var require_parse = __commonJS({
         consume(token.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
           state.start++;
-          count++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
         state.negated = true;
@@ -1048,7 +1059,7 @@ var require_parse = __commonJS({
             output = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse(rest, { ...options2, fastpaths: false }).output;
+            const expression = parse(rest, { ...options, fastpaths: false }).output;
             output = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -1098,7 +1109,7 @@ var require_parse = __commonJS({
           state.output = input;
           return state;
         }
-        state.output = utils.wrapOutput(output, state, options2);
+        state.output = utils.wrapOutput(output, state, options);
         return state;
       }
       while (!eos()) {
@@ -1571,8 +1582,8 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse.fastpaths = (input, options2) => {
-      const opts = { ...options2 };
+    parse.fastpaths = (input, options) => {
+      const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH2, opts.maxLength) : MAX_LENGTH2;
       const len = input.length;
       if (len > max) {
@@ -1649,9 +1660,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils();
     var constants3 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options2, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input) => picomatch3(input, options2, returnState));
+        const fns = glob.map((input) => picomatch3(input, options, returnState));
         const arrayMatcher = (str) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str);
@@ -1665,18 +1676,18 @@ var require_picomatch = __commonJS({
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
-      const opts = options2 || {};
+      const opts = options || {};
       const posix = opts.windows;
-      const regex2 = isState ? picomatch3.compileRe(glob, options2) : picomatch3.makeRe(glob, options2, false, true);
+      const regex2 = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
-        const ignoreOpts = { ...options2, ignore: null, onMatch: null, onResult: null };
+        const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch3.test(input, regex2, options2, { glob, posix });
+        const { isMatch, match, output } = picomatch3.test(input, regex2, options, { glob, posix });
         const result = { glob, state, regex: regex2, posix, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -1702,14 +1713,14 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input, regex2, options2, { glob, posix } = {}) => {
+    picomatch3.test = (input, regex2, options, { glob, posix } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
       if (input === "") {
         return { isMatch: false, output: "" };
       }
-      const opts = options2 || {};
+      const opts = options || {};
       const format = opts.format || (posix ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
@@ -1719,59 +1730,59 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input, regex2, options2, posix);
+          match = picomatch3.matchBase(input, regex2, options, posix);
         } else {
           match = regex2.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch3.matchBase = (input, glob, options2, posix = options2 && options2.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options2);
+    picomatch3.matchBase = (input, glob, options, posix = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input, { windows: posix }));
     };
-    picomatch3.isMatch = (str, patterns, options2) => picomatch3(patterns, options2)(str);
-    picomatch3.parse = (pattern, options2) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options2));
-      return parse(pattern, { ...options2, fastpaths: false });
+    picomatch3.isMatch = (str, patterns, options) => picomatch3(patterns, options)(str);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
+      return parse(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input, options2) => scan(input, options2);
-    picomatch3.compileRe = (state, options2, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input, options) => scan(input, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
-      const opts = options2 || {};
+      const opts = options || {};
       const prepend = opts.contains ? "" : "^";
       const append = opts.contains ? "" : "$";
       let source = `${prepend}(?:${state.output})${append}`;
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex2 = picomatch3.toRegex(source, options2);
+      const regex2 = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex2.state = state;
       }
       return regex2;
     };
-    picomatch3.makeRe = (input, options2 = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input, options = {}, returnOutput = false, returnState = false) => {
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
-      if (options2.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse.fastpaths(input, options2);
+      if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
+        parsed.output = parse.fastpaths(input, options);
       }
       if (!parsed.output) {
-        parsed = parse(input, options2);
+        parsed = parse(input, options);
       }
-      return picomatch3.compileRe(parsed, options2, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options2) => {
+    picomatch3.toRegex = (source, options) => {
       try {
-        const opts = options2 || {};
+        const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
       } catch (err2) {
-        if (options2 && options2.debug === true) throw err2;
+        if (options && options.debug === true) throw err2;
         return /$^/;
       }
     };
@@ -1786,1357 +1797,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob, options2, returnState = false) {
-      if (options2 && (options2.windows === null || options2.windows === void 0)) {
-        options2 = { ...options2, windows: utils.isWindows() };
+    function picomatch3(glob, options, returnState = false) {
+      if (options && (options.windows === null || options.windows === void 0)) {
+        options = { ...options, windows: utils.isWindows() };
       }
-      return pico(glob, options2, returnState);
+      return pico(glob, options, returnState);
     }
     Object.assign(picomatch3, pico);
     module.exports = picomatch3;
-  }
-});
-
-// node_modules/pend/index.js
-var require_pend = __commonJS({
-  "node_modules/pend/index.js"(exports, module) {
-    module.exports = Pend;
-    function Pend() {
-      this.pending = 0;
-      this.max = Infinity;
-      this.listeners = [];
-      this.waiting = [];
-      this.error = null;
-    }
-    Pend.prototype.go = function(fn) {
-      if (this.pending < this.max) {
-        pendGo(this, fn);
-      } else {
-        this.waiting.push(fn);
-      }
-    };
-    Pend.prototype.wait = function(cb) {
-      if (this.pending === 0) {
-        cb(this.error);
-      } else {
-        this.listeners.push(cb);
-      }
-    };
-    Pend.prototype.hold = function() {
-      return pendHold(this);
-    };
-    function pendHold(self) {
-      self.pending += 1;
-      var called = false;
-      return onCb;
-      function onCb(err2) {
-        if (called) throw new Error("callback called twice");
-        called = true;
-        self.error = self.error || err2;
-        self.pending -= 1;
-        if (self.waiting.length > 0 && self.pending < self.max) {
-          pendGo(self, self.waiting.shift());
-        } else if (self.pending === 0) {
-          var listeners = self.listeners;
-          self.listeners = [];
-          listeners.forEach(cbListener);
-        }
-      }
-      function cbListener(listener) {
-        listener(self.error);
-      }
-    }
-    function pendGo(self, fn) {
-      fn(pendHold(self));
-    }
-  }
-});
-
-// node_modules/yauzl/fd-slicer.js
-var require_fd_slicer = __commonJS({
-  "node_modules/yauzl/fd-slicer.js"(exports) {
-    var fs = __require("fs");
-    var util = __require("util");
-    var stream = __require("stream");
-    var Readable = stream.Readable;
-    var PassThrough = stream.PassThrough;
-    var Pend = require_pend();
-    var EventEmitter = __require("events").EventEmitter;
-    exports.BufferSlicer = BufferSlicer;
-    exports.FdSlicer = FdSlicer;
-    util.inherits(FdSlicer, EventEmitter);
-    function FdSlicer(fd) {
-      EventEmitter.call(this);
-      this.fd = fd;
-      this.pend = new Pend();
-      this.pend.max = 1;
-      this.refCount = 0;
-    }
-    FdSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      var self = this;
-      self.pend.go(function(cb) {
-        fs.read(self.fd, buffer, offset, length, position, function(err2, bytesRead, buffer2) {
-          cb();
-          callback(err2, bytesRead, buffer2);
-        });
-      });
-    };
-    FdSlicer.prototype.createReadStream = function(options2) {
-      return new ReadStream(this, options2);
-    };
-    FdSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    FdSlicer.prototype.unref = function() {
-      var self = this;
-      self.refCount -= 1;
-      if (self.refCount < 0) throw new Error("invalid unref");
-      if (self.refCount > 0) return;
-      fs.close(self.fd, onCloseDone);
-      function onCloseDone(err2) {
-        if (err2) {
-          self.emit("error", err2);
-        } else {
-          self.emit("close");
-        }
-      }
-    };
-    util.inherits(ReadStream, Readable);
-    function ReadStream(context, options2) {
-      options2 = options2 || {};
-      Readable.call(this, options2);
-      this.context = context;
-      this.context.ref();
-      this.start = options2.start || 0;
-      this.endOffset = options2.end;
-      this.pos = this.start;
-    }
-    ReadStream.prototype._read = function(n) {
-      var self = this;
-      var toRead = Math.min(self._readableState.highWaterMark, n);
-      if (self.endOffset != null) {
-        toRead = Math.min(toRead, self.endOffset - self.pos);
-      }
-      if (toRead <= 0) {
-        self.push(null);
-        this._cleanup();
-        return;
-      }
-      self.context.pend.go(function(cb) {
-        var buffer = Buffer.allocUnsafe(toRead);
-        fs.read(self.context.fd, buffer, 0, toRead, self.pos, function(err2, bytesRead) {
-          if (err2) {
-            self.destroy(err2);
-          } else if (bytesRead === 0) {
-            self.push(null);
-            self._cleanup();
-          } else {
-            self.pos += bytesRead;
-            self.push(buffer.slice(0, bytesRead));
-          }
-          cb();
-        });
-      });
-    };
-    ReadStream.prototype._destroy = function(err2, cb) {
-      this._cleanup();
-      cb(err2);
-    };
-    ReadStream.prototype._cleanup = function() {
-      if (this.context != null) {
-        this.context.unref();
-        this.context = null;
-      }
-    };
-    util.inherits(BufferSlicer, EventEmitter);
-    function BufferSlicer(buffer) {
-      EventEmitter.call(this);
-      this.refCount = 0;
-      this.buffer = buffer;
-    }
-    BufferSlicer.prototype.read = function(buffer, offset, length, position, callback) {
-      if (!(0 <= offset && offset <= buffer.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer.length);
-      if (position < 0) throw new RangeError("position is negative: " + position);
-      if (offset + length > buffer.length) {
-        length = buffer.length - offset;
-      }
-      if (position + length > this.buffer.length) {
-        length = this.buffer.length - position;
-      }
-      if (length <= 0) {
-        setImmediate(function() {
-          callback(null, 0);
-        });
-        return;
-      }
-      this.buffer.copy(buffer, offset, position, position + length);
-      setImmediate(function() {
-        callback(null, length);
-      });
-    };
-    BufferSlicer.prototype.createReadStream = function(options2) {
-      options2 = options2 || {};
-      var readStream = new PassThrough(options2);
-      readStream.start = options2.start || 0;
-      readStream.endOffset = options2.end;
-      readStream.pos = readStream.endOffset || this.buffer.length;
-      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
-      var maxChunkSize = 65536;
-      var offset = 0;
-      while (true) {
-        var nextOffset = offset + maxChunkSize;
-        if (nextOffset >= entireSlice.length) {
-          if (offset < entireSlice.length) {
-            readStream.write(entireSlice.slice(offset, entireSlice.length));
-          }
-          break;
-        }
-        readStream.write(entireSlice.slice(offset, nextOffset));
-        offset = nextOffset;
-      }
-      readStream.end();
-      return readStream;
-    };
-    BufferSlicer.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    BufferSlicer.prototype.unref = function() {
-      this.refCount -= 1;
-      if (this.refCount < 0) {
-        throw new Error("invalid unref");
-      }
-    };
-  }
-});
-
-// node_modules/yauzl/crc32.js
-var require_crc32 = __commonJS({
-  "node_modules/yauzl/crc32.js"(exports, module) {
-    var CRC_TABLE2 = new Int32Array([
-      0,
-      1996959894,
-      3993919788,
-      2567524794,
-      124634137,
-      1886057615,
-      3915621685,
-      2657392035,
-      249268274,
-      2044508324,
-      3772115230,
-      2547177864,
-      162941995,
-      2125561021,
-      3887607047,
-      2428444049,
-      498536548,
-      1789927666,
-      4089016648,
-      2227061214,
-      450548861,
-      1843258603,
-      4107580753,
-      2211677639,
-      325883990,
-      1684777152,
-      4251122042,
-      2321926636,
-      335633487,
-      1661365465,
-      4195302755,
-      2366115317,
-      997073096,
-      1281953886,
-      3579855332,
-      2724688242,
-      1006888145,
-      1258607687,
-      3524101629,
-      2768942443,
-      901097722,
-      1119000684,
-      3686517206,
-      2898065728,
-      853044451,
-      1172266101,
-      3705015759,
-      2882616665,
-      651767980,
-      1373503546,
-      3369554304,
-      3218104598,
-      565507253,
-      1454621731,
-      3485111705,
-      3099436303,
-      671266974,
-      1594198024,
-      3322730930,
-      2970347812,
-      795835527,
-      1483230225,
-      3244367275,
-      3060149565,
-      1994146192,
-      31158534,
-      2563907772,
-      4023717930,
-      1907459465,
-      112637215,
-      2680153253,
-      3904427059,
-      2013776290,
-      251722036,
-      2517215374,
-      3775830040,
-      2137656763,
-      141376813,
-      2439277719,
-      3865271297,
-      1802195444,
-      476864866,
-      2238001368,
-      4066508878,
-      1812370925,
-      453092731,
-      2181625025,
-      4111451223,
-      1706088902,
-      314042704,
-      2344532202,
-      4240017532,
-      1658658271,
-      366619977,
-      2362670323,
-      4224994405,
-      1303535960,
-      984961486,
-      2747007092,
-      3569037538,
-      1256170817,
-      1037604311,
-      2765210733,
-      3554079995,
-      1131014506,
-      879679996,
-      2909243462,
-      3663771856,
-      1141124467,
-      855842277,
-      2852801631,
-      3708648649,
-      1342533948,
-      654459306,
-      3188396048,
-      3373015174,
-      1466479909,
-      544179635,
-      3110523913,
-      3462522015,
-      1591671054,
-      702138776,
-      2966460450,
-      3352799412,
-      1504918807,
-      783551873,
-      3082640443,
-      3233442989,
-      3988292384,
-      2596254646,
-      62317068,
-      1957810842,
-      3939845945,
-      2647816111,
-      81470997,
-      1943803523,
-      3814918930,
-      2489596804,
-      225274430,
-      2053790376,
-      3826175755,
-      2466906013,
-      167816743,
-      2097651377,
-      4027552580,
-      2265490386,
-      503444072,
-      1762050814,
-      4150417245,
-      2154129355,
-      426522225,
-      1852507879,
-      4275313526,
-      2312317920,
-      282753626,
-      1742555852,
-      4189708143,
-      2394877945,
-      397917763,
-      1622183637,
-      3604390888,
-      2714866558,
-      953729732,
-      1340076626,
-      3518719985,
-      2797360999,
-      1068828381,
-      1219638859,
-      3624741850,
-      2936675148,
-      906185462,
-      1090812512,
-      3747672003,
-      2825379669,
-      829329135,
-      1181335161,
-      3412177804,
-      3160834842,
-      628085408,
-      1382605366,
-      3423369109,
-      3138078467,
-      570562233,
-      1426400815,
-      3317316542,
-      2998733608,
-      733239954,
-      1555261956,
-      3268935591,
-      3050360625,
-      752459403,
-      1541320221,
-      2607071920,
-      3965973030,
-      1969922972,
-      40735498,
-      2617837225,
-      3943577151,
-      1913087877,
-      83908371,
-      2512341634,
-      3803740692,
-      2075208622,
-      213261112,
-      2463272603,
-      3855990285,
-      2094854071,
-      198958881,
-      2262029012,
-      4057260610,
-      1759359992,
-      534414190,
-      2176718541,
-      4139329115,
-      1873836001,
-      414664567,
-      2282248934,
-      4279200368,
-      1711684554,
-      285281116,
-      2405801727,
-      4167216745,
-      1634467795,
-      376229701,
-      2685067896,
-      3608007406,
-      1308918612,
-      956543938,
-      2808555105,
-      3495958263,
-      1231636301,
-      1047427035,
-      2932959818,
-      3654703836,
-      1088359270,
-      936918e3,
-      2847714899,
-      3736837829,
-      1202900863,
-      817233897,
-      3183342108,
-      3401237130,
-      1404277552,
-      615818150,
-      3134207493,
-      3453421203,
-      1423857449,
-      601450431,
-      3009837614,
-      3294710456,
-      1567103746,
-      711928724,
-      3020668471,
-      3272380065,
-      1510334235,
-      755167117
-    ]);
-    function crc322(buf) {
-      let crc = -1;
-      for (let x of buf) {
-        crc = CRC_TABLE2[(crc ^ x) & 255] ^ crc >>> 8;
-      }
-      return (crc ^ -1) >>> 0;
-    }
-    module.exports = crc322;
-  }
-});
-
-// node_modules/yauzl/index.js
-var require_yauzl = __commonJS({
-  "node_modules/yauzl/index.js"(exports) {
-    var fs = __require("fs");
-    var zlib = __require("zlib");
-    var fd_slicer = require_fd_slicer();
-    var util = __require("util");
-    var EventEmitter = __require("events").EventEmitter;
-    var Transform2 = __require("stream").Transform;
-    var PassThrough = __require("stream").PassThrough;
-    var Writable = __require("stream").Writable;
-    var crc322 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
-    exports.open = open3;
-    exports.fromFd = fromFd;
-    exports.fromBuffer = fromBuffer;
-    exports.fromRandomAccessReader = fromRandomAccessReader;
-    exports.openPromise = openPromise;
-    exports.fromFdPromise = fromFdPromise;
-    exports.fromBufferPromise = fromBufferPromise;
-    exports.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
-    exports.dosDateTimeToDate = dosDateTimeToDate;
-    exports.getFileNameLowLevel = getFileNameLowLevel;
-    exports.validateFileName = validateFileName;
-    exports.parseExtraFields = parseExtraFields;
-    exports.ZipFile = ZipFile;
-    exports.Entry = Entry;
-    exports.LocalFileHeader = LocalFileHeader;
-    exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path, options2) {
-      return new Promise((resolve4, reject) => {
-        open3(path, { ...options2, lazyEntries: true }, function(err2, zipfile) {
-          if (err2) return reject(err2);
-          resolve4(zipfile);
-        });
-      });
-    }
-    function fromFdPromise(fd, options2) {
-      return new Promise((resolve4, reject) => {
-        fromFd(fd, { ...options2, lazyEntries: true }, function(err2, zipfile) {
-          if (err2) return reject(err2);
-          resolve4(zipfile);
-        });
-      });
-    }
-    function fromBufferPromise(buffer, options2) {
-      return new Promise((resolve4, reject) => {
-        fromBuffer(buffer, { ...options2, lazyEntries: true }, function(err2, zipfile) {
-          if (err2) return reject(err2);
-          resolve4(zipfile);
-        });
-      });
-    }
-    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
-      return new Promise((resolve4, reject) => {
-        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err2, zipfile) {
-          if (err2) return reject(err2);
-          resolve4(zipfile);
-        });
-      });
-    }
-    function open3(path, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = true;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      fs.open(path, "r", function(err2, fd) {
-        if (err2) return callback(err2);
-        fromFd(fd, options2, function(err3, zipfile) {
-          if (err3) fs.close(fd, defaultCallback);
-          callback(err3, zipfile);
-        });
-      });
-    }
-    function fromFd(fd, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = false;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      fs.fstat(fd, function(err2, stats) {
-        if (err2) return callback(err2);
-        var reader = new fd_slicer.FdSlicer(fd);
-        fromRandomAccessReader(reader, stats.size, options2, callback);
-      });
-    }
-    function fromBuffer(buffer, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      options2.autoClose = false;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      var reader = new fd_slicer.BufferSlicer(buffer);
-      fromRandomAccessReader(reader, buffer.length, options2, callback);
-    }
-    function fromRandomAccessReader(reader, totalSize, options2, callback) {
-      if (typeof options2 === "function") {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      if (options2.autoClose == null) options2.autoClose = true;
-      if (options2.lazyEntries == null) options2.lazyEntries = false;
-      if (options2.decodeStrings == null) options2.decodeStrings = true;
-      var decodeStrings2 = !!options2.decodeStrings;
-      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
-      if (options2.strictFileNames == null) options2.strictFileNames = false;
-      if (callback == null) callback = defaultCallback;
-      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
-      if (totalSize > Number.MAX_SAFE_INTEGER) {
-        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
-      }
-      reader.ref();
-      var eocdrWithoutCommentSize = 22;
-      var zip64EocdlSize = 20;
-      var maxCommentSize = 65535;
-      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
-      var buffer = newBuffer(bufferSize);
-      var bufferReadStart = totalSize - buffer.length;
-      readAndAssertNoEof(reader, buffer, 0, bufferSize, bufferReadStart, function(err2) {
-        if (err2) return callback(err2);
-        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
-          if (buffer.readUInt32LE(i) !== 101010256) continue;
-          var eocdrBuffer = buffer.subarray(i);
-          var diskNumber = eocdrBuffer.readUInt16LE(4);
-          var entryCount = eocdrBuffer.readUInt16LE(10);
-          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
-          var commentLength = eocdrBuffer.readUInt16LE(20);
-          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
-          if (commentLength !== expectedCommentLength) {
-            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
-          }
-          var comment = decodeStrings2 ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
-          if (i - zip64EocdlSize >= 0 && buffer.readUInt32LE(i - zip64EocdlSize) === 117853008) {
-            var zip64EocdlBuffer = buffer.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
-            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
-            var zip64EocdrBuffer = newBuffer(56);
-            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err3) {
-              if (err3) return callback(err3);
-              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
-                return callback(new Error("invalid zip64 end of central directory record signature"));
-              }
-              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
-              if (diskNumber !== 0) {
-                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
-              }
-              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
-              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
-              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings2, options2.validateEntrySizes, options2.strictFileNames));
-            });
-          }
-          if (diskNumber !== 0) {
-            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
-          }
-          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings2, options2.validateEntrySizes, options2.strictFileNames));
-        }
-        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
-      });
-    }
-    util.inherits(ZipFile, EventEmitter);
-    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings2, validateEntrySizes, strictFileNames) {
-      var self = this;
-      EventEmitter.call(self);
-      self.reader = reader;
-      self.reader.on("error", function(err2) {
-        emitError(self, err2);
-      });
-      self.reader.once("close", function() {
-        self.emit("close");
-      });
-      self.readEntryCursor = centralDirectoryOffset;
-      self.fileSize = fileSize;
-      self.entryCount = entryCount;
-      self.comment = comment;
-      self.entriesRead = 0;
-      self.autoClose = !!autoClose;
-      self.lazyEntries = !!lazyEntries;
-      self.decodeStrings = !!decodeStrings2;
-      self.validateEntrySizes = !!validateEntrySizes;
-      self.strictFileNames = !!strictFileNames;
-      self.isOpen = true;
-      self.emittedError = false;
-      self.hasEachEntryBeenCalled = false;
-      if (!self.lazyEntries) self._readEntry();
-    }
-    ZipFile.prototype.close = function() {
-      if (!this.isOpen) return;
-      this.isOpen = false;
-      this.reader.unref();
-    };
-    function emitErrorAndAutoClose(self, err2) {
-      if (self.autoClose) self.close();
-      emitError(self, err2);
-    }
-    function emitError(self, err2) {
-      if (self.emittedError) return;
-      self.emittedError = true;
-      self.emit("error", err2);
-    }
-    ZipFile.prototype.readEntry = function() {
-      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
-      this._readEntry();
-    };
-    ZipFile.prototype._readEntry = function() {
-      var self = this;
-      if (self.entryCount === self.entriesRead) {
-        setImmediate(function() {
-          if (self.autoClose) self.close();
-          if (self.emittedError) return;
-          self.emit("end");
-        });
-        return;
-      }
-      if (self.emittedError) return;
-      var buffer = newBuffer(46);
-      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err2) {
-        if (err2) return emitErrorAndAutoClose(self, err2);
-        if (self.emittedError) return;
-        var entry = new Entry();
-        var signature = buffer.readUInt32LE(0);
-        if (signature !== 33639248) return emitErrorAndAutoClose(self, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
-        entry.versionMadeBy = buffer.readUInt16LE(4);
-        entry.versionNeededToExtract = buffer.readUInt16LE(6);
-        entry.generalPurposeBitFlag = buffer.readUInt16LE(8);
-        entry.compressionMethod = buffer.readUInt16LE(10);
-        entry.lastModFileTime = buffer.readUInt16LE(12);
-        entry.lastModFileDate = buffer.readUInt16LE(14);
-        entry.crc32 = buffer.readUInt32LE(16);
-        entry.compressedSize = buffer.readUInt32LE(20);
-        entry.uncompressedSize = buffer.readUInt32LE(24);
-        entry.fileNameLength = buffer.readUInt16LE(28);
-        entry.extraFieldLength = buffer.readUInt16LE(30);
-        entry.fileCommentLength = buffer.readUInt16LE(32);
-        entry.internalFileAttributes = buffer.readUInt16LE(36);
-        entry.externalFileAttributes = buffer.readUInt32LE(38);
-        entry.relativeOffsetOfLocalHeader = buffer.readUInt32LE(42);
-        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self, new Error("strong encryption is not supported"));
-        self.readEntryCursor += 46;
-        buffer = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
-        readAndAssertNoEof(self.reader, buffer, 0, buffer.length, self.readEntryCursor, function(err3) {
-          if (err3) return emitErrorAndAutoClose(self, err3);
-          if (self.emittedError) return;
-          entry.fileNameRaw = buffer.subarray(0, entry.fileNameLength);
-          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
-          entry.extraFieldRaw = buffer.subarray(entry.fileNameLength, fileCommentStart);
-          entry.fileCommentRaw = buffer.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
-          try {
-            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
-          } catch (err4) {
-            return emitErrorAndAutoClose(self, err4);
-          }
-          if (self.decodeStrings) {
-            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
-            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
-            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self.strictFileNames);
-            var errorMessage2 = validateFileName(entry.fileName);
-            if (errorMessage2 != null) return emitErrorAndAutoClose(self, new Error(errorMessage2));
-          } else {
-            entry.fileComment = entry.fileCommentRaw;
-            entry.fileName = entry.fileNameRaw;
-          }
-          entry.comment = entry.fileComment;
-          self.readEntryCursor += buffer.length;
-          self.entriesRead += 1;
-          for (var i = 0; i < entry.extraFields.length; i++) {
-            var extraField = entry.extraFields[i];
-            if (extraField.id !== 1) continue;
-            var zip64EiefBuffer = extraField.data;
-            var index = 0;
-            if (entry.uncompressedSize === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include uncompressed size"));
-              }
-              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            if (entry.compressedSize === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include compressed size"));
-              }
-              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
-              if (index + 8 > zip64EiefBuffer.length) {
-                return emitErrorAndAutoClose(self, new Error("zip64 extended information extra field does not include relative header offset"));
-              }
-              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
-              index += 8;
-            }
-            break;
-          }
-          if (self.validateEntrySizes && entry.compressionMethod === 0) {
-            var expectedCompressedSize = entry.uncompressedSize;
-            if (entry.isEncrypted()) {
-              expectedCompressedSize += 12;
-            }
-            if (entry.compressedSize !== expectedCompressedSize) {
-              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
-              return emitErrorAndAutoClose(self, new Error(msg));
-            }
-          }
-          self.emit("entry", entry);
-          if (!self.lazyEntries) self._readEntry();
-        });
-      });
-    };
-    ZipFile.prototype.eachEntry = function() {
-      const self = this;
-      if (!self.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
-      if (self.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
-      self.hasEachEntryBeenCalled = true;
-      let pendingResolveReject = null;
-      self.on("entry", onEntry);
-      self.on("end", onEnd);
-      self.on("error", onError);
-      function cleanup() {
-        self.removeListener("entry", onEntry);
-        self.removeListener("end", onEnd);
-        self.removeListener("error", onError);
-        if (self.autoClose) self.close();
-      }
-      function onEntry(entry) {
-        let { resolve: resolve4 } = pendingResolveReject;
-        pendingResolveReject = null;
-        resolve4({ value: entry });
-      }
-      function onEnd() {
-        let { resolve: resolve4 } = pendingResolveReject;
-        pendingResolveReject = null;
-        cleanup();
-        resolve4({ done: true });
-      }
-      function onError(err2) {
-        let { reject } = pendingResolveReject;
-        pendingResolveReject = null;
-        cleanup();
-        reject(err2);
-      }
-      return {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        next() {
-          const promise = new Promise((resolve4, reject) => {
-            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
-            pendingResolveReject = { resolve: resolve4, reject };
-          });
-          self.readEntry();
-          return promise;
-        },
-        return(value) {
-          cleanup();
-          return Promise.resolve({ done: true, value });
-        },
-        throw(value) {
-          cleanup();
-          return Promise.reject(value);
-        }
-      };
-    };
-    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
-      var self = this;
-      var relativeStart = 0;
-      var relativeEnd = entry.compressedSize;
-      if (callback == null) {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) {
-        options2 = {};
-      } else {
-        if (options2.decodeFileData === false) {
-          if (options2.decrypt != null) {
-            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
-          }
-          if (options2.decompress != null) {
-            throw new Error("cannot use options.decompress when options.decodeFileData === false");
-          }
-        } else {
-          if (options2.decrypt != null) {
-            if (!entry.isEncrypted()) {
-              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
-            }
-            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
-            if (entry.isCompressed()) {
-              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
-            }
-          }
-          if (options2.decompress != null) {
-            if (!entry.isCompressed()) {
-              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
-            }
-            if (!(options2.decompress === false || options2.decompress === true)) {
-              throw new Error("invalid options.decompress value: " + options2.decompress);
-            }
-            decompress2 = options2.decompress;
-          }
-        }
-        if (options2.start != null) {
-          relativeStart = options2.start;
-          if (relativeStart < 0) throw new Error("options.start < 0");
-          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
-        }
-        if (options2.end != null) {
-          relativeEnd = options2.end;
-          if (relativeEnd < 0) throw new Error("options.end < 0");
-          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
-          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
-        }
-      }
-      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
-      (entry.compressionMethod === 0 || // Naturally without compression.
-      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
-      options2.decrypt === false);
-      if (options2.start != null || options2.end != null) {
-        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
-      }
-      if (!self.isOpen) return callback(new Error("closed"));
-      if (entry.isEncrypted() && !rawMode) {
-        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
-      }
-      var decompress2;
-      if (rawMode) {
-        decompress2 = false;
-      } else if (entry.compressionMethod === 8) {
-        decompress2 = options2.decodeFileData !== true;
-      } else {
-        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
-      }
-      self.readLocalFileHeader(entry, { minimal: true }, function(err2, localFileHeader) {
-        if (err2) return callback(err2);
-        self.openReadStreamLowLevel(
-          localFileHeader.fileDataStart,
-          entry.compressedSize,
-          relativeStart,
-          relativeEnd,
-          decompress2,
-          entry.uncompressedSize,
-          callback
-        );
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, callback) {
-      var self = this;
-      var fileDataEnd = fileDataStart + compressedSize;
-      var readStream = self.reader.createReadStream({
-        start: fileDataStart + relativeStart,
-        end: fileDataStart + relativeEnd
-      });
-      var endpointStream = readStream;
-      if (decompress2) {
-        var destroyed = false;
-        var inflateFilter = zlib.createInflateRaw();
-        readStream.on("error", function(err2) {
-          setImmediate(function() {
-            if (!destroyed) inflateFilter.emit("error", err2);
-          });
-        });
-        readStream.pipe(inflateFilter);
-        if (self.validateEntrySizes) {
-          endpointStream = new AssertByteCountStream(uncompressedSize);
-          inflateFilter.on("error", function(err2) {
-            setImmediate(function() {
-              if (!destroyed) endpointStream.emit("error", err2);
-            });
-          });
-          inflateFilter.pipe(endpointStream);
-        } else {
-          endpointStream = inflateFilter;
-        }
-        installDestroyFn(endpointStream, function() {
-          destroyed = true;
-          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
-          readStream.unpipe(inflateFilter);
-          readStream.destroy();
-        });
-      }
-      callback(null, endpointStream);
-    };
-    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
-      var self = this;
-      if (callback == null) {
-        callback = options2;
-        options2 = null;
-      }
-      if (options2 == null) options2 = {};
-      self.reader.ref();
-      var buffer = newBuffer(30);
-      readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader, function(err2) {
-        try {
-          if (err2) return callback(err2);
-          var signature = buffer.readUInt32LE(0);
-          if (signature !== 67324752) {
-            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
-          }
-          var fileNameLength = buffer.readUInt16LE(26);
-          var extraFieldLength = buffer.readUInt16LE(28);
-          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
-          if (fileDataStart + entry.compressedSize > self.fileSize) {
-            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self.fileSize));
-          }
-          if (options2.minimal) {
-            return callback(null, { fileDataStart });
-          }
-          var localFileHeader = new LocalFileHeader();
-          localFileHeader.fileDataStart = fileDataStart;
-          localFileHeader.versionNeededToExtract = buffer.readUInt16LE(4);
-          localFileHeader.generalPurposeBitFlag = buffer.readUInt16LE(6);
-          localFileHeader.compressionMethod = buffer.readUInt16LE(8);
-          localFileHeader.lastModFileTime = buffer.readUInt16LE(10);
-          localFileHeader.lastModFileDate = buffer.readUInt16LE(12);
-          localFileHeader.crc32 = buffer.readUInt32LE(14);
-          localFileHeader.compressedSize = buffer.readUInt32LE(18);
-          localFileHeader.uncompressedSize = buffer.readUInt32LE(22);
-          localFileHeader.fileNameLength = fileNameLength;
-          localFileHeader.extraFieldLength = extraFieldLength;
-          buffer = newBuffer(fileNameLength + extraFieldLength);
-          self.reader.ref();
-          readAndAssertNoEof(self.reader, buffer, 0, buffer.length, entry.relativeOffsetOfLocalHeader + 30, function(err3) {
-            try {
-              if (err3) return callback(err3);
-              localFileHeader.fileName = buffer.subarray(0, fileNameLength);
-              localFileHeader.extraField = buffer.subarray(fileNameLength);
-              return callback(null, localFileHeader);
-            } finally {
-              self.reader.unref();
-            }
-          });
-        } finally {
-          self.reader.unref();
-        }
-      });
-    };
-    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
-      return new Promise((resolve4, reject) => {
-        this.openReadStream(entry, options2, function(err2, readStream) {
-          if (err2) return reject(err2);
-          resolve4(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize) {
-      return new Promise((resolve4, reject) => {
-        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress2, uncompressedSize, function(err2, readStream) {
-          if (err2) return reject(err2);
-          resolve4(readStream);
-        });
-      });
-    };
-    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
-      return new Promise((resolve4, reject) => {
-        this.readLocalFileHeader(entry, options2, function(err2, localFileHeader) {
-          if (err2) return reject(err2);
-          resolve4(localFileHeader);
-        });
-      });
-    };
-    function Entry() {
-    }
-    Entry.prototype.getLastModDate = function(options2) {
-      if (options2 == null) options2 = {};
-      if (!options2.forceDosFormat) {
-        for (var i = 0; i < this.extraFields.length; i++) {
-          var extraField = this.extraFields[i];
-          if (extraField.id === 21589) {
-            var data = extraField.data;
-            if (data.length < 5) continue;
-            var flags = data[0];
-            var HAS_MTIME = 1;
-            if (!(flags & HAS_MTIME)) continue;
-            var posixTimestamp = data.readInt32LE(1);
-            return new Date(posixTimestamp * 1e3);
-          } else if (extraField.id === 10) {
-            var data = extraField.data;
-            if (data.length !== 32) continue;
-            if (data.readUInt16LE(4) !== 1) continue;
-            if (data.readUInt16LE(6) !== 24) continue;
-            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
-            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
-            return new Date(millisecondsSince1970);
-          }
-        }
-      }
-      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
-    };
-    Entry.prototype.canDecodeFileData = function() {
-      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
-    };
-    Entry.prototype.isEncrypted = function() {
-      return (this.generalPurposeBitFlag & 1) !== 0;
-    };
-    Entry.prototype.isCompressed = function() {
-      return this.compressionMethod === 8;
-    };
-    function LocalFileHeader() {
-    }
-    function dosDateTimeToDate(date, time, timezone) {
-      var day = date & 31;
-      var month = (date >> 5 & 15) - 1;
-      var year = (date >> 9 & 127) + 1980;
-      var millisecond = 0;
-      var second = (time & 31) * 2;
-      var minute = time >> 5 & 63;
-      var hour = time >> 11 & 31;
-      if (timezone == null || timezone === "local") {
-        return new Date(year, month, day, hour, minute, second, millisecond);
-      } else if (timezone === "UTC") {
-        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
-      } else {
-        throw new Error("unrecognized options.timezone: " + options.timezone);
-      }
-    }
-    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
-      var fileName = null;
-      for (var i = 0; i < extraFields.length; i++) {
-        var extraField = extraFields[i];
-        if (extraField.id === 28789) {
-          if (extraField.data.length < 6) {
-            continue;
-          }
-          if (extraField.data.readUInt8(0) !== 1) {
-            continue;
-          }
-          var oldNameCrc32 = extraField.data.readUInt32LE(1);
-          if (crc322(fileNameBuffer) !== oldNameCrc32) {
-            continue;
-          }
-          fileName = decodeBuffer(extraField.data.subarray(5), true);
-          break;
-        }
-      }
-      if (fileName == null) {
-        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
-        fileName = decodeBuffer(fileNameBuffer, isUtf8);
-      }
-      if (!strictFileNames) {
-        fileName = fileName.replace(/\\/g, "/");
-      }
-      return fileName;
-    }
-    function validateFileName(fileName) {
-      if (fileName.indexOf("\\") !== -1) {
-        return "invalid characters in fileName: " + fileName;
-      }
-      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
-        return "absolute path: " + fileName;
-      }
-      if (fileName.split("/").indexOf("..") !== -1) {
-        return "invalid relative path: " + fileName;
-      }
-      return null;
-    }
-    function parseExtraFields(extraFieldBuffer) {
-      var extraFields = [];
-      var i = 0;
-      while (i < extraFieldBuffer.length - 3) {
-        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
-        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
-        var dataStart = i + 4;
-        var dataEnd = dataStart + dataSize;
-        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
-        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
-        extraFields.push({
-          id: headerId,
-          data: dataBuffer
-        });
-        i = dataEnd;
-      }
-      return extraFields;
-    }
-    function readAndAssertNoEof(reader, buffer, offset, length, position, callback) {
-      if (length === 0) {
-        return setImmediate(function() {
-          callback(null, newBuffer(0));
-        });
-      }
-      reader.read(buffer, offset, length, position, function(err2, bytesRead) {
-        if (err2) return callback(err2);
-        if (bytesRead < length) {
-          return callback(new Error("unexpected EOF"));
-        }
-        callback();
-      });
-    }
-    util.inherits(AssertByteCountStream, Transform2);
-    function AssertByteCountStream(byteCount) {
-      Transform2.call(this);
-      this.actualByteCount = 0;
-      this.expectedByteCount = byteCount;
-    }
-    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
-      this.actualByteCount += chunk.length;
-      if (this.actualByteCount > this.expectedByteCount) {
-        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb(null, chunk);
-    };
-    AssertByteCountStream.prototype._flush = function(cb) {
-      if (this.actualByteCount < this.expectedByteCount) {
-        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
-        return cb(new Error(msg));
-      }
-      cb();
-    };
-    util.inherits(RandomAccessReader, EventEmitter);
-    function RandomAccessReader() {
-      EventEmitter.call(this);
-      this.refCount = 0;
-    }
-    RandomAccessReader.prototype.ref = function() {
-      this.refCount += 1;
-    };
-    RandomAccessReader.prototype.unref = function() {
-      var self = this;
-      self.refCount -= 1;
-      if (self.refCount > 0) return;
-      if (self.refCount < 0) throw new Error("invalid unref");
-      self.close(onCloseDone);
-      function onCloseDone(err2) {
-        if (err2) return self.emit("error", err2);
-        self.emit("close");
-      }
-    };
-    RandomAccessReader.prototype.createReadStream = function(options2) {
-      if (options2 == null) options2 = {};
-      var start = options2.start;
-      var end = options2.end;
-      if (start === end) {
-        var emptyStream = new PassThrough();
-        setImmediate(function() {
-          emptyStream.end();
-        });
-        return emptyStream;
-      }
-      var stream = this._readStreamForRange(start, end);
-      var destroyed = false;
-      var refUnrefFilter = new RefUnrefFilter(this);
-      stream.on("error", function(err2) {
-        setImmediate(function() {
-          if (!destroyed) refUnrefFilter.emit("error", err2);
-        });
-      });
-      installDestroyFn(refUnrefFilter, function() {
-        stream.unpipe(refUnrefFilter);
-        refUnrefFilter.unref();
-        stream.destroy();
-      });
-      var byteCounter = new AssertByteCountStream(end - start);
-      refUnrefFilter.on("error", function(err2) {
-        setImmediate(function() {
-          if (!destroyed) byteCounter.emit("error", err2);
-        });
-      });
-      installDestroyFn(byteCounter, function() {
-        destroyed = true;
-        refUnrefFilter.unpipe(byteCounter);
-        refUnrefFilter.destroy();
-      });
-      return stream.pipe(refUnrefFilter).pipe(byteCounter);
-    };
-    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
-      throw new Error("not implemented");
-    };
-    RandomAccessReader.prototype.read = function(buffer, offset, length, position, callback) {
-      var readStream = this.createReadStream({ start: position, end: position + length });
-      var writeStream = new Writable();
-      var written = 0;
-      writeStream._write = function(chunk, encoding, cb) {
-        chunk.copy(buffer, offset + written, 0, chunk.length);
-        written += chunk.length;
-        cb();
-      };
-      writeStream.on("finish", callback);
-      readStream.on("error", function(error2) {
-        callback(error2);
-      });
-      readStream.pipe(writeStream);
-    };
-    RandomAccessReader.prototype.close = function(callback) {
-      setImmediate(callback);
-    };
-    util.inherits(RefUnrefFilter, PassThrough);
-    function RefUnrefFilter(context) {
-      PassThrough.call(this);
-      this.context = context;
-      this.context.ref();
-      this.unreffedYet = false;
-    }
-    RefUnrefFilter.prototype._flush = function(cb) {
-      this.unref();
-      cb();
-    };
-    RefUnrefFilter.prototype.unref = function(cb) {
-      if (this.unreffedYet) return;
-      this.unreffedYet = true;
-      this.context.unref();
-    };
-    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
-    function decodeBuffer(buffer, isUtf8) {
-      if (isUtf8) {
-        return buffer.toString("utf8");
-      } else {
-        var result = "";
-        for (var i = 0; i < buffer.length; i++) {
-          result += cp437[buffer[i]];
-        }
-        return result;
-      }
-    }
-    function readUInt64LE(buffer, offset) {
-      var lower32 = buffer.readUInt32LE(offset);
-      var upper32 = buffer.readUInt32LE(offset + 4);
-      return upper32 * 4294967296 + lower32;
-    }
-    var newBuffer;
-    if (typeof Buffer.allocUnsafe === "function") {
-      newBuffer = function(len) {
-        return Buffer.allocUnsafe(len);
-      };
-    } else {
-      newBuffer = function(len) {
-        return new Buffer(len);
-      };
-    }
-    function installDestroyFn(stream, fn) {
-      if (typeof stream.destroy === "function") {
-        stream._destroy = function(err2, cb) {
-          fn();
-          if (cb != null) cb(err2);
-        };
-      } else {
-        stream.destroy = fn;
-      }
-    }
-    function defaultCallback(err2) {
-      if (err2) throw err2;
-    }
   }
 });
 
@@ -3193,15 +1861,15 @@ function fisherGreater(withHead, headRepeats, withBase, baseRepeats) {
 function permutationGreater(head, base) {
   const pooled = [...head, ...base];
   const picked = head.length;
-  const observed = head.reduce((sum, count) => sum + count, 0);
-  const most = pooled.reduce((sum, count) => sum + count, 0);
+  const observed = head.reduce((sum, count2) => sum + count2, 0);
+  const most = pooled.reduce((sum, count2) => sum + count2, 0);
   const ways = Array.from({ length: picked + 1 }, () => new Float64Array(most + 1));
   ways[0][0] = 1;
-  for (const count of pooled) {
+  for (const count2 of pooled) {
     for (let j = picked; j >= 1; j--) {
       const from = ways[j - 1];
       const into = ways[j];
-      for (let s = most; s >= count; s--) into[s] += from[s - count];
+      for (let s = most; s >= count2; s--) into[s] += from[s - count2];
     }
   }
   let atLeast = 0;
@@ -3347,9 +2015,9 @@ function median(values) {
 function evidence(side, signature) {
   const entry = side.bySignature.get(signature);
   const perRepeat = entry?.perRepeat ?? [];
-  const spikes = perRepeat.reduce((sum, count) => sum + count, 0);
+  const spikes = perRepeat.reduce((sum, count2) => sum + count2, 0);
   return {
-    repeats_with: perRepeat.filter((count) => count > 0).length,
+    repeats_with: perRepeat.filter((count2) => count2 > 0).length,
     repeats: side.repeats,
     spikes,
     rate: side.repeats === 0 ? 0 : spikes / side.repeats,
@@ -3360,7 +2028,7 @@ function evidence(side, signature) {
 var countsOf = (side, signature) => side.bySignature.get(signature)?.perRepeat ?? new Array(side.repeats).fill(0);
 var round = (value, digits = 2) => Number(value.toFixed(digits));
 var pText = (p) => p < 1e-3 ? "p < 0.001" : `p = ${round(p, 3)}`;
-function classify(history, head, options2 = DEFAULT_VERDICT) {
+function classify(history, head, options = DEFAULT_VERDICT) {
   const base = tally(history);
   const headTally = tally([head]);
   const verdicts = [];
@@ -3379,14 +2047,14 @@ function classify(history, head, options2 = DEFAULT_VERDICT) {
     const headSide = evidence(headTally, signature);
     const p = novelty[index];
     const seen = `in ${headSide.repeats_with} of ${headSide.repeats} head repeats, never in the ${base.repeats} repeats of the history`;
-    const confirmed = headSide.repeats_with >= options2.minRepeats && p < options2.alpha;
+    const confirmed = headSide.repeats_with >= options.minRepeats && p < options.alpha;
     verdicts.push({
       signature,
       class: confirmed ? "new" : "new-unconfirmed",
       head: headSide,
       base: evidence(base, signature),
       p_value: p,
-      reason: confirmed ? `${seen} (${pText(p)})` : `${seen}: too rare to tell from chance (${pText(p)}; needs ${options2.minRepeats} repeats and p < ${options2.alpha}); rerun to confirm`
+      reason: confirmed ? `${seen} (${pText(p)})` : `${seen}: too rare to tell from chance (${pText(p)}; needs ${options.minRepeats} repeats and p < ${options.alpha}); rerun to confirm`
     });
   });
   const frequencyP = known.map(
@@ -3407,13 +2075,13 @@ function classify(history, head, options2 = DEFAULT_VERDICT) {
     const rateRatio = baseSide.rate === 0 ? Infinity : headSide.rate / baseSide.rate;
     const lengthRatio = headSide.median_ms !== null && baseSide.median_ms !== null && baseSide.median_ms > 0 ? headSide.median_ms / baseSide.median_ms : 0;
     let verdict;
-    if (rateRatio >= options2.frequencyRatio && frequency[index] < options2.regressionAlpha) {
+    if (rateRatio >= options.frequencyRatio && frequency[index] < options.regressionAlpha) {
       verdict = {
         class: "more-frequent",
         p_value: frequency[index],
         reason: `${round(headSide.rate)} spikes per repeat against ${round(baseSide.rate)} in the history (${round(rateRatio, 1)}\xD7, ${pText(frequency[index])})`
       };
-    } else if (baseSide.spikes >= options2.minBaseSpikes && lengthRatio >= options2.lengthRatio && lengths[index] < options2.regressionAlpha) {
+    } else if (baseSide.spikes >= options.minBaseSpikes && lengthRatio >= options.lengthRatio && lengths[index] < options.regressionAlpha) {
       verdict = {
         class: "worse",
         p_value: lengths[index],
@@ -3451,11 +2119,6 @@ var FAILING = {
 };
 function failing(verdicts, failOn) {
   return verdicts.filter((verdict) => FAILING[failOn].includes(verdict.class));
-}
-
-// src/errors.ts
-function errorMessage(error2) {
-  return (error2 instanceof Error ? error2.message : String(error2)).split("\n")[0];
 }
 
 // src/options.ts
@@ -3499,7 +2162,7 @@ var GAP_BINS = 1e6;
 function createGapHistogram() {
   let bins;
   const overflow = /* @__PURE__ */ new Map();
-  let count = 0;
+  let count2 = 0;
   return {
     add(gapNs) {
       const micros = Math.round(gapNs / 1e3);
@@ -3509,15 +2172,15 @@ function createGapHistogram() {
       } else {
         overflow.set(micros, (overflow.get(micros) ?? 0) + 1);
       }
-      count++;
+      count2++;
     },
     get count() {
-      return count;
+      return count2;
     },
     /** numpy's median (the mean of the two middle values for an even count), in nanoseconds. */
     median() {
-      if (count === 0) return NaN;
-      const wanted = [Math.floor((count - 1) / 2), Math.ceil((count - 1) / 2)];
+      if (count2 === 0) return NaN;
+      const wanted = [Math.floor((count2 - 1) / 2), Math.ceil((count2 - 1) / 2)];
       const found = [];
       let seen = 0;
       const visit = (micros, n) => {
@@ -3543,11 +2206,11 @@ var NS_PER_MS = 1e6;
 var MetricError = class extends Error {
 };
 function countValues(series) {
-  let count = 0;
+  let count2 = 0;
   for (let i = 0; i < (series?.value.length ?? 0); i++) {
-    if (Number.isFinite(series.value[i])) count++;
+    if (Number.isFinite(series.value[i])) count2++;
   }
-  return count;
+  return count2;
 }
 function chooseMetric(series, forced, notes) {
   if (forced !== void 0) {
@@ -3587,10 +2250,10 @@ function windowOf(metric, series, order, position, durations) {
   const previous = position === 0 ? ts : series.ts[order ? order[position - 1] : position - 1];
   return { start: previous, end: ts };
 }
-function findSpikes(series, options2) {
+function findSpikes(series, options) {
   const notes = [];
-  const floorMs = Math.max(FLOOR_MS, options2.thresholdMs);
-  const metric = chooseMetric(series, options2.metric, notes);
+  const floorMs = Math.max(FLOOR_MS, options.thresholdMs);
+  const metric = chooseMetric(series, options.metric, notes);
   const none = {
     samples: 0,
     floorMs,
@@ -3620,28 +2283,28 @@ function findSpikes(series, options2) {
       `${missing} row(s) of ${metric} without a value (null or NaN) were left out of detection`
     );
   }
-  const sigmaMs = options2.spread === "mad" ? scaledMad(values) : populationSigma(values);
+  const sigmaMs = options.spread === "mad" ? scaledMad(values) : populationSigma(values);
   const p95Ms = percentile(values.sort(), 95);
-  const thresholdMs = Math.max(floorMs, p95Ms + options2.sigmaMult * sigmaMs);
+  const thresholdMs = Math.max(floorMs, p95Ms + options.sigmaMult * sigmaMs);
   if (!Number.isFinite(thresholdMs)) {
     notes.push(
-      `the ${metric} values are too large for a threshold (p95 + ${options2.sigmaMult}\xB7\u03C3 overflows)`
+      `the ${metric} values are too large for a threshold (p95 + ${options.sigmaMult}\xB7\u03C3 overflows)`
     );
   }
   const order = sortedByTime(data);
   const rowAt = (position) => order ? order[position] : position;
   const valueAt = (position) => data.value[rowAt(position)];
-  let count = 0;
+  let count2 = 0;
   for (let position = 0; position < data.value.length; position++) {
-    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) count++;
+    if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) count2++;
   }
-  let positions = new Int32Array(count);
+  let positions = new Int32Array(count2);
   for (let position = 0, k = 0; position < data.value.length; position++) {
     if (valueAt(position) >= thresholdMs && Number.isFinite(valueAt(position))) {
       positions[k++] = position;
     }
   }
-  const omitted = Math.max(0, count - MAX_SPIKES_PER_RUN);
+  const omitted = Math.max(0, count2 - MAX_SPIKES_PER_RUN);
   if (omitted > 0) {
     const worstFirst2 = positions.sort((a, b) => valueAt(b) - valueAt(a) || a - b);
     notes.push(
@@ -3681,135 +2344,17 @@ function downsample(series, runStartOffset, points = SERIES_POINTS) {
   }
   const spanMs = Math.max(1, (last - runStartOffset) / NS_PER_MS);
   const bucketMs = Math.max(1, Math.ceil(spanMs / points));
-  const count = Math.min(points, Math.floor(spanMs / bucketMs) + 1);
-  const max = new Array(count).fill(null);
+  const count2 = Math.min(points, Math.floor(spanMs / bucketMs) + 1);
+  const max = new Array(count2).fill(null);
   for (let i = 0; i < series.value.length; i++) {
     const value = series.value[i];
     if (!Number.isFinite(value)) continue;
     const at = (series.ts[i] - runStartOffset) / NS_PER_MS / bucketMs;
-    const bucket = Math.min(count - 1, Math.floor(at));
+    const bucket = Math.min(count2 - 1, Math.floor(at));
     const current = max[bucket];
     if (current === null || value > current) max[bucket] = value;
   }
   return { bucket_ms: bucketMs, max_ms: max };
-}
-
-// src/analysis/plugins.ts
-var NOT_PLUGIN_PREFIXES = [
-  "net.minecraft.",
-  "com.mojang.",
-  "org.bukkit.",
-  "org.spigotmc.",
-  "io.papermc.",
-  "com.destroystokyo.paper.",
-  "ca.spottedleaf.",
-  "co.aikar.timings.",
-  "net.kyori.",
-  "net.md_5.bungee.",
-  "org.spongepowered.",
-  "net.fabricmc.",
-  "net.minecraftforge.",
-  "net.neoforged.",
-  "it.unimi.dsi.fastutil.",
-  "io.netty.",
-  "com.google.",
-  "com.fasterxml.",
-  "org.apache.logging.",
-  "org.slf4j.",
-  "org.yaml.snakeyaml.",
-  "org.jline.",
-  "net.minecrell.",
-  "com.zaxxer.hikari.",
-  "org.sqlite.",
-  "com.mysql.",
-  "org.mariadb.",
-  "org.postgresql.",
-  "kotlin.",
-  "java.",
-  "javax.",
-  "jdk.",
-  "sun.",
-  "com.sun."
-];
-var RegistryError = class extends Error {
-};
-function normalisePrefix(prefix2) {
-  return prefix2.trim().replace(/\//g, ".").replace(/\.+$/, "");
-}
-function parseRegistry(json) {
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new RegistryError("expected a JSON object mapping plugin names to package prefix lists");
-  }
-  const registry = /* @__PURE__ */ new Map();
-  for (const [plugin, prefixes] of Object.entries(json)) {
-    if (plugin.trim() === "") throw new RegistryError("a plugin name is empty");
-    const list2 = typeof prefixes === "string" ? [prefixes] : prefixes;
-    if (!Array.isArray(list2) || list2.length === 0) {
-      throw new RegistryError(`"${plugin}": expected a non-empty list of package prefixes`);
-    }
-    for (const raw of list2) {
-      if (typeof raw !== "string" || normalisePrefix(raw) === "") {
-        throw new RegistryError(`"${plugin}": every package prefix must be a non-empty string`);
-      }
-      const prefix2 = normalisePrefix(raw);
-      const owner = registry.get(prefix2);
-      if (owner !== void 0 && owner !== plugin) {
-        throw new RegistryError(
-          `package prefix "${prefix2}" is listed for both "${owner}" and "${plugin}"`
-        );
-      }
-      registry.set(prefix2, plugin);
-    }
-  }
-  return registry;
-}
-var NATIVE_MARKERS = /[\s@`:+*&,~]/;
-var ANNOTATION = /_\[[a-z0-9]\]$/;
-var HIDDEN_CLASS = /\$\$Lambda[./$]0x[0-9a-fA-F]+/g;
-function javaFrameName(frame) {
-  let name = frame.trim();
-  if (name.startsWith("[") || name.endsWith("_[k]")) return null;
-  name = name.replace(ANNOTATION, "");
-  const signature = name.indexOf("(");
-  if (signature >= 0) name = name.slice(0, signature);
-  if (NATIVE_MARKERS.test(name)) return null;
-  name = name.replace(HIDDEN_CLASS, "$$$$Lambda").replace(/\//g, ".");
-  const segments = name.split(".");
-  if (segments.length < 2 || segments.some((segment) => segment === "")) return null;
-  return name;
-}
-function createFrameClassifier(registry, notPlugin = NOT_PLUGIN_PREFIXES) {
-  const prefixes = [...registry.keys()].sort((a, b) => b.length - a.length);
-  const excluded = notPlugin.map((prefix2) => normalisePrefix(prefix2) + ".");
-  const cache = /* @__PURE__ */ new Map();
-  function classify2(frame) {
-    const name = javaFrameName(frame);
-    if (name === null) return null;
-    const registered = prefixes.find((prefix2) => name === prefix2 || name.startsWith(prefix2 + "."));
-    if (registered !== void 0) return registry.get(registered);
-    if (excluded.some((prefix2) => name.startsWith(prefix2))) return null;
-    const packageSegments = name.split(".").slice(0, -2);
-    if (packageSegments.length === 0) return null;
-    return packageSegments.slice(0, 3).join(".");
-  }
-  return (frame) => {
-    let plugin = cache.get(frame);
-    if (plugin === void 0) {
-      plugin = classify2(frame);
-      cache.set(frame, plugin);
-    }
-    return plugin;
-  };
-}
-function pluginFrames(frames, row, pluginOfFrame) {
-  const first = frames.offsets[row];
-  const last = frames.offsets[row + 1];
-  let leaf = null;
-  for (let k = last - 1; k >= first && leaf === null; k--) leaf = pluginOfFrame[frames.codes[k]];
-  if (leaf === null) return { leaf: null, entry: null };
-  let entry = null;
-  for (let k = first; k < last && entry === null; k++) entry = pluginOfFrame[frames.codes[k]];
-  return { leaf, entry };
 }
 
 // src/analysis/analyse-file.ts
@@ -3944,15 +2489,15 @@ function getFlags(reader) {
   reader.offset += 4;
   const type = rawType % 1e3;
   const flags = Math.floor(rawType / 1e3);
-  let count = 0;
+  let count2 = 0;
   if (type > 1 && type <= 7) {
-    count = view.getUint32(reader.offset, littleEndian);
+    count2 = view.getUint32(reader.offset, littleEndian);
     reader.offset += 4;
   }
   let dim = 2;
   if (flags) dim++;
   if (flags === 3) dim++;
-  return { littleEndian, type, dim, count };
+  return { littleEndian, type, dim, count: count2 };
 }
 function readPosition(reader, flags) {
   const points = [];
@@ -3974,9 +2519,9 @@ function readPolygon(reader, flags) {
   const { view } = reader;
   const rings = [];
   for (let r = 0; r < flags.count; r++) {
-    const count = view.getUint32(reader.offset, flags.littleEndian);
+    const count2 = view.getUint32(reader.offset, flags.littleEndian);
     reader.offset += 4;
-    rings.push(readLine(reader, { ...flags, count }));
+    rings.push(readLine(reader, { ...flags, count: count2 }));
   }
   return rings;
 }
@@ -4147,16 +2692,16 @@ function parseFloat16(bytes) {
 function schemaTree(schema, rootIndex, path) {
   const element = schema[rootIndex];
   const children = [];
-  let count = 1;
+  let count2 = 1;
   if (element.num_children) {
     while (children.length < element.num_children) {
-      const childElement = schema[rootIndex + count];
-      const child = schemaTree(schema, rootIndex + count, [...path, childElement.name]);
-      count += child.count;
+      const childElement = schema[rootIndex + count2];
+      const child = schemaTree(schema, rootIndex + count2, [...path, childElement.name]);
+      count2 += child.count;
       children.push(child);
     }
   }
-  return { count, element, children, path };
+  return { count: count2, element, children, path };
 }
 function getSchemaPath(schema, name) {
   return getTreePath(schemaTree(schema, 0, []), name);
@@ -5123,13 +3668,13 @@ function resolve(record3, path) {
 // node_modules/hyparquet/src/plan.js
 var runLimit = 1 << 21;
 var columnGapLimit = 1 << 13;
-function parquetPlan(options2) {
-  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options2;
+function parquetPlan(options) {
+  const { metadata, rowStart = 0, columns, useOffsetIndex = false } = options;
   if (!metadata) throw new Error("parquetPlan requires metadata");
   const groups2 = [];
   const fetches = [];
   const indexes = [];
-  const scanPlan = parquetPlanGroups(options2);
+  const scanPlan = parquetPlanGroups(options);
   for (const group of scanPlan.groups) {
     const groupPlan = parquetPlanGroup({ ...group, columns, useOffsetIndex });
     groups2.push(...groupPlan.groups);
@@ -5924,11 +4469,11 @@ var POW10_NEG = [
 ];
 var POW10F = POW10.slice(0, 11).map(Math.fround);
 var POW10F_NEG = POW10_NEG.slice(0, 11).map(Math.fround);
-function alpDecode(reader, count, type) {
+function alpDecode(reader, count2, type) {
   if (type === "FLOAT") {
-    return alpDecodeFloat(reader, count);
+    return alpDecodeFloat(reader, count2);
   } else if (type === "DOUBLE") {
-    return alpDecodeDouble(reader, count);
+    return alpDecodeDouble(reader, count2);
   } else {
     throw new Error(`ALP encoding unsupported type: ${type}`);
   }
@@ -5955,13 +4500,13 @@ function readAlpHeader(reader) {
   reader.offset += numVectors * 4;
   return { vectorSize, numElements, numVectors, offsetArrayStart };
 }
-function alpDecodeFloat(reader, count) {
+function alpDecodeFloat(reader, count2) {
   const { view } = reader;
   const { vectorSize, numElements, numVectors, offsetArrayStart } = readAlpHeader(reader);
-  if (numElements !== count) {
-    throw new Error(`ALP num_elements ${numElements} does not match expected ${count}`);
+  if (numElements !== count2) {
+    throw new Error(`ALP num_elements ${numElements} does not match expected ${count2}`);
   }
-  const output = new Float32Array(count);
+  const output = new Float32Array(count2);
   const outputBytes = new Uint8Array(output.buffer);
   for (let v = 0; v < numVectors; v++) {
     reader.offset = offsetArrayStart + view.getUint32(offsetArrayStart + v * 4, true);
@@ -5985,13 +4530,13 @@ function alpDecodeFloat(reader, count) {
   }
   return output;
 }
-function alpDecodeDouble(reader, count) {
+function alpDecodeDouble(reader, count2) {
   const { view } = reader;
   const { vectorSize, numElements, numVectors, offsetArrayStart } = readAlpHeader(reader);
-  if (numElements !== count) {
-    throw new Error(`ALP num_elements ${numElements} does not match expected ${count}`);
+  if (numElements !== count2) {
+    throw new Error(`ALP num_elements ${numElements} does not match expected ${count2}`);
   }
-  const output = new Float64Array(count);
+  const output = new Float64Array(count2);
   const outputBytes = new Uint8Array(output.buffer);
   for (let v = 0; v < numVectors; v++) {
     reader.offset = offsetArrayStart + view.getUint32(offsetArrayStart + v * 4, true);
@@ -6036,14 +4581,14 @@ function patchExceptions(reader, numExceptions, byteSize, outputBytes, outputOff
   }
   reader.offset = valuesStart + numExceptions * byteSize;
 }
-function unpackBits(reader, count, bitWidth2) {
-  const output = new Uint32Array(count);
+function unpackBits(reader, count2, bitWidth2) {
+  const output = new Uint32Array(count2);
   if (!bitWidth2) return output;
   const { view } = reader;
   const start = reader.offset;
   const modulus = 2 ** bitWidth2;
   let bitPos = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     let byteIndex = start + (bitPos >>> 3);
     const shift = bitPos & 7;
     let value = view.getUint8(byteIndex++) >>> shift;
@@ -6055,11 +4600,11 @@ function unpackBits(reader, count, bitWidth2) {
     output[i] = value % modulus;
     bitPos += bitWidth2;
   }
-  reader.offset = start + Math.ceil(count * bitWidth2 / 8);
+  reader.offset = start + Math.ceil(count2 * bitWidth2 / 8);
   return output;
 }
-function unpackBitsBig(reader, count, bitWidth2) {
-  const output = new BigUint64Array(count);
+function unpackBitsBig(reader, count2, bitWidth2) {
+  const output = new BigUint64Array(count2);
   if (!bitWidth2) return output;
   const { view } = reader;
   const start = reader.offset;
@@ -6067,7 +4612,7 @@ function unpackBitsBig(reader, count, bitWidth2) {
   let buffer = 0n;
   let bitsInBuffer = 0;
   let byteIndex = start;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     while (bitsInBuffer < bitWidth2) {
       buffer |= BigInt(view.getUint8(byteIndex++)) << BigInt(bitsInBuffer);
       bitsInBuffer += 8;
@@ -6076,14 +4621,14 @@ function unpackBitsBig(reader, count, bitWidth2) {
     buffer >>= BigInt(bitWidth2);
     bitsInBuffer -= bitWidth2;
   }
-  reader.offset = start + Math.ceil(count * bitWidth2 / 8);
+  reader.offset = start + Math.ceil(count2 * bitWidth2 / 8);
   return output;
 }
 
 // node_modules/hyparquet/src/delta.js
-function deltaBinaryUnpack(reader, count, output) {
+function deltaBinaryUnpack(reader, count2, output) {
   if (output instanceof Int32Array) {
-    deltaBinaryUnpackInt32(reader, count, output);
+    deltaBinaryUnpackInt32(reader, count2, output);
     return;
   }
   const blockSize = readVarInt(reader);
@@ -6093,19 +4638,19 @@ function deltaBinaryUnpack(reader, count, output) {
   let outputIndex = 0;
   output[outputIndex++] = value;
   const valuesPerMiniblock = blockSize / miniblockPerBlock;
-  while (outputIndex < count) {
+  while (outputIndex < count2) {
     const minDelta = readZigZagBigInt(reader);
     const bitWidths = new Uint8Array(miniblockPerBlock);
     for (let i = 0; i < miniblockPerBlock; i++) {
       bitWidths[i] = reader.view.getUint8(reader.offset++);
     }
-    for (let i = 0; i < miniblockPerBlock && outputIndex < count; i++) {
+    for (let i = 0; i < miniblockPerBlock && outputIndex < count2; i++) {
       const bitWidth2 = bitWidths[i];
       if (bitWidth2) {
         let bitpackPos = 0;
         let miniblockCount = valuesPerMiniblock;
         const mask = (1n << BigInt(bitWidth2)) - 1n;
-        while (miniblockCount && outputIndex < count) {
+        while (miniblockCount && outputIndex < count2) {
           let bits2 = BigInt(reader.view.getUint32(reader.offset, true) >>> bitpackPos) & mask;
           bitpackPos += bitWidth2;
           while (bitpackPos >= 32) {
@@ -6124,7 +4669,7 @@ function deltaBinaryUnpack(reader, count, output) {
           reader.offset += Math.ceil((miniblockCount * bitWidth2 + bitpackPos) / 8);
         }
       } else {
-        for (let j = 0; j < valuesPerMiniblock && outputIndex < count; j++) {
+        for (let j = 0; j < valuesPerMiniblock && outputIndex < count2; j++) {
           value += minDelta;
           output[outputIndex++] = value;
         }
@@ -6132,7 +4677,7 @@ function deltaBinaryUnpack(reader, count, output) {
     }
   }
 }
-function deltaBinaryUnpackInt32(reader, count, output) {
+function deltaBinaryUnpackInt32(reader, count2, output) {
   const blockSize = readVarInt(reader);
   const miniblockPerBlock = readVarInt(reader);
   readVarInt(reader);
@@ -6141,15 +4686,15 @@ function deltaBinaryUnpackInt32(reader, count, output) {
   output[outputIndex++] = value;
   const valuesPerMiniblock = blockSize / miniblockPerBlock;
   const { view } = reader;
-  while (outputIndex < count) {
+  while (outputIndex < count2) {
     const minDelta = readZigZagInt33(reader);
     const bitWidthsOffset = reader.offset;
     let offset = bitWidthsOffset + miniblockPerBlock;
-    for (let i = 0; i < miniblockPerBlock && outputIndex < count; i++) {
+    for (let i = 0; i < miniblockPerBlock && outputIndex < count2; i++) {
       const bitWidth2 = view.getUint8(bitWidthsOffset + i);
       const end = offset + valuesPerMiniblock * bitWidth2 / 8;
       let bitOffset = 0;
-      for (let j = 0; j < valuesPerMiniblock && outputIndex < count; j++) {
+      for (let j = 0; j < valuesPerMiniblock && outputIndex < count2; j++) {
         let residual = 0;
         let bitsRead = 0;
         while (bitsRead < bitWidth2) {
@@ -6178,20 +4723,20 @@ function readZigZagInt33(reader) {
   const high = reader.offset - start === 5 ? reader.view.getUint8(start + 4) >>> 4 & 1 : 0;
   return (low >>> 1 | high << 31) ^ -(low & 1);
 }
-function deltaLengthByteArray(reader, count, output) {
-  const lengths = new Int32Array(count);
-  deltaBinaryUnpack(reader, count, lengths);
-  for (let i = 0; i < count; i++) {
+function deltaLengthByteArray(reader, count2, output) {
+  const lengths = new Int32Array(count2);
+  deltaBinaryUnpack(reader, count2, lengths);
+  for (let i = 0; i < count2; i++) {
     output[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, lengths[i]);
     reader.offset += lengths[i];
   }
 }
-function deltaByteArray(reader, count, output) {
-  const prefixData = new Int32Array(count);
-  deltaBinaryUnpack(reader, count, prefixData);
-  const suffixData = new Int32Array(count);
-  deltaBinaryUnpack(reader, count, suffixData);
-  for (let i = 0; i < count; i++) {
+function deltaByteArray(reader, count2, output) {
+  const prefixData = new Int32Array(count2);
+  deltaBinaryUnpack(reader, count2, prefixData);
+  const suffixData = new Int32Array(count2);
+  deltaBinaryUnpack(reader, count2, suffixData);
+  for (let i = 0; i < count2; i++) {
     const suffix = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, suffixData[i]);
     if (prefixData[i]) {
       output[i] = new Uint8Array(prefixData[i] + suffixData[i]);
@@ -6217,25 +4762,25 @@ function readRleBitPackedHybrid(reader, width, output, length) {
     if (header & 1) {
       seen = readBitPacked(reader, header, width, output, seen);
     } else {
-      const count = header >>> 1;
-      readRle(reader, count, width, output, seen);
-      seen += count;
+      const count2 = header >>> 1;
+      readRle(reader, count2, width, output, seen);
+      seen += count2;
     }
   }
   reader.offset = startOffset + length;
 }
-function readRle(reader, count, bitWidth2, output, seen) {
+function readRle(reader, count2, bitWidth2, output, seen) {
   const width = bitWidth2 + 7 >> 3;
   let value = 0;
   for (let i = 0; i < width; i++) {
     value |= reader.view.getUint8(reader.offset++) << (i << 3);
   }
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     output[seen + i] = value;
   }
 }
 function readBitPacked(reader, header, bitWidth2, output, seen) {
-  let count = header >> 1 << 3;
+  let count2 = header >> 1 << 3;
   const mask = (1 << bitWidth2) - 1;
   let data = 0;
   if (reader.offset < reader.view.byteLength) {
@@ -6245,7 +4790,7 @@ function readBitPacked(reader, header, bitWidth2, output, seen) {
   }
   let left = 8;
   let right = 0;
-  while (count) {
+  while (count2) {
     if (right > 8) {
       right -= 8;
       left -= 8;
@@ -6258,17 +4803,17 @@ function readBitPacked(reader, header, bitWidth2, output, seen) {
       if (seen < output.length) {
         output[seen++] = data >> right & mask;
       }
-      count--;
+      count2--;
       right += bitWidth2;
     }
   }
   return seen;
 }
-function byteStreamSplit(reader, count, type, typeLength) {
+function byteStreamSplit(reader, count2, type, typeLength) {
   const width = byteWidth(type, typeLength);
-  const bytes = new Uint8Array(count * width);
+  const bytes = new Uint8Array(count2 * width);
   for (let b = 0; b < width; b++) {
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count2; i++) {
       bytes[i * width + b] = reader.view.getUint8(reader.offset++);
     }
   }
@@ -6277,8 +4822,8 @@ function byteStreamSplit(reader, count, type, typeLength) {
   else if (type === "INT32") return new Int32Array(bytes.buffer);
   else if (type === "INT64") return new BigInt64Array(bytes.buffer);
   else if (type === "FIXED_LEN_BYTE_ARRAY") {
-    const split = new Array(count);
-    for (let i = 0; i < count; i++) {
+    const split = new Array(count2);
+    for (let i = 0; i < count2; i++) {
       split[i] = bytes.subarray(i * width, (i + 1) * width);
     }
     return split;
@@ -6302,73 +4847,73 @@ function byteWidth(type, typeLength) {
 }
 
 // node_modules/hyparquet/src/plain.js
-function readPlain(reader, type, count, fixedLength2) {
-  if (count === 0) return [];
+function readPlain(reader, type, count2, fixedLength2) {
+  if (count2 === 0) return [];
   if (type === "BOOLEAN") {
-    return readPlainBoolean(reader, count);
+    return readPlainBoolean(reader, count2);
   } else if (type === "INT32") {
-    return readPlainInt32(reader, count);
+    return readPlainInt32(reader, count2);
   } else if (type === "INT64") {
-    return readPlainInt64(reader, count);
+    return readPlainInt64(reader, count2);
   } else if (type === "INT96") {
-    return readPlainInt96(reader, count);
+    return readPlainInt96(reader, count2);
   } else if (type === "FLOAT") {
-    return readPlainFloat(reader, count);
+    return readPlainFloat(reader, count2);
   } else if (type === "DOUBLE") {
-    return readPlainDouble(reader, count);
+    return readPlainDouble(reader, count2);
   } else if (type === "BYTE_ARRAY") {
-    return readPlainByteArray(reader, count);
+    return readPlainByteArray(reader, count2);
   } else if (type === "FIXED_LEN_BYTE_ARRAY") {
     if (!fixedLength2) throw new Error("parquet missing fixed length");
-    return readPlainByteArrayFixed(reader, count, fixedLength2);
+    return readPlainByteArrayFixed(reader, count2, fixedLength2);
   } else {
     throw new Error(`parquet unhandled type: ${type}`);
   }
 }
-function readPlainBoolean(reader, count) {
-  const values = new Array(count);
-  for (let i = 0; i < count; i++) {
+function readPlainBoolean(reader, count2) {
+  const values = new Array(count2);
+  for (let i = 0; i < count2; i++) {
     const byteOffset = reader.offset + (i / 8 | 0);
     const bitOffset = i % 8;
     const byte = reader.view.getUint8(byteOffset);
     values[i] = (byte & 1 << bitOffset) !== 0;
   }
-  reader.offset += Math.ceil(count / 8);
+  reader.offset += Math.ceil(count2 / 8);
   return values;
 }
-function readPlainInt32(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
-  reader.offset += count * 4;
+function readPlainInt32(reader, count2) {
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Int32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count2 * 4)) : new Int32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count2);
+  reader.offset += count2 * 4;
   return values;
 }
-function readPlainInt64(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
-  reader.offset += count * 8;
+function readPlainInt64(reader, count2) {
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new BigInt64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count2 * 8)) : new BigInt64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count2);
+  reader.offset += count2 * 8;
   return values;
 }
-function readPlainInt96(reader, count) {
-  const values = new Array(count);
-  for (let i = 0; i < count; i++) {
+function readPlainInt96(reader, count2) {
+  const values = new Array(count2);
+  for (let i = 0; i < count2; i++) {
     const low = reader.view.getBigInt64(reader.offset + i * 12, true);
     const high = reader.view.getInt32(reader.offset + i * 12 + 8, true);
     values[i] = BigInt(high) << 64n | low;
   }
-  reader.offset += count * 12;
+  reader.offset += count2 * 12;
   return values;
 }
-function readPlainFloat(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
-  reader.offset += count * 4;
+function readPlainFloat(reader, count2) {
+  const values = (reader.view.byteOffset + reader.offset) % 4 ? new Float32Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count2 * 4)) : new Float32Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count2);
+  reader.offset += count2 * 4;
   return values;
 }
-function readPlainDouble(reader, count) {
-  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count);
-  reader.offset += count * 8;
+function readPlainDouble(reader, count2) {
+  const values = (reader.view.byteOffset + reader.offset) % 8 ? new Float64Array(align(reader.view.buffer, reader.view.byteOffset + reader.offset, count2 * 8)) : new Float64Array(reader.view.buffer, reader.view.byteOffset + reader.offset, count2);
+  reader.offset += count2 * 8;
   return values;
 }
-function readPlainByteArray(reader, count) {
-  const values = new Array(count);
-  for (let i = 0; i < count; i++) {
+function readPlainByteArray(reader, count2) {
+  const values = new Array(count2);
+  for (let i = 0; i < count2; i++) {
     const length = reader.view.getUint32(reader.offset, true);
     reader.offset += 4;
     values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, length);
@@ -6376,9 +4921,9 @@ function readPlainByteArray(reader, count) {
   }
   return values;
 }
-function readPlainByteArrayFixed(reader, count, fixedLength2) {
-  const values = new Array(count);
-  for (let i = 0; i < count; i++) {
+function readPlainByteArrayFixed(reader, count2, fixedLength2) {
+  const values = new Array(count2);
+  for (let i = 0; i < count2; i++) {
     values[i] = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, fixedLength2);
     reader.offset += fixedLength2;
   }
@@ -6771,7 +5316,7 @@ function pageStatistics(stats) {
 }
 
 // node_modules/hyparquet/src/rowgroup.js
-function readRowGroup(options2, { metadata }, groupPlan) {
+function readRowGroup(options, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
   for (const chunk of groupPlan.chunks) {
@@ -6781,32 +5326,32 @@ function readRowGroup(options2, { metadata }, groupPlan) {
       pathInSchema,
       element: schemaPath[schemaPath.length - 1].element,
       schemaPath,
-      ...options2,
+      ...options,
       ...chunk.columnMetadata,
       // merge after options, so a partial parsers object keeps the defaults
-      parsers: { ...DEFAULT_PARSERS, ...options2.parsers }
+      parsers: { ...DEFAULT_PARSERS, ...options.parsers }
     };
     const { startByte, endByte } = chunk.range;
     if ("pageLocations" in chunk) {
       asyncColumns.push({
         pathInSchema,
-        data: readSelectedPages(options2, groupPlan, chunk, chunk.pageLocations, columnDecoder)
+        data: readSelectedPages(options, groupPlan, chunk, chunk.pageLocations, columnDecoder)
       });
     } else if ("offsetIndex" in chunk) {
       asyncColumns.push({
         pathInSchema,
         // fetch offset index
-        data: Promise.resolve(options2.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
+        data: Promise.resolve(options.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
           const pages2 = readOffsetIndex({ view: new DataView(arrayBuffer), offset: 0 }).page_locations;
-          return readSelectedPages(options2, groupPlan, chunk, pages2, columnDecoder);
+          return readSelectedPages(options, groupPlan, chunk, pages2, columnDecoder);
         })
       });
     } else {
       asyncColumns.push({
         pathInSchema,
-        data: Promise.resolve(options2.file.slice(startByte, endByte)).then((buffer) => {
+        data: Promise.resolve(options.file.slice(startByte, endByte)).then((buffer) => {
           const reader = { view: new DataView(buffer), offset: 0 };
-          return readColumn(reader, groupPlan, columnDecoder, options2.onPage);
+          return readColumn(reader, groupPlan, columnDecoder, options.onPage);
         })
       });
     }
@@ -6819,7 +5364,7 @@ function readRowGroup(options2, { metadata }, groupPlan) {
     asyncColumns
   };
 }
-async function readSelectedPages(options2, groupPlan, chunk, pages2, columnDecoder) {
+async function readSelectedPages(options, groupPlan, chunk, pages2, columnDecoder) {
   const { data_page_offset, dictionary_page_offset } = chunk.columnMetadata;
   const { selectStart, selectEnd } = groupPlan;
   let { startByte, endByte } = chunk.range;
@@ -6842,17 +5387,17 @@ async function readSelectedPages(options2, groupPlan, chunk, pages2, columnDecod
   if (hasDict && skipped) {
     const dictLength = Number(pages2[0].offset) - chunk.range.startByte;
     const [dictBuffer, dataBuffer] = await Promise.all([
-      options2.file.slice(chunk.range.startByte, Number(pages2[0].offset)),
-      options2.file.slice(startByte, endByte)
+      options.file.slice(chunk.range.startByte, Number(pages2[0].offset)),
+      options.file.slice(startByte, endByte)
     ]);
     const combined = new Uint8Array(dictLength + dataBuffer.byteLength);
     combined.set(new Uint8Array(dictBuffer, 0, dictLength));
     combined.set(new Uint8Array(dataBuffer), dictLength);
     view = new DataView(combined.buffer);
   } else if (hasDict) {
-    view = new DataView(await options2.file.slice(chunk.range.startByte, endByte));
+    view = new DataView(await options.file.slice(chunk.range.startByte, endByte));
   } else {
-    view = new DataView(await options2.file.slice(startByte, endByte));
+    view = new DataView(await options.file.slice(startByte, endByte));
   }
   const reader = { view, offset: 0 };
   const adjustedGroupPlan = skipped ? {
@@ -6861,7 +5406,7 @@ async function readSelectedPages(options2, groupPlan, chunk, pages2, columnDecod
     selectStart: groupPlan.selectStart - skipped,
     selectEnd: groupPlan.selectEnd - skipped
   } : groupPlan;
-  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options2.onPage);
+  const { data, skipped: columnSkipped } = readColumn(reader, adjustedGroupPlan, columnDecoder, options.onPage);
   return {
     data,
     skipped: skipped + columnSkipped
@@ -6911,13 +5456,13 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
       assembled.push({
         pathInSchema: child.path,
         data: (async () => {
-          const resolved = await Promise.all(childColumns.map((c) => c.data));
+          const resolved2 = await Promise.all(childColumns.map((c) => c.data));
           const subcolumnData = /* @__PURE__ */ new Map();
-          const flattened = resolved.map(({ data }) => flatten(data));
-          const skipped = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved.map((result) => result.skipped));
-          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved.map((result, i) => result.skipped + flattened[i].length));
+          const flattened = resolved2.map(({ data }) => flatten(data));
+          const skipped = Math.max(asyncRowGroup.selectStart ?? 0, ...resolved2.map((result) => result.skipped));
+          const end = Math.min(asyncRowGroup.selectEnd ?? Infinity, ...resolved2.map((result, i) => result.skipped + flattened[i].length));
           for (let i = 0; i < childColumns.length; i++) {
-            const start = skipped - resolved[i].skipped;
+            const start = skipped - resolved2[i].skipped;
             const length = Math.max(0, end - skipped);
             subcolumnData.set(
               childColumns[i].pathInSchema.join("."),
@@ -6939,62 +5484,62 @@ function assembleAsync(asyncRowGroup, schemaTree2, parsers) {
 }
 
 // node_modules/hyparquet/src/scan.js
-async function prepareParquetRead(options2) {
-  const prepared = await prepareParquetOptions(options2);
+async function prepareParquetRead(options) {
+  const prepared = await prepareParquetOptions(options);
   return {
     options: prepared,
     plan: parquetPlan(prepared)
   };
 }
-async function prepareParquetOptions(options2) {
-  const metadata = options2.metadata ?? await parquetMetadataAsync(options2.file, options2);
+async function prepareParquetOptions(options) {
+  const metadata = options.metadata ?? await parquetMetadataAsync(options.file, options);
   const schemaColumns = parquetSchema(metadata).children.map((child) => child.element.name);
-  const filterColumns = columnsNeededForFilter(options2.filter);
+  const filterColumns = columnsNeededForFilter(options.filter);
   const missingFilterColumns = filterColumns.filter((column) => !schemaColumns.includes(column));
   if (missingFilterColumns.length) {
     throw new Error(`parquet filter columns not found: ${missingFilterColumns.join(", ")}`);
   }
-  if (options2.columns) {
-    const missingColumns = options2.columns.filter((column) => !schemaColumns.includes(column));
+  if (options.columns) {
+    const missingColumns = options.columns.filter((column) => !schemaColumns.includes(column));
     if (missingColumns.length) throw new Error(`parquet column not found: ${missingColumns[0]}`);
   }
-  let prepared = { ...options2, metadata };
+  let prepared = { ...options, metadata };
   prepared = await withBloomFilters(prepared);
   prepared = await withPageIndexes(prepared);
   return prepared;
 }
-function readParquetPlan(options2, plan) {
-  const readOptions = { ...options2, file: prefetchAsyncBuffer(options2.file, plan) };
+function readParquetPlan(options, plan) {
+  const readOptions = { ...options, file: prefetchAsyncBuffer(options.file, plan) };
   return plan.groups.map((group) => readRowGroup(readOptions, plan, group));
 }
-async function withBloomFilters(options2) {
-  if (!options2.useBloomFilters || !options2.filter || !options2.metadata) return options2;
-  const schemaTree2 = parquetSchema(options2.metadata);
+async function withBloomFilters(options) {
+  if (!options.useBloomFilters || !options.filter || !options.metadata) return options;
+  const schemaTree2 = parquetSchema(options.metadata);
   const schemaElements = {};
   for (const child of schemaTree2.children) schemaElements[child.element.name] = child.element;
   const bloomFiltersByGroup = await prefetchBloomFilters({
-    file: options2.file,
-    metadata: options2.metadata,
-    filter: options2.filter,
-    filterStrict: options2.filterStrict
+    file: options.file,
+    metadata: options.metadata,
+    filter: options.filter,
+    filterStrict: options.filterStrict
   });
-  return { ...options2, bloomFiltersByGroup, schemaElements };
+  return { ...options, bloomFiltersByGroup, schemaElements };
 }
-async function withPageIndexes(options2) {
-  if (!options2.usePageIndex || !options2.filter || !options2.metadata) return options2;
+async function withPageIndexes(options) {
+  if (!options.usePageIndex || !options.filter || !options.metadata) return options;
   const { pageRangesByGroup, pageLocationsByGroup } = await prefetchPageIndexes({
-    file: options2.file,
-    metadata: options2.metadata,
-    filter: options2.filter,
-    filterStrict: options2.filterStrict,
-    rowStart: options2.rowStart,
-    rowEnd: options2.rowEnd,
-    columns: options2.columns,
-    bloomFiltersByGroup: options2.bloomFiltersByGroup,
-    schemaElements: options2.schemaElements,
-    parsers: options2.parsers
+    file: options.file,
+    metadata: options.metadata,
+    filter: options.filter,
+    filterStrict: options.filterStrict,
+    rowStart: options.rowStart,
+    rowEnd: options.rowEnd,
+    columns: options.columns,
+    bloomFiltersByGroup: options.bloomFiltersByGroup,
+    schemaElements: options.schemaElements,
+    parsers: options.parsers
   });
-  return { ...options2, pageRangesByGroup, pageLocationsByGroup };
+  return { ...options, pageRangesByGroup, pageLocationsByGroup };
 }
 
 // node_modules/hyparquet/src/read.js
@@ -7002,13 +5547,13 @@ var rowIndex = (
   /** @type {typeof import('../src/types.js').rowIndex} */
   /* @__PURE__ */ Symbol("rowIndex")
 );
-async function parquetRead(options2) {
-  options2.metadata ??= await parquetMetadataAsync(options2.file, options2);
-  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options2;
+async function parquetRead(options) {
+  options.metadata ??= await parquetMetadataAsync(options.file, options);
+  const { rowStart = 0, rowEnd, columns, onChunk, onComplete, rowFormat, filter, filterStrict = true } = options;
   if (filter && rowFormat !== "object") {
     throw new Error('parquet filter requires rowFormat: "object"');
   }
-  if (options2.includeRowIndex && rowFormat !== "object") {
+  if (options.includeRowIndex && rowFormat !== "object") {
     throw new Error('parquet includeRowIndex requires rowFormat: "object"');
   }
   const filterColumns = columnsNeededForFilter(filter);
@@ -7018,7 +5563,7 @@ async function parquetRead(options2) {
     const extraColumns = filterColumns.filter((column) => !selectedColumns.has(column));
     if (extraColumns.length) readColumns = [...columns, ...extraColumns];
   }
-  const readOptions = readColumns === columns ? options2 : { ...options2, columns: readColumns };
+  const readOptions = readColumns === columns ? options : { ...options, columns: readColumns };
   const prepared = await prepareParquetRead(readOptions);
   const preparedOptions = prepared.options;
   const requiresProjection = readColumns !== columns;
@@ -7029,7 +5574,7 @@ async function parquetRead(options2) {
   }
   if (!preparedOptions.metadata) throw new Error("parquet requires metadata");
   const schemaTree2 = parquetSchema(preparedOptions.metadata);
-  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options2.parsers));
+  const assembled = asyncGroups.map((arg) => assembleAsync(arg, schemaTree2, options.parsers));
   if (onChunk) {
     for (const asyncGroup of assembled) {
       for (const asyncColumn of asyncGroup.asyncColumns) {
@@ -7056,7 +5601,7 @@ async function parquetRead(options2) {
       const selectStart = asyncGroup.selectStart ?? Math.max(rowStart - asyncGroup.groupStart, 0);
       const selectEnd = asyncGroup.selectEnd ?? Math.min((rowEnd ?? Infinity) - asyncGroup.groupStart, asyncGroup.groupRows);
       const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
-      if (options2.includeRowIndex) {
+      if (options.includeRowIndex) {
         for (let i = 0; i < groupData.length; i++) {
           Object.defineProperty(groupData[i], rowIndex, {
             value: asyncGroup.groupStart + selectStart + i
@@ -8017,10 +6562,10 @@ function replicateValue(table2, i, step, end, code) {
     table2[i + end] = new HuffmanCode(code.bits, code.value);
   } while (end > 0);
 }
-function nextTableBitSize(count, len, root_bits) {
+function nextTableBitSize(count2, len, root_bits) {
   let left = 1 << len - root_bits;
   while (len < MAX_LENGTH) {
-    left -= count[len];
+    left -= count2[len];
     if (left <= 0) break;
     ++len;
     left <<= 1;
@@ -8029,15 +6574,15 @@ function nextTableBitSize(count, len, root_bits) {
 }
 function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_lengths_size) {
   const start_table = table2;
-  const count = new Int32Array(MAX_LENGTH + 1);
+  const count2 = new Int32Array(MAX_LENGTH + 1);
   const offset = new Int32Array(MAX_LENGTH + 1);
   const sorted = new Int32Array(code_lengths_size);
   for (let i = 0; i < code_lengths_size; i++) {
-    count[code_lengths[i]]++;
+    count2[code_lengths[i]]++;
   }
   offset[1] = 0;
   for (let i = 1; i < MAX_LENGTH; i++) {
-    offset[i + 1] = offset[i] + count[i];
+    offset[i + 1] = offset[i] + count2[i];
   }
   for (let i = 0; i < code_lengths_size; i++) {
     if (code_lengths[i] !== 0) {
@@ -8056,7 +6601,7 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   let key = 0;
   let symbol = 0;
   for (let len = 1, step = 2; len <= root_bits; ++len, step <<= 1) {
-    for (; count[len] > 0; --count[len]) {
+    for (; count2[len] > 0; --count2[len]) {
       const code = new HuffmanCode(len & 255, sorted[symbol++] & 65535);
       replicateValue(root_table, table2 + key, step, table_size, code);
       key = getNextKey(key, len);
@@ -8065,10 +6610,10 @@ function buildHuffmanTable(root_table, table2, root_bits, code_lengths, code_len
   const mask = total_size - 1;
   let low = -1;
   for (let len = root_bits + 1, step = 2; len <= MAX_LENGTH; ++len, step <<= 1) {
-    for (; count[len] > 0; --count[len]) {
+    for (; count2[len] > 0; --count2[len]) {
       if ((key & mask) !== low) {
         table2 += table_size;
-        table_bits = nextTableBitSize(count, len, root_bits);
+        table_bits = nextTableBitSize(count2, len, root_bits);
         table_size = 1 << table_bits;
         total_size += table_size;
         low = key & mask;
@@ -10554,14 +9099,14 @@ var BrotliInput = class {
    * @param {number} count
    * @returns {number}
    */
-  read(buf, i, count) {
-    if (this.pos + count > this.buffer.length) {
-      count = this.buffer.length - this.pos;
+  read(buf, i, count2) {
+    if (this.pos + count2 > this.buffer.length) {
+      count2 = this.buffer.length - this.pos;
     }
-    for (let p = 0; p < count; p++)
+    for (let p = 0; p < count2; p++)
       buf[i + p] = this.buffer[this.pos + p];
-    this.pos += count;
-    return count;
+    this.pos += count2;
+    return count2;
   }
 };
 var BrotliOutput = class {
@@ -10577,11 +9122,11 @@ var BrotliOutput = class {
    * @param {number} count
    * @returns {number}
    */
-  write(buf, count) {
-    if (this.pos + count > this.buffer.length) throw new Error("brotli output buffer is not large enough");
-    this.buffer.set(buf.subarray(0, count), this.pos);
-    this.pos += count;
-    return count;
+  write(buf, count2) {
+    if (this.pos + count2 > this.buffer.length) throw new Error("brotli output buffer is not large enough");
+    this.buffer.set(buf.subarray(0, count2), this.pos);
+    this.pos += count2;
+    return count2;
   }
 };
 
@@ -12544,15 +11089,15 @@ function decodeHybrid(reader, width, out, byteLength) {
   const end = Math.min(reader.offset + byteLength, bytes.length);
   const mask = (1 << width) - 1;
   const byteWidth2 = width + 7 >> 3;
-  const count = out.length;
+  const count2 = out.length;
   let seen = 0;
-  while (seen < count && reader.offset < end) {
+  while (seen < count2 && reader.offset < end) {
     const header = varint(bytes, reader);
     if (header % 2 === 1) {
       const groups2 = (header - 1) / 2;
       let pos = reader.offset;
       const stop = pos + groups2 * width;
-      const values = Math.min(groups2 * 8, count - seen);
+      const values = Math.min(groups2 * 8, count2 - seen);
       let k = 0;
       if (width <= 8) {
         for (; k + 8 <= values; k += 8, pos += width) {
@@ -12582,7 +11127,7 @@ function decodeHybrid(reader, width, out, byteLength) {
     } else {
       let value = 0;
       for (let i = 0; i < byteWidth2; i++) value |= bytes[reader.offset++] << 8 * i;
-      const stop = Math.min(count, seen + header / 2);
+      const stop = Math.min(count2, seen + header / 2);
       out.fill(value, seen, stop);
       seen = stop;
     }
@@ -12594,31 +11139,31 @@ var POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
   for (let b = byte; b; b >>= 1) bits2 += b & 1;
   return bits2;
 });
-function readPresence(reader, count, byteLength) {
+function readPresence(reader, count2, byteLength) {
   const bytes = bytesOf(reader);
   const end = Math.min(reader.offset + byteLength, bytes.length);
-  const presence = new Uint8Array(count + 7 >> 3);
+  const presence = new Uint8Array(count2 + 7 >> 3);
   let seen = 0;
   let present = 0;
-  while (seen < count && reader.offset < end) {
+  while (seen < count2 && reader.offset < end) {
     const header = varint(bytes, reader);
     if (header % 2 === 1) {
       const groups2 = (header - 1) / 2;
-      const take = Math.min(groups2, count - seen + 7 >> 3);
+      const take = Math.min(groups2, count2 - seen + 7 >> 3);
       const shift = seen & 7;
       let at = seen >> 3;
       for (let k = 0; k < take; k++) {
         let byte = bytes[reader.offset + k];
-        if ((k + 1) * 8 > count - seen) byte &= (1 << count - seen - k * 8) - 1;
+        if ((k + 1) * 8 > count2 - seen) byte &= (1 << count2 - seen - k * 8) - 1;
         present += POPCOUNT[byte];
         presence[at] |= byte << shift & 255;
         if (shift) presence[at + 1] |= byte >> 8 - shift;
         at++;
       }
       reader.offset += groups2;
-      seen = Math.min(count, seen + groups2 * 8);
+      seen = Math.min(count2, seen + groups2 * 8);
     } else {
-      const run2 = Math.min(header / 2, count - seen);
+      const run2 = Math.min(header / 2, count2 - seen);
       if (bytes[reader.offset++] & 1) {
         present += run2;
         let from = seen;
@@ -12684,8 +11229,8 @@ var UnsupportedChunk = class extends Error {
 };
 var CorruptChunk = class extends Error {
 };
-function readLevels(reader, count, maxLevel, byteLength) {
-  const levels = new Uint8Array(count);
+function readLevels(reader, count2, maxLevel, byteLength) {
+  const levels = new Uint8Array(count2);
   decodeHybrid(reader, widthOf(maxLevel), levels, byteLength);
   return levels;
 }
@@ -12695,26 +11240,26 @@ function levelLength(reader, given) {
   reader.offset += 4;
   return length;
 }
-function readPageLevels(reader, spec, count, lengths) {
+function readPageLevels(reader, spec, count2, lengths) {
   if (spec.maxRepetition === 0) {
-    if (spec.maxDefinition === 0) return { present: count };
+    if (spec.maxDefinition === 0) return { present: count2 };
     const length = levelLength(reader, lengths?.definition);
-    return readPresence(reader, count, length);
+    return readPresence(reader, count2, length);
   }
   const repetition = readLevels(
     reader,
-    count,
+    count2,
     spec.maxRepetition,
     levelLength(reader, lengths?.repetition)
   );
   const definition = readLevels(
     reader,
-    count,
+    count2,
     spec.maxDefinition,
     levelLength(reader, lengths?.definition)
   );
   let present = 0;
-  for (let i = 0; i < count; i++) if (definition[i] === spec.maxDefinition) present++;
+  for (let i = 0; i < count2; i++) if (definition[i] === spec.maxDefinition) present++;
   return { repetition, definition, present };
 }
 function plainWidth(type, typeLength) {
@@ -12734,35 +11279,35 @@ function plainWidth(type, typeLength) {
       return typeLength ?? 0;
   }
 }
-function checkPlainRoom(reader, type, count, spec) {
-  const needed = count * plainWidth(type, spec.element.type_length);
+function checkPlainRoom(reader, type, count2, spec) {
+  const needed = count2 * plainWidth(type, spec.element.type_length);
   const left = reader.view.byteLength - reader.offset;
   if (needed > left) {
-    throw new CorruptChunk(`a page holds ${left} bytes for ${count} ${type} values`);
+    throw new CorruptChunk(`a page holds ${left} bytes for ${count2} ${type} values`);
   }
 }
-function readValues(reader, encoding, count, spec, end, dictionarySize) {
+function readValues(reader, encoding, count2, spec, end, dictionarySize) {
   const type = spec.meta.type;
   if (encoding === "PLAIN_DICTIONARY" || encoding === "RLE_DICTIONARY") {
-    const width = count > 0 ? reader.view.getUint8(reader.offset++) : 0;
+    const width = count2 > 0 ? reader.view.getUint8(reader.offset++) : 0;
     if (width > 32) throw new CorruptChunk(`dictionary index bit width ${width} (at most 32)`);
     return {
       kind: "indices",
       reader: { ...reader },
       width,
       byteLength: end - reader.offset,
-      count,
+      count: count2,
       dictionarySize
     };
   }
   const plainType = type !== "BOOLEAN" && type !== "INT96" && type !== "FIXED_LEN_BYTE_ARRAY";
   if (encoding === "PLAIN" && type === "INT64") {
-    checkPlainRoom(reader, type, count, spec);
-    return { kind: "int64", view: reader.view, offset: reader.offset, count };
+    checkPlainRoom(reader, type, count2, spec);
+    return { kind: "int64", view: reader.view, offset: reader.offset, count: count2 };
   }
   if (encoding === "PLAIN" && plainType) {
-    checkPlainRoom(reader, type, count, spec);
-    return { kind: "plain", values: readPlain(reader, type, count, spec.element.type_length) };
+    checkPlainRoom(reader, type, count2, spec);
+    return { kind: "plain", values: readPlain(reader, type, count2, spec.element.type_length) };
   }
   throw new UnsupportedChunk(`${encoding} ${type}`);
 }
@@ -12799,17 +11344,17 @@ function checkChunk(bytes, meta, rows, maxRepetition, typeLength) {
     }
     reader.offset += size;
     if (header.type === "DICTIONARY_PAGE") {
-      const count = header.dictionary_page_header?.num_values;
+      const count2 = header.dictionary_page_header?.num_values;
       const width = plainWidth(meta.type, typeLength);
-      if (!isCount(count) || count * width > expanded) {
-        throw new CorruptChunk(`a dictionary page claims ${count} values in ${expanded} bytes`);
+      if (!isCount(count2) || count2 * width > expanded) {
+        throw new CorruptChunk(`a dictionary page claims ${count2} values in ${expanded} bytes`);
       }
     } else if (header.type === "DATA_PAGE" || header.type === "DATA_PAGE_V2") {
       const v2 = header.data_page_header_v2;
-      const count = (header.data_page_header ?? v2)?.num_values;
-      if (!isCount(count) || count > total - seen) {
+      const count2 = (header.data_page_header ?? v2)?.num_values;
+      if (!isCount(count2) || count2 > total - seen) {
         throw new CorruptChunk(
-          `a data page claims ${count} values where the column chunk has ${total - seen} left`
+          `a data page claims ${count2} values where the column chunk has ${total - seen} left`
         );
       }
       if (v2) {
@@ -12818,7 +11363,7 @@ function checkChunk(bytes, meta, rows, maxRepetition, typeLength) {
           throw new CorruptChunk(`a data page's levels claim ${levels} of its ${size} bytes`);
         }
       }
-      seen += count;
+      seen += count2;
     }
   }
   if (seen < total) {
@@ -12843,10 +11388,10 @@ function* pages(spec) {
         codec,
         spec.compressors
       );
-      const count = header.dictionary_page_header?.num_values ?? 0;
-      dictionarySize = count;
+      const count2 = header.dictionary_page_header?.num_values ?? 0;
+      dictionarySize = count2;
       yield {
-        dictionary: readPlain(readerOf(page), spec.meta.type, count, spec.element.type_length)
+        dictionary: readPlain(readerOf(page), spec.meta.type, count2, spec.element.type_length)
       };
     } else if (header.type === "DATA_PAGE") {
       const daph = header.data_page_header;
@@ -12981,11 +11526,11 @@ function stringsOf(values) {
   return out;
 }
 function selectedValues(page, firstRow, select, cursor) {
-  const { presence, count } = page;
-  const end = firstRow + count;
+  const { presence, count: count2 } = page;
+  const end = firstRow + count2;
   const from = cursor.next;
   if (select) while (cursor.next < select.length && select[cursor.next] < end) cursor.next++;
-  else cursor.next += count;
+  else cursor.next += count2;
   const rows = cursor.next - from;
   const targets = new Int32Array(rows);
   const positions = new Int32Array(rows);
@@ -13009,10 +11554,10 @@ function selectedValues(page, firstRow, select, cursor) {
   return { targets: targets.subarray(0, kept), positions: positions.subarray(0, kept) };
 }
 function scatterNumbers(out, firstRow, page, values, indices) {
-  const { presence, count } = page;
+  const { presence, count: count2 } = page;
   if (!presence) {
-    if (indices) for (let k = 0; k < count; k++) out[firstRow + k] = values[indices[k]];
-    else out.set(values.subarray(0, count), firstRow);
+    if (indices) for (let k = 0; k < count2; k++) out[firstRow + k] = values[indices[k]];
+    else out.set(values.subarray(0, count2), firstRow);
     return;
   }
   let next = 0;
@@ -13026,9 +11571,9 @@ function scatterNumbers(out, firstRow, page, values, indices) {
   }
 }
 function scatterCodes(out, firstRow, page, codes) {
-  const { presence, count } = page;
+  const { presence, count: count2 } = page;
   if (!presence) {
-    out.set(codes.subarray(0, count), firstRow);
+    out.set(codes.subarray(0, count2), firstRow);
     return;
   }
   let next = 0;
@@ -13181,13 +11726,13 @@ function decodeFramesList(spec) {
       dictionary2 = stringsOf(page.dictionary);
       continue;
     }
-    const { repetition, definition, count, source } = page;
+    const { repetition, definition, count: count2, source } = page;
     if (!repetition || !definition) throw new UnsupportedChunk("frames list without levels");
     const positions = new Int32Array(page.present);
     let wanted = 0;
     let position = 0;
     let keep = false;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count2; i++) {
       if (repetition[i] === 0) {
         row++;
         if (row >= spec.rows)
@@ -13594,11 +12139,11 @@ function planColumns(file, wanted) {
   const schema = parquetSchema(file.metadata);
   const plans = [];
   for (const column of /* @__PURE__ */ new Set(["ts", ...wanted])) {
-    const resolved = file.columns[column];
-    if (!resolved) continue;
-    const chunk = columnIndex(file.metadata, resolved.physical);
+    const resolved2 = file.columns[column];
+    if (!resolved2) continue;
+    const chunk = columnIndex(file.metadata, resolved2.physical);
     const leaf = file.metadata.row_groups[0]?.columns[chunk]?.meta_data?.path_in_schema ?? [
-      resolved.physical
+      resolved2.physical
     ];
     const schemaPath = getTreePath(schema, leaf);
     const element = schemaPath[schemaPath.length - 1].element;
@@ -13610,13 +12155,13 @@ function planColumns(file, wanted) {
       const scale = unit === "MILLIS" || converted === "TIMESTAMP_MILLIS" ? 1e6 : unit === "MICROS" || converted === "TIMESTAMP_MICROS" ? 1e3 : 1;
       target = { kind: "time", baseNs: file.baseNs, scale };
     } else if (kind === "frames") {
-      target = { kind: resolved.shape === "joined" ? "frames-joined" : "frames-list" };
+      target = { kind: resolved2.shape === "joined" ? "frames-joined" : "frames-list" };
     } else {
       target = { kind: NUMERIC_KINDS.has(kind) ? "number" : "string" };
     }
     plans.push({
       column,
-      physical: resolved.physical,
+      physical: resolved2.physical,
       chunk,
       target,
       maxDefinition: getMaxDefinitionLevel(schemaPath),
@@ -13916,6 +12461,8 @@ function newTally(window) {
     threads: /* @__PURE__ */ new Map(),
     plugins: /* @__PURE__ */ new Map(),
     entries: /* @__PURE__ */ new Map(),
+    vias: /* @__PURE__ */ new Map(),
+    automatic: /* @__PURE__ */ new Set(),
     syscalls: /* @__PURE__ */ new Map(),
     tickSyscalls: /* @__PURE__ */ new Map(),
     paths: /* @__PURE__ */ new Map(),
@@ -13957,6 +12504,20 @@ function limited(list2, what, notes) {
   notes.push(`${list2.length - LIST_LIMIT} more ${what} not listed`);
   return list2.slice(0, LIST_LIMIT);
 }
+function automaticNames(frames, row, pluginOfFrame, names) {
+  for (let k = frames.offsets[row]; k < frames.offsets[row + 1]; k++) {
+    const plugin = pluginOfFrame[frames.codes[k]];
+    if (plugin?.automatic) names.add(plugin.name);
+  }
+}
+function count(map, owner, name, tick) {
+  let counts = map.get(owner);
+  if (!counts) map.set(owner, counts = /* @__PURE__ */ new Map());
+  const pair = counts.get(name) ?? [0, 0];
+  pair[0]++;
+  if (tick) pair[1]++;
+  counts.set(name, pair);
+}
 function addPath(tally2, path, overlapNs, size) {
   if (!path) return;
   let share = tally2.paths.get(path);
@@ -13988,6 +12549,11 @@ function rankThreads(tally2) {
     io_bytes: t.ioBytes
   }));
 }
+function mostFrequent(counts, tickScope, owner) {
+  const ranked = [...counts ?? []].map(([name, count2]) => [name, tickScope ? count2[1] : count2[0]]).filter(([name, count2]) => name !== "" && count2 > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
+  const top = ranked[0]?.[0];
+  return top !== void 0 && top !== owner ? bounded(top) : null;
+}
 function rankPlugins(tally2) {
   const tickScope = [...tally2.plugins.values()].some((share) => share.tickSamples > 0);
   const ranked = [...tally2.plugins].sort(
@@ -14000,13 +12566,24 @@ function rankPlugins(tally2) {
     cpu_ms: ms(share.cpuNs)
   }));
   const top = ranked[0]?.[0] ?? null;
-  let entryPlugin = null;
-  if (top !== null) {
-    const callers = [...tally2.entries.get(top) ?? []].map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]]).filter(([name, count]) => name !== "" && count > 0).sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB));
-    const caller = callers[0]?.[0];
-    entryPlugin = caller !== void 0 && caller !== top ? bounded(caller) : null;
+  return {
+    plugins,
+    topPlugin: top === null ? null : bounded(top),
+    entryPlugin: top === null ? null : mostFrequent(tally2.entries.get(top), tickScope, top),
+    viaPlugin: top === null ? null : mostFrequent(tally2.vias.get(top), tickScope, top)
+  };
+}
+function automaticNamesNote(tally2) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const name of [...tally2.automatic].sort(byName)) {
+    const segments = name.split(".");
+    if (segments.length < 2) continue;
+    const key = segments.slice(0, 2).join(".");
+    groups2.set(key, [...groups2.get(key) ?? [], name]);
   }
-  return { plugins, topPlugin: top === null ? null : bounded(top), entryPlugin };
+  return [...groups2.values()].filter((names) => names.length > 1).slice(0, 5).map(
+    (names) => `automatic plugin names ${names.slice(0, 4).map((name) => bounded(name, 60)).join(", ")}${names.length > 4 ? ", \u2026" : ""} may be one plugin: a registry (plugin-packages) or plugins-dir names it exactly`
+  );
 }
 function rankPaths(tally2) {
   return [...tally2.paths].sort(
@@ -14039,7 +12616,7 @@ function commOnlyNote(tally2) {
 function spikeReport(tally2, context) {
   const { window } = tally2;
   const threads = rankThreads(tally2);
-  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally2);
+  const { plugins, topPlugin, entryPlugin, viaPlugin } = rankPlugins(tally2);
   const syscalls = rankSyscalls(tally2.syscalls).map(([name, s]) => ({
     syscall: bounded(name),
     wait: WAIT_SYSCALLS.has(name),
@@ -14053,6 +12630,7 @@ function spikeReport(tally2, context) {
   const first_syscall = syscall === null ? null : bounded(syscall);
   const notes = [
     ...explainGaps(tally2, context.availability, plugins.length > 0),
+    ...automaticNamesNote(tally2),
     ...commOnlyNote(tally2)
   ];
   const toNs = (offset) => (context.baseNs + BigInt(Math.round(offset))).toString();
@@ -14065,6 +12643,7 @@ function spikeReport(tally2, context) {
     top_thread: threads[0]?.thread ?? null,
     top_plugin: topPlugin,
     entry_plugin: entryPlugin,
+    via_plugin: viaPlugin,
     first_syscall,
     first_syscall_scope,
     top_path: paths[0]?.path ?? null,
@@ -14127,20 +12706,22 @@ function createAttributor(spikes, context) {
     const { pluginOfFrame } = lookups;
     const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : void 0;
     const explicit = stringAt(plugin, i);
-    const leaf = explicit ? explicit : found?.leaf ?? null;
-    if (leaf === null) return;
-    let share = tally2.plugins.get(leaf);
-    if (!share) tally2.plugins.set(leaf, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
+    const name = explicit ? explicit : found?.owner?.name ?? null;
+    if (name === null) return;
+    let share = tally2.plugins.get(name);
+    if (!share) tally2.plugins.set(name, share = { samples: 0, tickSamples: 0, cpuNs: 0 });
     share.samples++;
     share.cpuNs += cpuNs;
     if (tick) share.tickSamples++;
-    const entry = explicit && found && found.entry === found.leaf ? explicit : found?.entry ?? "";
-    let callers = tally2.entries.get(leaf);
-    if (!callers) tally2.entries.set(leaf, callers = /* @__PURE__ */ new Map());
-    const counts = callers.get(entry) ?? [0, 0];
-    counts[0]++;
-    if (tick) counts[1]++;
-    callers.set(entry, counts);
+    if (!explicit && found?.owner?.automatic && frames && pluginOfFrame) {
+      automaticNames(frames, i, pluginOfFrame, tally2.automatic);
+    }
+    const selfCall = Boolean(explicit && found && found.entry === found.owner);
+    const entry = selfCall ? explicit : found?.entry?.name ?? "";
+    if (!selfCall && found?.entry?.automatic) tally2.automatic.add(found.entry.name);
+    count(tally2.entries, name, entry, tick);
+    const via = found?.owner?.name === name ? found.via?.name ?? "" : "";
+    count(tally2.vias, name, via, tick);
   }
   function creditProcIo(tally2, batch, i, row, lookups) {
     tally2.l3Rows++;
@@ -14436,8 +13017,18 @@ var DEFAULT_OPTIONS = {
   spread: "stddev",
   tickThread: new RegExp(DEFAULT_TICK_THREAD),
   registry: /* @__PURE__ */ new Map(),
+  libraries: DEFAULT_LIBRARIES,
   notPluginPrefixes: NOT_PLUGIN_PREFIXES
 };
+var resolved = /* @__PURE__ */ new WeakMap();
+function pluginRegistryOf(options) {
+  let registry = resolved.get(options);
+  if (!registry) {
+    registry = resolveRegistry(options.registry, options.pluginJars, options.libraries);
+    resolved.set(options, registry);
+  }
+  return registry;
+}
 var LAYER_NAMES = {
   L1: "L1 async-profiler stacks",
   L2: "L2 JFR events",
@@ -14511,7 +13102,7 @@ async function readDurations(file, rows, reader) {
   }
   return durations;
 }
-async function analyseFile(path, options2, shownPath = path) {
+async function analyseFile(path, options, shownPath = path) {
   let file;
   try {
     file = await openEventsFile(path);
@@ -14520,26 +13111,26 @@ async function analyseFile(path, options2, shownPath = path) {
     throw error2;
   }
   try {
-    const profiler = createProfiler(options2.metric);
-    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options2.reader)) {
+    const profiler = createProfiler(options.metric);
+    for await (const batch of readBatches(file, PROFILE_COLUMNS, file.rowGroups, options.reader)) {
       profiler.add(batch);
     }
-    await readIdentity(file, profiler, options2.reader);
+    await readIdentity(file, profiler, options.reader);
     const profile = profiler.finish();
     let search;
     try {
-      search = findSpikes(profile.series, options2);
+      search = findSpikes(profile.series, options);
     } catch (error2) {
       if (error2 instanceof MetricError) throw new EventsFileError(shownPath, error2.message);
       throw error2;
     }
-    const durations = search.rows.length > 0 && file.columns.dur ? await readDurations(file, search.rows, options2.reader) : void 0;
+    const durations = search.rows.length > 0 && file.columns.dur ? await readDurations(file, search.rows, options.reader) : void 0;
     const detection = { ...search, spikes: spikeWindows(search, profile.series, durations) };
     const attributor = createAttributor(detection.spikes, {
       threadNames: profile.threadNames,
-      tickThread: options2.tickThread,
+      tickThread: options.tickThread,
       samplingNs: profile.sampling.ns,
-      classify: createFrameClassifier(options2.registry, options2.notPluginPrefixes),
+      classify: createFrameClassifier(pluginRegistryOf(options), options.notPluginPrefixes),
       availability: {
         layers: new Set(profile.layers.keys()),
         columns: new Set(Object.keys(file.columns))
@@ -14555,7 +13146,7 @@ async function analyseFile(path, options2, shownPath = path) {
         file,
         ATTRIBUTION_COLUMNS,
         groups2,
-        options2.reader,
+        options.reader,
         void 0,
         selector
       );
@@ -14575,7 +13166,7 @@ async function analyseFile(path, options2, shownPath = path) {
       floor_ms: detection.floorMs,
       p95_ms: detection.p95Ms,
       sigma_ms: detection.sigmaMs,
-      sigma_mult: options2.sigmaMult,
+      sigma_mult: options.sigmaMult,
       threshold_ms: detection.thresholdMs,
       start_ns: (file.baseNs + BigInt(Math.round(profile.startOffset))).toString(),
       rows: profile.rows,
@@ -14674,6 +13265,8 @@ async function loadRegistry(path) {
   }
 }
 var trimmed = (value) => (Array.isArray(value) ? value.join(",") : value).trim();
+var items = (value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(/[,\n]/)).map((item) => item.trim()).filter((item) => item !== "");
+var folders = (value) => (Array.isArray(value) ? value : value.split("\n")).map((item) => item.trim()).filter((item) => item !== "");
 var ANALYSIS_OPTIONS = [
   {
     name: "metric",
@@ -14682,10 +13275,10 @@ var ANALYSIS_OPTIONS = [
     argument: "NAME",
     help: `L0 metric to detect on (default: first of ${MSPT_METRICS.join(", ")})`,
     default: "",
-    parse(value, _label, options2) {
-      options2.metric = trimmed(value);
+    parse(value, _label, options) {
+      options.metric = trimmed(value);
     },
-    report: { key: "metric", value: (options2) => options2.metric ?? null }
+    report: { key: "metric", value: (options) => options.metric ?? null }
   },
   {
     name: "threshold-ms",
@@ -14694,15 +13287,15 @@ var ANALYSIS_OPTIONS = [
     argument: "N",
     help: `spike floor in ms, at least ${FLOOR_MS} (default ${FLOOR_MS})`,
     default: String(FLOOR_MS),
-    parse(value, label2, options2) {
-      options2.thresholdMs = parseNumber(label2, trimmed(value));
-      if (options2.thresholdMs < FLOOR_MS) {
+    parse(value, label2, options) {
+      options.thresholdMs = parseNumber(label2, trimmed(value));
+      if (options.thresholdMs < FLOOR_MS) {
         throw new UsageError(
           `${label2} must be at least ${FLOOR_MS} (the ${FLOOR_MS} ms floor is never lowered); got ${trimmed(value)}`
         );
       }
     },
-    report: { key: "threshold_ms", value: (options2) => options2.thresholdMs }
+    report: { key: "threshold_ms", value: (options) => options.thresholdMs }
   },
   {
     name: "sigma-mult",
@@ -14711,13 +13304,13 @@ var ANALYSIS_OPTIONS = [
     argument: "K",
     help: `threshold = max(floor, p95 + K\xB7\u03C3) (default ${DEFAULT_OPTIONS.sigmaMult})`,
     default: String(DEFAULT_OPTIONS.sigmaMult),
-    parse(value, label2, options2) {
-      options2.sigmaMult = parseNumber(label2, trimmed(value));
-      if (options2.sigmaMult < 0) {
+    parse(value, label2, options) {
+      options.sigmaMult = parseNumber(label2, trimmed(value));
+      if (options.sigmaMult < 0) {
         throw new UsageError(`${label2} must be zero or more; got ${trimmed(value)}`);
       }
     },
-    report: { key: "sigma_mult", value: (options2) => options2.sigmaMult }
+    report: { key: "sigma_mult", value: (options) => options.sigmaMult }
   },
   {
     name: "spread",
@@ -14726,14 +13319,14 @@ var ANALYSIS_OPTIONS = [
     argument: "stddev|mad",
     help: "\u03C3 as the standard deviation (default) or 1.4826 \xD7 the median absolute deviation",
     default: "stddev",
-    parse(value, label2, options2) {
+    parse(value, label2, options) {
       const spread = trimmed(value);
       if (spread !== "stddev" && spread !== "mad") {
         throw new UsageError(`${label2} must be stddev or mad; got "${spread}"`);
       }
-      options2.spread = spread;
+      options.spread = spread;
     },
-    report: { key: "spread", value: (options2) => options2.spread }
+    report: { key: "spread", value: (options) => options.spread }
   },
   {
     name: "tick-thread",
@@ -14742,10 +13335,10 @@ var ANALYSIS_OPTIONS = [
     argument: "REGEX",
     help: `thread names that tick the server, RE2 syntax (default ${DEFAULT_TICK_THREAD})`,
     default: DEFAULT_TICK_THREAD,
-    async parse(value, label2, options2) {
-      options2.tickThread = await threadPattern(trimmed(value), label2);
+    async parse(value, label2, options) {
+      options.tickThread = await threadPattern(trimmed(value), label2);
     },
-    report: { key: "tick_thread", value: (options2) => options2.tickThread.source }
+    report: { key: "tick_thread", value: (options) => options.tickThread.source }
   },
   {
     name: "plugin-packages",
@@ -14755,8 +13348,8 @@ var ANALYSIS_OPTIONS = [
     help: 'JSON registry: { "PluginName": ["package.prefix", \u2026] }',
     default: "",
     path: true,
-    async parse(value, _label, options2) {
-      options2.registry = await loadRegistry(trimmed(value));
+    async parse(value, _label, options) {
+      options.registry = await loadRegistry(trimmed(value));
     },
     report: { key: "plugin_registry", value: registryDigest }
   },
@@ -14767,16 +13360,53 @@ var ANALYSIS_OPTIONS = [
     argument: "PREFIXES",
     help: "extra comma-separated package prefixes that are never plugin code",
     default: "",
-    parse(value, _label, options2) {
-      const extra = (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(/[,\n]/)).map((prefix2) => prefix2.trim()).filter((prefix2) => prefix2 !== "");
-      if (extra.length > 0) options2.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
+    parse(value, _label, options) {
+      const extra = items(value);
+      if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra];
     },
     report: {
       key: "not_plugin",
-      value: (options2) => options2.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
+      value: (options) => options.notPluginPrefixes.filter((prefix2) => !NOT_PLUGIN_PREFIXES.includes(prefix2))
     }
+  },
+  {
+    name: "library-plugins",
+    raw: "libraryPlugins",
+    kind: "list",
+    argument: "NAMES",
+    help: "more comma-separated plugin names that are libraries (passed over); none: no built-in ones",
+    default: "",
+    parse(value, _label, options) {
+      const names = items(value);
+      const none = (name) => name.toLowerCase() === "none";
+      options.libraries = { builtIn: !names.some(none), extra: names.filter((name) => !none(name)) };
+    },
+    report: { key: "library_plugins", value: libraryNames }
+  },
+  {
+    name: "plugins-dir",
+    raw: "pluginsDir",
+    kind: "list",
+    argument: "DIR",
+    help: "name plugins from the *.jar files in DIR, the server's plugins/ or mods/ (repeatable; input: one a line)",
+    default: "",
+    path: true,
+    async parse(value, label2, options) {
+      const { readPluginJars, PluginsDirError } = await import("./chunks/plugin-jars-XTL6HI5F.js");
+      try {
+        options.pluginJars = await readPluginJars(folders(value), options.notPluginPrefixes);
+      } catch (error2) {
+        if (error2 instanceof PluginsDirError) throw new UsageError(`${label2} ${error2.message}`);
+        throw error2;
+      }
+    },
+    report: { key: "plugin_jars", value: (options) => options.pluginJars?.jars.slice() ?? null }
   }
 ];
+function libraryNames(options) {
+  const builtIn = options.libraries.builtIn ? [...BUILT_IN_LIBRARY_PLUGINS.keys()] : [];
+  return [.../* @__PURE__ */ new Set([...builtIn, ...options.libraries.extra])];
+}
 function verdictNumber(name, raw, key, help, check, expected) {
   return {
     name,
@@ -14862,21 +13492,30 @@ async function parseVerdictOptions(raw, label2 = (name) => `--${name}`, defaults
 }
 var isGiven = (value) => value !== void 0 && (Array.isArray(value) ? value.length > 0 : value.trim() !== "");
 async function parseAnalysisOptions(raw, label2 = (name) => `--${name}`) {
-  const options2 = { ...DEFAULT_OPTIONS };
+  const options = { ...DEFAULT_OPTIONS };
   for (const spec of ANALYSIS_OPTIONS) {
     const value = raw[spec.raw];
-    if (isGiven(value)) await spec.parse(value, label2(spec.name), options2);
+    if (isGiven(value)) await spec.parse(value, label2(spec.name), options);
   }
-  return options2;
+  return options;
 }
-function registryDigest(options2) {
-  if (options2.registry.size === 0) return null;
-  const entries = [...options2.registry].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-  return createHash("sha256").update(JSON.stringify(entries)).digest("hex").slice(0, 16);
+function prefixPairs(registry) {
+  return [...registry].flatMap(([name, entry]) => entry.packages.map((prefix2) => [prefix2, name])).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
 }
-function describeOptions(options2) {
+function registryDigest(options) {
+  const explicit = prefixPairs(options.registry);
+  const library = [...options.registry].filter(([, entry]) => entry.library !== void 0).map(([name, entry]) => [name, entry.library]);
+  const jars = options.pluginJars;
+  if (explicit.length === 0 && library.length === 0 && !jars) return null;
+  const content = library.length === 0 && !jars ? explicit : { explicit, library, jars: jars ? prefixPairs(jars.registry) : [], shared: jars?.shared };
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 16);
+}
+function optionNotes(options) {
+  return options.pluginJars ? [...options.pluginJars.notes] : [];
+}
+function describeOptions(options) {
   return Object.fromEntries(
-    ANALYSIS_OPTIONS.map((spec) => [spec.report.key, spec.report.value(options2)])
+    ANALYSIS_OPTIONS.map((spec) => [spec.report.key, spec.report.value(options)])
   );
 }
 function changedOptions(base, head) {
@@ -15016,12 +13655,12 @@ async function artifactFolders(workspace) {
 }
 
 // src/pipeline.ts
-async function analyseFiles(files, options2, show = (file) => file) {
+async function analyseFiles(files, options, show = (file) => file) {
   const runs = [];
   const errors = [];
   for (const file of files) {
     try {
-      runs.push(await analyseFile(file, options2, show(file)));
+      runs.push(await analyseFile(file, options, show(file)));
     } catch (error2) {
       const message = error2 instanceof EventsFileError ? error2.problem : `internal error (${errorMessage(error2)})`;
       errors.push({ file: show(file), message });
@@ -15029,7 +13668,7 @@ async function analyseFiles(files, options2, show = (file) => file) {
   }
   return { runs, errors };
 }
-async function analyseEvents(workspace, globs, options2, log2) {
+async function analyseEvents(workspace, globs, options, log2) {
   const files = await globFiles(workspace, globs, await artifactFolders(workspace));
   if (files.length === 0) {
     throw new UsageError(
@@ -15039,7 +13678,7 @@ async function analyseEvents(workspace, globs, options2, log2) {
   log2.info(`analysing ${files.length} file(s)`);
   const analysed = await analyseFiles(
     files.map((file) => join3(workspace, file)),
-    options2,
+    options,
     (file) => relative2(workspace, file)
   );
   for (const error2 of analysed.errors) log2.error(`${error2.file}: ${error2.message}`);
@@ -15074,7 +13713,11 @@ var report_schema_default = {
         spread: { enum: ["stddev", "mad"] },
         tick_thread: { type: "string" },
         plugin_registry: { type: ["string", "null"] },
-        not_plugin: { type: "array", items: { type: "string" } }
+        not_plugin: { type: "array", items: { type: "string" } },
+        library_plugins: { type: "array", items: { type: "string" } },
+        plugin_jars: {
+          oneOf: [{ type: "null" }, { type: "array", items: { type: "string" } }]
+        }
       }
     },
     runs: { type: "array", items: { $ref: "#/$defs/run" } },
@@ -15087,7 +13730,8 @@ var report_schema_default = {
         required: ["file", "message"],
         properties: { file: { type: "string" }, message: { type: "string" } }
       }
-    }
+    },
+    notes: { type: "array", items: { type: "string" } }
   },
   $defs: {
     nanoseconds: { type: "string", pattern: "^-?\\d+$" },
@@ -15182,6 +13826,7 @@ var report_schema_default = {
         top_thread: { $ref: "#/$defs/optionalName" },
         top_plugin: { $ref: "#/$defs/optionalName" },
         entry_plugin: { $ref: "#/$defs/optionalName" },
+        via_plugin: { $ref: "#/$defs/optionalName" },
         first_syscall: { $ref: "#/$defs/optionalName" },
         first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
         top_path: { $ref: "#/$defs/optionalName" },
@@ -15387,16 +14032,23 @@ function trimDetail(runs) {
     ];
   }
 }
-function buildReport({ runs, errors, options: options2, diff = null }) {
+function buildReport({
+  runs,
+  errors,
+  options,
+  diff = null,
+  notes = []
+}) {
   trimDetail(runs);
   return {
     schema_version: 1,
     generator: { name: "io-storm-catcher", version: VERSION },
-    options: options2,
+    options,
     runs,
     signatures: summariseSignatures(runs),
     diff,
-    errors
+    errors,
+    notes
   };
 }
 function reportToJson(report) {
@@ -15556,14 +14208,14 @@ import { relative as relative3 } from "node:path";
 var import_light = __toESM(require_light(), 1);
 var VERSION2 = "0.0.0-development";
 var noop = () => Promise.resolve();
-function wrapRequest(state, request, options2) {
-  return state.retryLimiter.schedule(doRequest, state, request, options2);
+function wrapRequest(state, request, options) {
+  return state.retryLimiter.schedule(doRequest, state, request, options);
 }
-async function doRequest(state, request, options2) {
-  const { pathname } = new URL(options2.url, "http://github.test");
-  const isAuth = isAuthRequest(options2.method, pathname);
-  const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
-  const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
+async function doRequest(state, request, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
   const retryCount = ~~request.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
@@ -15579,7 +14231,7 @@ async function doRequest(state, request, options2) {
   if (isSearch) {
     await state.search.key(state.id).schedule(jobOptions, noop);
   }
-  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options2);
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request, options);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -15723,22 +14375,22 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request, options2] = info2.args;
-      const { pathname } = new URL(options2.url, "http://github.test");
+      const [state2, request, options] = info2.args;
+      const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
         return;
       }
       const retryCount = ~~request.retryCount;
       request.retryCount = retryCount;
-      options2.request.retryCount = retryCount;
+      options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
           const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
-            options2,
+            options,
             octokit,
             retryCount
           );
@@ -15759,7 +14411,7 @@ function throttling(octokit, octokitOptions) {
           const wantRetry2 = await emitter.trigger(
             "rate-limit",
             retryAfter2,
-            options2,
+            options,
             octokit,
             retryCount
           );
@@ -15773,9 +14425,9 @@ function throttling(octokit, octokitOptions) {
       }
     });
   };
-  octokit.hook.wrap("request", (request, options2) => {
+  octokit.hook.wrap("request", (request, options) => {
     initializeBottleneck();
-    return wrapRequest(state, request, options2);
+    return wrapRequest(state, request, options);
   });
   return {};
 }
@@ -15905,8 +14557,8 @@ function connect(token, context, log2, limits, budget) {
   return { client: createClient(token, context, log2, fetch2), fetch: fetch2, token, budget };
 }
 function createClient(token, context, log2, fetch2) {
-  const waitAndRetry = (limit) => (retryAfter, options2, _octokit, retryCount) => {
-    log2.warning(`${limit} on ${options2.method} ${options2.url}; retrying in ${retryAfter} s`);
+  const waitAndRetry = (limit) => (retryAfter, options, _octokit, retryCount) => {
+    log2.warning(`${limit} on ${options.method} ${options.url}; retrying in ${retryAfter} s`);
     return retryCount < RETRIES;
   };
   return getOctokit(
@@ -16022,12 +14674,12 @@ var RestForge = class {
           `listing the comments of #${pull} got an unexpected answer (HTTP ${response.status}, ${type}) instead of a JSON list; check GITHUB_API_URL and any proxy in between`
         );
       }
-      const items = response.data.map(toComment);
-      const fresh = items.filter((c) => c !== void 0 && !byId.has(c.id));
+      const items2 = response.data.map(toComment);
+      const fresh = items2.filter((c) => c !== void 0 && !byId.has(c.id));
       for (const comment of fresh) byId.set(comment.id, comment);
       const total = Number(response.headers["x-total-count"]);
       return {
-        received: items.length,
+        received: items2.length,
         fresh: fresh.length,
         total: Number.isFinite(total) ? total : void 0
       };
@@ -16671,8 +15323,8 @@ function htmlText(value, max = 200) {
 function defaultStringLength(value) {
   return value.length;
 }
-function markdownTable(table2, options2) {
-  const settings = options2 || {};
+function markdownTable(table2, options) {
+  const settings = options || {};
   const align2 = (settings.align || []).concat();
   const stringLength = settings.stringLength || defaultStringLength;
   const alignments = [];
@@ -16848,6 +15500,17 @@ function msptChart(run2) {
   ].join("\n");
 }
 
+// src/report/plugin-cell.ts
+function pluginCell(spike, max = 40) {
+  if (spike.top_plugin === null) return "\u2013";
+  const via = spike.via_plugin ?? null;
+  return tableCell(spike.top_plugin, max) + (via === null ? "" : ` in ${tableCell(via, max)}`) + (spike.entry_plugin === null ? "" : `${via === null ? "" : ","} called by ${tableCell(spike.entry_plugin, max)}`);
+}
+function pluginContext(spike, max = 48) {
+  const via = spike.via_plugin ?? null;
+  return (via === null ? "" : `; in ${inlineCode(via, max)}`) + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, max)}` : "");
+}
+
 // src/report/format.ts
 function formatMs(value, digits = 1) {
   return value === null || !Number.isFinite(value) ? "\u2013" : `${value.toFixed(digits)} ms`;
@@ -16871,8 +15534,8 @@ function formatBytes(bytes) {
 function formatCount(value) {
   return value.toLocaleString("en-US");
 }
-function plural(count, singular, pluralForm = `${singular}s`) {
-  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+function plural(count2, singular, pluralForm = `${singular}s`) {
+  return `${formatCount(count2)} ${count2 === 1 ? singular : pluralForm}`;
 }
 
 // src/report/markdown.ts
@@ -16898,11 +15561,6 @@ function allSpikes(report) {
 }
 function worstFirst(spikes) {
   return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number);
-}
-function pluginCell(spike) {
-  if (spike.top_plugin === null) return "\u2013";
-  const plugin = tableCell(spike.top_plugin, 40);
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`;
 }
 function syscallCell(spike) {
   if (spike.first_syscall === null) return "\u2013";
@@ -16964,9 +15622,9 @@ function spikesTable(spikes) {
 }
 function detailTables(spike, limit) {
   const parts = [];
-  const more = (count) => count > limit ? `
+  const more = (count2) => count2 > limit ? `
 
-\u2026and ${count - limit} more.` : "";
+\u2026and ${count2 - limit} more.` : "";
   if (spike.threads.length > 0) {
     const rows = spike.threads.slice(0, limit).map((t) => [
       tableCell(t.thread, 48) + (t.tick_thread ? " (tick)" : ""),
@@ -16992,7 +15650,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame)" + (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : "") + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -17151,11 +15809,11 @@ function baseLine(diff) {
   if (!history || history.reports <= 1) return `Baseline: ${where}${commit}.`;
   return `Judged against the reports of ${plural(history.reports, "base run")} (${plural(history.repeats, "repeat")}); the newest: ${where}${commit}.`;
 }
-function renderMarkdown(report, options2 = {}) {
-  return renderReport(report, options2).markdown;
+function renderMarkdown(report, options = {}) {
+  return renderReport(report, options).markdown;
 }
-function renderReport(report, options2 = {}) {
-  const settings = { ...DEFAULTS, ...options2 };
+function renderReport(report, options = {}) {
+  const settings = { ...DEFAULTS, ...options };
   let omitted = false;
   const heading = (offset) => "#".repeat(Math.min(6, settings.level + offset));
   const spikes = allSpikes(report);
@@ -17222,9 +15880,12 @@ function renderReport(report, options2 = {}) {
       sections.push(signaturesTable(report.signatures));
     }
   }
-  const notes = report.runs.flatMap(
-    (run2) => run2.notes.map((note) => `- ${inlineCode(runLabel(run2), 40)}: ${markdownText(note, 300)}`)
-  );
+  const notes = [
+    ...(report.notes ?? []).map((note) => `- ${markdownText(note, 600)}`),
+    ...report.runs.flatMap(
+      (run2) => run2.notes.map((note) => `- ${inlineCode(runLabel(run2), 40)}: ${markdownText(note, 300)}`)
+    )
+  ];
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`);
     const listed = notes.slice(0, settings.maxNotes);
@@ -17279,12 +15940,12 @@ var DETAIL_LEVELS = [
   { maxSpikeRows: 10, maxDetails: 0, chart: false, maxNotes: 5, maxRuns: 20, maxDiffRows: 20 },
   { maxSpikeRows: 5, maxDetails: 0, chart: false, maxNotes: 0, maxRuns: 10, maxDiffRows: 10 }
 ];
-function footer(options2, dropped) {
+function footer(options, dropped) {
   const parts = [];
-  if (options2.headSha)
-    parts.push(`Analysed \`${options2.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
+  if (options.headSha)
+    parts.push(`Analysed \`${options.headSha.slice(0, 12).replace(/[^0-9a-f]/gi, "")}\``);
   if (dropped) {
-    const where = options2.runUrl ? `${options2.fullReportHint} of [this run](${encodeURI(options2.runUrl)})` : options2.fullReportHint;
+    const where = options.runUrl ? `${options.fullReportHint} of [this run](${encodeURI(options.runUrl)})` : options.fullReportHint;
     parts.push(`Detail was left out to fit a comment: the full report is in ${where}.`);
   }
   return parts.length > 0 ? `
@@ -17292,25 +15953,25 @@ function footer(options2, dropped) {
 <sub>${parts.join(" \xB7 ")}</sub>
 ` : "";
 }
-function renderComment(report, options2) {
-  const limit = options2.limit ?? COMMENT_LIMIT;
-  const common = { level: 2, verdict: options2.verdict, fullReportHint: options2.fullReportHint };
+function renderComment(report, options) {
+  const limit = options.limit ?? COMMENT_LIMIT;
+  const common = { level: 2, verdict: options.verdict, fullReportHint: options.fullReportHint };
   for (const [index, level] of DETAIL_LEVELS.entries()) {
     const { markdown, omitted } = renderReport(report, { ...common, ...level });
-    const body = `${options2.marker}
-${markdown}${footer(options2, omitted || index > 0)}`;
+    const body = `${options.marker}
+${markdown}${footer(options, omitted || index > 0)}`;
     if (body.length <= limit) return body;
   }
-  const end = footer(options2, true);
+  const end = footer(options, true);
   const notice2 = `
 
-\u2026(cut to fit; ${markdownText(options2.fullReportHint)} has everything)
+\u2026(cut to fit; ${markdownText(options.fullReportHint)} has everything)
 `;
-  const smallest = `${options2.marker}
+  const smallest = `${options.marker}
 ${renderMarkdown(report, { ...common, ...DETAIL_LEVELS[DETAIL_LEVELS.length - 1] })}`;
   const room = limit - end.length - notice2.length;
   const cut = smallest.slice(0, Math.max(0, room));
-  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options2.marker.length))}${notice2}${end}`;
+  return `${cut.slice(0, Math.max(cut.lastIndexOf("\n"), options.marker.length))}${notice2}${end}`;
 }
 
 // src/forge/identity.ts
@@ -17571,6 +16232,10 @@ function readInputs(source, workspace) {
     pullRequest,
     analysis: Object.fromEntries(
       ANALYSIS_OPTIONS.map((spec) => {
+        if (spec.kind === "list" && spec.path) {
+          const paths = get(spec.name).split("\n").map((item) => item.trim()).filter((item) => item !== "");
+          return [spec.raw, paths.map(inWorkspace)];
+        }
         const value = spec.kind === "list" ? list(get(spec.name)) : input(spec.name);
         const given = typeof value === "string" && value !== "";
         return [spec.raw, spec.path && given ? inWorkspace(value) : value];
@@ -17592,14 +16257,16 @@ async function run(env = process.env) {
     );
     const context = readContext(env, inputs.pullRequest);
     const inputName = (name) => `input "${name}"`;
-    const options2 = await parseAnalysisOptions(inputs.analysis, inputName);
+    const { pluginsDir, ...beforeArtifacts } = inputs.analysis;
+    await parseAnalysisOptions(beforeArtifacts, inputName);
     const settings = await parseVerdictOptions(inputs.verdict, inputName);
     if (!inputs.failOnNew) settings.failOn = "never";
     const limits = forgeLimits(env);
     budget = new ForgeBudget(limits.budgetMs);
     const opened = openForge(context, inputs.token, log, limits, budget);
     await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log);
-    const analysed = await analyseEvents(workspace, inputs.events, options2, log);
+    const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName);
+    const analysed = await analyseEvents(workspace, inputs.events, options, log);
     const target = await resolvePull(opened.forge, context, log);
     const lookup2 = await baselineOf(
       target,
@@ -17613,10 +16280,12 @@ async function run(env = process.env) {
     const head = {
       runs: analysed.runs,
       signatures: summariseSignatures(analysed.runs),
-      options: describeOptions(options2)
+      options: describeOptions(options)
     };
     const comparison = lookup2 === null ? NOT_COMPARED : compare(lookup2.found ? lookup2.history : null, head, settings);
-    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff });
+    const notes = optionNotes(options);
+    for (const note of notes) log.warning(note);
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff, notes });
     const published = await publish(
       { ...inputs, report, lookup: lookup2, workspace, pull: target.pull },
       opened,

@@ -13,6 +13,7 @@ import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
 import {
   describeOptions,
+  optionNotes,
   parseAnalysisOptions,
   parseVerdictOptions,
   UsageError
@@ -36,14 +37,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     const context = readContext(env, inputs.pullRequest)
     const inputName = (name: string) => `input "${name}"`
-    const options = await parseAnalysisOptions(inputs.analysis, inputName)
+    // every option is checked now; the plugin jars are read once the artifacts are here
+    const { pluginsDir, ...beforeArtifacts } = inputs.analysis
+    await parseAnalysisOptions(beforeArtifacts, inputName)
     const settings = await parseVerdictOptions(inputs.verdict, inputName)
     if (!inputs.failOnNew) settings.failOn = 'never'
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
-    const opened = openForge(context, inputs.token, log, limits, budget)
+    const opened = openForge(context, inputs.token, log, limits, budget, env)
 
-    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log)
+    const unusableArtifacts = await fetchTelemetryArtifacts(
+      inputs.artifacts,
+      opened.artifacts,
+      workspace,
+      log
+    )
+    const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName)
     const analysed = await analyseEvents(workspace, inputs.events, options, log)
 
     const target = await resolvePull(opened.forge, context, log)
@@ -63,7 +72,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     const comparison =
       lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup.history : null, head, settings)
-    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
+    const notes = optionNotes(options)
+    for (const note of notes) log.warning(note)
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff, notes })
 
     const published = await publish(
       { ...inputs, report, lookup, workspace, pull: target.pull },
@@ -73,7 +84,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log
     )
     setOutputs(report, comparison, lookup, published)
-    const failures = failuresOf(comparison, analysed.errors.length)
+    const failures = failuresOf(comparison, analysed.errors.length, unusableArtifacts.length)
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
@@ -121,9 +132,9 @@ function setOutputs(
 
 /**
  * Why the step fails, once everything is published: the signatures that fail under `fail-on`,
- * each with its reason, and unreadable inputs.
+ * each with its reason, unreadable inputs and telemetry artifacts that could not be used.
  */
-function failuresOf({ diff }: Comparison, unreadable: number): string[] {
+function failuresOf({ diff }: Comparison, unreadable: number, unusableArtifacts: number): string[] {
   const failures: string[] = []
   if (diff && (diff.failing ?? []).length > 0) {
     const judged = [...diff.new, ...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
@@ -137,6 +148,11 @@ function failuresOf({ diff }: Comparison, unreadable: number): string[] {
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`)
+  }
+  if (unusableArtifacts > 0) {
+    failures.push(
+      `${unusableArtifacts} artifact(s) named by "artifacts" could not be used (see the warnings above)`
+    )
   }
   return failures
 }

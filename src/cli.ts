@@ -9,6 +9,7 @@ import {
   DATABASE_OPTIONS,
   databaseInput,
   describeOptions,
+  optionNotes,
   optionsUsage,
   parseAnalysisOptions,
   parseVerdictOptions,
@@ -178,7 +179,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       )
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
       const analysed = await analyseTargets(targets, runsDir, options, database)
-      const report = buildReport({ ...analysed, options: describeOptions(options) })
+      const report = buildReport({
+        ...analysed,
+        options: describeOptions(options),
+        notes: optionNotes(options)
+      })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(analysed.errors, io)
       return analysed.errors.length > 0 ? 2 : 0
@@ -207,7 +212,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         runs: head.runs,
         errors,
         options: describeOptions(options),
-        diff
+        diff,
+        notes: optionNotes(options)
       })
       await writeOutputs(renderMarkdown(report), reportToJson(report), values, io)
       reportErrors(errors, io)

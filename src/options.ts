@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { ReportOptions } from './analysis/types.js'
 import { FLOOR_MS, MSPT_METRICS } from './analysis/detect.js'
-import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
+import {
+  BUILT_IN_LIBRARY_PLUGINS,
+  NOT_PLUGIN_PREFIXES,
+  parseRegistry,
+  RegistryError,
+  type PluginRegistry
+} from './analysis/plugins.js'
 import {
   DEFAULT_OPTIONS,
   DEFAULT_TICK_THREAD,
@@ -105,6 +111,19 @@ interface OptionSpec<Target = AnalysisOptions> {
 const trimmed = (value: string | string[]) =>
   (Array.isArray(value) ? value.join(',') : value).trim()
 
+/** The items of a list option: repeated flags, each comma- or newline-separated, trimmed. */
+const items = (value: string | string[]) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((item) => item.split(/[,\n]/))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+
+/** The folders of a path list: repeated flags or input lines (a folder name may hold a comma). */
+const folders = (value: string | string[]) =>
+  (Array.isArray(value) ? value : value.split('\n'))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+
 export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
   {
     name: 'metric',
@@ -199,10 +218,7 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
     help: 'extra comma-separated package prefixes that are never plugin code',
     default: '',
     parse(value, _label, options) {
-      const extra = (Array.isArray(value) ? value : [value])
-        .flatMap((item) => item.split(/[,\n]/))
-        .map((prefix) => prefix.trim())
-        .filter((prefix) => prefix !== '')
+      const extra = items(value)
       if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra]
     },
     report: {
@@ -210,8 +226,47 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
       value: (options) =>
         options.notPluginPrefixes.filter((prefix) => !NOT_PLUGIN_PREFIXES.includes(prefix))
     }
+  },
+  {
+    name: 'library-plugins',
+    raw: 'libraryPlugins',
+    kind: 'list',
+    argument: 'NAMES',
+    help: 'more comma-separated plugin names that are libraries (passed over); none: no built-in ones',
+    default: '',
+    parse(value, _label, options) {
+      const names = items(value)
+      const none = (name: string) => name.toLowerCase() === 'none'
+      options.libraries = { builtIn: !names.some(none), extra: names.filter((name) => !none(name)) }
+    },
+    report: { key: 'library_plugins', value: libraryNames }
+  },
+  {
+    name: 'plugins-dir',
+    raw: 'pluginsDir',
+    kind: 'list',
+    argument: 'DIR',
+    help: "name plugins from the *.jar files in DIR, the server's plugins/ or mods/ (repeatable; input: one a line)",
+    default: '',
+    path: true,
+    async parse(value, label, options) {
+      const { readPluginJars, PluginsDirError } = await import('./telemetry/plugin-jars.js')
+      try {
+        options.pluginJars = await readPluginJars(folders(value), options.notPluginPrefixes)
+      } catch (error) {
+        if (error instanceof PluginsDirError) throw new UsageError(`${label} ${error.message}`)
+        throw error
+      }
+    },
+    report: { key: 'plugin_jars', value: (options) => options.pluginJars?.jars.slice() ?? null }
   }
 ]
+
+/** Library plugins by name as a report records them: the built-in ones, then those added. */
+function libraryNames(options: AnalysisOptions): string[] {
+  const builtIn = options.libraries.builtIn ? [...BUILT_IN_LIBRARY_PLUGINS.keys()] : []
+  return [...new Set([...builtIn, ...options.libraries.extra])]
+}
 
 /** A number option of the verdict, checked against its range. */
 function verdictNumber(
@@ -339,10 +394,34 @@ export async function parseAnalysisOptions(
   return options
 }
 
+/** Package prefix → plugin name pairs of a registry, by prefix. */
+function prefixPairs(registry: PluginRegistry): [string, string][] {
+  return [...registry]
+    .flatMap(([name, entry]) => entry.packages.map((prefix): [string, string] => [prefix, name]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/**
+ * A digest of the registry the plugins were named with: the user's and the one from the jars. A
+ * registry of plain prefix lists keeps the digest of the first version (same pairs, same JSON).
+ */
 function registryDigest(options: AnalysisOptions): string | null {
-  if (options.registry.size === 0) return null
-  const entries = [...options.registry].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16)
+  const explicit = prefixPairs(options.registry)
+  const library = [...options.registry]
+    .filter(([, entry]) => entry.library !== undefined)
+    .map(([name, entry]) => [name, entry.library])
+  const jars = options.pluginJars
+  if (explicit.length === 0 && library.length === 0 && !jars) return null
+  const content =
+    library.length === 0 && !jars
+      ? explicit
+      : { explicit, library, jars: jars ? prefixPairs(jars.registry) : [], shared: jars?.shared }
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)
+}
+
+/** Notes about the options the report was made with: what reading the plugin jars found. */
+export function optionNotes(options: AnalysisOptions): string[] {
+  return options.pluginJars ? [...options.pluginJars.notes] : []
 }
 
 /** The options as a report records them. */

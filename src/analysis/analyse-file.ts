@@ -18,7 +18,16 @@ import {
   type SpikeWindow,
   type Spread
 } from './detect.js'
-import { createFrameClassifier, NOT_PLUGIN_PREFIXES, type PluginRegistry } from './plugins.js'
+import {
+  createFrameClassifier,
+  DEFAULT_LIBRARIES,
+  NOT_PLUGIN_PREFIXES,
+  resolveRegistry,
+  type JarRegistry,
+  type LibrarySetting,
+  type PluginRegistry,
+  type ResolvedRegistry
+} from './plugins.js'
 import { createProfiler, PROFILE_COLUMNS, type Profiler, type RunProfile } from './profile.js'
 import type { RunReport } from './types.js'
 import { countAtMost, groupMayOverlap, indexWindows } from './windows.js'
@@ -37,7 +46,11 @@ export interface AnalysisOptions {
   sigmaMult: number
   spread: Spread
   tickThread: NamePattern
+  /** The user's registry (plugin-packages). */
   registry: PluginRegistry
+  /** The registry built from the plugin jars (plugins-dir), when given. */
+  pluginJars?: JarRegistry
+  libraries: LibrarySetting
   notPluginPrefixes: readonly string[]
   /** `reference` reads through hyparquet's general reader: slower, for checking the fast one. */
   reader?: ReaderKind
@@ -51,7 +64,20 @@ export const DEFAULT_OPTIONS: AnalysisOptions = {
   spread: 'stddev',
   tickThread: new RegExp(DEFAULT_TICK_THREAD),
   registry: new Map(),
+  libraries: DEFAULT_LIBRARIES,
   notPluginPrefixes: NOT_PLUGIN_PREFIXES
+}
+
+const resolved = new WeakMap<AnalysisOptions, ResolvedRegistry>()
+
+/** The registries of the options merged, once per options object (a jar registry may be large). */
+export function pluginRegistryOf(options: AnalysisOptions): ResolvedRegistry {
+  let registry = resolved.get(options)
+  if (!registry) {
+    registry = resolveRegistry(options.registry, options.pluginJars, options.libraries)
+    resolved.set(options, registry)
+  }
+  return registry
 }
 
 const LAYER_NAMES: Record<string, string> = {
@@ -197,7 +223,7 @@ export async function analyseRun(source: RunSource, options: AnalysisOptions): P
     threadNames: profile.threadNames,
     tickThread: options.tickThread,
     samplingNs: profile.sampling.ns,
-    classify: createFrameClassifier(options.registry, options.notPluginPrefixes),
+    classify: createFrameClassifier(pluginRegistryOf(options), options.notPluginPrefixes),
     availability: { layers: new Set(profile.layers.keys()), columns: source.columns },
     baseNs: source.baseNs,
     runStartOffset: profile.startOffset

@@ -5,7 +5,7 @@
  * collectors have caught up (or two polls later). Memory holds the windows, not the run.
  */
 import { createAttributor } from './attribute.js'
-import type { AnalysisOptions } from './analyse-file.js'
+import { pluginRegistryOf, type AnalysisOptions } from './analyse-file.js'
 import { attributeRanges, profileThreads } from './analyse-database.js'
 import {
   findSpikes,
@@ -314,7 +314,7 @@ export function createLive(initial: Database, tables: Tables, options: LiveOptio
       tickThread: options.analysis.tickThread,
       samplingNs: profile.sampling.ns,
       classify: createFrameClassifier(
-        options.analysis.registry,
+        pluginRegistryOf(options.analysis),
         options.analysis.notPluginPrefixes
       ),
       availability: { layers, columns: availableColumns(tables) },

@@ -9,6 +9,7 @@ import type {
 } from '../analysis/types.js'
 import { chartedRun, msptChart } from './chart.js'
 import { htmlText, inlineCode, markdownText, tableCell } from './escape.js'
+import { pluginCell, pluginContext } from './plugin-cell.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
 
 export interface MarkdownOptions {
@@ -68,12 +69,6 @@ function allSpikes(report: Report): RankedSpike[] {
 
 function worstFirst(spikes: RankedSpike[]): RankedSpike[] {
   return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number)
-}
-
-function pluginCell(spike: SpikeReport): string {
-  if (spike.top_plugin === null) return '–'
-  const plugin = tableCell(spike.top_plugin, 40)
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`
 }
 
 function syscallCell(spike: SpikeReport): string {
@@ -178,7 +173,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
       ])
     parts.push(
       '**Plugins** (owner = leaf-most plugin frame)' +
-        (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : '') +
+        pluginContext(spike) +
         '\n\n' +
         table(
           [['plugin', 'tick-thread samples', 'samples', 'sampled ms'], ...rows],
@@ -469,9 +464,12 @@ export function renderReport(
     }
   }
 
-  const notes = report.runs.flatMap((run) =>
-    run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
-  )
+  const notes = [
+    ...(report.notes ?? []).map((note) => `- ${markdownText(note, 600)}`),
+    ...report.runs.flatMap((run) =>
+      run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
+    )
+  ]
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`)
     const listed = notes.slice(0, settings.maxNotes)
