@@ -8,6 +8,8 @@ import { DEFAULT_SETTINGS } from './analysis/verdict.js'
 import { compare, historyRuns, loadSide, markIncomplete, type Side } from './compare.js'
 import {
   ANALYSIS_OPTIONS,
+  DATABASE_OPTIONS,
+  databaseInput,
   describeOptions,
   optionNotes,
   optionsUsage,
@@ -34,14 +36,17 @@ const USAGE = `iostorm ${VERSION} — MSPT spike detection and attribution for p
 Usage:
   iostorm detect <target>... [options] [--out-md FILE] [--out-json FILE]
   iostorm diff <base>... <head> [options] [verdict options] [--out-md FILE] [--out-json FILE]
+  iostorm tail (--run-id ID | --all) [--dsn URL] [tail options]    (see iostorm tail --help)
 
 A target is an events.parquet file, a directory searched for events.parquet, or a run id
-looked up under --runs-dir. The arguments of diff are report JSON files written by
+looked up under --runs-dir; with --dsn, a target that is not a path is a run id in
+plugbench's PostgreSQL sidecar (every repeat of it). The arguments of diff are report JSON files written by
 detect --out-json, or targets: the last is the head, the others its history of bases,
 oldest first.
 
 Options:
   --runs-dir DIR          where run ids are looked up (default: $IOSTORM_RUNS_DIR, else ${DEFAULT_RUNS_DIR})
+${optionsUsage(DATABASE_OPTIONS)}
 ${optionsUsage()}
   --format FORMAT         what standard output gets: text (for a person: aligned, coloured on a
                           terminal unless NO_COLOR is set), markdown or json; default: text on a
@@ -79,9 +84,9 @@ export interface Io {
 /** The analysis and verdict flags come from the options tables; the others are the CLI's own. */
 const OPTION_SPEC = {
   ...Object.fromEntries(
-    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS].map((spec) => [
+    [...ANALYSIS_OPTIONS, ...VERDICT_OPTIONS, ...DATABASE_OPTIONS].map((spec) => [
       spec.name,
-      { type: 'string' as const, multiple: spec.kind === 'list' }
+      { type: 'string' as const, multiple: 'kind' in spec && spec.kind === 'list' }
     ])
   ),
   'runs-dir': { type: 'string' },
@@ -94,7 +99,8 @@ const OPTION_SPEC = {
   version: { type: 'boolean', short: 'V' }
 } as const
 
-const COMMANDS = ['detect', 'diff', 'help']
+// tail is dispatched before parsing (its own options); listed here for near-miss suggestions
+const COMMANDS = ['detect', 'diff', 'tail', 'help']
 const FORMATS = ['text', 'markdown', 'json'] as const
 type Format = (typeof FORMATS)[number]
 
@@ -291,6 +297,7 @@ async function writeOutputs(
 
 /** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  if (argv[0] === 'tail') return (await import('./tail.js')).runTail(argv.slice(1), io)
   let parsed
   try {
     parsed = parseArgs({
@@ -318,7 +325,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   try {
     if (!COMMANDS.includes(command)) {
       throw new UsageError(
-        `unknown command "${terminalLine(command)}" (expected detect or diff)${didYouMean(nearMiss(command, COMMANDS))}`
+        `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${didYouMean(nearMiss(command, COMMANDS))}`
       )
     }
     const given = (specs: readonly { raw: string; name: string }[]) =>
@@ -335,6 +342,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     })
     const runsDir = values['runs-dir'] || io.env.IOSTORM_RUNS_DIR || DEFAULT_RUNS_DIR
     const output = chooseOutput(values, io)
+    const database = databaseInput(values as { dsn?: string; 'pg-schema'?: string }, io.env)
     await checkOutputs(values)
     const analysis = { ...options, progress: progress.hooks }
 
@@ -344,7 +352,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         (name) => (values as Record<string, unknown>)[name] !== undefined
       )
       if (verdictFlag) throw new UsageError(`--${verdictFlag} only applies to diff`)
-      const analysed = await analyseTargets(targets, runsDir, analysis)
+      const analysed = await analyseTargets(targets, runsDir, analysis, database)
       progress.done()
       const report = buildReport({
         ...analysed,
@@ -364,10 +372,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       const headTarget = targets[targets.length - 1]
       const bases: Side[] = []
       for (const target of targets.slice(0, -1)) {
-        const base = await loadSide(target, runsDir, analysis)
+        const base = await loadSide(target, runsDir, analysis, database)
         bases.push({ ...base, runs: historyRuns(base.runs) })
       }
-      const head = await loadSide(headTarget, runsDir, analysis)
+      const head = await loadSide(headTarget, runsDir, analysis, database)
       progress.done()
       const errors = [
         ...bases.flatMap((base) =>

@@ -19,7 +19,7 @@ import type {
 } from './analysis/types.js'
 import { errorMessage } from './errors.js'
 import { ANALYSIS_OPTIONS, changedOptions, describeOptions } from './options.js'
-import { analyseTargets, type Analysed } from './pipeline.js'
+import { analyseTargets, type Analysed, type DatabaseInput } from './pipeline.js'
 import { readReportFile } from './report/json.js'
 
 /**
@@ -195,10 +195,11 @@ async function isReportFile(path: string): Promise<boolean> {
 export async function loadSide(
   target: string,
   runsDir: string,
-  options: AnalysisOptions
+  options: AnalysisOptions,
+  database?: DatabaseInput
 ): Promise<Side> {
   if (await isReportFile(target)) return loadReport(target)
-  const analysed = await analyseTargets([target], runsDir, options)
+  const analysed = await analyseTargets([target], runsDir, options, database)
   return {
     ...analysed,
     signatures: analysed.runs.length === 0 ? null : summariseSignatures(analysed.runs),

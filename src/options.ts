@@ -17,6 +17,7 @@ import {
 import { DEFAULT_SETTINGS, type VerdictSettings } from './analysis/verdict.js'
 import { errorMessage } from './errors.js'
 import { readSmallFile, SmallFileError } from './files.js'
+import type { DatabaseInput } from './pipeline.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -457,4 +458,123 @@ export function optionsUsage(
         : `  ${flag}\n${' '.repeat(26)}${spec.help}`
     })
     .join('\n')
+}
+
+/**
+ * Where run ids are read from when they are in plugbench's PostgreSQL sidecar (docs/postgres.md).
+ * Not analysis options: the same rows give the same report from either source.
+ */
+export const DATABASE_OPTIONS = [
+  {
+    name: 'dsn',
+    argument: 'URL',
+    help: 'PostgreSQL sidecar: a target that is not a path is a run id in it (default: $IOSTORM_PG_DSN)'
+  },
+  {
+    name: 'pg-schema',
+    argument: 'NAME',
+    help: "schema of the sidecar's tables (default: the connection's search path)"
+  }
+] as const
+
+/** The database the flags or IOSTORM_PG_DSN name; undefined when neither does. */
+export function databaseInput(
+  values: { dsn?: string; 'pg-schema'?: string },
+  env: NodeJS.ProcessEnv
+): DatabaseInput | undefined {
+  const dsn = values.dsn || env.IOSTORM_PG_DSN || undefined
+  if (dsn === undefined) {
+    if (values['pg-schema'] !== undefined)
+      throw new UsageError('--pg-schema needs --dsn or IOSTORM_PG_DSN')
+    return undefined
+  }
+  return { dsn, schema: values['pg-schema'] || undefined }
+}
+
+/** What `iostorm tail` polls and prints (docs/postgres.md); the analysis options apply too. */
+export interface TailSettings {
+  intervalS: number
+  windowS: number
+  heartbeatEvery: number
+  from: 'start' | 'now'
+}
+
+export const DEFAULT_TAIL_SETTINGS: TailSettings = {
+  intervalS: 5,
+  windowS: 300,
+  heartbeatEvery: 1,
+  from: 'now'
+}
+
+function tailNumber(
+  name: string,
+  key: 'intervalS' | 'windowS' | 'heartbeatEvery',
+  help: string,
+  check: (value: number) => boolean,
+  expected: string
+): OptionSpec<TailSettings> {
+  return {
+    name,
+    raw: key,
+    kind: 'value',
+    argument: 'N',
+    help,
+    default: String(DEFAULT_TAIL_SETTINGS[key]),
+    parse(value, label, settings) {
+      const number = parseNumber(label, trimmed(value))
+      if (!check(number))
+        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
+      settings[key] = number
+    },
+    report: undefined
+  }
+}
+
+export const TAIL_OPTIONS: readonly OptionSpec<TailSettings>[] = [
+  tailNumber(
+    'interval-s',
+    'intervalS',
+    `seconds between polls (default ${DEFAULT_TAIL_SETTINGS.intervalS})`,
+    (value) => value >= 0.05 && value <= 86_400,
+    'between 0.05 and 86400'
+  ),
+  tailNumber(
+    'window-s',
+    'windowS',
+    `rolling window of the threshold, seconds (default ${DEFAULT_TAIL_SETTINGS.windowS})`,
+    (value) => value > 0 && value <= 30 * 86_400,
+    'more than 0 and at most 30 days'
+  ),
+  tailNumber(
+    'heartbeat-every',
+    'heartbeatEvery',
+    `a heartbeat line every N polls, 0 for none (default ${DEFAULT_TAIL_SETTINGS.heartbeatEvery})`,
+    (value) => Number.isInteger(value) && value >= 0,
+    'a whole number, 0 or more'
+  ),
+  {
+    name: 'from',
+    raw: 'from',
+    kind: 'value',
+    argument: 'start|now',
+    help: 'read runs from their first row, or only rows that arrive after tail started (default)',
+    default: DEFAULT_TAIL_SETTINGS.from,
+    parse(value, label, settings) {
+      const from = trimmed(value)
+      if (from !== 'start' && from !== 'now') {
+        throw new UsageError(`${label} must be start or now; got "${from}"`)
+      }
+      settings.from = from
+    },
+    report: undefined
+  }
+]
+
+export async function parseTailOptions(raw: RawAnalysisOptions): Promise<TailSettings> {
+  const settings: TailSettings = { ...DEFAULT_TAIL_SETTINGS }
+  for (const spec of TAIL_OPTIONS) {
+    const value = raw[spec.raw]
+    if (isGiven(value)) await spec.parse(value, `--${spec.name}`, settings)
+  }
+  return settings
 }
