@@ -34,7 +34,7 @@ describe('a forge that stops answering', () => {
     const warnings = run.annotations.join('\n')
     expect(warnings).toMatch(/no answer within 0\.4 s \(IOSTORM_HTTP_TIMEOUT_MS\)/)
     expect(warnings).toMatch(/could not comment: /)
-    expect(run.summary).toContain('-|fsync')
+    expect(run.summary).toContain('no plugin · `fsync`')
     expect(marked(github)).toHaveLength(0)
   }, 30_000)
 
@@ -68,7 +68,7 @@ describe('comments the action did not write', () => {
     expect(run.status).toBe(0)
     const after = github.commentsOn(PR)
     expect(after.map((c) => c.id)).toEqual([ours.id, forged.id])
-    expect(after[0].body).toContain('-|futex')
+    expect(after[0].body).toContain('no plugin · `futex`')
     expect(after[1].body).toBe(FORGED)
     expect(run.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${ours.id}$`))
     expect(github.hits('DELETE /repos/{owner}/{repo}/issues/comments/{id}')).toBe(0)
@@ -85,7 +85,7 @@ describe('comments the action did not write', () => {
     expect(after).toHaveLength(2)
     expect(after[0]).toMatchObject({ id: forged.id, body: FORGED })
     expect(after[1].user.login).toBe('github-actions[bot]')
-    expect(after[1].body).toContain('-|fsync')
+    expect(after[1].body).toContain('no plugin · `fsync`')
   }, 30_000)
 
   it('leaves a human comment quoting the marker alone', async () => {
@@ -102,7 +102,7 @@ describe('comments the action did not write', () => {
     expect(after.map((c) => [c.id, c.body])).toEqual([
       [human.id, quote],
       [ownQuoted.id, `see above:\n${MARKER}`],
-      [after[2].id, expect.stringContaining('-|fsync')]
+      [after[2].id, expect.stringContaining('no plugin · `fsync`')]
     ])
   }, 30_000)
 
@@ -114,7 +114,7 @@ describe('comments the action did not write', () => {
     expect(run.status).toBe(0)
     expect(github.commentsOn(PR)).toHaveLength(1)
     expect(github.commentsOn(PR)[0]).toMatchObject({ id: ours.id })
-    expect(github.commentsOn(PR)[0].body).toContain('-|fsync')
+    expect(github.commentsOn(PR)[0].body).toContain('no plugin · `fsync`')
     expect(github.requests.some((r) => r.path.endsWith('/actions/runs/99999999999'))).toBe(true)
   }, 30_000)
 
@@ -140,7 +140,7 @@ describe('comments the action did not write', () => {
     expect(warnings).not.toMatch(/fork/i)
     const after = github.commentsOn(PR)
     expect(after.map((c) => c.id)).toEqual([older.id, newer.id])
-    expect(after[1].body).toContain('-|fsync')
+    expect(after[1].body).toContain('no plugin · `fsync`')
     expect(run.outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${newer.id}$`))
   }, 30_000)
 
@@ -162,7 +162,10 @@ describe('comments the action did not write', () => {
     const [ours] = github.seedComments(PR, [{ body: `${MARKER}\nold`, user: perfBot }])
     github.seedComments(PR, [{ body: `${MARKER}\nnot ours`, user: GITHUB_ACTIONS_BOT }])
     await onPr(github)
-    expect(github.commentsOn(PR).map((c) => c.body.includes('-|fsync'))).toEqual([true, false])
+    expect(github.commentsOn(PR).map((c) => c.body.includes('no plugin · `fsync`'))).toEqual([
+      true,
+      false
+    ])
     expect(github.commentsOn(PR)[0].id).toBe(ours.id)
     expect(github.hits('POST /graphql')).toBe(0)
   }, 30_000)
@@ -199,7 +202,7 @@ describeWithShared('comments the action did not write, on Forgejo', () => {
     expect(run.status).toBe(0)
     const after = forgejo.commentsOn(PR)
     expect(after.map((c) => c.id)).toEqual([ours.id, forged.id])
-    expect(after[0].body).toContain('-|fsync')
+    expect(after[0].body).toContain('no plugin · `fsync`')
     expect(after[1].body).toBe(FORGED)
     expect(forgejo.contractViolations).toEqual([])
   }, 30_000)
@@ -292,7 +295,7 @@ describe('workflow_run (the fork recipe)', () => {
       expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([])
       expect(github.commentsOn(PR)).toHaveLength(0)
       expect(run.outputs).toMatchObject({ verdict: 'no-baseline', 'comment-url': '', spikes: '1' })
-      expect(run.summary).toContain('-|fsync')
+      expect(run.summary).toContain('no plugin · `fsync`')
       // no baseline lookup for a pull request that is not verified
       expect(github.requests.some((r) => r.path.includes('/actions/workflows/'))).toBe(false)
     },

@@ -98,13 +98,18 @@ describe('inputs', () => {
       inputs({
         events: 'a/**/events.parquet,\n!a/skip/**',
         baseline: 'base/report.json',
-        'plugin-packages': 'cfg/plugins.json'
+        'plugin-packages': 'cfg/plugins.json',
+        'plugins-dir': 'server/plugins\n/srv/mods, extra\n',
+        'library-plugins': 'MyFramework, Other'
       }),
       '/ws'
     )
     expect(custom.events).toEqual(['a/**/events.parquet', '!a/skip/**'])
     expect(custom.baseline).toEqual({ mode: 'path', path: '/ws/base/report.json' })
     expect(custom.analysis.pluginPackages).toBe('/ws/cfg/plugins.json')
+    // folders one a line (a comma may be part of a name), resolved in the workspace
+    expect(custom.analysis.pluginsDir).toEqual(['/ws/server/plugins', '/srv/mods, extra'])
+    expect(custom.analysis.libraryPlugins).toEqual(['MyFramework', 'Other'])
   })
 
   it('reads true/false inputs as YAML 1.2 core schema booleans', () => {

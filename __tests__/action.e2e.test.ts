@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { writeJar } from '../scripts/fixtures/jars.js'
 import { writeEvents, type EventRow } from '../scripts/fixtures/writers.js'
 import { CURRENT_RUN, PR, pushPayload, runAction } from './support/action-runner.js'
 import {
@@ -145,7 +146,7 @@ describe('pull request on GitHub', () => {
     expect(comment.body).toContain(
       '**No baseline to compare with** (no successful push runs of this workflow on main yet)'
     )
-    expect(comment.body).toContain('```mermaid\nxychart-beta')
+    expect(comment.body).toMatch(/```mermaid\n%%\{init: .*\}%%\nxychart-beta\n/)
     expect(run.summary).toContain('`Paper I/O Worker #0`')
     expect(run.report && schemaErrors(run.report)).toEqual([])
     const [artifact] = github.uploadedArtifacts
@@ -183,10 +184,10 @@ describe('pull request on GitHub', () => {
     const [comment] = marked(github)
     expect(comment.body).toContain('❌ **1 new spike signature** compared with the baseline.')
     expect(comment.body).toContain(
-      '- `-|fsync` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
+      '- no plugin · `fsync` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
     )
-    expect(comment.body).toContain('| 🆕 new | `-\\|fsync` | none of 5 | 2 in 2 of 2 |')
-    expect(comment.body).toContain('| ✅ resolved | `-\\|futex` | 1 | 0 |')
+    expect(comment.body).toContain('| 🆕 new | no plugin · `fsync` | none of 5 | 2 in 2 of 2 |')
+    expect(comment.body).toContain('| ✅ resolved | no plugin · `futex` | 1 | 0 |')
     expect(comment.body).toContain(
       'Judged against the reports of 5 base runs (5 repeats); the newest: [artifact "iostorm-report" of run 6005]('
     )
@@ -248,10 +249,10 @@ describe('pull request on GitHub', () => {
       judgement: { class: 'more-frequent', head: { rate: 6 }, base: { rate: 1 } }
     })
     expect(marked(github)[0].body).toMatch(
-      /- `-\|fsync` more frequent: 6 spikes per repeat against 1 in the history \(6×, p = 0\.00\d\)\./
+      /- no plugin · `fsync` more frequent: 6 spikes per repeat against 1 in the history \(6×, p = 0\.00\d\)\./
     )
     expect(marked(github)[0].body).toContain(
-      '| 📈 more frequent | `-\\|fsync` | 20 in 20 of 20 | 12 in 2 of 2 |'
+      '| 📈 more frequent | no plugin · `fsync` | 20 in 20 of 20 | 12 in 2 of 2 |'
     )
 
     const longer = await fsyncRun(3, 1, 1500)
@@ -261,7 +262,7 @@ describe('pull request on GitHub', () => {
     })
     expect(worse.status).toBe(1)
     expect(worse.report?.diff?.worse?.[0].judgement).toMatchObject({ class: 'worse' })
-    expect(marked(github)[0].body).toContain('| 🐢 worse | `-\\|fsync` |')
+    expect(marked(github)[0].body).toContain('| 🐢 worse | no plugin · `fsync` |')
 
     // the same head under the default fail-on: new reports the regression without failing
     const reported = await onPr(github, { files: [[longer, 'bench-out']] })
@@ -292,8 +293,8 @@ describe('pull request on GitHub', () => {
     const updated = marked(github)
     expect(updated).toHaveLength(1)
     expect(updated[0].id).toBe(created[0].id)
-    expect(updated[0].body).toContain('-|fsync')
-    expect(updated[0].body).not.toContain('-|futex')
+    expect(updated[0].body).toContain('no plugin · `fsync`')
+    expect(updated[0].body).not.toContain('no plugin · `futex`')
   }, 30_000)
 
   it('leaves a comment written by a newer workflow run alone (an older run finishing late)', async () => {
@@ -326,7 +327,7 @@ describe('pull request on GitHub', () => {
     expect(run.status).toBe(0)
     const after = github.commentsOn(PR)
     expect(after).toHaveLength(131)
-    expect(after.find((comment) => comment.id === marker.id)?.body).toContain('-|fsync')
+    expect(after.find((comment) => comment.id === marker.id)?.body).toContain('no plugin · `fsync`')
     for (const comment of unrelated) {
       expect(after.find((c) => c.id === comment.id)?.body).toBe(comment.body)
     }
@@ -347,7 +348,7 @@ describe('pull request on GitHub', () => {
     const after = github.commentsOn(PR)
     expect(after.map((comment) => comment.id)).toEqual([newer.id, after[1].id])
     expect(after.some((comment) => comment.id === older.id)).toBe(false)
-    expect(after[0].body).toContain('-|fsync')
+    expect(after[0].body).toContain('no plugin · `fsync`')
     expect(after[1].body).toBe('a human comment')
   }, 30_000)
 
@@ -360,7 +361,7 @@ describe('pull request on GitHub', () => {
       /::warning::could not comment: .*HTTP 403.*workflow_run/
     )
     expect(run.outputs).toMatchObject({ verdict: 'no-baseline', 'comment-url': '' })
-    expect(run.summary).toContain('-|fsync')
+    expect(run.summary).toContain('no plugin · `fsync`')
     expect(github.uploadedArtifacts).toHaveLength(1)
   }, 30_000)
 
@@ -518,10 +519,66 @@ describe('push on GitHub', () => {
       ['quit', '.iostorm-artifacts/plugbench-quit/runs/quit/0/events.parquet']
     ])
   }, 30_000)
+
+  it('names plugins from plugin jars downloaded as an artifact', async () => {
+    const github = await forge()
+    const jars = await mkdtemp(join(tmpdir(), 'iostorm-jars-'))
+    try {
+      const yml = (name: string, main: string) => ({
+        'plugin.yml': `name: ${name}\nmain: ${main}\n`
+      })
+      await writeJar(join(jars, 'Quests.jar'), {
+        descriptors: yml('Quests', 'com.leonardobishop.quests.bukkit.BukkitQuestsPlugin'),
+        classes: ['com/leonardobishop/quests/bukkit/hook/CoreProtectHook.class']
+      })
+      await writeJar(join(jars, 'CoreProtect-22.2.jar'), {
+        descriptors: yml('CoreProtect', 'net.coreprotect.CoreProtect'),
+        classes: ['net/coreprotect/CoreProtect.class', 'net/coreprotect/api/BlockAPI.class']
+      })
+      github.seedResultsArtifact({
+        name: 'plugbench-s3',
+        files: {
+          'runs/s3/0/events.parquet': await readFile(
+            'fixtures/runs/s3-quests-coreprotect/0/events.parquet'
+          )
+        }
+      })
+      github.seedResultsArtifact({
+        name: 'plugbench-plugins',
+        files: {
+          'Quests.jar': await readFile(join(jars, 'Quests.jar')),
+          'CoreProtect-22.2.jar': await readFile(join(jars, 'CoreProtect-22.2.jar'))
+        }
+      })
+    } finally {
+      await rm(jars, { recursive: true, force: true })
+    }
+    const run = await runAction({
+      forge: github,
+      event: 'push',
+      payload: pushPayload(github),
+      inputs: {
+        artifacts: 'plugbench-*',
+        events: 'runs/*/0/events.parquet',
+        'plugins-dir': '.iostorm-artifacts/plugbench-plugins'
+      }
+    })
+    expect(run.status).toBe(0)
+    const spikes = run.report?.runs.flatMap((r) => r.spikes) ?? []
+    expect(spikes.length).toBeGreaterThan(0)
+    for (const spike of spikes) {
+      expect([spike.top_plugin, spike.entry_plugin, spike.via_plugin]).toEqual([
+        'CoreProtect',
+        'Quests',
+        null
+      ])
+    }
+    expect(run.report?.options.plugin_jars).toEqual(['CoreProtect-22.2.jar', 'Quests.jar'])
+  }, 30_000)
 })
 
 describeWithShared('Forgejo', () => {
-  it('comments through /api/v1, finds the baseline with Forgejo endpoints, keeps the report on disk', async () => {
+  it('comments through /api/v1, finds the baseline with Forgejo endpoints, uploads the report itself', async () => {
     const forgejo = await forge('forgejo')
     await seedBaseline(forgejo, GC_PAUSE[0])
     forgejo.seedComments(
@@ -536,11 +593,14 @@ describeWithShared('Forgejo', () => {
       'baseline-run-id': '6001'
     })
     expect(marked(forgejo)).toHaveLength(1)
-    expect(run.annotations.join('\n')).toMatch(
-      /::notice::Forgejo does not let actions upload artifacts.*forgejo\/upload-artifact@v4/
+    expect(run.annotations.filter((line) => line.startsWith('::notice::'))).toEqual([])
+    expect(forgejo.uploadedArtifacts.map((artifact) => Object.keys(artifact.files).sort())).toEqual(
+      [['report.json', 'report.md']]
     )
-    expect(forgejo.uploadedArtifacts).toHaveLength(0)
-    expect(forgejo.requests.every((request) => request.path.startsWith('/api/v1/'))).toBe(true)
+    // REST under /api/v1 (checked against the swagger), the artifact service under /twirp/
+    const outside = forgejo.requests.filter((request) => !request.path.startsWith('/api/v1/'))
+    expect(outside.length).toBeGreaterThan(0)
+    expect(outside.every((request) => request.path.startsWith('/twirp/'))).toBe(true)
     expect(forgejo.contractViolations).toEqual([])
   }, 30_000)
 
@@ -564,7 +624,7 @@ describeWithShared('Forgejo', () => {
     await onPr(forgejo, { files: [GC_PAUSE] })
     await onPr(forgejo)
     expect(marked(forgejo)).toHaveLength(1)
-    expect(marked(forgejo)[0].body).toContain('-|fsync')
+    expect(marked(forgejo)[0].body).toContain('no plugin · `fsync`')
     expect(forgejo.contractViolations).toEqual([])
   }, 30_000)
 })

@@ -5,7 +5,7 @@ import {
   type Availability
 } from '../src/analysis/attribute.js'
 import type { SpikeWindow } from '../src/analysis/detect.js'
-import { createFrameClassifier, parseRegistry } from '../src/analysis/plugins.js'
+import { createFrameClassifier, parseRegistry, resolveRegistry } from '../src/analysis/plugins.js'
 import { countAtMost, groupMayOverlap, indexWindows } from '../src/analysis/windows.js'
 import type { Column } from '../src/telemetry/columns.js'
 import { batchOf, type TestRow } from './support/engine.js'
@@ -40,7 +40,7 @@ function attribute(
     threadNames: new Map(overrides.names ?? []),
     tickThread: overrides.tickThread ?? /^Server thread$/,
     samplingNs: 10 * MS,
-    classify: createFrameClassifier(registry),
+    classify: createFrameClassifier(resolveRegistry(registry, undefined)),
     availability: overrides.availability ?? everything,
     baseNs: 1_000_000_000_000n,
     runStartOffset: 0

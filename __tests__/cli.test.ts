@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
+import { statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Report } from '../src/analysis/types.js'
+import { formatBytes } from '../src/report/format.js'
 import { iostorm } from './support/cli.js'
 import { withTempDir } from './support/engine.js'
 import { schemaErrors } from './support/schema.js'
@@ -32,11 +34,20 @@ describe('iostorm detect', () => {
         '--out-json',
         json
       ])
-      expect(result).toMatchObject({ status: 0, stdout: '', stderr: '' })
+      // no report on standard output: where the files went, in one line
+      expect(result).toMatchObject({ status: 0, stderr: '' })
+      const size = (file: string) => formatBytes(statSync(file).size).replace('.', '\\.')
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^iostorm: 2 spikes in 2 of 2 runs, the worst 2\\.4 s; wrote ${md} \\(markdown, ${size(md)}\\) and ${json} \\(JSON, ${size(json)}\\)\\n$`
+        )
+      )
       const report = JSON.parse(await readFile(json, 'utf8')) as Report
       expect(schemaErrors(report)).toEqual([])
       expect(report.runs.map((run) => run.run_id)).toEqual(['s1-save-all', 's7-gc-pause'])
-      expect(await readFile(md, 'utf8')).toContain('-|fsync')
+      // the signature `-|fsync` is shown in words; the JSON keeps the string
+      expect(await readFile(md, 'utf8')).toContain('no plugin · `fsync`')
+      expect(report.signatures.map((s) => s.signature)).toContain('-|fsync')
     })
   })
 
@@ -90,7 +101,7 @@ describe('iostorm detect', () => {
     [['diff', SAVE_ALL], 'diff needs a base and a head: <base>... <head>'],
     [['detect', SAVE_ALL, '--fail-on-new'], '--fail-on-new only applies to diff'],
     [['explode'], 'unknown command "explode"'],
-    [['detect', SAVE_ALL, '--bogus'], "Unknown option '--bogus'"]
+    [['detect', SAVE_ALL, '--bogus'], 'iostorm: unknown option --bogus (see iostorm --help)\n']
   ])('rejects %j with exit 2: %s', async (args, message) => {
     const result = await iostorm(args)
     expect(result.status).toBe(2)
@@ -109,7 +120,9 @@ describe('iostorm detect', () => {
   it('prints help and the version', async () => {
     expect((await iostorm(['--help'])).stdout).toMatch(/^iostorm \d+\.\d+\.\d+ /)
     expect(await iostorm(['--version'])).toMatchObject({ status: 0, stdout: '0.1.0\n' })
-    expect((await iostorm([])).status).toBe(2)
+    // no arguments: the help, and no error
+    expect(await iostorm([])).toMatchObject({ status: 0, stderr: '' })
+    expect((await iostorm([])).stdout).toMatch(/^iostorm \d+\.\d+\.\d+ /)
   })
 })
 
@@ -127,7 +140,7 @@ describe('iostorm diff', () => {
       expect(failing.status).toBe(1)
       expect(failing.stdout).toMatch(/❌ \*\*1 new spike signature\*\*/)
       expect(failing.stdout).toContain(
-        '`CoreProtect|pread64` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
+        '- `CoreProtect` · `pread64` new: in 2 of 2 head repeats, never in the 5 repeats of the history (p = 0.048).'
       )
       expect(failing.stdout).toContain('🆕 new')
       expect(failing.stdout).toContain('✅ resolved')
@@ -204,7 +217,7 @@ describe('iostorm diff', () => {
       expect(result.stdout).toContain(
         '⚠️ The baseline was analysed with other options (`plugin_registry`): some signatures may differ only because of that.'
       )
-      expect(result.stdout).toContain('`net.coreprotect.database\\|pread64`')
+      expect(result.stdout).toContain('`net.coreprotect.database` · `pread64`')
     })
   })
 

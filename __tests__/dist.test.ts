@@ -23,7 +23,9 @@ describe('dist/cli.js', () => {
     ])
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    expect(result.stdout).toContain('| `CoreProtect` via `Quests` | `pread64` |')
+    expect(result.stdout).toContain(
+      '| Server thread | CoreProtect ← Quests | `pread64`<br>`/srv/…/CoreProtect/database.db` |'
+    )
   })
 })
 

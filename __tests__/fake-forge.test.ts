@@ -582,13 +582,22 @@ describe('artifact results service', () => {
     expect(body.artifacts.map((a) => a.name)).toEqual(['plugbench-a'])
     await gh.close()
 
+    // Forgejo's token scope names the run by its numeric id, and only that run is answered
     const fj = await start({ kind: 'forgejo' })
-    expect((await twirp(fj, 'ListArtifacts', ids)).status).toBe(404)
-    const withMime = await twirp(fj, 'CreateArtifact', {
-      ...ids,
-      name: 'r',
-      version: 7,
-      mime_type: 'application/json'
+    const fjCall = (body: unknown, run = '21') =>
+      fetch(`${fj.url}${TWIRP}/ListArtifacts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${makeRuntimeToken(run, '49')}` },
+        body: JSON.stringify(body)
+      })
+    const fjIds = { workflow_run_backend_id: '21', workflow_job_run_backend_id: '49' }
+    expect((await fjCall(fjIds)).status).toBe(404)
+    expect((await fjCall(fjIds, '22')).status).toBe(400)
+    expect((await twirp(fj, 'ListArtifacts', ids)).status).toBe(401)
+    const withMime = await fetch(`${fj.url}${TWIRP}/CreateArtifact`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${makeRuntimeToken('21', '49')}` },
+      body: JSON.stringify({ ...fjIds, name: 'r', version: 7, mime_type: 'application/json' })
     })
     expect(withMime.status).toBe(500)
   })

@@ -1,6 +1,7 @@
 /** Every forge request has a timeout, and all of them share the run's budget. */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import {
+  artifactByteLimit,
   BudgetExceededError,
   ForgeBudget,
   forgeLimits,
@@ -26,6 +27,16 @@ describe('forgeLimits', () => {
       'IOSTORM_HTTP_TIMEOUT_MS must be a whole number of milliseconds above 0; got "0"'
     )
     expect(() => forgeLimits({ IOSTORM_FORGE_BUDGET_MS: '5m' })).toThrow(/IOSTORM_FORGE_BUDGET_MS/)
+  })
+})
+
+describe('artifactByteLimit', () => {
+  it('defaults to 2 GiB and reads IOSTORM_ARTIFACT_MAX_BYTES', () => {
+    expect(artifactByteLimit({})).toBe(2 * 1024 ** 3)
+    expect(artifactByteLimit({ IOSTORM_ARTIFACT_MAX_BYTES: ' 1048576 ' })).toBe(1048576)
+    expect(() => artifactByteLimit({ IOSTORM_ARTIFACT_MAX_BYTES: '2G' })).toThrow(
+      'IOSTORM_ARTIFACT_MAX_BYTES must be a whole number of bytes above 0; got "2G"'
+    )
   })
 })
 

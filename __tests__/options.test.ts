@@ -58,6 +58,28 @@ describe('the analysis options table', () => {
     expect(changedOptions(older, head)).toEqual(['not_plugin'])
   })
 
+  it('adds library plugins by name, or switches the built-in ones off', async () => {
+    const added = await parseAnalysisOptions({ libraryPlugins: ['MyFramework, Other', 'Third'] })
+    expect(added.libraries).toEqual({ builtIn: true, extra: ['MyFramework', 'Other', 'Third'] })
+    expect(describeOptions(added).library_plugins).toEqual([
+      'ProtocolLib',
+      'PlaceholderAPI',
+      'Vault',
+      'MassiveCore',
+      'BKCommonLib',
+      'PacketEvents',
+      'NBTAPI',
+      'MyFramework',
+      'Other',
+      'Third'
+    ])
+    const off = await parseAnalysisOptions({ libraryPlugins: 'None,MyFramework' })
+    expect(off.libraries).toEqual({ builtIn: false, extra: ['MyFramework'] })
+    expect(changedOptions(describeOptions(DEFAULT_OPTIONS), describeOptions(off))).toEqual([
+      'library_plugins'
+    ])
+  })
+
   it('names the option as the user gave it in errors', async () => {
     await expect(parseAnalysisOptions({ thresholdMs: '20' })).rejects.toThrow(
       '--threshold-ms must be at least 50'

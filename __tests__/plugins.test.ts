@@ -4,7 +4,9 @@ import {
   javaFrameName,
   parseRegistry,
   pluginFrames,
-  RegistryError
+  RegistryError,
+  resolveRegistry,
+  type PluginRef
 } from '../src/analysis/plugins.js'
 import { framesColumn } from '../src/telemetry/batch.js'
 
@@ -15,13 +17,17 @@ const registry = parseRegistry({
   EssentialsX: ['com.earth2me.essentials', 'net/essentialsx/'],
   CMI: 'com.Zrips.CMI'
 })
-const classify = createFrameClassifier(registry)
-const auto = createFrameClassifier(new Map())
+const name = (ref: PluginRef | null) => ref?.name ?? null
+const classifyRef = createFrameClassifier(resolveRegistry(registry, undefined))
+const autoRef = createFrameClassifier(resolveRegistry(new Map(), undefined))
+const classify = (frame: string) => name(classifyRef(frame))
+const auto = (frame: string) => name(autoRef(frame))
 
 /** pluginFrames on a one-row frames column, classified without a registry. */
 function framesOf(stack: string[]) {
   const column = framesColumn([stack], false)
-  return pluginFrames(column, 0, column.dictionary.map(auto))
+  const found = pluginFrames(column, 0, column.dictionary.map(autoRef))
+  return { leaf: name(found.owner), entry: name(found.entry) }
 }
 
 describe('frame names', () => {
@@ -32,9 +38,7 @@ describe('frame names', () => {
     expect(javaFrameName('com.foo.Bar.run_[j]')).toBe('com.foo.Bar.run')
     expect(javaFrameName('com.foo.Bar.run_[1]')).toBe('com.foo.Bar.run')
     expect(javaFrameName('com/foo/Bar.m(Ljava/lang/String;)V')).toBe('com.foo.Bar.m')
-    expect(javaFrameName('com/foo/Bar$$Lambda.0x000000080123c000.run')).toBe(
-      'com.foo.Bar$$Lambda.run'
-    )
+    expect(javaFrameName('com/foo/Bar$$Lambda.0x000000080123c000.run')).toBe('com.foo.Bar.run')
     expect(javaFrameName('java.lang.Object.<init>')).toBe('java.lang.Object.<init>')
   })
 
@@ -90,9 +94,9 @@ describe('plugin of a frame', () => {
   })
 
   it('lets the user extend the not-plugin list', () => {
-    const extended = createFrameClassifier(new Map(), ['me.lucko.'])
+    const extended = createFrameClassifier(resolveRegistry(new Map(), undefined), ['me.lucko.'])
     expect(extended('me.lucko.luckperms.common.cache.Cache.get')).toBeNull()
-    expect(extended('java.lang.Thread.run')).toBe('java.lang')
+    expect(extended('java.lang.Thread.run')?.name).toBe('java.lang')
   })
 
   it('finds the leaf-most and the outermost plugin frame, skipping library frames', () => {
@@ -117,12 +121,31 @@ describe('plugin of a frame', () => {
 })
 
 describe('registry validation', () => {
+  it('reads the object form with its library flag', () => {
+    expect(
+      Object.fromEntries(
+        parseRegistry({
+          ProtocolLib: { packages: ['com.comphenix.protocol'], library: false },
+          Mine: { packages: 'org.mine/' }
+        })
+      )
+    ).toEqual({
+      ProtocolLib: { packages: ['com.comphenix.protocol'], library: false },
+      Mine: { packages: ['org.mine'], library: undefined }
+    })
+  })
+
   it.each([
     [[], 'expected a JSON object'],
     [{ A: [] }, '"A": expected a non-empty list'],
     [{ A: [''] }, '"A": every package prefix must be a non-empty string'],
     [{ A: [3] }, '"A": every package prefix must be a non-empty string'],
-    [{ A: ['com.x'], B: ['com/x/'] }, 'package prefix "com.x" is listed for both "A" and "B"']
+    [{ A: ['com.x'], B: ['com/x/'] }, 'package prefix "com.x" is listed for both "A" and "B"'],
+    [{ A: {} }, '"A": expected a non-empty list of package prefixes, or { "packages": [...] }'],
+    [{ A: { packages: ['x'], library: 'yes' } }, '"A": "library" must be true or false'],
+    [{ A: { packages: ['x'], libary: true } }, '"A": unknown key "libary"'],
+    [{ A: { packages: [] } }, '"A": expected a non-empty list'],
+    [{ A: ['com.x'], B: { packages: ['com.x'] } }, 'is listed for both "A" and "B"']
   ])('rejects %j', (json, message) => {
     expect(() => parseRegistry(json)).toThrow(RegistryError)
     expect(() => parseRegistry(json)).toThrow(message)

@@ -80,4 +80,32 @@ describe('run profile', () => {
     })
     expect(runIdentity('bench/latest.parquet', none)).toEqual({ runId: 'latest', repeat: 0 })
   })
+
+  it('takes what a source aggregated itself as it takes rows (counts, names, sampling gaps)', () => {
+    const rows: TestRow[] = [
+      { at: 0, layer: 'L1', tid: 7, thread: 'Server thread' },
+      { at: 10, layer: 'L1', tid: 7, thread: 'renamed later' },
+      { at: 30, layer: 'L1', tid: 7 },
+      { at: 5, layer: 'L2', tid: 8, thread: 'Paper I/O Worker #0' },
+      { at: 40, layer: 'L4' },
+      { at: 50, layer: 'L4' }
+    ]
+    const fromRows = profile(rows)
+    const profiler = createProfiler()
+    profiler.addCounted('L1', 3, 0)
+    profiler.addCounted('L2', 1, 5e6)
+    profiler.addCounted('L4', 2, 40e6)
+    profiler.addCounted(null, 0, 0)
+    profiler.addThreadName(7, 'Server thread')
+    profiler.addThreadName(8, 'Paper I/O Worker #0')
+    profiler.addThreadName(7, 'renamed later')
+    profiler.addSampleSummary(0, 3, [
+      [10e6, 1],
+      [20e6, 1]
+    ])
+    const summarised = profiler.finish()
+    expect(summarised).toEqual({ ...fromRows, series: new Map() })
+    expect(summarised.threadNames.get(7)).toBe('Server thread')
+    expect(summarised.sampling).toEqual({ ns: 15e6, source: 'median-gap' })
+  })
 })

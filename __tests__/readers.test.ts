@@ -54,7 +54,7 @@ async function batches(path: string, reader: 'fast' | 'reference', fallbacks?: F
 describe('fast and reference readers', () => {
   it('decode every column of every row group to the same values', async () => {
     const files = await fixtures()
-    expect(files.length).toBe(18)
+    expect(files.length).toBe(20)
     for (const path of files) {
       const fallbacks: FallbackLog = new Map()
       expect({ path, batches: await batches(path, 'fast', fallbacks) }).toEqual({

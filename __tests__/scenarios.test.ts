@@ -37,6 +37,7 @@ describe.each(Object.entries(FOLDERS))('files written by %s', (_writer, folder) 
           top_thread: spike.top_thread,
           top_plugin: spike.top_plugin,
           entry_plugin: spike.entry_plugin,
+          via_plugin: spike.via_plugin,
           first_syscall: spike.first_syscall,
           first_syscall_scope: spike.first_syscall_scope,
           top_path: spike.top_path,
@@ -49,6 +50,7 @@ describe.each(Object.entries(FOLDERS))('files written by %s', (_writer, folder) 
           top_thread: spike.top_thread,
           top_plugin: spike.top_plugin[0],
           entry_plugin: spike.entry_plugin[0],
+          via_plugin: spike.via_plugin?.[0] ?? null,
           first_syscall: spike.first_syscall,
           first_syscall_scope: spike.first_syscall_scope,
           top_path: spike.top_path,
@@ -67,11 +69,17 @@ describe.each(Object.entries(FOLDERS))('files written by %s', (_writer, folder) 
         DEFAULT_OPTIONS
       )
       expect(
-        run.spikes.map((spike) => [spike.top_plugin, spike.entry_plugin, spike.signature])
+        run.spikes.map((spike) => [
+          spike.top_plugin,
+          spike.entry_plugin,
+          spike.via_plugin,
+          spike.signature
+        ])
       ).toEqual(
         scenario.expected[repeat].map((spike) => [
           spike.top_plugin[1],
           spike.entry_plugin[1],
+          spike.via_plugin?.[1] ?? null,
           `${spike.top_plugin[1] ?? '-'}|${spike.first_syscall ?? '-'}`
         ])
       )

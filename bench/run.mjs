@@ -27,6 +27,8 @@
 //                            the checkout: `eslint .` would lint them)
 //   --no-generate            skip missing files instead of generating them
 //   --json FILE              also write the results as JSON (default bench/data/last-run.json)
+//   --postgres               the PostgreSQL bench instead (bench/postgres.ts: detect on a 10M-row
+//                            run in the sidecar tables beside parquet, and tail's polls)
 //
 // Wall time is spawn → exit as seen by this process (Node start-up and module loading included,
 // for both). Peak RSS is the child's maximum resident set from the OS: `/usr/bin/time -f %M`
@@ -472,6 +474,12 @@ function gitDescribe() {
 }
 
 async function main() {
+  if (process.argv.includes('--postgres')) {
+    // the PostgreSQL bench (issue 11) is TypeScript over the engine: bench/postgres.ts
+    const args = ['scripts/run-ts.mjs', 'bench/postgres.ts', ...process.argv.slice(2)]
+    const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
+    process.exit(result.status ?? 1)
+  }
   const options = parseArgs(process.argv.slice(2))
   if (options.build) {
     const built = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' })

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { summariseSignatures } from './analysis/signatures.js'
 import type { Report } from './analysis/types.js'
-import { compare, NOT_COMPARED, type Comparison } from './compare.js'
+import { compare, markIncomplete, NOT_COMPARED, type Comparison } from './compare.js'
 import { errorMessage } from './errors.js'
 import { fetchTelemetryArtifacts } from './forge/artifacts.js'
 import { baselineOf, type BaselineLookup } from './forge/baseline.js'
@@ -13,6 +13,7 @@ import { resolvePull } from './forge/pull.js'
 import { readInputs } from './inputs.js'
 import {
   describeOptions,
+  optionNotes,
   parseAnalysisOptions,
   parseVerdictOptions,
   UsageError
@@ -36,14 +37,22 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     const context = readContext(env, inputs.pullRequest)
     const inputName = (name: string) => `input "${name}"`
-    const options = await parseAnalysisOptions(inputs.analysis, inputName)
+    // every option is checked now; the plugin jars are read once the artifacts are here
+    const { pluginsDir, ...beforeArtifacts } = inputs.analysis
+    await parseAnalysisOptions(beforeArtifacts, inputName)
     const settings = await parseVerdictOptions(inputs.verdict, inputName)
     if (!inputs.failOnNew) settings.failOn = 'never'
     const limits = forgeLimits(env)
     budget = new ForgeBudget(limits.budgetMs)
-    const opened = openForge(context, inputs.token, log, limits, budget)
+    const opened = openForge(context, inputs.token, log, limits, budget, env)
 
-    await fetchTelemetryArtifacts(inputs.artifacts, opened.artifacts, workspace, log)
+    const unusableArtifacts = await fetchTelemetryArtifacts(
+      inputs.artifacts,
+      opened.artifacts,
+      workspace,
+      log
+    )
+    const options = await parseAnalysisOptions({ ...beforeArtifacts, pluginsDir }, inputName)
     const analysed = await analyseEvents(workspace, inputs.events, options, log)
 
     const target = await resolvePull(opened.forge, context, log)
@@ -61,9 +70,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       signatures: summariseSignatures(analysed.runs),
       options: describeOptions(options)
     }
-    const comparison =
+    const compared =
       lookup === null ? NOT_COMPARED : compare(lookup.found ? lookup.history : null, head, settings)
-    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff })
+    // an unreadable head file may hold what the head seems to lack: nothing is called resolved
+    const comparison = {
+      ...compared,
+      diff: compared.diff && markIncomplete(compared.diff, analysed.errors.length)
+    }
+    const notes = optionNotes(options)
+    for (const note of notes) log.warning(note)
+    const report = buildReport({ ...analysed, options: head.options, diff: comparison.diff, notes })
 
     const published = await publish(
       { ...inputs, report, lookup, workspace, pull: target.pull },
@@ -73,7 +89,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       log
     )
     setOutputs(report, comparison, lookup, published)
-    const failures = failuresOf(comparison, analysed.errors.length)
+    const failures = failuresOf(comparison, analysed.errors.length, unusableArtifacts.length)
     if (failures.length > 0) core.setFailed(failures.join('; '))
   } catch (error) {
     core.setFailed(
@@ -121,9 +137,9 @@ function setOutputs(
 
 /**
  * Why the step fails, once everything is published: the signatures that fail under `fail-on`,
- * each with its reason, and unreadable inputs.
+ * each with its reason, unreadable inputs and telemetry artifacts that could not be used.
  */
-function failuresOf({ diff }: Comparison, unreadable: number): string[] {
+function failuresOf({ diff }: Comparison, unreadable: number, unusableArtifacts: number): string[] {
   const failures: string[] = []
   if (diff && (diff.failing ?? []).length > 0) {
     const judged = [...diff.new, ...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
@@ -137,6 +153,11 @@ function failuresOf({ diff }: Comparison, unreadable: number): string[] {
   }
   if (unreadable > 0) {
     failures.push(`${unreadable} input file(s) could not be analysed (see the errors above)`)
+  }
+  if (unusableArtifacts > 0) {
+    failures.push(
+      `${unusableArtifacts} artifact(s) named by "artifacts" could not be used (see the warnings above)`
+    )
   }
   return failures
 }

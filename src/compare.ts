@@ -19,7 +19,7 @@ import type {
 } from './analysis/types.js'
 import { errorMessage } from './errors.js'
 import { ANALYSIS_OPTIONS, changedOptions, describeOptions } from './options.js'
-import { analyseTargets, type Analysed } from './pipeline.js'
+import { analyseTargets, type Analysed, type DatabaseInput } from './pipeline.js'
 import { readReportFile } from './report/json.js'
 
 /**
@@ -143,6 +143,16 @@ export function compare(
 }
 
 /**
+ * A comparison one of whose sides had inputs that could not be read is incomplete: a signature of
+ * the newest base that the head lacks may be in what was not read, so it is `unseen`, never
+ * `resolved` (docs/analysis.md, "Diff and verdict").
+ */
+export function markIncomplete(diff: DiffReport, unreadable: number): DiffReport {
+  if (unreadable === 0) return diff
+  return { ...diff, incomplete: true, unseen: diff.resolved, resolved: [] }
+}
+
+/**
  * A stored report (a `diff` argument, the `baseline` input), read and checked by readReportFile.
  * One that cannot be read has no signatures and an input error naming it as `shown`.
  */
@@ -185,10 +195,11 @@ async function isReportFile(path: string): Promise<boolean> {
 export async function loadSide(
   target: string,
   runsDir: string,
-  options: AnalysisOptions
+  options: AnalysisOptions,
+  database?: DatabaseInput
 ): Promise<Side> {
   if (await isReportFile(target)) return loadReport(target)
-  const analysed = await analyseTargets([target], runsDir, options)
+  const analysed = await analyseTargets([target], runsDir, options, database)
   return {
     ...analysed,
     signatures: analysed.runs.length === 0 ? null : summariseSignatures(analysed.runs),

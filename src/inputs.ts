@@ -117,6 +117,14 @@ export function readInputs(source: InputSource, workspace: string): ActionInputs
     pullRequest,
     analysis: Object.fromEntries(
       ANALYSIS_OPTIONS.map((spec) => {
+        if (spec.kind === 'list' && spec.path) {
+          // folders one a line: a folder name may hold a comma
+          const paths = get(spec.name)
+            .split('\n')
+            .map((item) => item.trim())
+            .filter((item) => item !== '')
+          return [spec.raw, paths.map(inWorkspace)]
+        }
         const value = spec.kind === 'list' ? list(get(spec.name)) : input(spec.name)
         const given = typeof value === 'string' && value !== ''
         return [spec.raw, spec.path && given ? inWorkspace(value as string) : value]

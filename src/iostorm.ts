@@ -17,6 +17,10 @@ if (isMainThread) {
   process.exitCode = await main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    env: process.env
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    // (a terminal that does not know its size says 0: then $COLUMNS, else 100)
+    columns: process.stdout.columns || process.stderr.columns || undefined
   })
 }

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { ReportOptions } from './analysis/types.js'
 import { FLOOR_MS, MSPT_METRICS } from './analysis/detect.js'
-import { NOT_PLUGIN_PREFIXES, parseRegistry, RegistryError } from './analysis/plugins.js'
+import {
+  BUILT_IN_LIBRARY_PLUGINS,
+  NOT_PLUGIN_PREFIXES,
+  parseRegistry,
+  RegistryError,
+  type PluginRegistry
+} from './analysis/plugins.js'
 import {
   DEFAULT_OPTIONS,
   DEFAULT_TICK_THREAD,
@@ -11,6 +17,7 @@ import {
 import { DEFAULT_SETTINGS, type VerdictSettings } from './analysis/verdict.js'
 import { errorMessage } from './errors.js'
 import { readSmallFile, SmallFileError } from './files.js'
+import type { DatabaseInput } from './pipeline.js'
 
 /** A configuration mistake: reported as one line, exit status 2 (CLI) or a failed step (action). */
 export class UsageError extends Error {}
@@ -103,6 +110,19 @@ interface OptionSpec<Target = AnalysisOptions> {
 
 const trimmed = (value: string | string[]) =>
   (Array.isArray(value) ? value.join(',') : value).trim()
+
+/** The items of a list option: repeated flags, each comma- or newline-separated, trimmed. */
+const items = (value: string | string[]) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((item) => item.split(/[,\n]/))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+
+/** The folders of a path list: repeated flags or input lines (a folder name may hold a comma). */
+const folders = (value: string | string[]) =>
+  (Array.isArray(value) ? value : value.split('\n'))
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
 
 export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
   {
@@ -198,10 +218,7 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
     help: 'extra comma-separated package prefixes that are never plugin code',
     default: '',
     parse(value, _label, options) {
-      const extra = (Array.isArray(value) ? value : [value])
-        .flatMap((item) => item.split(/[,\n]/))
-        .map((prefix) => prefix.trim())
-        .filter((prefix) => prefix !== '')
+      const extra = items(value)
       if (extra.length > 0) options.notPluginPrefixes = [...NOT_PLUGIN_PREFIXES, ...extra]
     },
     report: {
@@ -209,8 +226,47 @@ export const ANALYSIS_OPTIONS: readonly OptionSpec<AnalysisOptions>[] = [
       value: (options) =>
         options.notPluginPrefixes.filter((prefix) => !NOT_PLUGIN_PREFIXES.includes(prefix))
     }
+  },
+  {
+    name: 'library-plugins',
+    raw: 'libraryPlugins',
+    kind: 'list',
+    argument: 'NAMES',
+    help: 'more comma-separated plugin names that are libraries (passed over); none: no built-in ones',
+    default: '',
+    parse(value, _label, options) {
+      const names = items(value)
+      const none = (name: string) => name.toLowerCase() === 'none'
+      options.libraries = { builtIn: !names.some(none), extra: names.filter((name) => !none(name)) }
+    },
+    report: { key: 'library_plugins', value: libraryNames }
+  },
+  {
+    name: 'plugins-dir',
+    raw: 'pluginsDir',
+    kind: 'list',
+    argument: 'DIR',
+    help: "name plugins from the *.jar files in DIR, the server's plugins/ or mods/ (repeatable; input: one a line)",
+    default: '',
+    path: true,
+    async parse(value, label, options) {
+      const { readPluginJars, PluginsDirError } = await import('./telemetry/plugin-jars.js')
+      try {
+        options.pluginJars = await readPluginJars(folders(value), options.notPluginPrefixes)
+      } catch (error) {
+        if (error instanceof PluginsDirError) throw new UsageError(`${label} ${error.message}`)
+        throw error
+      }
+    },
+    report: { key: 'plugin_jars', value: (options) => options.pluginJars?.jars.slice() ?? null }
   }
 ]
+
+/** Library plugins by name as a report records them: the built-in ones, then those added. */
+function libraryNames(options: AnalysisOptions): string[] {
+  const builtIn = options.libraries.builtIn ? [...BUILT_IN_LIBRARY_PLUGINS.keys()] : []
+  return [...new Set([...builtIn, ...options.libraries.extra])]
+}
 
 /** A number option of the verdict, checked against its range. */
 function verdictNumber(
@@ -338,10 +394,34 @@ export async function parseAnalysisOptions(
   return options
 }
 
+/** Package prefix → plugin name pairs of a registry, by prefix. */
+function prefixPairs(registry: PluginRegistry): [string, string][] {
+  return [...registry]
+    .flatMap(([name, entry]) => entry.packages.map((prefix): [string, string] => [prefix, name]))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+/**
+ * A digest of the registry the plugins were named with: the user's and the one from the jars. A
+ * registry of plain prefix lists keeps the digest of the first version (same pairs, same JSON).
+ */
 function registryDigest(options: AnalysisOptions): string | null {
-  if (options.registry.size === 0) return null
-  const entries = [...options.registry].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16)
+  const explicit = prefixPairs(options.registry)
+  const library = [...options.registry]
+    .filter(([, entry]) => entry.library !== undefined)
+    .map(([name, entry]) => [name, entry.library])
+  const jars = options.pluginJars
+  if (explicit.length === 0 && library.length === 0 && !jars) return null
+  const content =
+    library.length === 0 && !jars
+      ? explicit
+      : { explicit, library, jars: jars ? prefixPairs(jars.registry) : [], shared: jars?.shared }
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)
+}
+
+/** Notes about the options the report was made with: what reading the plugin jars found. */
+export function optionNotes(options: AnalysisOptions): string[] {
+  return options.pluginJars ? [...options.pluginJars.notes] : []
 }
 
 /** The options as a report records them. */
@@ -370,6 +450,131 @@ export function optionsUsage(
   specs: readonly Pick<OptionSpec, 'name' | 'argument' | 'help'>[] = ANALYSIS_OPTIONS
 ): string {
   return specs
-    .map((spec) => `  ${`--${spec.name} ${spec.argument}`.padEnd(24)}${spec.help}`)
+    .map((spec) => {
+      const flag = `--${spec.name} ${spec.argument}`
+      // a flag too long for its column puts its help on the next line, under the others' help
+      return flag.length < 24
+        ? `  ${flag.padEnd(24)}${spec.help}`
+        : `  ${flag}\n${' '.repeat(26)}${spec.help}`
+    })
     .join('\n')
+}
+
+/**
+ * Where run ids are read from when they are in plugbench's PostgreSQL sidecar (docs/postgres.md).
+ * Not analysis options: the same rows give the same report from either source.
+ */
+export const DATABASE_OPTIONS = [
+  {
+    name: 'dsn',
+    argument: 'URL',
+    help: 'PostgreSQL sidecar: a target that is not a path is a run id in it (default: $IOSTORM_PG_DSN)'
+  },
+  {
+    name: 'pg-schema',
+    argument: 'NAME',
+    help: "schema of the sidecar's tables (default: the connection's search path)"
+  }
+] as const
+
+/** The database the flags or IOSTORM_PG_DSN name; undefined when neither does. */
+export function databaseInput(
+  values: { dsn?: string; 'pg-schema'?: string },
+  env: NodeJS.ProcessEnv
+): DatabaseInput | undefined {
+  const dsn = values.dsn || env.IOSTORM_PG_DSN || undefined
+  if (dsn === undefined) {
+    if (values['pg-schema'] !== undefined)
+      throw new UsageError('--pg-schema needs --dsn or IOSTORM_PG_DSN')
+    return undefined
+  }
+  return { dsn, schema: values['pg-schema'] || undefined }
+}
+
+/** What `iostorm tail` polls and prints (docs/postgres.md); the analysis options apply too. */
+export interface TailSettings {
+  intervalS: number
+  windowS: number
+  heartbeatEvery: number
+  from: 'start' | 'now'
+}
+
+export const DEFAULT_TAIL_SETTINGS: TailSettings = {
+  intervalS: 5,
+  windowS: 300,
+  heartbeatEvery: 1,
+  from: 'now'
+}
+
+function tailNumber(
+  name: string,
+  key: 'intervalS' | 'windowS' | 'heartbeatEvery',
+  help: string,
+  check: (value: number) => boolean,
+  expected: string
+): OptionSpec<TailSettings> {
+  return {
+    name,
+    raw: key,
+    kind: 'value',
+    argument: 'N',
+    help,
+    default: String(DEFAULT_TAIL_SETTINGS[key]),
+    parse(value, label, settings) {
+      const number = parseNumber(label, trimmed(value))
+      if (!check(number))
+        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
+      settings[key] = number
+    },
+    report: undefined
+  }
+}
+
+export const TAIL_OPTIONS: readonly OptionSpec<TailSettings>[] = [
+  tailNumber(
+    'interval-s',
+    'intervalS',
+    `seconds between polls (default ${DEFAULT_TAIL_SETTINGS.intervalS})`,
+    (value) => value >= 0.05 && value <= 86_400,
+    'between 0.05 and 86400'
+  ),
+  tailNumber(
+    'window-s',
+    'windowS',
+    `rolling window of the threshold, seconds (default ${DEFAULT_TAIL_SETTINGS.windowS})`,
+    (value) => value > 0 && value <= 30 * 86_400,
+    'more than 0 and at most 30 days'
+  ),
+  tailNumber(
+    'heartbeat-every',
+    'heartbeatEvery',
+    `a heartbeat line every N polls, 0 for none (default ${DEFAULT_TAIL_SETTINGS.heartbeatEvery})`,
+    (value) => Number.isInteger(value) && value >= 0,
+    'a whole number, 0 or more'
+  ),
+  {
+    name: 'from',
+    raw: 'from',
+    kind: 'value',
+    argument: 'start|now',
+    help: 'read runs from their first row, or only rows that arrive after tail started (default)',
+    default: DEFAULT_TAIL_SETTINGS.from,
+    parse(value, label, settings) {
+      const from = trimmed(value)
+      if (from !== 'start' && from !== 'now') {
+        throw new UsageError(`${label} must be start or now; got "${from}"`)
+      }
+      settings.from = from
+    },
+    report: undefined
+  }
+]
+
+export async function parseTailOptions(raw: RawAnalysisOptions): Promise<TailSettings> {
+  const settings: TailSettings = { ...DEFAULT_TAIL_SETTINGS }
+  for (const spec of TAIL_OPTIONS) {
+    const value = raw[spec.raw]
+    if (isGiven(value)) await spec.parse(value, `--${spec.name}`, settings)
+  }
+  return settings
 }

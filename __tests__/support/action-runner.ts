@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
@@ -68,6 +68,8 @@ export interface ActionRun {
   annotations: string[]
   /** report.json as the step wrote it (read before the workspace is removed). */
   report: Report | undefined
+  /** Every path under the run's scratch folder (workspace/…, and anything beside it), sorted. */
+  tree: string[]
   /** Wall-clock time of the step. */
   durationMs: number
   /**
@@ -84,8 +86,17 @@ export interface RunOptions {
   inputs?: Record<string, string>
   /** Fixture folders copied into the workspace: [from, to] relative paths. */
   files?: [string, string][]
-  /** The artifact service's run id; a new workflow run gets a new one. */
+  /**
+   * The artifact service's run id; a new workflow run gets a new one. Forgejo and Gitea: the run's
+   * own id (GITHUB_RUN_ID), as their runtime token's scope names it.
+   */
   runBackendId?: string
+  /** GITHUB_RUN_ID (default CURRENT_RUN). */
+  runId?: number
+  /** Leave ACTIONS_RESULTS_URL unset, as forgejo-runner before 3.4 does. */
+  noResultsUrl?: boolean
+  /** Prepares the workspace after the files are copied (links, leftovers of a checkout). */
+  setup?: (workspace: string) => Promise<void>
   env?: Record<string, string>
 }
 
@@ -121,6 +132,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   await mkdir(workspace, { recursive: true })
   for (const [from, to] of options.files ?? [])
     await cp(from, join(workspace, to), { recursive: true })
+  await options.setup?.(workspace)
   const eventPath = join(root, 'event.json')
   const outputPath = join(root, 'output.txt')
   const summaryPath = join(root, 'summary.md')
@@ -129,7 +141,9 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   await writeFile(summaryPath, '')
 
   const inputs = { ...(await actionDefaults()), 'github-token': TOKEN, ...options.inputs }
-  const forgejo = forge.kind === 'forgejo'
+  const forgejo = forge.kind !== 'github'
+  const runId = options.runId ?? CURRENT_RUN
+  const backendId = options.runBackendId ?? (forgejo ? String(runId) : `run-backend-${++runs}`)
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: root,
@@ -138,7 +152,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_EVENT_NAME: options.event,
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_REPOSITORY: `${forge.owner}/${forge.repo}`,
-    GITHUB_RUN_ID: String(CURRENT_RUN),
+    GITHUB_RUN_ID: String(runId),
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_SHA: 'f00dfeed'.repeat(5),
     GITHUB_WORKSPACE: workspace,
@@ -147,10 +161,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_API_URL: forge.apiUrl,
     // @actions/artifact only runs against github.com hosts; nothing connects to this URL
     GITHUB_SERVER_URL: forgejo ? forge.serverUrl : 'https://github.com',
-    ACTIONS_RESULTS_URL: `${forge.url}/`,
-    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(options.runBackendId ?? `run-backend-${++runs}`),
+    ...(options.noResultsUrl ? {} : { ACTIONS_RESULTS_URL: `${forge.url}/` }),
+    ACTIONS_RUNTIME_TOKEN: makeRuntimeToken(backendId, forgejo ? '31' : undefined),
     RUNNER_TEMP: join(root, 'tmp'),
-    ...(forgejo ? { FORGEJO_ACTIONS: 'true', GITEA_ACTIONS: 'true' } : {}),
+    ...(forge.kind === 'forgejo' ? { FORGEJO_ACTIONS: 'true', GITEA_ACTIONS: 'true' } : {}),
+    ...(forge.kind === 'gitea' ? { GITEA_ACTIONS: 'true' } : {}),
     ...options.env
   }
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
@@ -183,6 +198,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: await readFile(summaryPath, 'utf8'),
     workspace,
     annotations: stdout.split('\n').filter((line) => /^::(warning|notice|error)/.test(line)),
+    tree: (await readdir(root, { recursive: true })).map(String).sort(),
     durationMs,
     peakRssBytes
   }

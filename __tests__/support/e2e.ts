@@ -31,7 +31,7 @@ export function forgePool() {
   const open: FakeForge[] = []
   return {
     async start(
-      kind: 'github' | 'forgejo' = 'github',
+      kind: 'github' | 'forgejo' | 'gitea' = 'github',
       options: Partial<FakeForgeOptions> = {}
     ): Promise<FakeForge> {
       const started = await startFakeForge({

@@ -1,7 +1,7 @@
 import type { Column } from '../telemetry/columns.js'
-import { stringAt, type Batch, type StringColumn } from '../telemetry/batch.js'
+import { stringAt, type Batch, type FramesColumn, type StringColumn } from '../telemetry/batch.js'
 import type { SpikeWindow } from './detect.js'
-import { pluginFrames, type FrameClassifier } from './plugins.js'
+import { pluginFrames, type FrameClassifier, type PluginRef } from './plugins.js'
 import type {
   DeviceShare,
   PathShare,
@@ -102,6 +102,10 @@ interface SpikeTally {
   plugins: Map<string, { samples: number; tickSamples: number; cpuNs: number }>
   /** owner plugin → outermost plugin of its samples → [all threads, tick thread] counts */
   entries: Map<string, Map<string, [number, number]>>
+  /** owner plugin → library plugin it was running in → [all threads, tick thread] counts */
+  vias: Map<string, Map<string, [number, number]>>
+  /** Plugin names of this spike made by the automatic rule (owners and entries). */
+  automatic: Set<string>
   syscalls: Map<string, SyscallTally>
   tickSyscalls: Map<string, SyscallTally>
   paths: Map<string, { totalNs: number; bytes: number; ops: number }>
@@ -120,6 +124,8 @@ function newTally(window: SpikeWindow): SpikeTally {
     threads: new Map(),
     plugins: new Map(),
     entries: new Map(),
+    vias: new Map(),
+    automatic: new Set(),
     syscalls: new Map(),
     tickSyscalls: new Map(),
     paths: new Map(),
@@ -180,6 +186,34 @@ function limited<T>(list: T[], what: string, notes: string[]): T[] {
   return list.slice(0, LIST_LIMIT)
 }
 
+/** Adds the automatic plugin names of a row's frames to `names`. */
+function automaticNames(
+  frames: FramesColumn,
+  row: number,
+  pluginOfFrame: readonly (PluginRef | null)[],
+  names: Set<string>
+): void {
+  for (let k = frames.offsets[row]; k < frames.offsets[row + 1]; k++) {
+    const plugin = pluginOfFrame[frames.codes[k]]
+    if (plugin?.automatic) names.add(plugin.name)
+  }
+}
+
+/** One more sample of `owner` with `name` (entry or via plugin): all threads, and tick thread. */
+function count(
+  map: Map<string, Map<string, [number, number]>>,
+  owner: string,
+  name: string,
+  tick: boolean
+): void {
+  let counts = map.get(owner)
+  if (!counts) map.set(owner, (counts = new Map()))
+  const pair = counts.get(name) ?? [0, 0]
+  pair[0]++
+  if (tick) pair[1]++
+  counts.set(name, pair)
+}
+
 /** What one row says about its thread, resolved once for every window it overlaps. */
 interface RowFacts {
   threadId: number
@@ -190,7 +224,7 @@ interface RowFacts {
 
 /** Per dictionary entry of a batch, looked up once: rows then index arrays. */
 interface Lookups {
-  pluginOfFrame: (string | null)[] | undefined
+  pluginOfFrame: (PluginRef | null)[] | undefined
   syscallWait: boolean[] | undefined
   metricIsBytes: boolean[] | undefined
 }
@@ -249,14 +283,30 @@ function rankThreads(tally: SpikeTally): ThreadShare[] {
     }))
 }
 
+/** The most frequent name of `counts` (in the tick or all-thread scope), other than `owner`. */
+function mostFrequent(
+  counts: Map<string, [number, number]> | undefined,
+  tickScope: boolean,
+  owner: string
+): string | null {
+  const ranked = [...(counts ?? [])]
+    .map(([name, count]) => [name, tickScope ? count[1] : count[0]] as const)
+    .filter(([name, count]) => name !== '' && count > 0)
+    .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
+  const top = ranked[0]?.[0]
+  return top !== undefined && top !== owner ? bounded(top) : null
+}
+
 /**
  * Plugins by samples on the tick thread (all threads when the tick thread ran none), the top one,
- * and the plugin its samples most often entered through (when another than itself).
+ * the plugin its samples most often entered through (when another than itself), and the library
+ * plugin they most often ran in.
  */
 function rankPlugins(tally: SpikeTally): {
   plugins: PluginShare[]
   topPlugin: string | null
   entryPlugin: string | null
+  viaPlugin: string | null
 } {
   const tickScope = [...tally.plugins.values()].some((share) => share.tickSamples > 0)
   const ranked = [...tally.plugins].sort(
@@ -272,16 +322,38 @@ function rankPlugins(tally: SpikeTally): {
     cpu_ms: ms(share.cpuNs)
   }))
   const top = ranked[0]?.[0] ?? null
-  let entryPlugin: string | null = null
-  if (top !== null) {
-    const callers = [...(tally.entries.get(top) ?? [])]
-      .map(([name, counts]) => [name, tickScope ? counts[1] : counts[0]] as const)
-      .filter(([name, count]) => name !== '' && count > 0)
-      .sort(([nameA, a], [nameB, b]) => b - a || byName(nameA, nameB))
-    const caller = callers[0]?.[0]
-    entryPlugin = caller !== undefined && caller !== top ? bounded(caller) : null
+  return {
+    plugins,
+    topPlugin: top === null ? null : bounded(top),
+    entryPlugin: top === null ? null : mostFrequent(tally.entries.get(top), tickScope, top),
+    viaPlugin: top === null ? null : mostFrequent(tally.vias.get(top), tickScope, top)
   }
-  return { plugins, topPlugin: top === null ? null : bounded(top), entryPlugin }
+}
+
+/**
+ * Automatic names that share their first two segments (`com.griefcraft.sql`, `com.griefcraft.util`)
+ * may be one plugin split in two: a note says so, and how to name it exactly.
+ */
+function automaticNamesNote(tally: SpikeTally): string[] {
+  const groups = new Map<string, string[]>()
+  for (const name of [...tally.automatic].sort(byName)) {
+    const segments = name.split('.')
+    if (segments.length < 2) continue
+    const key = segments.slice(0, 2).join('.')
+    groups.set(key, [...(groups.get(key) ?? []), name])
+  }
+  return [...groups.values()]
+    .filter((names) => names.length > 1)
+    .slice(0, 5)
+    .map(
+      (names) =>
+        `automatic plugin names ${names
+          .slice(0, 4)
+          .map((name) => bounded(name, 60))
+          .join(', ')}` +
+        `${names.length > 4 ? ', …' : ''} may be one plugin: a registry (plugin-packages) or ` +
+        'plugins-dir names it exactly'
+    )
 }
 
 function rankPaths(tally: SpikeTally): PathShare[] {
@@ -327,7 +399,7 @@ function commOnlyNote(tally: SpikeTally): string[] {
 function spikeReport(tally: SpikeTally, context: AttributionContext): SpikeReport {
   const { window } = tally
   const threads = rankThreads(tally)
-  const { plugins, topPlugin, entryPlugin } = rankPlugins(tally)
+  const { plugins, topPlugin, entryPlugin, viaPlugin } = rankPlugins(tally)
   const syscalls: SyscallShare[] = rankSyscalls(tally.syscalls).map(([name, s]) => ({
     syscall: bounded(name),
     wait: WAIT_SYSCALLS.has(name),
@@ -341,6 +413,7 @@ function spikeReport(tally: SpikeTally, context: AttributionContext): SpikeRepor
   const first_syscall = syscall === null ? null : bounded(syscall)
   const notes = [
     ...explainGaps(tally, context.availability, plugins.length > 0),
+    ...automaticNamesNote(tally),
     ...commOnlyNote(tally)
   ]
   const toNs = (offset: number) => (context.baseNs + BigInt(Math.round(offset))).toString()
@@ -353,6 +426,7 @@ function spikeReport(tally: SpikeTally, context: AttributionContext): SpikeRepor
     top_thread: threads[0]?.thread ?? null,
     top_plugin: topPlugin,
     entry_plugin: entryPlugin,
+    via_plugin: viaPlugin,
     first_syscall,
     first_syscall_scope,
     top_path: paths[0]?.path ?? null,
@@ -436,21 +510,25 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
     const { pluginOfFrame } = lookups
     const found = frames && pluginOfFrame ? pluginFrames(frames, i, pluginOfFrame) : undefined
     const explicit = stringAt(plugin, i)
-    const leaf = explicit ? explicit : (found?.leaf ?? null)
-    if (leaf === null) return
-    let share = tally.plugins.get(leaf)
-    if (!share) tally.plugins.set(leaf, (share = { samples: 0, tickSamples: 0, cpuNs: 0 }))
+    const name = explicit ? explicit : (found?.owner?.name ?? null)
+    if (name === null) return
+    let share = tally.plugins.get(name)
+    if (!share) tally.plugins.set(name, (share = { samples: 0, tickSamples: 0, cpuNs: 0 }))
     share.samples++
     share.cpuNs += cpuNs
     if (tick) share.tickSamples++
+    // an automatic owner may be part of a plugin whose other packages ran in the same stack
+    if (!explicit && found?.owner?.automatic && frames && pluginOfFrame) {
+      automaticNames(frames, i, pluginOfFrame, tally.automatic)
+    }
     // with an explicit owner, frames naming one plugin only say the owner called itself
-    const entry = explicit && found && found.entry === found.leaf ? explicit : (found?.entry ?? '')
-    let callers = tally.entries.get(leaf)
-    if (!callers) tally.entries.set(leaf, (callers = new Map()))
-    const counts = callers.get(entry) ?? [0, 0]
-    counts[0]++
-    if (tick) counts[1]++
-    callers.set(entry, counts)
+    const selfCall = Boolean(explicit && found && found.entry === found.owner)
+    const entry = selfCall ? (explicit as string) : (found?.entry?.name ?? '')
+    if (!selfCall && found?.entry?.automatic) tally.automatic.add(found.entry.name)
+    count(tally.entries, name, entry, tick)
+    // what the owner ran in is known only when the frames found the same owner
+    const via = found?.owner?.name === name ? (found.via?.name ?? '') : ''
+    count(tally.vias, name, via, tick)
   }
 
   /** L3: /proc io deltas, whole bytes to the thread. */

@@ -87,6 +87,18 @@ export interface Profiler {
   identity(batch: Batch): void
   /** Whether the given identity columns have all been seen (more rows cannot change them). */
   identityKnown(columns: readonly ('run_id' | 'repeat')[]): boolean
+  /**
+   * Rows a source counted itself instead of handing them over: a database counts the rows the
+   * first pass only counts (L3, L4, other metrics). `layer` null: rows without a layer.
+   */
+  addCounted(layer: string | null, rows: number, earliestOffset: number): void
+  /** A tid's full thread name that a source found itself (the first one given for a tid wins). */
+  addThreadName(tid: number, name: string): void
+  /**
+   * L1 samples a source summarised itself: how many had a weight and how many not, and the gaps
+   * between consecutive unweighted samples of one thread, as [gap ns, how many].
+   */
+  addSampleSummary(weighted: number, unweighted: number, gaps: Iterable<[number, number]>): void
   finish(): RunProfile
 }
 
@@ -202,9 +214,29 @@ export function createProfiler(forcedMetric?: string): Profiler {
     return { ns: DEFAULT_SAMPLING_INTERVAL_NS, source: 'default' }
   }
 
+  function addCounted(name: string | null, count: number, earliestOffset: number): void {
+    if (!(count > 0)) return
+    rows += count
+    if (name === null) {
+      rowsWithoutLayer += count
+      return
+    }
+    if (earliestOffset < startOffset) startOffset = earliestOffset
+    layers.set(name, (layers.get(name) ?? 0) + count)
+  }
+
   return {
     add,
     identity,
+    addCounted,
+    addThreadName(tid, name) {
+      if (!threadNames.has(tid)) threadNames.set(tid, name)
+    },
+    addSampleSummary(weighted, unweighted, summary) {
+      weightedSamples += weighted
+      unweightedSamples += unweighted
+      for (const [gapNs, count] of summary) for (let i = 0; i < count; i++) gaps.add(gapNs)
+    },
     identityKnown: (columns) =>
       columns.every((column) => (column === 'run_id' ? runId !== null : repeat !== null)),
     finish: () => ({

@@ -54,6 +54,11 @@ export interface SpikeReport {
   top_thread: string | null
   top_plugin: string | null
   entry_plugin: string | null
+  /**
+   * The library plugin (ProtocolLib, Vault …) top_plugin's code was running in, else null. Always
+   * written; absent from reports of earlier versions.
+   */
+  via_plugin?: string | null
   first_syscall: string | null
   /** Whose syscalls first_syscall was taken from. */
   first_syscall_scope: 'tick-thread' | 'all-threads' | null
@@ -170,6 +175,12 @@ export interface DiffReport {
   persisting: (PersistingSignature & JudgedSignature)[]
   /** The signatures that fail the step under `verdict_options.fail_on`. */
   failing?: string[]
+  /**
+   * Some inputs of either side could not be read: what the head lacks may lie in what was not
+   * read, so the newest base's signatures not seen in the head are `unseen`, never `resolved`.
+   */
+  incomplete?: boolean
+  unseen?: JudgedSignature[]
 }
 
 export interface InputError {
@@ -188,6 +199,10 @@ export interface ReportOptions {
   /** A digest of the plugin registry (null without one): plugin names depend on it. */
   plugin_registry: string | null
   not_plugin: string[]
+  /** Library plugins by name: the built-in list (unless switched off) and the names added. */
+  library_plugins?: string[]
+  /** File names of the plugin jars the registry was built from (null without plugins-dir). */
+  plugin_jars?: string[] | null
 }
 
 export interface Report {
@@ -198,4 +213,6 @@ export interface Report {
   signatures: SignatureSummary[]
   diff: DiffReport | null
   errors: InputError[]
+  /** Notes about the whole report: plugin jars that could not be read, packages they share. */
+  notes?: string[]
 }

@@ -5,7 +5,7 @@ import picomatch from 'picomatch'
 import { wildcardsOnly } from '../telemetry/discover.js'
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
-import type { RunArtifacts, UploadedReport } from './forge.js'
+import type { DownloadedArtifacts, RunArtifacts, UploadedReport } from './forge.js'
 import { errorMessage } from '../errors.js'
 
 /**
@@ -66,8 +66,12 @@ export function safeFolderName(name: string): boolean {
   return name !== '' && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name)
 }
 
+/** Why an artifact is skipped when its name cannot be a folder. */
+export const unsafeNameWarning = (name: string) =>
+  `skipped artifact ${JSON.stringify(name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
+
 /** `root/name`, when that is strictly inside `root`. */
-function folderInside(root: string, name: string): string | null {
+export function folderInside(root: string, name: string): string | null {
   const path = resolve(root, name)
   const inside = relative(resolve(root), path)
   return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) && !inside.includes(sep)
@@ -85,7 +89,7 @@ export async function downloadRunArtifacts(
   patterns: string[],
   root: string,
   log: Log
-): Promise<string[]> {
+): Promise<DownloadedArtifacts> {
   const matchers = patterns.map(namePattern)
   const { artifacts } = await service.listArtifacts({ latest: true })
   const wanted = artifacts.filter((artifact) =>
@@ -95,15 +99,13 @@ export async function downloadRunArtifacts(
   for (const artifact of wanted) {
     const path = safeFolderName(artifact.name) ? folderInside(root, artifact.name) : null
     if (path === null) {
-      log.warning(
-        `skipped artifact ${JSON.stringify(artifact.name)}: its name is not a safe folder name (empty, "." or "..", or with / \\ or control characters); rename it where it is uploaded`
-      )
+      log.warning(unsafeNameWarning(artifact.name))
       continue
     }
     await service.downloadArtifact(artifact.id, { path })
     downloaded.push(artifact.name)
   }
-  return downloaded.sort()
+  return { names: downloaded.sort(), unusable: [] }
 }
 
 /** Where artifacts named by the `artifacts` input are downloaded, inside the workspace. */
@@ -111,22 +113,26 @@ export const ARTIFACTS_DIR = '.iostorm-artifacts'
 
 /**
  * Downloads the telemetry artifacts of this run named by `patterns` into ARTIFACTS_DIR (where the
- * forge's artifact service can be used: on Forgejo and Gitea a download step must come first).
+ * forge's artifact service can be used: elsewhere a notice names the download step to add).
+ * Returns one line per artifact that could not be used (each already a warning): the step fails
+ * for them once everything is published, as for an unreadable input file.
  */
 export async function fetchTelemetryArtifacts(
   patterns: string[],
   artifacts: RunArtifacts,
   workspace: string,
   log: Log
-): Promise<void> {
-  if (patterns.length === 0) return
-  const names = await artifacts.downloadRunArtifacts(patterns, join(workspace, ARTIFACTS_DIR))
-  if (names === null) return
-  if (names.length === 0) {
+): Promise<string[]> {
+  if (patterns.length === 0) return []
+  const downloaded = await artifacts.downloadRunArtifacts(patterns, join(workspace, ARTIFACTS_DIR))
+  if (downloaded === null) return []
+  const { names, unusable } = downloaded
+  if (names.length === 0 && unusable.length === 0) {
     log.warning(`no artifact of this run matches ${patterns.map((p) => `"${p}"`).join(', ')}`)
-  } else {
+  } else if (names.length > 0) {
     log.info(`downloaded ${names.length} artifact(s) into ${ARTIFACTS_DIR}/: ${names.join(', ')}`)
   }
+  return unusable
 }
 
 /** The per-artifact folders under ARTIFACTS_DIR, as workspace-relative paths. */

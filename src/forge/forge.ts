@@ -46,9 +46,9 @@ export interface Forge {
 /**
  * This run's own artifacts: the report uploaded, the telemetry downloaded. They go through the
  * runner's artifact service (ACTIONS_RUNTIME_TOKEN), not the REST API, so they work without a
- * github-token. GitHub: @actions/artifact. Forgejo and Gitea: not yet (a notice says which step to
- * add instead); Forgejo 7 and later serve the same Twirp artifact protocol, so an implementation
- * of artifacts.ts's ArtifactService for it is what forgejo.ts needs to support them.
+ * github-token. GitHub: @actions/artifact. Forgejo 7+ and Gitea 1.22+: the same Twirp protocol,
+ * spoken by the action's own small client (results.ts), which @actions/artifact refuses to be off
+ * github.com; older servers and runners get a notice naming the step to add instead.
  */
 export interface RunArtifacts {
   /** Whether uploadReport stores an artifact (else the files stay on the runner). */
@@ -60,10 +60,16 @@ export interface RunArtifacts {
   uploadReport(name: string, files: string[], directory: string): Promise<UploadedReport | null>
   /**
    * Downloads this run's artifacts whose names match one of `patterns` into `<root>/<name>/`;
-   * returns the names downloaded, or null where the forge's service cannot be used (after a
-   * warning).
+   * returns the names downloaded and a line for each that could not be used (after a warning),
+   * or null where the forge's service cannot be used (after a notice).
    */
-  downloadRunArtifacts(patterns: string[], root: string): Promise<string[] | null>
+  downloadRunArtifacts(patterns: string[], root: string): Promise<DownloadedArtifacts | null>
+}
+
+export interface DownloadedArtifacts {
+  names: string[]
+  /** One line per matching artifact that could not be downloaded or unzipped. */
+  unusable: string[]
 }
 
 /** A comment of a pull request. */

@@ -1,7 +1,7 @@
 import type { Log } from './client.js'
 import type { RunContext } from './context.js'
 import { downloadRunArtifacts, uploadReport, type ArtifactService } from './artifacts.js'
-import type { RunArtifacts, UploadedReport } from './forge.js'
+import type { DownloadedArtifacts, RunArtifacts, UploadedReport } from './forge.js'
 import type { ForgeUser } from './identity.js'
 import { record, RestForge, userOf } from './rest.js'
 
@@ -69,7 +69,7 @@ export function githubRunArtifacts(context: RunContext, log: Log): RunArtifacts 
     async uploadReport(name, files, directory): Promise<UploadedReport> {
       return uploadReport(await artifactClient(), context, name, files, directory)
     },
-    async downloadRunArtifacts(patterns, root): Promise<string[]> {
+    async downloadRunArtifacts(patterns, root): Promise<DownloadedArtifacts> {
       return downloadRunArtifacts(await artifactClient(), patterns, root, log)
     }
   }

@@ -3,6 +3,7 @@ import { defaults } from '@actions/github/lib/utils'
 /** Environment variables that change the limits (docs/action.md, "Timeouts"). */
 export const HTTP_TIMEOUT_ENV = 'IOSTORM_HTTP_TIMEOUT_MS'
 export const FORGE_BUDGET_ENV = 'IOSTORM_FORGE_BUDGET_MS'
+export const ARTIFACT_LIMIT_ENV = 'IOSTORM_ARTIFACT_MAX_BYTES'
 
 const DEFAULT_TIMEOUT_MS = 30_000
 const DEFAULT_BUDGET_MS = 5 * 60_000
@@ -40,6 +41,23 @@ function positiveMs(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   const value = Number(text)
   if (!Number.isInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a whole number of milliseconds above 0; got "${text}"`)
+  }
+  return value
+}
+
+/**
+ * The most bytes the action downloads of one artifact of this run on Forgejo or Gitea, zipped and
+ * again unzipped (IOSTORM_ARTIFACT_MAX_BYTES, default 2 GiB): telemetry is large, but a
+ * runner's disk is not endless.
+ */
+export function artifactByteLimit(env: NodeJS.ProcessEnv): number {
+  const text = env[ARTIFACT_LIMIT_ENV]?.trim()
+  if (!text) return 2 * 1024 ** 3
+  const value = Number(text)
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(
+      `${ARTIFACT_LIMIT_ENV} must be a whole number of bytes above 0; got "${text}"`
+    )
   }
   return value
 }

@@ -1,9 +1,9 @@
 import { connect, type Log } from './client.js'
 import type { RunContext } from './context.js'
 import type { Forge, RunArtifacts } from './forge.js'
-import { ForgejoForge, forgejoRunArtifacts } from './forgejo.js'
+import { ForgejoForge, forgejoRunArtifacts, GiteaForge } from './forgejo.js'
 import { GitHubForge, githubRunArtifacts } from './github.js'
-import type { ForgeBudget, ForgeLimits } from './http.js'
+import { artifactByteLimit, limitedFetch, type ForgeBudget, type ForgeLimits } from './http.js'
 
 /** The forge the step runs on, as the action talks to it. */
 export interface OpenedForge {
@@ -22,7 +22,8 @@ export function openForge(
   token: string,
   log: Log & { notice(message: string): void },
   limits: ForgeLimits,
-  budget: ForgeBudget
+  budget: ForgeBudget,
+  env: NodeJS.ProcessEnv = process.env
 ): OpenedForge {
   const connection = token ? connect(token, context, log, limits, budget) : null
   if (connection === null) log.warning('no github-token: no comment and no baseline lookup')
@@ -33,7 +34,15 @@ export function openForge(
     }
   }
   return {
-    forge: connection && new ForgejoForge(connection, context, log),
-    artifacts: forgejoRunArtifacts(context, log)
+    forge:
+      connection &&
+      (context.forge === 'gitea'
+        ? new GiteaForge(connection, context, log)
+        : new ForgejoForge(connection, context, log)),
+    artifacts: forgejoRunArtifacts(context, log, env, {
+      fetch: limitedFetch(limits, budget),
+      budget,
+      limit: artifactByteLimit(env)
+    })
   }
 }

@@ -94,6 +94,11 @@ export abstract class RestForge implements Forge {
   /** The commit a run of that list ran on. */
   protected abstract runCommit(run: Record<string, unknown>): unknown
 
+  /** The workflow of a run as the runs list filters by it (GitHub's id, Forgejo's file name). */
+  protected workflowOf(run: Record<string, unknown>): unknown {
+    return run.workflow_id
+  }
+
   /** The query parameters that ask for page `page` (the first when undefined). */
   private paging(page?: number): Record<string, number> {
     const size = { [this.pageSizeParameter]: this.pageSize }
@@ -294,7 +299,7 @@ export abstract class RestForge implements Forge {
         }),
       'reading this workflow run'
     )
-    const workflow = record(run.data).workflow_id
+    const workflow = this.workflowOf(record(run.data))
     if (typeof workflow !== 'number' && typeof workflow !== 'string') {
       throw new Unavailable('reading this workflow run: the answer names no workflow')
     }

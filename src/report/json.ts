@@ -11,6 +11,8 @@ export interface ReportInput {
   errors: InputError[]
   options: Report['options']
   diff?: DiffReport | null
+  /** Notes about the whole report (what reading the plugin jars found). */
+  notes?: string[]
 }
 
 /**
@@ -37,7 +39,13 @@ function trimDetail(runs: readonly RunReport[]): void {
   }
 }
 
-export function buildReport({ runs, errors, options, diff = null }: ReportInput): Report {
+export function buildReport({
+  runs,
+  errors,
+  options,
+  diff = null,
+  notes = []
+}: ReportInput): Report {
   trimDetail(runs)
   return {
     schema_version: 1,
@@ -46,7 +54,8 @@ export function buildReport({ runs, errors, options, diff = null }: ReportInput)
     runs,
     signatures: summariseSignatures(runs),
     diff,
-    errors
+    errors,
+    notes
   }
 }
 

@@ -9,12 +9,26 @@ import type {
 } from '../analysis/types.js'
 import { chartedRun, msptChart } from './chart.js'
 import { htmlText, inlineCode, markdownText, tableCell } from './escape.js'
+import { pluginContext } from './plugin-cell.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
+import {
+  formatAt,
+  formatLength,
+  isGcPause,
+  type LeadKind,
+  type Markup,
+  NO_PLUGIN,
+  NO_SYSCALL,
+  shortenPath,
+  signatureSentence,
+  signatureWords,
+  spikeLine
+} from './words.js'
 
 export interface MarkdownOptions {
   /** Heading level of the report title; sections use the next level. */
   level?: number
-  /** Spikes listed in the spike table (the worst ones, shown in time order). */
+  /** Spikes listed in the spike table (the worst ones, worst first). */
   maxSpikeRows?: number
   /** Spikes given a `<details>` block (the worst ones). */
   maxDetails?: number
@@ -32,6 +46,8 @@ export interface MarkdownOptions {
   maxDiffRows?: number
   /** Lines shown right under the title when the report has no diff (e.g. "no baseline"). */
   verdict?: string
+  /** Sentences the report leads with, one per new or worsened kind of spike, at most. */
+  maxLeadSentences?: number
 }
 
 const DEFAULTS: Required<MarkdownOptions> = {
@@ -44,16 +60,21 @@ const DEFAULTS: Required<MarkdownOptions> = {
   maxNotes: 40,
   maxRuns: 200,
   maxDiffRows: 100,
-  verdict: ''
+  verdict: '',
+  maxLeadSentences: 5
 }
 
 const table = (rows: string[][], align: ('l' | 'r' | 'c')[]) =>
   markdownTable(rows, { align, alignDelimiters: false })
 
+/** Names as inline code; inside a table cell, with every `|` escaped as GFM needs. */
+const TEXT: Markup = { name: inlineCode, strong: (text) => `**${text}**` }
+const CELL: Markup = { name: tableCell, strong: (text) => `**${text}**` }
+
 interface RankedSpike {
   run: RunReport
   spike: SpikeReport
-  /** 1-based number in time order across the report. */
+  /** 1-based rank, the worst first: the number the spike table and the details share. */
   number: number
 }
 
@@ -61,29 +82,19 @@ function runLabel(run: RunReport): string {
   return `${run.run_id} #${run.repeat}`
 }
 
-function allSpikes(report: Report): RankedSpike[] {
+/** Every spike of the report, the worst first (ties in run and time order). */
+function rankedSpikes(report: Report): RankedSpike[] {
   const spikes = report.runs.flatMap((run) => run.spikes.map((spike) => ({ run, spike })))
-  return spikes.map((entry, index) => ({ ...entry, number: index + 1 }))
+  return spikes
+    .map((entry, order) => ({ ...entry, order }))
+    .sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.order - b.order)
+    .map(({ run, spike }, index) => ({ run, spike, number: index + 1 }))
 }
 
-function worstFirst(spikes: RankedSpike[]): RankedSpike[] {
-  return [...spikes].sort((a, b) => b.spike.value_ms - a.spike.value_ms || a.number - b.number)
-}
-
-function pluginCell(spike: SpikeReport): string {
-  if (spike.top_plugin === null) return '–'
-  const plugin = tableCell(spike.top_plugin, 40)
-  return spike.entry_plugin === null ? plugin : `${plugin} via ${tableCell(spike.entry_plugin, 40)}`
-}
-
-function syscallCell(spike: SpikeReport): string {
-  if (spike.first_syscall === null) return '–'
-  const name = tableCell(spike.first_syscall, 30)
-  return spike.first_syscall_scope === 'all-threads' ? `${name} (other thread)` : name
-}
-
-function optionalCell(value: string | null, max: number, keep: 'start' | 'end' = 'start'): string {
-  return value === null ? '–' : tableCell(value, max, keep)
+/** `#0` when every run has the same id (repeats of one run), else `run-id #0`. */
+function shortRunLabel(report: Report): (run: RunReport) => string {
+  const ids = new Set(report.runs.map((run) => run.run_id))
+  return ids.size === 1 ? (run) => `#${run.repeat}` : runLabel
 }
 
 function summaryLine(report: Report, spikes: RankedSpike[]): string {
@@ -93,13 +104,15 @@ function summaryLine(report: Report, spikes: RankedSpike[]): string {
   if (spikes.length === 0) {
     return `No MSPT spikes in ${plural(analysed, 'run')}.`
   }
-  const worst = worstFirst(spikes)[0]
+  const worst = spikes[0]
   return (
     `**${plural(spikes.length, 'spike')}** in ${withSpikes} of ${plural(analysed, 'run')}; ` +
-    `worst **${formatMs(worst.spike.value_ms)}** (spike ${worst.number}, ${inlineCode(runLabel(worst.run), 40)} ` +
-    `at ${formatOffset(worst.spike.offset_ms)}, ${inlineCode(worst.spike.signature, 60)}).`
+    `the worst **${formatLength(worst.spike.value_ms)}**, ${formatAt(worst.spike.offset_ms)} into ${inlineCode(runLabel(worst.run), 40)}.`
   )
 }
+
+/** Keeps a number and its unit together in a narrow table column. */
+const nowrap = (text: string) => text.replace(/ /g, '\u00a0')
 
 function runsTable(runs: RunReport[]): string {
   const rows = runs.map((run) => {
@@ -109,38 +122,70 @@ function runsTable(runs: RunReport[]): string {
       tableCell(runLabel(run), 40),
       run.metric === null ? '–' : tableCell(run.metric, 20),
       formatCount(run.samples),
-      formatMs(run.p95_ms),
-      formatMs(run.sigma_ms),
-      run.threshold_ms === null ? '–' : formatMs(run.threshold_ms) + (atFloor ? ' (floor)' : ''),
+      nowrap(formatMs(run.p95_ms)),
+      nowrap(formatMs(run.sigma_ms)),
+      run.threshold_ms === null
+        ? '–'
+        : nowrap(formatMs(run.threshold_ms)) + (atFloor ? ' (floor)' : ''),
       formatCount(run.spikes.length),
-      run.spikes.length > 0 ? formatMs(worst) : '–'
+      run.spikes.length > 0 ? nowrap(formatMs(worst)) : '–'
     ]
   })
   return table(
-    [['run', 'metric', 'values', 'p95', 'σ', 'threshold', 'spikes', 'worst'], ...rows],
+    [['run', 'metric', 'ticks', 'p95', 'σ', 'threshold', 'spikes', 'worst'], ...rows],
     ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r']
   )
 }
 
-function spikesTable(spikes: RankedSpike[]): string {
+/** Marks a syscall made by another thread than the tick thread (explained under the table). */
+const OTHER_THREAD_MARK = '\\*'
+
+function syscallAndFile(spike: SpikeReport): string {
+  if (spike.first_syscall === null) return NO_SYSCALL
+  const mark = spike.first_syscall_scope === 'all-threads' ? OTHER_THREAD_MARK : ''
+  const syscall = tableCell(spike.first_syscall, 20) + mark
+  if (spike.top_path === null) return syscall
+  return `${syscall}<br>${tableCell(shortenPath(spike.top_path, 30), 31)}`
+}
+
+/**
+ * The spikes, the worst first, in six columns that fit GitHub's 880 px comment column: names in
+ * plain (escaped) text, which is narrower than code, and the syscall above its file.
+ */
+function spikesTable(spikes: RankedSpike[], label: ((run: RunReport) => string) | null): string {
   const rows = spikes.map(({ run, spike, number }) => [
     `${number}`,
-    tableCell(runLabel(run), 30),
-    formatOffset(spike.offset_ms),
-    `**${spike.value_ms.toFixed(1)}**`,
-    optionalCell(spike.top_thread, 40),
-    pluginCell(spike),
-    syscallCell(spike),
-    optionalCell(spike.top_path, 48, 'end'),
-    optionalCell(spike.top_device, 20)
+    `**${nowrap(formatLength(spike.value_ms))}**`,
+    (label ? `${markdownText(label(run), 32)}, ` : '') + nowrap(formatAt(spike.offset_ms)),
+    spike.top_thread === null
+      ? '–'
+      : markdownText(spike.top_thread, 28) + (isGcPause(spike) ? ' (GC pause)' : ''),
+    spike.top_plugin === null
+      ? NO_PLUGIN
+      : markdownText(spike.top_plugin, 24) +
+        (spike.via_plugin ? ` in ${markdownText(spike.via_plugin, 24)}` : '') +
+        (spike.entry_plugin === null ? '' : ` ← ${markdownText(spike.entry_plugin, 24)}`),
+    syscallAndFile(spike)
   ])
   return table(
-    [
-      ['#', 'run', 'at', 'MSPT', 'top thread', 'plugin', 'first syscall', 'top path', 'device'],
-      ...rows
-    ],
-    ['r', 'l', 'r', 'r', 'l', 'l', 'l', 'l', 'l']
+    [['#', 'tick', label ? 'run, at' : 'at', 'busiest thread', 'plugin', 'syscall, file'], ...rows],
+    ['r', 'r', 'l', 'l', 'l', 'l']
   )
+}
+
+/** The legend of the spike table: what its marks and columns mean. */
+function spikesLegend(spikes: RankedSpike[]): string {
+  const parts = ['at: from the run’s start', 'plugin: the plugin code the tick thread ran']
+  if (spikes.some(({ spike }) => spike.via_plugin)) {
+    parts.push('A in L: A’s code run by the library plugin L')
+  }
+  if (spikes.some(({ spike }) => spike.entry_plugin !== null)) {
+    parts.push('A ← B: A called by B')
+  }
+  if (spikes.some(({ spike }) => spike.first_syscall_scope === 'all-threads')) {
+    parts.push('\\*: made by another thread while the tick thread waited')
+  }
+  return `<sub>${parts.join(' · ')}</sub>`
 }
 
 function detailTables(spike: SpikeReport, limit: number): string[] {
@@ -159,7 +204,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
         formatBytes(t.io_bytes)
       ])
     parts.push(
-      '**Threads**\n\n' +
+      '**Threads** — each thread’s own time; threads run side by side, so the column sums can exceed the spike’s length\n\n' +
         table(
           [['thread', 'tid', 'samples', 'sampled ms', 'syscall ms', 'wait ms', 'I/O'], ...rows],
           ['l', 'r', 'r', 'r', 'r', 'r', 'r']
@@ -177,8 +222,8 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
         p.cpu_ms.toFixed(1)
       ])
     parts.push(
-      '**Plugins** (owner = leaf-most plugin frame)' +
-        (spike.entry_plugin ? `; called from ${inlineCode(spike.entry_plugin, 48)}` : '') +
+      '**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)' +
+        pluginContext(spike) +
         '\n\n' +
         table(
           [['plugin', 'tick-thread samples', 'samples', 'sampled ms'], ...rows],
@@ -197,7 +242,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
         s.max_ms.toFixed(1)
       ])
     parts.push(
-      '**Syscalls**\n\n' +
+      '**Syscalls** (all threads, summed)\n\n' +
         table([['syscall', 'count', 'total ms', 'max ms'], ...rows], ['l', 'r', 'r', 'r']) +
         more(spike.syscalls.length)
     )
@@ -206,13 +251,13 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
     const rows = spike.paths
       .slice(0, limit)
       .map((p) => [
-        tableCell(p.path, 72, 'end'),
+        tableCell(shortenPath(p.path, 60), 61),
         p.total_ms.toFixed(1),
         formatBytes(p.bytes),
         formatCount(p.ops)
       ])
     parts.push(
-      '**Paths**\n\n' +
+      '**Files**\n\n' +
         table([['path', 'ms', 'bytes', 'ops'], ...rows], ['l', 'r', 'r', 'r']) +
         more(spike.paths.length)
     )
@@ -238,16 +283,26 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
   return parts
 }
 
+/** The window as offsets from the run's start: `+21.53 s to +22.15 s (620.0 ms)`. */
+export function windowText(spike: SpikeReport): string {
+  const lengthMs = Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6
+  const end = spike.offset_ms + lengthMs
+  return `${formatOffset(spike.offset_ms)} to ${formatOffset(end)} from the run’s start (${lengthMs.toFixed(1)} ms)`
+}
+
 function spikeDetails({ run, spike, number }: RankedSpike, limit: number): string {
+  const words = signatureWords(spike, {
+    name: (text, max) => htmlText(text, max),
+    strong: (text) => text
+  })
   const summary =
-    `Spike ${number} · ${htmlText(runLabel(run), 40)} at ${formatOffset(spike.offset_ms)} · ` +
-    `${spike.value_ms.toFixed(1)} ms · <code>${htmlText(spike.signature, 80)}</code>`
-  const window = `Window ${spike.start_ns} → ${spike.end_ns} ns (${(Number(BigInt(spike.end_ns) - BigInt(spike.start_ns)) / 1e6).toFixed(1)} ms).`
+    `Spike ${number} · ${formatLength(spike.value_ms)} · ${htmlText(runLabel(run), 40)} ` +
+    `at ${formatAt(spike.offset_ms)} · ${words}`
   return [
     '<details>',
     `<summary>${summary}</summary>`,
     '',
-    window,
+    `${capitalise(spikeLine(spike, TEXT, 60))}. Window ${windowText(spike)}.`,
     '',
     detailTables(spike, limit).join('\n\n'),
     '',
@@ -255,14 +310,19 @@ function spikeDetails({ run, spike, number }: RankedSpike, limit: number): strin
   ].join('\n')
 }
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
 function signaturesTable(signatures: SignatureSummary[]): string {
   const rows = signatures.map((s) => [
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     formatCount(s.spikes),
     formatCount(s.repeats),
     formatMs(s.worst_ms)
   ])
-  return table([['signature', 'spikes', 'repeats', 'worst'], ...rows], ['l', 'r', 'r', 'r'])
+  return table(
+    [['plugin · first syscall', 'spikes', 'repeats', 'worst'], ...rows],
+    ['l', 'r', 'r', 'r']
+  )
 }
 
 const regressionsOf = (diff: DiffReport) => [...(diff.more_frequent ?? []), ...(diff.worse ?? [])]
@@ -272,6 +332,12 @@ export function diffVerdict(diff: DiffReport): string {
   const failOn = diff.verdict_options?.fail_on
   const regressions = regressionsOf(diff)
   const lines: string[] = []
+  if (diff.incomplete) {
+    lines.push(
+      '⚠️ **The comparison is incomplete**: some inputs could not be read (listed at the end), ' +
+        'so nothing is called resolved.'
+    )
+  }
   if (diff.new.length > 0) {
     lines.push(
       `❌ **${plural(diff.new.length, 'new spike signature')}** compared with the baseline.`
@@ -283,14 +349,16 @@ export function diffVerdict(diff: DiffReport): string {
       `${mark} **${plural(regressions.length, 'known signature')}** more frequent or worse than in the history.`
     )
   }
-  if (lines.length === 0) {
+  const unconfirmed = diff.new_unconfirmed ?? []
+  if (diff.new.length === 0 && regressions.length === 0) {
+    const none =
+      unconfirmed.length > 0 ? 'No confirmed new spike signatures' : 'No new spike signatures'
     lines.push(
       diff.resolved.length > 0
-        ? `✅ No new spike signatures; ${plural(diff.resolved.length, 'signature')} resolved.`
-        : '✅ No new spike signatures.'
+        ? `✅ ${none}; ${plural(diff.resolved.length, 'signature')} resolved.`
+        : `✅ ${none}.`
     )
   }
-  const unconfirmed = diff.new_unconfirmed ?? []
   if (unconfirmed.length > 0) {
     lines.push(
       `❔ ${plural(unconfirmed.length, 'signature')} new but seen too rarely to confirm: rerun to tell.`
@@ -299,19 +367,44 @@ export function diffVerdict(diff: DiffReport): string {
   return lines.join('\n\n')
 }
 
+/** The signatures a diff leads with, in the order they matter. */
+function leadEntries(diff: DiffReport): [LeadKind, JudgedSignature][] {
+  return [
+    ...diff.new.map((s) => ['new', s] as [LeadKind, JudgedSignature]),
+    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as [LeadKind, JudgedSignature]),
+    ...(diff.worse ?? []).map((s) => ['worse', s] as [LeadKind, JudgedSignature]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as [LeadKind, JudgedSignature])
+  ]
+}
+
+/**
+ * A sentence per new or worsened signature (or, without a diff, per kind of spike, the worst
+ * first): what a reader needs before any table.
+ */
+function leadSentences(report: Report, limit: number): string {
+  const entries: [LeadKind, JudgedSignature][] = report.diff
+    ? leadEntries(report.diff)
+    : [...report.signatures]
+        .sort((a, b) => b.worst_ms - a.worst_ms)
+        .map((s) => ['seen', s] as [LeadKind, JudgedSignature])
+  const shown = entries.slice(0, limit)
+  const lines = shown.map(
+    ([kind, signature]) => `- ${signatureSentence(report, signature, kind, TEXT)}`
+  )
+  if (entries.length > shown.length) {
+    lines.push(`- …and ${plural(entries.length - shown.length, 'more kind')} of spike, below.`)
+  }
+  return lines.join('\n')
+}
+
 /** Why each signature that matters was judged so, in words (new, regressions, unconfirmed). */
 function diffReasons(diff: DiffReport, limit: number): string {
-  const entries = [
-    ...diff.new.map((s) => ['new', s] as const),
-    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as const),
-    ...(diff.worse ?? []).map((s) => ['worse', s] as const),
-    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as const)
-  ].filter(([, s]) => s.judgement)
-  return entries
+  return leadEntries(diff)
+    .filter(([, s]) => s.judgement)
     .slice(0, limit)
     .map(
       ([label, s]) =>
-        `- ${inlineCode(s.signature, 80)} ${label}: ${markdownText(s.judgement?.reason ?? '', 300)}.`
+        `- ${signatureWords(s, TEXT)} ${label === 'unconfirmed' ? 'unconfirmed' : label}: ${markdownText(s.judgement?.reason ?? '', 300)}.`
     )
     .join('\n')
 }
@@ -325,7 +418,7 @@ function sideCell(spikes: number, repeatsWith?: number, repeats?: number): strin
 function diffTable(diff: DiffReport, limit: number): { table: string; cut: number } {
   const row = (label: string, s: JudgedSignature) => [
     label,
-    tableCell(s.signature, 80),
+    signatureWords(s, CELL),
     sideCell(
       s.judgement?.base.spikes ?? 0,
       s.judgement?.base.repeats_with,
@@ -336,27 +429,29 @@ function diffTable(diff: DiffReport, limit: number): { table: string; cut: numbe
       s.judgement?.head.repeats_with,
       s.judgement?.head.repeats
     ),
-    formatMs(s.judgement?.head.worst_ms ?? s.worst_ms)
+    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
+  ]
+  const gone = (label: string, s: JudgedSignature) => [
+    label,
+    signatureWords(s, CELL),
+    String(s.spikes),
+    '0',
+    '–'
   ]
   const rows = [
     ...diff.new.map((s) => row('🆕 new', s)),
     ...(diff.more_frequent ?? []).map((s) => row('📈 more frequent', s)),
     ...(diff.worse ?? []).map((s) => row('🐢 worse', s)),
     ...(diff.new_unconfirmed ?? []).map((s) => row('❔ unconfirmed', s)),
-    ...diff.resolved.map((s) => [
-      '✅ resolved',
-      tableCell(s.signature, 80),
-      String(s.spikes),
-      '0',
-      '–'
-    ]),
+    ...diff.resolved.map((s) => gone('✅ resolved', s)),
+    ...(diff.unseen ?? []).map((s) => gone('❓ not seen (incomplete)', s)),
     ...diff.persisting.map((s) => row('persisting', s))
   ]
   if (rows.length === 0) return { table: 'Neither side has spikes.', cut: 0 }
   const shown = rows.slice(0, limit)
   return {
     table: table(
-      [['', 'signature', 'spikes: history', 'spikes: head', 'worst (head)'], ...shown],
+      [['', 'plugin · first syscall', 'spikes before', 'spikes now', 'worst now'], ...shown],
       ['l', 'l', 'r', 'r', 'r']
     ),
     cut: rows.length - shown.length
@@ -378,8 +473,9 @@ function baseLine(diff: DiffReport): string {
 }
 
 /**
- * The human report: summary, diff (when there is one), runs, spikes, per-spike details, notes and
- * unreadable inputs. Long reports keep the worst spikes and say where the rest is.
+ * The human report: the verdict and a sentence per new or worsened kind of spike, the spikes worst
+ * first, the chart, per-spike details, the comparison, then the statistics, notes and unreadable
+ * inputs (docs/report.md). Long reports keep the worst spikes and say where the rest is.
  */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   return renderReport(report, options).markdown
@@ -393,18 +489,59 @@ export function renderReport(
   const settings = { ...DEFAULTS, ...options }
   let omitted = false
   const heading = (offset: number) => '#'.repeat(Math.min(6, settings.level + offset))
-  const spikes = allSpikes(report)
+  const spikes = rankedSpikes(report)
   const sections: string[] = []
 
   sections.push(`${heading(0)} io-storm-catcher: MSPT spikes`)
   if (report.diff) {
     sections.push(diffVerdict(report.diff))
-    if (report.diff.options_changed.length > 0) {
+  } else if (settings.verdict) {
+    sections.push(settings.verdict)
+  }
+  const lead = leadSentences(report, settings.maxLeadSentences)
+  if (lead !== '') sections.push(lead)
+  if (report.diff && report.diff.options_changed.length > 0) {
+    sections.push(
+      `⚠️ The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(', ')}): ` +
+        'some signatures may differ only because of that.'
+    )
+  }
+  sections.push(summaryLine(report, spikes))
+
+  if (spikes.length > 0) {
+    const listed = spikes.slice(0, settings.maxSpikeRows)
+    sections.push(`${heading(1)} Spikes, worst first`)
+    const label = report.runs.length > 1 ? shortRunLabel(report) : null
+    sections.push(spikesTable(listed, label))
+    sections.push(spikesLegend(listed))
+    if (listed.length < spikes.length) {
+      omitted = true
       sections.push(
-        `⚠️ The baseline was analysed with other options (${report.diff.options_changed.map((name) => inlineCode(name, 30)).join(', ')}): ` +
-          'some signatures may differ only because of that.'
+        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
       )
     }
+  }
+  const charted = settings.chart ? chartedRun(report) : undefined
+  const chart = charted ? msptChart(charted) : null
+  if (chart) sections.push(chart)
+
+  if (spikes.length > 0) {
+    const detailed = spikes.slice(0, settings.maxDetails)
+    if (detailed.length > 0) {
+      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows))
+      if (blocks.some((block) => block.includes('…and '))) omitted = true
+      sections.push(blocks.join('\n\n'))
+      if (detailed.length < spikes.length) {
+        omitted = true
+        sections.push(
+          `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
+        )
+      }
+    }
+  }
+
+  if (report.diff) {
+    sections.push(`${heading(1)} Compared with the base branch`)
     const reasons = diffReasons(report.diff, settings.maxDiffRows)
     if (reasons !== '') sections.push(reasons)
     const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows)
@@ -414,11 +551,17 @@ export function renderReport(
       sections.push(`…and ${cut} more signatures in ${settings.fullReportHint}.`)
     }
     sections.push(baseLine(report.diff))
-  } else if (settings.verdict) {
-    sections.push(settings.verdict)
+  } else if (spikes.length > 0) {
+    sections.push(`${heading(1)} Kinds of spike`)
+    sections.push(signaturesTable(report.signatures))
   }
-  sections.push(summaryLine(report, spikes))
+
   if (report.runs.length > 0) {
+    sections.push(`${heading(1)} Runs and thresholds`)
+    sections.push(
+      'A spike is a tick at or above its run’s threshold: the larger of the floor and p95 + k·σ ' +
+        'of the run’s ticks (p95: the 95th percentile; σ: their standard deviation).'
+    )
     const worst = (run: RunReport) =>
       run.spikes.reduce((max, spike) => Math.max(max, spike.value_ms), -1)
     const shown =
@@ -433,45 +576,13 @@ export function renderReport(
       )
     }
   }
-  const charted = settings.chart ? chartedRun(report) : undefined
-  const chart = charted ? msptChart(charted) : null
-  if (chart) sections.push(chart)
 
-  if (spikes.length > 0) {
-    const listed = worstFirst(spikes)
-      .slice(0, settings.maxSpikeRows)
-      .sort((a, b) => a.number - b.number)
-    sections.push(`${heading(1)} Spikes`)
-    sections.push(spikesTable(listed))
-    if (listed.length < spikes.length) {
-      omitted = true
-      sections.push(
-        `Showing the ${listed.length} worst of ${spikes.length} spikes; all are in ${settings.fullReportHint}.`
-      )
-    }
-    const detailed = worstFirst(spikes)
-      .slice(0, settings.maxDetails)
-      .sort((a, b) => a.number - b.number)
-    if (detailed.length > 0) {
-      const blocks = detailed.map((entry) => spikeDetails(entry, settings.detailRows))
-      if (blocks.some((block) => block.includes('…and '))) omitted = true
-      sections.push(blocks.join('\n\n'))
-      if (detailed.length < spikes.length) {
-        omitted = true
-        sections.push(
-          `Details for the ${detailed.length} worst spikes; the others are in ${settings.fullReportHint}.`
-        )
-      }
-    }
-    if (!report.diff) {
-      sections.push(`${heading(1)} Signatures`)
-      sections.push(signaturesTable(report.signatures))
-    }
-  }
-
-  const notes = report.runs.flatMap((run) =>
-    run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
-  )
+  const notes = [
+    ...(report.notes ?? []).map((note) => `- ${markdownText(note, 600)}`),
+    ...report.runs.flatMap((run) =>
+      run.notes.map((note) => `- ${inlineCode(runLabel(run), 40)}: ${markdownText(note, 300)}`)
+    )
+  ]
   if (notes.length > 0) {
     sections.push(`${heading(1)} Notes`)
     const listed = notes.slice(0, settings.maxNotes)

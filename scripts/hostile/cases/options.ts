@@ -3,10 +3,12 @@
  * reports given to `iostorm diff` (wrong shapes, huge, deeply nested, not JSON, another schema
  * version, injection payloads in their text).
  */
-import { open, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { deflateRawSync } from 'node:zlib'
+import { writeJar } from '../../fixtures/jars.js'
 import { beside, type Call, type CorpusContext, type HostileCase } from '../corpus.js'
-import { ALL_PAYLOADS, ONE_LINE_PAYLOADS } from '../payloads.js'
+import { ALL_PAYLOADS, ONE_LINE_PAYLOADS, PAYLOADS } from '../payloads.js'
 import { PLAIN_TEXT, plantedRun, writeRows } from '../tables.js'
 
 const NESTING = 100_000
@@ -23,6 +25,32 @@ function registryCase(name: string, contents: () => string): HostileCase {
       return {
         args: ['detect', context.goodFile, '--plugin-packages', registry],
         culprit: registry,
+        stage: 'option',
+        goodInReport: true
+      }
+    }
+  }
+}
+
+/** A plugin name of payloads without commas (the library-plugins option splits on them). */
+const EVIL_LIBRARY = [PAYLOADS['comment-marker'], PAYLOADS.mention, PAYLOADS.html].join(' ')
+
+/** `detect <good> --plugins-dir <dir>`: the jars are hostile; a jar that cannot be read is a note. */
+function pluginsDirCase(
+  name: string,
+  fill: (dir: string) => Promise<void>,
+  extra: string[] = []
+): HostileCase {
+  return {
+    group: 'options',
+    name,
+    async build(context, dir) {
+      const plugins = join(dir, 'plugins')
+      await mkdir(plugins)
+      await fill(plugins)
+      return {
+        args: ['detect', context.goodFile, '--plugins-dir', plugins, ...extra],
+        culprit: plugins,
         stage: 'option',
         goodInReport: true
       }
@@ -50,6 +78,81 @@ const OPTIONS: HostileCase[] = [
   registryCase('registry-injection-name', () =>
     JSON.stringify({ [ALL_PAYLOADS]: ['net.minecraft.server'] })
   ),
+  pluginsDirCase(
+    'plugins-dir-injection-names',
+    async (plugins) => {
+      // the good file's save-all stack runs through both jars' packages (claimed through their
+      // main classes, as the contract allows for server packages): the first is named as the
+      // library the second ran in, so both names reach the spike table and the signature
+      const yml = (name: string, main: string) => ({
+        'plugin.yml': `name: ${JSON.stringify(name)}\nmain: ${main}\n`
+      })
+      await writeJar(join(plugins, 'Evil.jar'), {
+        descriptors: yml(EVIL_LIBRARY, 'net.minecraft.server.Evil'),
+        classes: ['net/minecraft/server/Evil.class']
+      })
+      const { backticks, pipes, bidi, crlf } = PAYLOADS
+      await writeJar(join(plugins, 'Slow.jar'), {
+        descriptors: yml(
+          `${backticks} ${pipes} ${bidi} ${crlf}`,
+          'net.minecraft.server.commands.Slow'
+        ),
+        classes: ['net/minecraft/server/commands/Slow.class']
+      })
+      // an unreadable jar whose file name carries payloads ('/' cannot be in a file name)
+      const fileName = `${ONE_LINE_PAYLOADS.replace(/\//g, '∕').slice(0, 200)}.jar`
+      await writeFile(join(plugins, fileName), 'not a zip')
+    },
+    ['--library-plugins', EVIL_LIBRARY]
+  ),
+  pluginsDirCase('plugins-dir-zip-bomb', async (plugins) => {
+    // plugin.yml declares 64 bytes and inflates to 256 MiB of spaces
+    const path = join(plugins, 'Bomb.jar')
+    const small = 'name: Bomb\nmain: com.example.bomb.Main\n'.padEnd(64, ' ')
+    await writeJar(path, {
+      descriptors: { 'plugin.yml': small },
+      classes: ['com/example/bomb/Main.class']
+    })
+    const jar = await readFile(path)
+    const bomb = deflateRawSync(Buffer.alloc(256 * 1024 * 1024, 0x20), { level: 9 })
+    const original = deflateRawSync(Buffer.from(small))
+    const at = jar.indexOf(original)
+    if (at < 0) throw new Error('plugin.yml data not found in the jar')
+    // same declared sizes, a different compressed body: rebuild the jar around it
+    const local = jar.lastIndexOf(Buffer.from([0x50, 0x4b, 0x03, 0x04]), at)
+    const header = Buffer.from(jar.subarray(local, at))
+    header.writeUInt32LE(bomb.length, 18)
+    const rest = jar.subarray(at + original.length)
+    const shift = bomb.length - original.length
+    const patched = Buffer.concat([jar.subarray(0, local), header, bomb, rest])
+    // central directory: the entry's compressed size, later entries' offsets, the directory offset
+    const eocd = patched.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    const directory = patched.readUInt32LE(eocd + 16) + shift
+    patched.writeUInt32LE(directory, eocd + 16)
+    for (let entry = directory; entry < eocd;) {
+      const offset = patched.readUInt32LE(entry + 42)
+      if (offset === local) patched.writeUInt32LE(bomb.length, entry + 20)
+      else if (offset > local) patched.writeUInt32LE(offset + shift, entry + 42)
+      entry +=
+        46 +
+        patched.readUInt16LE(entry + 28) +
+        patched.readUInt16LE(entry + 30) +
+        patched.readUInt16LE(entry + 32)
+    }
+    await writeFile(path, patched)
+  }),
+  pluginsDirCase('plugins-dir-lying-entry-count', async (plugins) => {
+    const path = join(plugins, 'Liar.jar')
+    await writeJar(path, {
+      descriptors: { 'plugin.yml': 'name: Liar\nmain: com.example.liar.Main\n' },
+      classes: ['com/example/liar/Main.class']
+    })
+    const jar = await readFile(path)
+    const eocd = jar.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]))
+    jar.writeUInt16LE(0xffff, eocd + 8)
+    jar.writeUInt16LE(0xffff, eocd + 10)
+    await writeFile(path, jar)
+  }),
   {
     group: 'options',
     name: 'tick-thread-redos',

@@ -1,0 +1,85 @@
+import { describe, expect, it } from '@jest/globals'
+import type { LiveSpike } from '../src/analysis/live.js'
+import type { SpikeReport } from '../src/analysis/types.js'
+import { heartbeatLine, spikeJson, spikeLine, tailColors } from '../src/report/tail-line.js'
+
+const spike = {
+  ts_ns: '18750000000000',
+  start_ns: '18750000000000',
+  end_ns: '18752400000000',
+  offset_ms: 161_300,
+  value_ms: 2400,
+  top_thread: 'Server thread',
+  top_plugin: 'CoreProtect',
+  entry_plugin: 'Quests',
+  first_syscall: 'fsync',
+  first_syscall_scope: 'tick-thread',
+  top_path: '/srv/mc/world/region/r.0.0.mca',
+  top_device: 'nvme0n1',
+  signature: 'CoreProtect|fsync',
+  threads: [],
+  plugins: [],
+  syscalls: [],
+  paths: [],
+  devices: [],
+  notes: []
+} as unknown as SpikeReport
+
+const event: LiveSpike = {
+  type: 'spike',
+  run_id: 'run\n\u202eevil',
+  repeat: 2,
+  metric: 'tick_ms',
+  threshold_ms: 61.24,
+  missing: ['io_events'],
+  spike
+}
+const at = new Date('2026-12-05T12:03:04Z')
+
+describe('tail lines', () => {
+  it('one line a person reads at a glance: when, run, offset, value and threshold, who and what', () => {
+    const line = spikeLine(event, at, tailColors(false, {}))
+    expect(line.split('\n')).toHaveLength(1)
+    expect(line).toBe(
+      '12:03:04 SPIKE run\\n\\u202eevil#2 +2:41.3  tick_ms 2400 ms ≥ 61.2 ms  thread Server thread  ' +
+        'plugin CoreProtect ← Quests  syscall fsync  path /srv/mc/world/region/r.0.0.mca  dev nvme0n1  ' +
+        '[CoreProtect|fsync]  (no rows yet past the window in: io_events)'
+    )
+  })
+
+  it('colour only on a terminal with NO_COLOR unset', () => {
+    const escape = '\u001b['
+    expect(spikeLine(event, at, tailColors(true, {}))).toContain(escape)
+    expect(spikeLine(event, at, tailColors(true, { NO_COLOR: '1' }))).not.toContain(escape)
+    expect(spikeLine(event, at, tailColors(false, {}))).not.toContain(escape)
+  })
+
+  it('JSON lines carry the report spike fields with the stream and the threshold', () => {
+    const parsed = JSON.parse(spikeJson(event, at)) as Record<string, unknown>
+    expect(parsed).toMatchObject({
+      type: 'spike',
+      time: '2026-12-05T12:03:04.000Z',
+      run_id: 'run\n\u202eevil',
+      repeat: 2,
+      metric: 'tick_ms',
+      threshold_ms: 61.24,
+      signature: 'CoreProtect|fsync',
+      missing: ['io_events']
+    })
+  })
+
+  it('a heartbeat names the streams and their thresholds', () => {
+    const line = heartbeatLine(
+      {
+        streams: [
+          { run_id: 'a', repeat: 0, metric: 'tick_ms', threshold_ms: 72.2, window_values: 9 }
+        ],
+        rows: 12345,
+        spikes: 3
+      },
+      at,
+      tailColors(false, {})
+    )
+    expect(line).toBe('12:03:04 · 1 stream(s), 12,345 rows, 3 spike(s); a#0 tick_ms ≥ 72.2 ms')
+  })
+})
