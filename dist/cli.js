@@ -48,6 +48,172 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/leven/index.js
+function leven(first, second, options2) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options2?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index = 0;
+  let index2 = 0;
+  while (index < firstLength) {
+    characterCodeCache[index] = first.charCodeAt(start + index);
+    array[index] = ++index;
+  }
+  while (index2 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index2);
+    temporary = index2++;
+    result = index2;
+    for (index = 0; index < firstLength; index++) {
+      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
+      temporary = array[index];
+      result = array[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index = 0; index < firstLength; index++) {
+        if (array[index] < rowMinimum) {
+          rowMinimum = array[index];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
+var array, characterCodeCache;
+var init_leven = __esm({
+  "node_modules/leven/index.js"() {
+    array = [];
+    characterCodeCache = [];
+  }
+});
+
+// src/errors.ts
+function errorMessage(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/escape.ts
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+  const chars = [...line];
+  if (chars.length <= max) return line;
+  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
+}
+function inert(value) {
+  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
+}
+function codeSpan(value) {
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad2 = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad2}${text}${pad2}${fence}`;
+}
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
+}
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
+}
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+}
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function terminalLine(value) {
+  return value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
+    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+var DEFAULT_LENGTH, ZERO_WIDTH_SPACE, CONTROL, INVISIBLE;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    DEFAULT_LENGTH = 80;
+    ZERO_WIDTH_SPACE = "\u200B";
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+    INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  }
+});
+
+// src/arguments.ts
+function nearMiss(given, known) {
+  const prefixed = known.filter((word) => word.startsWith(given));
+  if (given.length >= 2 && prefixed.length === 1) return prefixed[0];
+  let best = null;
+  let bestDistance = Infinity;
+  for (const word of known) {
+    const distance = leven(given, word);
+    if (distance < bestDistance) [best, bestDistance] = [word, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
+}
+function argumentError(error, optionNames) {
+  const code = error.code;
+  const message = errorMessage(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const name2 = option.replace(/=.*$/, "");
+    const longNames = optionNames.map((key) => `--${key}`);
+    return `unknown option ${terminalLine(name2)}${didYouMean(nearMiss(name2, longNames))}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /argument missing/.test(message) ? `${terminalLine(option)} needs a value` : `${terminalLine(option)} takes no value`;
+  }
+  return terminalLine(message.replace(/\n+/g, " "));
+}
+var didYouMean;
+var init_arguments = __esm({
+  "src/arguments.ts"() {
+    "use strict";
+    init_leven();
+    init_errors();
+    init_escape();
+    didYouMean = (suggestion) => suggestion === null ? "" : `; did you mean ${suggestion}?`;
+  }
+});
+
 // src/analysis/significance.ts
 function logFactorial(n) {
   for (let i = logFactorials.length; i <= n; i++)
@@ -343,16 +509,6 @@ var init_verdict = __esm({
       regression: ["new", "more-frequent", "worse"],
       never: []
     };
-  }
-});
-
-// src/errors.ts
-function errorMessage(error) {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
-}
-var init_errors = __esm({
-  "src/errors.ts"() {
-    "use strict";
   }
 });
 
@@ -42827,53 +42983,6 @@ var require__ = __commonJS({
   }
 });
 
-// src/report/escape.ts
-function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
-  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
-  const chars = [...line];
-  if (chars.length <= max) return line;
-  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
-}
-function inert(value) {
-  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
-}
-function codeSpan(value) {
-  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad2 = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad2}${text}${pad2}${fence}`;
-}
-function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
-  return codeSpan(oneLine(text, max, keep) || " ");
-}
-function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
-  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
-}
-function markdownText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
-}
-function htmlText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function terminalLine(value) {
-  return value.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
-    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-var DEFAULT_LENGTH, ZERO_WIDTH_SPACE, CONTROL, INVISIBLE;
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-    DEFAULT_LENGTH = 80;
-    ZERO_WIDTH_SPACE = "\u200B";
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-    INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-  }
-});
-
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
@@ -43442,9 +43551,10 @@ async function runTail(argv, io) {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTION_SPEC, strict: true });
   } catch (error) {
-    const message = errorMessage(error).replace(/^\w+ \[ERR_[A-Z_]+\]: /, "").replace(/\n+/g, " ");
-    io.stderr(`iostorm tail: ${terminalLine(message)} (see iostorm tail --help)
-`);
+    io.stderr(
+      `iostorm tail: ${argumentError(error, Object.keys(OPTION_SPEC))} (see iostorm tail --help)
+`
+    );
     return 2;
   }
   const values = parsed.values;
@@ -43551,6 +43661,7 @@ var TAIL_USAGE, OPTION_SPEC, BACKOFF_MS;
 var init_tail = __esm({
   "src/tail.ts"() {
     "use strict";
+    init_arguments();
     init_live();
     init_errors();
     init_options();
@@ -43587,79 +43698,11 @@ ${optionsUsage(ANALYSIS_OPTIONS)}
 });
 
 // src/cli.ts
+init_arguments();
+init_verdict();
 import { access, constants as constants4, stat as stat5, writeFile } from "node:fs/promises";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
-
-// node_modules/leven/index.js
-var array = [];
-var characterCodeCache = [];
-function leven(first, second, options2) {
-  if (first === second) {
-    return 0;
-  }
-  const maxDistance = options2?.maxDistance;
-  const swap = first;
-  if (first.length > second.length) {
-    first = second;
-    second = swap;
-  }
-  let firstLength = first.length;
-  let secondLength = second.length;
-  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
-    firstLength--;
-    secondLength--;
-  }
-  let start = 0;
-  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
-    start++;
-  }
-  firstLength -= start;
-  secondLength -= start;
-  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
-    return maxDistance;
-  }
-  if (firstLength === 0) {
-    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
-  }
-  let bCharacterCode;
-  let result;
-  let temporary;
-  let temporary2;
-  let index = 0;
-  let index2 = 0;
-  while (index < firstLength) {
-    characterCodeCache[index] = first.charCodeAt(start + index);
-    array[index] = ++index;
-  }
-  while (index2 < secondLength) {
-    bCharacterCode = second.charCodeAt(start + index2);
-    temporary = index2++;
-    result = index2;
-    for (index = 0; index < firstLength; index++) {
-      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
-      temporary = array[index];
-      result = array[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
-    }
-    if (maxDistance !== void 0) {
-      let rowMinimum = result;
-      for (index = 0; index < firstLength; index++) {
-        if (array[index] < rowMinimum) {
-          rowMinimum = array[index];
-        }
-      }
-      if (rowMinimum > maxDistance) {
-        return maxDistance;
-      }
-    }
-  }
-  array.length = firstLength;
-  characterCodeCache.length = firstLength;
-  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
-}
-
-// src/cli.ts
-init_verdict();
 
 // src/compare.ts
 import { stat as stat4 } from "node:fs/promises";
@@ -46663,31 +46706,9 @@ var OPTION_SPEC2 = {
 };
 var COMMANDS = ["detect", "diff", "tail", "help"];
 var FORMATS = ["text", "markdown", "json"];
-function nearMiss(given, known) {
-  const prefixed = known.filter((word) => word.startsWith(given));
-  if (given.length >= 2 && prefixed.length === 1) return prefixed[0];
-  let best = null;
-  let bestDistance = Infinity;
-  for (const word of known) {
-    const distance = leven(given, word);
-    if (distance < bestDistance) [best, bestDistance] = [word, distance];
-  }
-  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
-}
-var didYouMean = (suggestion) => suggestion === null ? "" : `; did you mean ${suggestion}?`;
-function argumentError(error) {
-  const code = error.code;
-  const message = errorMessage(error);
-  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const name2 = option.replace(/=.*$/, "");
-    const longNames = Object.keys(OPTION_SPEC2).map((key) => `--${key}`);
-    return `unknown option ${terminalLine(name2)}${didYouMean(nearMiss(name2, longNames))}`;
-  }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    return /argument missing/.test(message) ? `${terminalLine(option)} needs a value` : `${terminalLine(option)} takes no value`;
-  }
-  return terminalLine(message.replace(/\n+/g, " "));
+function unknownCommand(command) {
+  const suggestion = didYouMean(nearMiss(command, COMMANDS));
+  return `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${suggestion}`;
 }
 function progressLine(io) {
   const now = io.now ?? Date.now;
@@ -46813,7 +46834,9 @@ async function main(argv, io) {
       strict: true
     });
   } catch (error) {
-    io.stderr(`iostorm: ${argumentError(error)} (see iostorm --help)
+    const first = argv[0];
+    const problem = first !== void 0 && !first.startsWith("-") && !COMMANDS.includes(first) ? unknownCommand(first) : argumentError(error, Object.keys(OPTION_SPEC2));
+    io.stderr(`iostorm: ${problem} (see iostorm --help)
 `);
     return 2;
   }
@@ -46831,9 +46854,7 @@ async function main(argv, io) {
   const progress = progressLine(io);
   try {
     if (!COMMANDS.includes(command)) {
-      throw new UsageError(
-        `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${didYouMean(nearMiss(command, COMMANDS))}`
-      );
+      throw new UsageError(unknownCommand(command));
     }
     const given = (specs) => Object.fromEntries(
       specs.map((spec) => [
