@@ -11448,6 +11448,7 @@ function newTally(window) {
     devices: /* @__PURE__ */ new Map(),
     samples: 0,
     l2Rows: 0,
+    gcPauseNs: 0,
     l3Rows: 0,
     syscallRows: 0,
     blockRows: 0,
@@ -11621,6 +11622,7 @@ function spikeReport(tally2, context) {
     top_plugin: topPlugin,
     entry_plugin: entryPlugin,
     via_plugin: viaPlugin,
+    gc_pause_ms: gcPauseMs(tally2, context.availability),
     first_syscall,
     first_syscall_scope,
     top_path: paths[0]?.path ?? null,
@@ -11734,7 +11736,8 @@ function createAttributor(spikes, context) {
       syscallWait: syscall?.dictionary.map((name2) => WAIT_SYSCALLS.has(name2)),
       metricIsBytes: batch.metric?.dictionary.map(
         (name2) => name2 === "read_bytes" || name2 === "write_bytes"
-      )
+      ),
+      gcEvent: batch.event?.dictionary.map((name2) => GC_EVENTS.has(name2))
     };
     const row = { threadId: NaN, name: null, commOnly: false };
     for (let i = 0; i < batch.length; i++) {
@@ -11761,6 +11764,10 @@ function createAttributor(spikes, context) {
         } else if (rowLayer === 2) {
           tally2.l2Rows++;
           addPath(tally2, stringAt(path, i), overlapNs, bytes?.[i]);
+          const eventCode = batch.event ? batch.event.codes[i] : -1;
+          if (eventCode >= 0 && lookups.gcEvent?.[eventCode]) {
+            tally2.gcPauseNs = Math.max(tally2.gcPauseNs, overlapNs);
+          }
         } else if (syscall && syscall.codes[i] >= 0) {
           creditSyscall(tally2, batch, i, row, lookups, overlapNs);
         } else {
@@ -11786,6 +11793,10 @@ function createAttributor(spikes, context) {
     return rows.subarray(0, kept);
   }
   return { add, select, finish: () => tallies.map((tally2) => spikeReport(tally2, context)) };
+}
+function gcPauseMs(tally2, available) {
+  if (!available.layers.has("L2") || !available.columns.has("event")) return null;
+  return ms(tally2.gcPauseNs);
 }
 function explainGaps(tally2, available, hasPlugins) {
   const notes = [];
@@ -11823,7 +11834,7 @@ function explainGaps(tally2, available, hasPlugins) {
   }
   return notes;
 }
-var ATTRIBUTION_COLUMNS, WAIT_SYSCALLS, LAYER_INDEX, LIST_LIMIT, NAME_LIMIT, ms, byName;
+var ATTRIBUTION_COLUMNS, WAIT_SYSCALLS, LAYER_INDEX, LIST_LIMIT, NAME_LIMIT, ms, byName, GC_EVENTS;
 var init_attribute = __esm({
   "src/analysis/attribute.ts"() {
     "use strict";
@@ -11834,6 +11845,7 @@ var init_attribute = __esm({
       "ts",
       "dur",
       "layer",
+      "event",
       "tid",
       "thread",
       "comm",
@@ -11865,6 +11877,12 @@ var init_attribute = __esm({
     NAME_LIMIT = 4096;
     ms = (ns) => Math.round(ns) / 1e6;
     byName = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+    GC_EVENTS = /* @__PURE__ */ new Set([
+      "jdk.GarbageCollection",
+      "jdk.YoungGarbageCollection",
+      "jdk.OldGarbageCollection",
+      "jdk.GCPhasePause"
+    ]);
   }
 });
 
@@ -44038,6 +44056,7 @@ var report_schema_default = {
         top_plugin: { $ref: "#/$defs/optionalName" },
         entry_plugin: { $ref: "#/$defs/optionalName" },
         via_plugin: { $ref: "#/$defs/optionalName" },
+        gc_pause_ms: { type: ["number", "null"], minimum: 0 },
         first_syscall: { $ref: "#/$defs/optionalName" },
         first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
         top_path: { $ref: "#/$defs/optionalName" },
@@ -44657,6 +44676,8 @@ function shortenPath(path, max) {
 var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
 var isGcThread = (name2) => GC_THREAD.test(name2);
 function isGcPause(spike) {
+  const jfrPause = spike.gc_pause_ms ?? 0;
+  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true;
   if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
   const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
   const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
