@@ -45004,7 +45004,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame that is not a library plugin; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
