@@ -15,6 +15,7 @@ import {
 } from '../src/report/escape.js'
 import { buildReport, parseReport, reportToJson } from '../src/report/json.js'
 import { renderMarkdown } from '../src/report/markdown.js'
+import { isGcPause } from '../src/report/words.js'
 import { discoverTargets } from '../src/telemetry/discover.js'
 import { VERSION } from '../src/version.js'
 import { SAMPLE_OPTIONS } from './support/engine.js'
@@ -258,5 +259,47 @@ describe('markdown report', () => {
         (m) => m[1]
       )
     )
+  })
+})
+
+describe('GC pauses in words', () => {
+  const tickWaiting = {
+    thread: 'Server thread',
+    tid: 1,
+    tick_thread: true,
+    samples: 10,
+    cpu_ms: 0,
+    syscall_ms: 0,
+    wait_ms: 90,
+    io_bytes: 0
+  }
+  const netty = { ...tickWaiting, thread: 'Netty Epoll Server IO #1', tick_thread: false }
+
+  it('names a spike a GC pause when JFR garbage collections cover half of it or more', () => {
+    const covered = spike({
+      value_ms: 300,
+      top_thread: 'Netty Epoll Server IO #1',
+      gc_pause_ms: 150
+    })
+    expect(isGcPause({ ...covered, threads: [tickWaiting, { ...netty, cpu_ms: 40 }] })).toBe(true)
+    expect(isGcPause({ ...covered, gc_pause_ms: 149 })).toBe(false)
+    expect(isGcPause({ ...covered, gc_pause_ms: null })).toBe(false)
+  })
+
+  it('without JFR events, only when GC threads did most and the tick thread waited', () => {
+    const gcThread = { ...netty, thread: 'GC Thread#0', cpu_ms: 200 }
+    const gc = spike({ top_thread: 'GC Thread#0', threads: [gcThread, tickWaiting, netty] })
+    expect(isGcPause(gc)).toBe(true)
+    const tickBusy = { ...tickWaiting, syscall_ms: 30 }
+    expect(isGcPause({ ...gc, threads: [gcThread, tickBusy, netty] })).toBe(false)
+  })
+
+  it('reads the JFR pause of the GC fixture', () => {
+    const report = JSON.parse(
+      readFileSync('fixtures/golden/runs-s7-gc-pause.json', 'utf8')
+    ) as Report
+    const [gcSpike] = report.runs[0].spikes
+    expect(gcSpike.gc_pause_ms).toBe(378)
+    expect(isGcPause(gcSpike)).toBe(true)
   })
 })

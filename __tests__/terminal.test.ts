@@ -8,7 +8,7 @@ import { describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import stringWidth from 'string-width'
-import { nearMiss } from '../src/cli.js'
+import { nearMiss } from '../src/arguments.js'
 import type { Report } from '../src/analysis/types.js'
 import { renderText } from '../src/report/text.js'
 import { shortenPath } from '../src/report/words.js'
@@ -243,14 +243,26 @@ describe('arguments', () => {
     [['detect', 'x', '--details=yes'], '--details takes no value'],
     [['detect', 'x', '--out-md'], '--out-md needs a value'],
     [['detect', 'x', '--zzz'], 'unknown option --zzz'],
-    [['detcet', 'x'], 'unknown command "detcet" (expected detect or diff); did you mean detect?'],
-    [['dif', 'a', 'b'], 'unknown command "dif" (expected detect or diff); did you mean diff?']
+    [
+      ['detcet', 'x'],
+      'unknown command "detcet" (expected detect, diff or tail); did you mean detect?'
+    ],
+    [
+      ['dif', 'a', 'b'],
+      'unknown command "dif" (expected detect, diff or tail); did you mean diff?'
+    ],
+    [
+      ['tial', '--all'],
+      'unknown command "tial" (expected detect, diff or tail); did you mean tail?'
+    ],
+    [['tail', '--all', '--thresh', '60'], 'unknown option --thresh; did you mean --threshold-ms?'],
+    [['tail', '--all', '--window-s'], '--window-s needs a value']
   ])('%j: one line, with a near miss when there is one', async (args, message) => {
     const result = await iostorm(args)
     expect(result.status).toBe(2)
     expect(result.stdout).toBe('')
     expect(result.stderr.split('\n')).toHaveLength(2)
-    expect(result.stderr).toContain(`iostorm: ${message}`)
+    expect(result.stderr).toMatch(new RegExp(`^iostorm( tail)?: ${escapeRegExp(message)}`))
     expect(result.stderr).not.toMatch(/'|"--|To specify a positional/)
   })
 
@@ -368,3 +380,7 @@ describe('paths in a narrow column', () => {
     expect(shortenPath('relative/a/b/c/file.txt', 14)).toBe('…/c/file.txt')
   })
 })
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

@@ -48,6 +48,172 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 
+// node_modules/leven/index.js
+function leven(first, second, options2) {
+  if (first === second) {
+    return 0;
+  }
+  const maxDistance = options2?.maxDistance;
+  const swap = first;
+  if (first.length > second.length) {
+    first = second;
+    second = swap;
+  }
+  let firstLength = first.length;
+  let secondLength = second.length;
+  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
+    firstLength--;
+    secondLength--;
+  }
+  let start = 0;
+  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
+    start++;
+  }
+  firstLength -= start;
+  secondLength -= start;
+  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
+    return maxDistance;
+  }
+  if (firstLength === 0) {
+    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
+  }
+  let bCharacterCode;
+  let result;
+  let temporary;
+  let temporary2;
+  let index = 0;
+  let index2 = 0;
+  while (index < firstLength) {
+    characterCodeCache[index] = first.charCodeAt(start + index);
+    array[index] = ++index;
+  }
+  while (index2 < secondLength) {
+    bCharacterCode = second.charCodeAt(start + index2);
+    temporary = index2++;
+    result = index2;
+    for (index = 0; index < firstLength; index++) {
+      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
+      temporary = array[index];
+      result = array[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
+    }
+    if (maxDistance !== void 0) {
+      let rowMinimum = result;
+      for (index = 0; index < firstLength; index++) {
+        if (array[index] < rowMinimum) {
+          rowMinimum = array[index];
+        }
+      }
+      if (rowMinimum > maxDistance) {
+        return maxDistance;
+      }
+    }
+  }
+  array.length = firstLength;
+  characterCodeCache.length = firstLength;
+  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
+}
+var array, characterCodeCache;
+var init_leven = __esm({
+  "node_modules/leven/index.js"() {
+    array = [];
+    characterCodeCache = [];
+  }
+});
+
+// src/errors.ts
+function errorMessage(error) {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
+}
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+  }
+});
+
+// src/report/escape.ts
+function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
+  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
+  const chars = [...line];
+  if (chars.length <= max) return line;
+  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
+}
+function inert(value) {
+  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
+}
+function codeSpan(value) {
+  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longestRun + 1);
+  const pad2 = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
+  return `${fence}${pad2}${text}${pad2}${fence}`;
+}
+function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
+  return codeSpan(oneLine(text, max, keep) || " ");
+}
+function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
+  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
+}
+function markdownText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
+}
+function htmlText(value, max = 200) {
+  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function terminalLine(value) {
+  return value.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
+    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
+}
+var DEFAULT_LENGTH, ZERO_WIDTH_SPACE, CONTROL, INVISIBLE;
+var init_escape = __esm({
+  "src/report/escape.ts"() {
+    "use strict";
+    DEFAULT_LENGTH = 80;
+    ZERO_WIDTH_SPACE = "\u200B";
+    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+    INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+  }
+});
+
+// src/arguments.ts
+function nearMiss(given, known) {
+  const prefixed = known.filter((word) => word.startsWith(given));
+  if (given.length >= 2 && prefixed.length === 1) return prefixed[0];
+  let best = null;
+  let bestDistance = Infinity;
+  for (const word of known) {
+    const distance = leven(given, word);
+    if (distance < bestDistance) [best, bestDistance] = [word, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
+}
+function argumentError(error, optionNames) {
+  const code = error.code;
+  const message = errorMessage(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const name2 = option.replace(/=.*$/, "");
+    const longNames = optionNames.map((key) => `--${key}`);
+    return `unknown option ${terminalLine(name2)}${didYouMean(nearMiss(name2, longNames))}`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return /argument missing/.test(message) ? `${terminalLine(option)} needs a value` : `${terminalLine(option)} takes no value`;
+  }
+  return terminalLine(message.replace(/\n+/g, " "));
+}
+var didYouMean;
+var init_arguments = __esm({
+  "src/arguments.ts"() {
+    "use strict";
+    init_leven();
+    init_errors();
+    init_escape();
+    didYouMean = (suggestion) => suggestion === null ? "" : `; did you mean ${suggestion}?`;
+  }
+});
+
 // src/analysis/significance.ts
 function logFactorial(n) {
   for (let i = logFactorials.length; i <= n; i++)
@@ -343,16 +509,6 @@ var init_verdict = __esm({
       regression: ["new", "more-frequent", "worse"],
       never: []
     };
-  }
-});
-
-// src/errors.ts
-function errorMessage(error) {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0];
-}
-var init_errors = __esm({
-  "src/errors.ts"() {
-    "use strict";
   }
 });
 
@@ -11292,6 +11448,7 @@ function newTally(window) {
     devices: /* @__PURE__ */ new Map(),
     samples: 0,
     l2Rows: 0,
+    gcPauseNs: 0,
     l3Rows: 0,
     syscallRows: 0,
     blockRows: 0,
@@ -11465,6 +11622,7 @@ function spikeReport(tally2, context) {
     top_plugin: topPlugin,
     entry_plugin: entryPlugin,
     via_plugin: viaPlugin,
+    gc_pause_ms: gcPauseMs(tally2, context.availability),
     first_syscall,
     first_syscall_scope,
     top_path: paths[0]?.path ?? null,
@@ -11578,7 +11736,8 @@ function createAttributor(spikes, context) {
       syscallWait: syscall?.dictionary.map((name2) => WAIT_SYSCALLS.has(name2)),
       metricIsBytes: batch.metric?.dictionary.map(
         (name2) => name2 === "read_bytes" || name2 === "write_bytes"
-      )
+      ),
+      gcEvent: batch.event?.dictionary.map((name2) => GC_EVENTS.has(name2))
     };
     const row = { threadId: NaN, name: null, commOnly: false };
     for (let i = 0; i < batch.length; i++) {
@@ -11605,6 +11764,10 @@ function createAttributor(spikes, context) {
         } else if (rowLayer === 2) {
           tally2.l2Rows++;
           addPath(tally2, stringAt(path, i), overlapNs, bytes?.[i]);
+          const eventCode = batch.event ? batch.event.codes[i] : -1;
+          if (eventCode >= 0 && lookups.gcEvent?.[eventCode]) {
+            tally2.gcPauseNs = Math.max(tally2.gcPauseNs, overlapNs);
+          }
         } else if (syscall && syscall.codes[i] >= 0) {
           creditSyscall(tally2, batch, i, row, lookups, overlapNs);
         } else {
@@ -11630,6 +11793,10 @@ function createAttributor(spikes, context) {
     return rows.subarray(0, kept);
   }
   return { add, select, finish: () => tallies.map((tally2) => spikeReport(tally2, context)) };
+}
+function gcPauseMs(tally2, available) {
+  if (!available.layers.has("L2") || !available.columns.has("event")) return null;
+  return ms(tally2.gcPauseNs);
 }
 function explainGaps(tally2, available, hasPlugins) {
   const notes = [];
@@ -11667,7 +11834,7 @@ function explainGaps(tally2, available, hasPlugins) {
   }
   return notes;
 }
-var ATTRIBUTION_COLUMNS, WAIT_SYSCALLS, LAYER_INDEX, LIST_LIMIT, NAME_LIMIT, ms, byName;
+var ATTRIBUTION_COLUMNS, WAIT_SYSCALLS, LAYER_INDEX, LIST_LIMIT, NAME_LIMIT, ms, byName, GC_EVENTS;
 var init_attribute = __esm({
   "src/analysis/attribute.ts"() {
     "use strict";
@@ -11678,6 +11845,7 @@ var init_attribute = __esm({
       "ts",
       "dur",
       "layer",
+      "event",
       "tid",
       "thread",
       "comm",
@@ -11709,6 +11877,12 @@ var init_attribute = __esm({
     NAME_LIMIT = 4096;
     ms = (ns) => Math.round(ns) / 1e6;
     byName = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+    GC_EVENTS = /* @__PURE__ */ new Set([
+      "jdk.GarbageCollection",
+      "jdk.YoungGarbageCollection",
+      "jdk.OldGarbageCollection",
+      "jdk.GCPhasePause"
+    ]);
   }
 });
 
@@ -42827,53 +43001,6 @@ var require__ = __commonJS({
   }
 });
 
-// src/report/escape.ts
-function oneLine(text, max = DEFAULT_LENGTH, keep = "start") {
-  const line = text.replace(CONTROL, " ").replace(INVISIBLE, "\uFFFD");
-  const chars = [...line];
-  if (chars.length <= max) return line;
-  return keep === "start" ? chars.slice(0, max - 1).join("") + "\u2026" : "\u2026" + chars.slice(chars.length - max + 1).join("");
-}
-function inert(value) {
-  return value.replace(/@/g, `@${ZERO_WIDTH_SPACE}`).replace(/#(?=\d)/g, `#${ZERO_WIDTH_SPACE}`).replace(/\b(GH)-(?=\d)/gi, `$1-${ZERO_WIDTH_SPACE}`).replace(/:\/\//g, `:${ZERO_WIDTH_SPACE}//`).replace(/\b(www)\./gi, `$1${ZERO_WIDTH_SPACE}.`);
-}
-function codeSpan(value) {
-  const text = value.replace(/<!--/g, `<${ZERO_WIDTH_SPACE}!--`);
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longestRun + 1);
-  const pad2 = text.startsWith("`") || text.endsWith("`") || /^ .* $/.test(text) ? " " : "";
-  return `${fence}${pad2}${text}${pad2}${fence}`;
-}
-function inlineCode(text, max = DEFAULT_LENGTH, keep = "start") {
-  return codeSpan(oneLine(text, max, keep) || " ");
-}
-function tableCell(text, max = DEFAULT_LENGTH, keep = "start") {
-  return inlineCode(text, max, keep).replace(/\|/g, "\\|");
-}
-function markdownText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/[\\`*_[\]|~<>]/g, (char) => `\\${char}`).replace(/\\<!/g, "\\<\\!").replace(/&/g, "&amp;").replace(/^(\s*)([-=+#])/, "$1\\$2");
-}
-function htmlText(value, max = 200) {
-  return inert(oneLine(value, max)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function terminalLine(value) {
-  return value.replace(
-    // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g,
-    (char) => char === "\n" ? "\\n" : char === "\r" ? "\\r" : char === "	" ? "\\t" : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
-}
-var DEFAULT_LENGTH, ZERO_WIDTH_SPACE, CONTROL, INVISIBLE;
-var init_escape = __esm({
-  "src/report/escape.ts"() {
-    "use strict";
-    DEFAULT_LENGTH = 80;
-    ZERO_WIDTH_SPACE = "\u200B";
-    CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-    INVISIBLE = /[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-  }
-});
-
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
@@ -43442,9 +43569,10 @@ async function runTail(argv, io) {
   try {
     parsed = parseArgs({ args: [...argv], options: OPTION_SPEC, strict: true });
   } catch (error) {
-    const message = errorMessage(error).replace(/^\w+ \[ERR_[A-Z_]+\]: /, "").replace(/\n+/g, " ");
-    io.stderr(`iostorm tail: ${terminalLine(message)} (see iostorm tail --help)
-`);
+    io.stderr(
+      `iostorm tail: ${argumentError(error, Object.keys(OPTION_SPEC))} (see iostorm tail --help)
+`
+    );
     return 2;
   }
   const values = parsed.values;
@@ -43551,6 +43679,7 @@ var TAIL_USAGE, OPTION_SPEC, BACKOFF_MS;
 var init_tail = __esm({
   "src/tail.ts"() {
     "use strict";
+    init_arguments();
     init_live();
     init_errors();
     init_options();
@@ -43587,79 +43716,11 @@ ${optionsUsage(ANALYSIS_OPTIONS)}
 });
 
 // src/cli.ts
+init_arguments();
+init_verdict();
 import { access, constants as constants4, stat as stat5, writeFile } from "node:fs/promises";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
-
-// node_modules/leven/index.js
-var array = [];
-var characterCodeCache = [];
-function leven(first, second, options2) {
-  if (first === second) {
-    return 0;
-  }
-  const maxDistance = options2?.maxDistance;
-  const swap = first;
-  if (first.length > second.length) {
-    first = second;
-    second = swap;
-  }
-  let firstLength = first.length;
-  let secondLength = second.length;
-  while (firstLength > 0 && first.charCodeAt(~-firstLength) === second.charCodeAt(~-secondLength)) {
-    firstLength--;
-    secondLength--;
-  }
-  let start = 0;
-  while (start < firstLength && first.charCodeAt(start) === second.charCodeAt(start)) {
-    start++;
-  }
-  firstLength -= start;
-  secondLength -= start;
-  if (maxDistance !== void 0 && secondLength - firstLength > maxDistance) {
-    return maxDistance;
-  }
-  if (firstLength === 0) {
-    return maxDistance !== void 0 && secondLength > maxDistance ? maxDistance : secondLength;
-  }
-  let bCharacterCode;
-  let result;
-  let temporary;
-  let temporary2;
-  let index = 0;
-  let index2 = 0;
-  while (index < firstLength) {
-    characterCodeCache[index] = first.charCodeAt(start + index);
-    array[index] = ++index;
-  }
-  while (index2 < secondLength) {
-    bCharacterCode = second.charCodeAt(start + index2);
-    temporary = index2++;
-    result = index2;
-    for (index = 0; index < firstLength; index++) {
-      temporary2 = bCharacterCode === characterCodeCache[index] ? temporary : temporary + 1;
-      temporary = array[index];
-      result = array[index] = temporary > result ? temporary2 > result ? result + 1 : temporary2 : temporary2 > temporary ? temporary + 1 : temporary2;
-    }
-    if (maxDistance !== void 0) {
-      let rowMinimum = result;
-      for (index = 0; index < firstLength; index++) {
-        if (array[index] < rowMinimum) {
-          rowMinimum = array[index];
-        }
-      }
-      if (rowMinimum > maxDistance) {
-        return maxDistance;
-      }
-    }
-  }
-  array.length = firstLength;
-  characterCodeCache.length = firstLength;
-  return maxDistance !== void 0 && result > maxDistance ? maxDistance : result;
-}
-
-// src/cli.ts
-init_verdict();
 
 // src/compare.ts
 import { stat as stat4 } from "node:fs/promises";
@@ -43995,6 +44056,7 @@ var report_schema_default = {
         top_plugin: { $ref: "#/$defs/optionalName" },
         entry_plugin: { $ref: "#/$defs/optionalName" },
         via_plugin: { $ref: "#/$defs/optionalName" },
+        gc_pause_ms: { type: ["number", "null"], minimum: 0 },
         first_syscall: { $ref: "#/$defs/optionalName" },
         first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
         top_path: { $ref: "#/$defs/optionalName" },
@@ -44614,6 +44676,8 @@ function shortenPath(path, max) {
 var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
 var isGcThread = (name2) => GC_THREAD.test(name2);
 function isGcPause(spike) {
+  const jfrPause = spike.gc_pause_ms ?? 0;
+  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true;
   if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
   const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
   const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
@@ -44940,7 +45004,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame that is not a library plugin; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)
@@ -46663,31 +46727,9 @@ var OPTION_SPEC2 = {
 };
 var COMMANDS = ["detect", "diff", "tail", "help"];
 var FORMATS = ["text", "markdown", "json"];
-function nearMiss(given, known) {
-  const prefixed = known.filter((word) => word.startsWith(given));
-  if (given.length >= 2 && prefixed.length === 1) return prefixed[0];
-  let best = null;
-  let bestDistance = Infinity;
-  for (const word of known) {
-    const distance = leven(given, word);
-    if (distance < bestDistance) [best, bestDistance] = [word, distance];
-  }
-  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null;
-}
-var didYouMean = (suggestion) => suggestion === null ? "" : `; did you mean ${suggestion}?`;
-function argumentError(error) {
-  const code = error.code;
-  const message = errorMessage(error);
-  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
-  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    const name2 = option.replace(/=.*$/, "");
-    const longNames = Object.keys(OPTION_SPEC2).map((key) => `--${key}`);
-    return `unknown option ${terminalLine(name2)}${didYouMean(nearMiss(name2, longNames))}`;
-  }
-  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    return /argument missing/.test(message) ? `${terminalLine(option)} needs a value` : `${terminalLine(option)} takes no value`;
-  }
-  return terminalLine(message.replace(/\n+/g, " "));
+function unknownCommand(command) {
+  const suggestion = didYouMean(nearMiss(command, COMMANDS));
+  return `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${suggestion}`;
 }
 function progressLine(io) {
   const now = io.now ?? Date.now;
@@ -46813,7 +46855,9 @@ async function main(argv, io) {
       strict: true
     });
   } catch (error) {
-    io.stderr(`iostorm: ${argumentError(error)} (see iostorm --help)
+    const first = argv[0];
+    const problem = first !== void 0 && !first.startsWith("-") && !COMMANDS.includes(first) ? unknownCommand(first) : argumentError(error, Object.keys(OPTION_SPEC2));
+    io.stderr(`iostorm: ${problem} (see iostorm --help)
 `);
     return 2;
   }
@@ -46831,9 +46875,7 @@ async function main(argv, io) {
   const progress = progressLine(io);
   try {
     if (!COMMANDS.includes(command)) {
-      throw new UsageError(
-        `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${didYouMean(nearMiss(command, COMMANDS))}`
-      );
+      throw new UsageError(unknownCommand(command));
     }
     const given = (specs) => Object.fromEntries(
       specs.map((spec) => [

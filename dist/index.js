@@ -9,7 +9,7 @@ import {
   FLOOR_MS,
   MSPT_METRICS,
   analyseFile
-} from "./chunks/chunk-7E3MHKAH.js";
+} from "./chunks/chunk-QHMMXJNH.js";
 import {
   BUILT_IN_LIBRARY_PLUGINS,
   NOT_PLUGIN_PREFIXES,
@@ -2834,6 +2834,7 @@ var report_schema_default = {
         top_plugin: { $ref: "#/$defs/optionalName" },
         entry_plugin: { $ref: "#/$defs/optionalName" },
         via_plugin: { $ref: "#/$defs/optionalName" },
+        gc_pause_ms: { type: ["number", "null"], minimum: 0 },
         first_syscall: { $ref: "#/$defs/optionalName" },
         first_syscall_scope: { enum: ["tick-thread", "all-threads", null] },
         top_path: { $ref: "#/$defs/optionalName" },
@@ -5068,6 +5069,8 @@ function shortenPath(path, max) {
 var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
 var isGcThread = (name) => GC_THREAD.test(name);
 function isGcPause(spike) {
+  const jfrPause = spike.gc_pause_ms ?? 0;
+  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true;
   if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
   const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
   const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
@@ -5417,7 +5420,7 @@ function detailTables(spike, limit) {
       p.cpu_ms.toFixed(1)
     ]);
     parts.push(
-      "**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
+      "**Plugins** (owner = leaf-most plugin frame that is not a library plugin; sampled time summed over threads)" + pluginContext(spike) + "\n\n" + table(
         [["plugin", "tick-thread samples", "samples", "sampled ms"], ...rows],
         ["l", "r", "r", "r"]
       ) + more(spike.plugins.length)

@@ -1,7 +1,7 @@
 import { access, constants, stat, writeFile } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import leven from 'leven'
+import { argumentError, didYouMean, nearMiss } from './arguments.js'
 import type { AnalysisProgress } from './analysis/analyse-file.js'
 import type { InputError } from './analysis/types.js'
 import { DEFAULT_SETTINGS } from './analysis/verdict.js'
@@ -108,41 +108,9 @@ const COMMANDS = ['detect', 'diff', 'tail', 'help']
 const FORMATS = ['text', 'markdown', 'json'] as const
 type Format = (typeof FORMATS)[number]
 
-/**
- * The known word nearest to a mistyped one: a word it begins (`--thresh` → `--threshold-ms`), else
- * one at most a third of its letters away (`--treshold-ms`, `detcet`); null when none is close.
- */
-export function nearMiss(given: string, known: readonly string[]): string | null {
-  const prefixed = known.filter((word) => word.startsWith(given))
-  if (given.length >= 2 && prefixed.length === 1) return prefixed[0]
-  let best: string | null = null
-  let bestDistance = Infinity
-  for (const word of known) {
-    const distance = leven(given, word)
-    if (distance < bestDistance) [best, bestDistance] = [word, distance]
-  }
-  return bestDistance <= Math.max(2, Math.floor(given.length / 3)) ? best : null
-}
-
-const didYouMean = (suggestion: string | null) =>
-  suggestion === null ? '' : `; did you mean ${suggestion}?`
-
-/** Node's argument-parser errors, in one line of our own: what is wrong, and a near miss. */
-function argumentError(error: unknown): string {
-  const code = (error as { code?: string }).code
-  const message = errorMessage(error)
-  const option = /'(-[^' ]+)/.exec(message)?.[1] ?? ''
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    const name = option.replace(/=.*$/, '')
-    const longNames = Object.keys(OPTION_SPEC).map((key) => `--${key}`)
-    return `unknown option ${terminalLine(name)}${didYouMean(nearMiss(name, longNames))}`
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    return /argument missing/.test(message)
-      ? `${terminalLine(option)} needs a value`
-      : `${terminalLine(option)} takes no value`
-  }
-  return terminalLine(message.replace(/\n+/g, ' '))
+function unknownCommand(command: string): string {
+  const suggestion = didYouMean(nearMiss(command, COMMANDS))
+  return `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${suggestion}`
 }
 
 /**
@@ -311,7 +279,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       strict: true
     })
   } catch (error) {
-    io.stderr(`iostorm: ${argumentError(error)} (see iostorm --help)\n`)
+    // a mistyped command explains the option errors that follow it: say that first
+    const first = argv[0]
+    const problem =
+      first !== undefined && !first.startsWith('-') && !COMMANDS.includes(first)
+        ? unknownCommand(first)
+        : argumentError(error, Object.keys(OPTION_SPEC))
+    io.stderr(`iostorm: ${problem} (see iostorm --help)\n`)
     return 2
   }
   const { values, positionals } = parsed
@@ -328,9 +302,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const progress = progressLine(io)
   try {
     if (!COMMANDS.includes(command)) {
-      throw new UsageError(
-        `unknown command "${terminalLine(command)}" (expected detect, diff or tail)${didYouMean(nearMiss(command, COMMANDS))}`
-      )
+      throw new UsageError(unknownCommand(command))
     }
     const given = (specs: readonly { raw: string; name: string }[]) =>
       Object.fromEntries(

@@ -4,6 +4,7 @@
  * warning and a reconnect with backoff, resuming where it was; Ctrl+C or SIGTERM ends it, exit 0.
  */
 import { parseArgs } from 'node:util'
+import { argumentError } from './arguments.js'
 import { createLive, type Live } from './analysis/live.js'
 import { errorMessage } from './errors.js'
 import {
@@ -105,10 +106,9 @@ export async function runTail(argv: readonly string[], io: TailIo): Promise<numb
   try {
     parsed = parseArgs({ args: [...argv], options: OPTION_SPEC, strict: true })
   } catch (error) {
-    const message = errorMessage(error)
-      .replace(/^\w+ \[ERR_[A-Z_]+\]: /, '')
-      .replace(/\n+/g, ' ')
-    io.stderr(`iostorm tail: ${terminalLine(message)} (see iostorm tail --help)\n`)
+    io.stderr(
+      `iostorm tail: ${argumentError(error, Object.keys(OPTION_SPEC))} (see iostorm tail --help)\n`
+    )
     return 2
   }
   const values = parsed.values as Record<string, string | string[] | boolean | undefined>

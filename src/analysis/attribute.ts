@@ -17,6 +17,7 @@ export const ATTRIBUTION_COLUMNS: readonly Column[] = [
   'ts',
   'dur',
   'layer',
+  'event',
   'tid',
   'thread',
   'comm',
@@ -112,6 +113,8 @@ interface SpikeTally {
   devices: Map<string, { bytes: number; ops: number; totalNs: number }>
   samples: number
   l2Rows: number
+  /** The longest JFR garbage-collection event's overlap with the window (docs/analysis.md). */
+  gcPauseNs: number
   l3Rows: number
   syscallRows: number
   blockRows: number
@@ -132,6 +135,7 @@ function newTally(window: SpikeWindow): SpikeTally {
     devices: new Map(),
     samples: 0,
     l2Rows: 0,
+    gcPauseNs: 0,
     l3Rows: 0,
     syscallRows: 0,
     blockRows: 0,
@@ -227,7 +231,19 @@ interface Lookups {
   pluginOfFrame: (PluginRef | null)[] | undefined
   syscallWait: boolean[] | undefined
   metricIsBytes: boolean[] | undefined
+  gcEvent: boolean[] | undefined
 }
+
+/**
+ * JFR events that are a garbage collection (the pause or the whole collection); only the longest
+ * one overlapping a window counts, so the young/old event of the same collection is not added twice.
+ */
+const GC_EVENTS = new Set([
+  'jdk.GarbageCollection',
+  'jdk.YoungGarbageCollection',
+  'jdk.OldGarbageCollection',
+  'jdk.GCPhasePause'
+])
 
 /** L2 file events and L4 syscalls with a path: overlapping time, whole bytes, one op. */
 function addPath(
@@ -427,6 +443,7 @@ function spikeReport(tally: SpikeTally, context: AttributionContext): SpikeRepor
     top_plugin: topPlugin,
     entry_plugin: entryPlugin,
     via_plugin: viaPlugin,
+    gc_pause_ms: gcPauseMs(tally, context.availability),
     first_syscall,
     first_syscall_scope,
     top_path: paths[0]?.path ?? null,
@@ -588,7 +605,8 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
       syscallWait: syscall?.dictionary.map((name) => WAIT_SYSCALLS.has(name)),
       metricIsBytes: batch.metric?.dictionary.map(
         (name) => name === 'read_bytes' || name === 'write_bytes'
-      )
+      ),
+      gcEvent: batch.event?.dictionary.map((name) => GC_EVENTS.has(name))
     }
     const row: RowFacts = { threadId: NaN, name: null, commOnly: false }
     for (let i = 0; i < batch.length; i++) {
@@ -619,6 +637,10 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
         } else if (rowLayer === 2) {
           tally.l2Rows++
           addPath(tally, stringAt(path, i), overlapNs, bytes?.[i])
+          const eventCode = batch.event ? batch.event.codes[i] : -1
+          if (eventCode >= 0 && lookups.gcEvent?.[eventCode]) {
+            tally.gcPauseNs = Math.max(tally.gcPauseNs, overlapNs)
+          }
         } else if (syscall && syscall.codes[i] >= 0) {
           creditSyscall(tally, batch, i, row, lookups, overlapNs)
         } else {
@@ -647,6 +669,12 @@ export function createAttributor(spikes: readonly SpikeWindow[], context: Attrib
   }
 
   return { add, select, finish: () => tallies.map((tally) => spikeReport(tally, context)) }
+}
+
+/** null when the run cannot tell (no L2 rows or no event column), else the longest GC overlap. */
+function gcPauseMs(tally: SpikeTally, available: Availability): number | null {
+  if (!available.layers.has('L2') || !available.columns.has('event')) return null
+  return ms(tally.gcPauseNs)
 }
 
 /** One note for each part of a spike's attribution that is empty, with the reason. */

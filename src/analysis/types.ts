@@ -59,6 +59,11 @@ export interface SpikeReport {
    * written; absent from reports of earlier versions.
    */
   via_plugin?: string | null
+  /**
+   * The longest JFR garbage-collection event overlapping the window, clipped to it; null when the
+   * run has no L2 rows or no event column. Absent from reports of earlier versions.
+   */
+  gc_pause_ms?: number | null
   first_syscall: string | null
   /** Whose syscalls first_syscall was taken from. */
   first_syscall_scope: 'tick-thread' | 'all-threads' | null

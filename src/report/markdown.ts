@@ -222,7 +222,7 @@ function detailTables(spike: SpikeReport, limit: number): string[] {
         p.cpu_ms.toFixed(1)
       ])
     parts.push(
-      '**Plugins** (owner = leaf-most plugin frame; sampled time summed over threads)' +
+      '**Plugins** (owner = leaf-most plugin frame that is not a library plugin; sampled time summed over threads)' +
         pluginContext(spike) +
         '\n\n' +
         table(

@@ -78,11 +78,13 @@ const GC_THREAD =
 export const isGcThread = (name: string): boolean => GC_THREAD.test(name)
 
 /**
- * A garbage-collection pause: the threads that did most in the window are GC threads, and the
- * tick thread ran no plugin code and made no syscall other than waiting. (A GC event of JFR in the
- * window would say the same; the report does not carry L2 event names yet.)
+ * A garbage-collection pause: JFR's garbage-collection events cover at least half of the spike, or
+ * the threads that did most in the window are GC threads and the tick thread made no syscall other
+ * than waiting (docs/report.md).
  */
 export function isGcPause(spike: SpikeReport): boolean {
+  const jfrPause = spike.gc_pause_ms ?? 0
+  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true
   if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false
   const busy = (thread: SpikeReport['threads'][number]) => thread.cpu_ms + thread.syscall_ms
   const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0)
