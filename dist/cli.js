@@ -1499,12 +1499,12 @@ function readVarBigInt(reader) {
   }
 }
 function readZigZag(reader) {
-  const zigzag = readVarInt(reader);
-  return zigzag >>> 1 ^ -(zigzag & 1);
+  const zigzag2 = readVarInt(reader);
+  return zigzag2 >>> 1 ^ -(zigzag2 & 1);
 }
 function readZigZagBigInt(reader) {
-  const zigzag = readVarBigInt(reader);
-  return zigzag >> 1n ^ -(zigzag & 1n);
+  const zigzag2 = readVarBigInt(reader);
+  return zigzag2 >> 1n ^ -(zigzag2 & 1n);
 }
 var STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, STRUCT;
 var init_thrift = __esm({
@@ -9851,7 +9851,102 @@ var init_zstddec = __esm({
   }
 });
 
+// src/telemetry/lz4.ts
+function decodeBlock(input, from, to, output, at, limit) {
+  let i = from;
+  let o = at;
+  while (i < to) {
+    const token = input[i++];
+    let literals = token >>> 4;
+    if (literals === 15) {
+      let byte;
+      do {
+        if (i >= to) throw new Lz4Error("lz4 literal length runs past the block");
+        byte = input[i++];
+        literals += byte;
+      } while (byte === 255);
+    }
+    if (literals > 0) {
+      if (i + literals > to) throw new Lz4Error("lz4 literals run past the block");
+      if (o + literals > limit) throw new Lz4Error("lz4 block expands beyond the page size");
+      output.set(input.subarray(i, i + literals), o);
+      i += literals;
+      o += literals;
+    }
+    if (i === to) return o;
+    if (i + 2 > to) throw new Lz4Error("lz4 match offset runs past the block");
+    const offset2 = input[i] | input[i + 1] << 8;
+    i += 2;
+    if (offset2 === 0 || offset2 > o - at) {
+      throw new Lz4Error(`lz4 match offset ${offset2} out of range`);
+    }
+    let length = token & 15;
+    if (length === 15) {
+      let byte;
+      do {
+        if (i >= to) throw new Lz4Error("lz4 match length runs past the block");
+        byte = input[i++];
+        length += byte;
+      } while (byte === 255);
+    }
+    length += 4;
+    if (o + length > limit) throw new Lz4Error("lz4 block expands beyond the page size");
+    const start = o - offset2;
+    if (offset2 >= length) {
+      output.copyWithin(o, start, start + length);
+      o += length;
+    } else {
+      for (let k = 0; k < length; k++) output[o + k] = output[start + k];
+      o += length;
+    }
+  }
+  return o;
+}
+function decompressLz4Raw2(input, outputLength) {
+  const output = new Uint8Array(outputLength);
+  const end = decodeBlock(input, 0, input.length, output, 0, outputLength);
+  if (end !== outputLength) {
+    throw new Lz4Error(`lz4 block expands to ${end} bytes, the page claims ${outputLength}`);
+  }
+  return output;
+}
+function hadoopFrames(input, outputLength) {
+  const output = new Uint8Array(outputLength);
+  let i = 0;
+  let o = 0;
+  while (i < input.length) {
+    if (i + 8 > input.length) return void 0;
+    const expanded = (input[i] << 24 | input[i + 1] << 16 | input[i + 2] << 8 | input[i + 3]) >>> 0;
+    const packed = (input[i + 4] << 24 | input[i + 5] << 16 | input[i + 6] << 8 | input[i + 7]) >>> 0;
+    i += 8;
+    if (packed > input.length - i || expanded > outputLength - o) return void 0;
+    let end;
+    try {
+      end = decodeBlock(input, i, i + packed, output, o, o + expanded);
+    } catch (error) {
+      if (error instanceof Lz4Error) return void 0;
+      throw error;
+    }
+    if (end !== o + expanded) return void 0;
+    i += packed;
+    o = end;
+  }
+  return o === outputLength ? output : void 0;
+}
+function decompressLz42(input, outputLength) {
+  return hadoopFrames(input, outputLength) ?? decompressLz4Raw2(input, outputLength);
+}
+var Lz4Error;
+var init_lz42 = __esm({
+  "src/telemetry/lz4.ts"() {
+    "use strict";
+    Lz4Error = class extends Error {
+    };
+  }
+});
+
 // src/telemetry/codecs.ts
+import * as zlib from "node:zlib";
 import { brotliDecompressSync, unzipSync } from "node:zlib";
 function refuse(codec, claimed, packed, most) {
   throw new PageSizeError(
@@ -9909,8 +10004,12 @@ function zstdContentBound(input) {
 }
 function zlibDecoder(decode2) {
   return (input, outputLength) => {
+    let output;
     try {
-      return new Uint8Array(decode2(input, { maxOutputLength: Math.max(1, outputLength) }));
+      output = decode2(input, {
+        maxOutputLength: Math.max(1, outputLength),
+        chunkSize: Math.max(64, outputLength)
+      });
     } catch (error) {
       const code = error.code;
       if (code === "ERR_BUFFER_TOO_LARGE" || error instanceof RangeError) {
@@ -9920,6 +10019,18 @@ function zlibDecoder(decode2) {
         cause: error
       });
     }
+    return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  };
+}
+function exactly(codec, decompress2) {
+  return (input, outputLength) => {
+    const output = decompress2(input, outputLength);
+    if (output.length !== outputLength) {
+      throw new Error(
+        `${codec.toLowerCase()}: ${output.length} bytes decompressed, ${outputLength} expected`
+      );
+    }
+    return output;
   };
 }
 function guarded(codec, decompress2) {
@@ -9942,29 +10053,37 @@ function guarded(codec, decompress2) {
     return decompress2(input, outputLength);
   };
 }
-function codecs() {
-  ready ??= zstd.init().then(() => ({
-    SNAPPY: guarded("SNAPPY", compressors.SNAPPY),
-    LZ4: guarded("LZ4", compressors.LZ4),
-    LZ4_RAW: guarded("LZ4_RAW", compressors.LZ4_RAW),
-    GZIP: guarded("GZIP", zlibDecoder(unzipSync)),
-    BROTLI: guarded("BROTLI", zlibDecoder(brotliDecompressSync)),
-    ZSTD: guarded("ZSTD", (input, outputLength) => {
-      const output = zstd.decode(input, outputLength);
-      if (output.length !== outputLength) {
-        throw new Error(`zstd: ${output.length} bytes decompressed, ${outputLength} expected`);
-      }
-      return output;
-    })
-  }));
-  return ready;
+function codecs(zstd = ZSTD_DECODERS[0]) {
+  let made = ready.get(zstd);
+  if (!made) {
+    made = zstdDecoder(zstd).then((decodeZstd) => ({
+      SNAPPY: guarded("SNAPPY", compressors.SNAPPY),
+      LZ4: guarded("LZ4", decompressLz42),
+      LZ4_RAW: guarded("LZ4_RAW", decompressLz4Raw2),
+      GZIP: guarded("GZIP", exactly("GZIP", zlibDecoder(unzipSync))),
+      BROTLI: guarded("BROTLI", exactly("BROTLI", zlibDecoder(brotliDecompressSync))),
+      ZSTD: guarded("ZSTD", exactly("ZSTD", decodeZstd))
+    }));
+    ready.set(zstd, made);
+  }
+  return made;
 }
-var PAGE_LIMIT, PageSizeError, ZSTD_MAGIC, ZSTD_BLOCK_MAX, EXPANSION, zstd, ready;
+async function zstdDecoder(kind2) {
+  if (kind2 === "node") {
+    if (!nodeZstd) throw new Error(`Node ${process.version} has no zstd`);
+    return zlibDecoder(nodeZstd);
+  }
+  const wasm2 = new ZSTDDecoder();
+  await wasm2.init();
+  return (input, outputLength) => wasm2.decode(input, outputLength);
+}
+var PAGE_LIMIT, PageSizeError, ZSTD_MAGIC, ZSTD_BLOCK_MAX, EXPANSION, nodeZstd, ZSTD_DECODERS, ready;
 var init_codecs = __esm({
   "src/telemetry/codecs.ts"() {
     "use strict";
     init_src2();
     init_zstddec();
+    init_lz42();
     PAGE_LIMIT = 256 * 1024 * 1024;
     PageSizeError = class extends Error {
     };
@@ -9978,7 +10097,9 @@ var init_codecs = __esm({
       LZ4_RAW: (input) => input.length * 256 + 64,
       ZSTD: zstdContentBound
     };
-    zstd = new ZSTDDecoder();
+    nodeZstd = zlib.zstdDecompressSync;
+    ZSTD_DECODERS = nodeZstd ? ["node", "wasm"] : ["wasm"];
+    ready = /* @__PURE__ */ new Map();
   }
 });
 
@@ -10237,10 +10358,25 @@ function readValues(reader, encoding, count2, spec, end, dictionarySize) {
       dictionarySize
     };
   }
+  if (encoding === "DELTA_BINARY_PACKED" && (type === "INT32" || type === "INT64")) {
+    return { kind: "delta", reader: { ...reader }, end, count: count2, type };
+  }
+  if (encoding === "BYTE_STREAM_SPLIT") {
+    return { kind: "split", reader: { ...reader }, end, count: count2, type };
+  }
+  if (type === "BYTE_ARRAY" && (encoding === "PLAIN" || encoding === "DELTA_LENGTH_BYTE_ARRAY" || encoding === "DELTA_BYTE_ARRAY")) {
+    checkPlainRoom(reader, type, encoding === "PLAIN" ? count2 : 0, spec);
+    return { kind: "bytes", reader: { ...reader }, end, count: count2, encoding };
+  }
   const plainType = type !== "BOOLEAN" && type !== "INT96" && type !== "FIXED_LEN_BYTE_ARRAY";
   if (encoding === "PLAIN" && type === "INT64") {
     checkPlainRoom(reader, type, count2, spec);
     return { kind: "int64", view: reader.view, offset: reader.offset, count: count2 };
+  }
+  if (encoding === "PLAIN" && type === "INT96") {
+    if (spec.target.kind !== "time") throw new UnsupportedChunk("INT96 that is not a time");
+    checkPlainRoom(reader, type, count2, spec);
+    return { kind: "int96", view: reader.view, offset: reader.offset, count: count2 };
   }
   if (encoding === "PLAIN" && plainType) {
     checkPlainRoom(reader, type, count2, spec);
@@ -10306,6 +10442,25 @@ function checkChunk(bytes, meta, rows, maxRepetition, typeLength) {
     throw new CorruptChunk(`the column chunk's pages hold ${seen} of the ${total} values it claims`);
   }
 }
+function readDictionary(page, spec, count2) {
+  if (spec.meta.type !== "INT96") {
+    return readPlain(readerOf(page), spec.meta.type, count2, spec.element.type_length);
+  }
+  const { target } = spec;
+  if (target.kind !== "time") throw new UnsupportedChunk("INT96 that is not a time");
+  const reader = readerOf(page);
+  checkPlainRoom(reader, "INT96", count2, spec);
+  const read = int96Reader(target.baseNs);
+  const out = new Float64Array(count2);
+  for (let k = 0; k < count2; k++) out[k] = read(reader.view, k * 12);
+  return out;
+}
+function int96Reader(baseNs) {
+  const baseDays = baseNs >= 0n ? baseNs / DAY_NS : -((-baseNs + DAY_NS - 1n) / DAY_NS);
+  const baseNanos = Number(baseNs - baseDays * DAY_NS);
+  const dayOffset = JULIAN_UNIX_EPOCH + Number(baseDays);
+  return (view, at) => (view.getInt32(at + 8, true) - dayOffset) * 864e11 + (view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true) - baseNanos);
+}
 function* pages(spec) {
   const reader = readerOf(spec.bytes);
   const { codec } = spec.meta;
@@ -10326,9 +10481,7 @@ function* pages(spec) {
       );
       const count2 = header.dictionary_page_header?.num_values ?? 0;
       dictionarySize = count2;
-      yield {
-        dictionary: readPlain(readerOf(page), spec.meta.type, count2, spec.element.type_length)
-      };
+      yield { dictionary: readDictionary(page, spec, count2) };
     } else if (header.type === "DATA_PAGE") {
       const daph = header.data_page_header;
       if (!daph) throw new UnsupportedChunk("data page without header");
@@ -10379,7 +10532,7 @@ function* pages(spec) {
     }
   }
 }
-var UnsupportedChunk, CorruptChunk, isCount;
+var UnsupportedChunk, CorruptChunk, isCount, JULIAN_UNIX_EPOCH, DAY_NS;
 var init_pages = __esm({
   "src/telemetry/pages.ts"() {
     "use strict";
@@ -10391,6 +10544,264 @@ var init_pages = __esm({
     CorruptChunk = class extends Error {
     };
     isCount = (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+    JULIAN_UNIX_EPOCH = 2440588;
+    DAY_NS = 86400000000000n;
+  }
+});
+
+// src/telemetry/encodings.ts
+function varint2(bytes, reader, end) {
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 10; i++) {
+    if (reader.offset >= end) throw new CorruptChunk("a delta header runs past its page");
+    const byte = bytes[reader.offset++];
+    value += (byte & 127) * scale;
+    if ((byte & 128) === 0) return value;
+    scale *= 128;
+  }
+  throw new CorruptChunk("a delta header holds a varint longer than 64 bits");
+}
+function zigzag(bytes, reader, end) {
+  let value = 0n;
+  let shift = 0n;
+  for (let i = 0; i < 10; i++) {
+    if (reader.offset >= end) throw new CorruptChunk("a delta header runs past its page");
+    const byte = bytes[reader.offset++];
+    value |= BigInt(byte & 127) << shift;
+    if ((byte & 128) === 0) return value >> 1n ^ -(value & 1n);
+    shift += 7n;
+  }
+  throw new CorruptChunk("a delta header holds a varint longer than 64 bits");
+}
+function deltaIntegers(reader, end, count2, type, base, out = new Float64Array(count2)) {
+  const bytes = bytesOf(reader);
+  end = Math.min(end, bytes.length);
+  if (count2 === 0 && reader.offset >= end) return out;
+  const blockSize = varint2(bytes, reader, end);
+  const miniblocks = varint2(bytes, reader, end);
+  const total = varint2(bytes, reader, end);
+  const perMiniblock = blockSize / miniblocks;
+  if (!(blockSize > 0 && blockSize % 128 === 0 && miniblocks > 0 && blockSize <= 1 << 20) || !Number.isInteger(perMiniblock) || perMiniblock % 32 !== 0) {
+    throw new CorruptChunk(`a delta header claims blocks of ${blockSize} in ${miniblocks} parts`);
+  }
+  if (total < count2) {
+    throw new CorruptChunk(`a delta-encoded page holds ${total} values where ${count2} are due`);
+  }
+  if (count2 === 0 && reader.offset >= end) return out;
+  const first = zigzag(bytes, reader, end);
+  if (count2 === 0) return out;
+  const int32 = type === "INT32";
+  let value = int32 ? Number(BigInt.asIntN(32, first)) : Number(first - base);
+  if (!int32 && !(Math.abs(value) < EXACT)) throw new UnsupportedChunk("deltas beyond 2^53");
+  out[0] = int32 ? value - Number(base) : value;
+  let seen = 1;
+  while (seen < count2) {
+    const minDelta = zigzag(bytes, reader, end);
+    const min = int32 ? Number(BigInt.asIntN(32, minDelta)) : Number(minDelta);
+    if (!int32 && !(Math.abs(min) < EXACT)) throw new UnsupportedChunk("deltas beyond 2^53");
+    const widths = reader.offset;
+    if (widths + miniblocks > end) throw new CorruptChunk("a delta block runs past its page");
+    let at = widths + miniblocks;
+    for (let m = 0; m < miniblocks && seen < count2; m++) {
+      const width = bytes[widths + m];
+      if (width > 64) throw new CorruptChunk(`a delta miniblock of ${width}-bit values`);
+      const size = perMiniblock * width / 8;
+      if (at + size > end) throw new CorruptChunk("a delta miniblock runs past its page");
+      const take = Math.min(perMiniblock, count2 - seen);
+      if (width > 53) throw new UnsupportedChunk("deltas beyond 2^53");
+      let bit = at * 8;
+      for (let k = 0; k < take; k++, bit += width) {
+        let packed = 0;
+        let scale = 1;
+        let got = 0;
+        let pos = bit >>> 3;
+        let shift = bit & 7;
+        while (got < width) {
+          const bits2 = Math.min(8 - shift, width - got);
+          packed += (bytes[pos] >>> shift & (1 << bits2) - 1) * scale;
+          scale *= 1 << bits2;
+          got += bits2;
+          shift = 0;
+          pos++;
+        }
+        if (int32) {
+          value = value + min + packed % TWO_32 | 0;
+          out[seen++] = value - Number(base);
+        } else {
+          const delta = min + packed;
+          value += delta;
+          if (!(Math.abs(delta) < EXACT && Math.abs(value) < EXACT)) {
+            throw new UnsupportedChunk("deltas beyond 2^53");
+          }
+          out[seen++] = value;
+        }
+      }
+      at += size;
+    }
+    reader.offset = at;
+  }
+  return out;
+}
+function byteStreamSplit2(reader, end, count2, type, int64) {
+  const width = type === "DOUBLE" || type === "INT64" ? 8 : type === "FLOAT" || type === "INT32" ? 4 : 0;
+  if (width === 0) throw new UnsupportedChunk(`BYTE_STREAM_SPLIT ${type}`);
+  const bytes = bytesOf(reader);
+  const start = reader.offset;
+  if (start + count2 * width > Math.min(end, bytes.length)) {
+    throw new CorruptChunk(`a page holds ${end - start} bytes for ${count2} ${type} values`);
+  }
+  const scratch2 = new Uint8Array(8);
+  const view = new DataView(scratch2.buffer);
+  const out = new Float64Array(count2);
+  for (let k = 0; k < count2; k++) {
+    for (let b = 0; b < width; b++) scratch2[b] = bytes[start + b * count2 + k];
+    out[k] = type === "DOUBLE" ? view.getFloat64(0, true) : type === "FLOAT" ? view.getFloat32(0, true) : type === "INT32" ? view.getInt32(0, true) : int64(view, 0);
+  }
+  reader.offset = start + count2 * width;
+  return out;
+}
+function lengthsOf(reader, end, count2) {
+  const lengths = deltaIntegers(reader, end, count2, "INT32", 0n);
+  for (let k = 0; k < count2; k++) {
+    if (lengths[k] < 0) throw new CorruptChunk(`a byte array of length ${lengths[k]}`);
+  }
+  return lengths;
+}
+function byteArrayCodes(reader, end, count2, encoding, strings, positions) {
+  const bytes = bytesOf(reader);
+  end = Math.min(end, bytes.length);
+  const codes = new Int32Array(positions ? positions.length : count2);
+  let next = 0;
+  const slot = positions ? (k) => next < positions.length && positions[next] === k ? next++ : -1 : (k) => k;
+  if (encoding === "PLAIN") {
+    let at2 = reader.offset;
+    for (let k = 0; k < count2; k++) {
+      if (at2 + 4 > end) throw new CorruptChunk(`a page holds ${k} of its ${count2} byte arrays`);
+      const length = bytes[at2] | bytes[at2 + 1] << 8 | bytes[at2 + 2] << 16 | bytes[at2 + 3] << 24;
+      at2 += 4;
+      if (length < 0 || at2 + length > end) {
+        throw new CorruptChunk(`a byte array of ${length} bytes runs past its page`);
+      }
+      const out = slot(k);
+      if (out >= 0) codes[out] = strings.code(bytes, at2, at2 + length);
+      at2 += length;
+    }
+    reader.offset = at2;
+    return codes;
+  }
+  if (encoding === "DELTA_LENGTH_BYTE_ARRAY") {
+    const lengths = lengthsOf(reader, end, count2);
+    let at2 = reader.offset;
+    for (let k = 0; k < count2; k++) {
+      const length = lengths[k];
+      if (at2 + length > end) throw new CorruptChunk("a byte array runs past its page");
+      const out = slot(k);
+      if (out >= 0) codes[out] = strings.code(bytes, at2, at2 + length);
+      at2 += length;
+    }
+    reader.offset = at2;
+    return codes;
+  }
+  const prefixes = lengthsOf(reader, end, count2);
+  const suffixes = lengthsOf(reader, end, count2);
+  let at = reader.offset;
+  let value = new Uint8Array(256);
+  let previous = 0;
+  for (let k = 0; k < count2; k++) {
+    const prefix2 = prefixes[k];
+    const suffix = suffixes[k];
+    if (prefix2 > previous) {
+      throw new CorruptChunk(`a prefix of ${prefix2} bytes of a ${previous}-byte value`);
+    }
+    if (at + suffix > end) throw new CorruptChunk("a byte array suffix runs past its page");
+    const length = prefix2 + suffix;
+    if (length > value.length) {
+      const grown = new Uint8Array(Math.max(length, value.length * 2));
+      grown.set(value.subarray(0, prefix2));
+      value = grown;
+    }
+    value.set(bytes.subarray(at, at + suffix), prefix2);
+    at += suffix;
+    const out = slot(k);
+    if (out >= 0) codes[out] = strings.code(value, 0, length);
+    previous = length;
+  }
+  reader.offset = at;
+  return codes;
+}
+var TWO_32, EXACT, decoder4, ByteStrings;
+var init_encodings = __esm({
+  "src/telemetry/encodings.ts"() {
+    "use strict";
+    init_hybrid();
+    init_pages();
+    TWO_32 = 4294967296;
+    EXACT = 2 ** 53;
+    decoder4 = new TextDecoder();
+    ByteStrings = class {
+      constructor(intern) {
+        this.intern = intern;
+      }
+      intern;
+      slots = new Int32Array(256).fill(-1);
+      hashes = [];
+      starts = [];
+      lengths = [];
+      codes = [];
+      arena = new Uint8Array(4096);
+      used = 0;
+      code(bytes, start, end) {
+        let hash = 2166136261;
+        for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 16777619);
+        const mask = this.slots.length - 1;
+        let slot = hash & mask;
+        const length = end - start;
+        for (; ; ) {
+          const entry2 = this.slots[slot];
+          if (entry2 < 0) break;
+          if (this.hashes[entry2] === hash && this.lengths[entry2] === length) {
+            const at = this.starts[entry2];
+            let same = true;
+            for (let i = 0; i < length; i++) {
+              if (this.arena[at + i] !== bytes[start + i]) {
+                same = false;
+                break;
+              }
+            }
+            if (same) return this.codes[entry2];
+          }
+          slot = slot + 1 & mask;
+        }
+        const value = bytes.subarray(start, end);
+        const code = this.intern(decoder4.decode(value));
+        if (this.used + length > this.arena.length) {
+          const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + length));
+          grown.set(this.arena.subarray(0, this.used));
+          this.arena = grown;
+        }
+        this.arena.set(value, this.used);
+        const entry = this.codes.length;
+        this.hashes.push(hash);
+        this.starts.push(this.used);
+        this.lengths.push(length);
+        this.codes.push(code);
+        this.used += length;
+        this.slots[slot] = entry;
+        if (this.codes.length * 2 > this.slots.length) this.rehash();
+        return code;
+      }
+      rehash() {
+        const slots = new Int32Array(this.slots.length * 2).fill(-1);
+        const mask = slots.length - 1;
+        for (let entry = 0; entry < this.codes.length; entry++) {
+          let slot = this.hashes[entry] & mask;
+          while (slots[slot] >= 0) slot = slot + 1 & mask;
+          slots[slot] = entry;
+        }
+        this.slots = slots;
+      }
+    };
   }
 });
 
@@ -10428,7 +10839,7 @@ function int64Numbers(values, into) {
   if (values instanceof BigInt64Array) {
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = 0; i < values.length; i++)
-      out[i] = words[2 * i + 1] * TWO_32 + (words[2 * i] >>> 0);
+      out[i] = words[2 * i + 1] * TWO_322 + (words[2 * i] >>> 0);
   } else {
     for (let i = 0; i < values.length; i++) out[i] = Number(values[i]);
   }
@@ -10443,7 +10854,7 @@ function timeOffsets(values, baseNs, scale, into) {
   if (values instanceof BigInt64Array) {
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
     for (let i = 0; i < values.length; i++) {
-      const units = (words[2 * i + 1] - baseHigh) * TWO_32 + ((words[2 * i] >>> 0) - baseLow);
+      const units = (words[2 * i + 1] - baseHigh) * TWO_322 + ((words[2 * i] >>> 0) - baseLow);
       out[i] = units * scale - remainder;
     }
   } else {
@@ -10454,6 +10865,7 @@ function timeOffsets(values, baseNs, scale, into) {
   return out;
 }
 function numbersOf(values, spec, into) {
+  if (values.length === 0) return into ?? new Float64Array(0);
   const { target } = spec;
   if (target.kind === "time") return timeOffsets(values, target.baseNs, target.scale, into);
   if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
@@ -10468,7 +10880,7 @@ function stringsOf(values) {
   const out = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    out[i] = value instanceof Uint8Array ? decoder4.decode(value) : String(value);
+    out[i] = value instanceof Uint8Array ? decoder5.decode(value) : String(value);
   }
   return out;
 }
@@ -10538,28 +10950,80 @@ function scatterCodes(out, firstRow, page, codes) {
 function int64Reader(spec) {
   const { target } = spec;
   if (target.kind !== "time") {
-    return (view, at) => view.getInt32(at + 4, true) * TWO_32 + view.getUint32(at, true);
+    return (view, at) => view.getInt32(at + 4, true) * TWO_322 + view.getUint32(at, true);
   }
   const { baseNs, scale } = target;
   const base = baseNs / BigInt(scale);
   const remainder = Number(baseNs - base * BigInt(scale));
   const baseHigh = Number(BigInt.asIntN(64, base) >> 32n);
   const baseLow = Number(BigInt.asUintN(32, base));
-  return (view, at) => ((view.getInt32(at + 4, true) - baseHigh) * TWO_32 + (view.getUint32(at, true) - baseLow)) * scale - remainder;
+  return (view, at) => ((view.getInt32(at + 4, true) - baseHigh) * TWO_322 + (view.getUint32(at, true) - baseLow)) * scale - remainder;
 }
-var TWO_32, decoder4, scratch;
+var TWO_322, decoder5, scratch;
 var init_values = __esm({
   "src/telemetry/values.ts"() {
     "use strict";
     init_pages();
     init_hybrid();
-    TWO_32 = 4294967296;
-    decoder4 = new TextDecoder();
+    TWO_322 = 4294967296;
+    decoder5 = new TextDecoder();
     scratch = new Int32Array(0);
   }
 });
 
 // src/telemetry/chunks.ts
+function alignedInt64(view, offset2, count2) {
+  if (int64Scratch.length < count2) int64Scratch = new BigInt64Array(count2);
+  const values = int64Scratch.subarray(0, count2);
+  new Uint8Array(values.buffer, 0, count2 * 8).set(
+    new Uint8Array(view.buffer, view.byteOffset + offset2, count2 * 8)
+  );
+  return values;
+}
+function scratchNumbers(count2) {
+  if (numberScratch.length < count2) numberScratch = new Float64Array(count2);
+  return numberScratch.subarray(0, count2);
+}
+function timeBase(spec) {
+  if (spec.target.kind !== "time") throw new UnsupportedChunk("INT96 that is not a time");
+  return spec.target.baseNs;
+}
+function pageNumbers(source, spec) {
+  switch (source.kind) {
+    case "plain":
+      return numbersOf(source.values, spec);
+    case "delta": {
+      const { target } = spec;
+      if (target.kind !== "time") {
+        return deltaIntegers({ ...source.reader }, source.end, source.count, source.type, 0n);
+      }
+      const scale = BigInt(target.scale);
+      const base = target.baseNs / scale;
+      const remainder = Number(target.baseNs - base * scale);
+      const values = deltaIntegers(
+        { ...source.reader },
+        source.end,
+        source.count,
+        source.type,
+        base
+      );
+      if (target.scale !== 1 || remainder !== 0) {
+        for (let k = 0; k < values.length; k++) values[k] = values[k] * target.scale - remainder;
+      }
+      return values;
+    }
+    case "split":
+      return byteStreamSplit2(
+        { ...source.reader },
+        source.end,
+        source.count,
+        source.type,
+        int64Reader(spec)
+      );
+    default:
+      throw new UnsupportedChunk(`numbers stored as ${source.kind}`);
+  }
+}
 function decodeNumbers(spec) {
   const length = spec.select ? spec.select.length : spec.rows;
   const out = spec.reuse instanceof Float64Array && spec.reuse.length === length ? spec.reuse : new Float64Array(length);
@@ -10569,59 +11033,83 @@ function decodeNumbers(spec) {
   const cursor = { next: 0 };
   for (const page of pages(spec)) {
     if ("dictionary" in page) {
-      dictionary2 = numbersOf(page.dictionary, spec);
+      dictionary2 = spec.meta.type === "INT96" ? page.dictionary : numbersOf(page.dictionary, spec);
       continue;
     }
-    if (page.source.kind === "indices" && !dictionary2) {
+    const { source } = page;
+    if (source.kind === "indices" && !dictionary2) {
       throw new CorruptChunk("dictionary-encoded values without a dictionary page");
     }
-    if (page.source.kind === "int64") {
-      const { view, offset: offset2 } = page.source;
-      const read = int64Reader(spec);
+    if (source.kind === "int64" || source.kind === "int96") {
+      const { view, offset: offset2 } = source;
+      const width = source.kind === "int64" ? 8 : 12;
+      const read = source.kind === "int64" ? int64Reader(spec) : int96Reader(timeBase(spec));
+      if (!spec.select && source.kind === "int64") {
+        const values2 = alignedInt64(view, offset2, source.count);
+        if (!page.presence) numbersOf(values2, spec, out.subarray(row, row + page.count));
+        else
+          scatterNumbers(
+            out,
+            row,
+            page,
+            numbersOf(values2, spec, scratchNumbers(values2.length)),
+            void 0
+          );
+        row += page.count;
+        continue;
+      }
       if (!spec.select && !page.presence) {
-        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset2 + k * 8);
+        for (let k = 0; k < page.count; k++) out[row + k] = read(view, offset2 + k * width);
       } else if (!spec.select) {
         const presence = page.presence;
         let next = 0;
         for (let b = 0; b < presence.length; b++) {
           const byte = presence[b];
           for (let k = 0; byte !== 0 && k < 8; k++) {
-            if (byte & 1 << k) out[row + b * 8 + k] = read(view, offset2 + next++ * 8);
+            if (byte & 1 << k) out[row + b * 8 + k] = read(view, offset2 + next++ * width);
           }
         }
       } else {
-        const { targets: targets2, positions: positions2 } = selectedValues(page, row, spec.select, cursor);
-        for (let k = 0; k < targets2.length; k++) {
-          out[targets2[k]] = read(view, offset2 + positions2[k] * 8);
+        const { targets, positions } = selectedValues(page, row, spec.select, cursor);
+        for (let k = 0; k < targets.length; k++) {
+          out[targets[k]] = read(view, offset2 + positions[k] * width);
         }
       }
       row += page.count;
       continue;
     }
-    if (!spec.select && !page.presence && page.source.kind === "plain") {
-      numbersOf(page.source.values, spec, out.subarray(row, row + page.count));
+    if (source.kind === "indices") {
+      const values2 = dictionary2;
+      if (!spec.select) {
+        scatterNumbers(out, row, page, values2, allIndices(source));
+      } else {
+        const { targets, positions } = selectedValues(page, row, spec.select, cursor);
+        const indices = indicesAt(source, positions);
+        for (let k = 0; k < targets.length; k++) out[targets[k]] = values2[indices[k]];
+      }
       row += page.count;
       continue;
     }
+    if (!spec.select && !page.presence && source.kind === "plain") {
+      numbersOf(source.values, spec, out.subarray(row, row + page.count));
+      row += page.count;
+      continue;
+    }
+    const values = pageNumbers(source, spec);
     if (!spec.select) {
-      const values = page.source.kind === "indices" ? dictionary2 : numbersOf(page.source.values, spec);
-      const indices = page.source.kind === "indices" ? allIndices(page.source) : void 0;
-      scatterNumbers(out, row, page, values, indices);
-      row += page.count;
-      continue;
-    }
-    const { targets, positions } = selectedValues(page, row, spec.select, cursor);
-    if (page.source.kind === "indices") {
-      const values = dictionary2;
-      const indices = indicesAt(page.source, positions);
-      for (let k = 0; k < targets.length; k++) out[targets[k]] = values[indices[k]];
+      scatterNumbers(out, row, page, values, void 0);
     } else {
-      const values = numbersOf(page.source.values, spec);
+      const { targets, positions } = selectedValues(page, row, spec.select, cursor);
       for (let k = 0; k < targets.length; k++) out[targets[k]] = values[positions[k]];
     }
     row += page.count;
   }
   return out;
+}
+function pageCodes(source, strings, positions) {
+  if (source.kind !== "bytes") throw new UnsupportedChunk(`strings stored as ${source.kind}`);
+  const { reader, end, count: count2, encoding } = source;
+  return byteArrayCodes({ ...reader }, end, count2, encoding, strings(), positions);
 }
 function reusableCodes(spec, length) {
   const previous = spec.reuse;
@@ -10632,7 +11120,14 @@ function decodeStrings(spec) {
   const codes = reusableCodes(spec, spec.select ? spec.select.length : spec.rows);
   let dictionary2 = [];
   const interner = createInterner();
-  let interned = false;
+  let table2;
+  const strings = () => {
+    if (!table2) {
+      for (const value of dictionary2) interner.intern(value);
+      table2 = new ByteStrings(interner.intern);
+    }
+    return table2;
+  };
   let row = 0;
   const cursor = { next: 0 };
   for (const page of pages(spec)) {
@@ -10640,32 +11135,28 @@ function decodeStrings(spec) {
       dictionary2 = stringsOf(page.dictionary);
       continue;
     }
-    if (!spec.select && page.source.kind === "indices") {
-      scatterCodes(codes, row, page, allIndices(page.source));
+    const { source } = page;
+    if (!spec.select) {
+      scatterCodes(
+        codes,
+        row,
+        page,
+        source.kind === "indices" ? allIndices(source) : pageCodes(source, strings)
+      );
       row += page.count;
       continue;
     }
     const { targets, positions } = selectedValues(page, row, spec.select, cursor);
-    if (page.source.kind === "indices") {
-      const indices = indicesAt(page.source, positions);
+    if (source.kind === "indices") {
+      const indices = indicesAt(source, positions);
       for (let k = 0; k < targets.length; k++) codes[targets[k]] = indices[k];
     } else {
-      if (!interned) {
-        for (const value of dictionary2) interner.intern(value);
-        interned = true;
-      }
-      if (page.source.kind !== "plain") throw new UnsupportedChunk("strings stored as INT64");
-      const values = page.source.values;
-      for (let k = 0; k < targets.length; k++) {
-        const value = values[positions[k]];
-        codes[targets[k]] = interner.intern(
-          value instanceof Uint8Array ? decoder5.decode(value) : String(value)
-        );
-      }
+      const values = pageCodes(source, strings, positions);
+      for (let k = 0; k < targets.length; k++) codes[targets[k]] = values[k];
     }
     row += page.count;
   }
-  return { codes, dictionary: interned ? interner.dictionary : dictionary2 };
+  return { codes, dictionary: table2 ? interner.dictionary : dictionary2 };
 }
 function decodeFramesList(spec) {
   const { select } = spec;
@@ -10675,7 +11166,14 @@ function decodeFramesList(spec) {
   let used = 0;
   let dictionary2 = [];
   const interner = createInterner();
-  let interned = false;
+  let table2;
+  const strings = () => {
+    if (!table2) {
+      for (const value of dictionary2) interner.intern(value);
+      table2 = new ByteStrings(interner.intern);
+    }
+    return table2;
+  };
   let row = -1;
   let target = 0;
   for (const page of pages(spec)) {
@@ -10706,13 +11204,7 @@ function decodeFramesList(spec) {
     if (source.kind === "indices") {
       parts.push(select ? indicesAt(source, kept) : allIndices(source).slice(0, wanted));
     } else {
-      if (source.kind !== "plain") throw new UnsupportedChunk("frames stored as INT64");
-      if (!interned) {
-        for (const value of dictionary2) interner.intern(value);
-        interned = true;
-      }
-      const strings = stringsOf(Array.from(kept, (p) => source.values[p]));
-      parts.push(Int32Array.from(strings, (value) => interner.intern(value)));
+      parts.push(pageCodes(source, strings, select ? kept : void 0).slice(0, wanted));
     }
     used += wanted;
   }
@@ -10724,7 +11216,7 @@ function decodeFramesList(spec) {
     codes.set(part, at);
     at += part.length;
   }
-  return { offsets, codes, dictionary: interned ? interner.dictionary : dictionary2 };
+  return { offsets, codes, dictionary: table2 ? interner.dictionary : dictionary2 };
 }
 function decodeFramesJoined(spec) {
   const stacks = decodeStrings({ ...spec, reuse: void 0 });
@@ -10766,15 +11258,17 @@ function decodeChunk(spec) {
       return decodeFramesList(spec);
   }
 }
-var decoder5;
+var int64Scratch, numberScratch;
 var init_chunks = __esm({
   "src/telemetry/chunks.ts"() {
     "use strict";
     init_batch();
     init_pages();
+    init_encodings();
     init_values();
     init_pages();
-    decoder5 = new TextDecoder();
+    int64Scratch = new BigInt64Array(0);
+    numberScratch = new Float64Array(0);
   }
 });
 
@@ -11212,7 +11706,8 @@ async function openEventsFile(path) {
     let rowStart = 0;
     metadata.row_groups.forEach((group, index) => {
       const rowCount = Number(group.num_rows);
-      const ts = statisticsOf(metadata, index, tsColumn);
+      const tsType = group.columns[tsColumn]?.meta_data?.type;
+      const ts = tsType === "INT96" ? void 0 : statisticsOf(metadata, index, tsColumn);
       const dur = statisticsOf(metadata, index, durColumn);
       const durMax = bigintStat(dur?.max_value ?? dur?.max);
       raw.push({
@@ -11385,6 +11880,136 @@ var init_events_file = __esm({
     init_columns();
     init_parquet_file();
     ONE_READ_LIMIT = 4 * 1024 * 1024;
+  }
+});
+
+// src/telemetry/decode-workers.ts
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+function threadsFor(file, wanted) {
+  if (!workersAvailable()) return 1;
+  if (wanted !== void 0) return Math.max(1, Math.min(wanted, MAX_THREADS, file.rowGroups.length));
+  if (Math.max(...file.rowGroups.map((span) => span.rowCount)) > PARALLEL_GROUP_ROWS) return 1;
+  return Math.max(1, Math.min(AUTO_THREADS, availableParallelism(), file.rowGroups.length));
+}
+function workersAvailable() {
+  return import.meta.url.endsWith(".js") || import.meta.url.endsWith(".mjs");
+}
+function buffersOf(batch) {
+  const buffers = /* @__PURE__ */ new Set();
+  for (const value of Object.values(batch)) {
+    if (ArrayBuffer.isView(value)) buffers.add(value.buffer);
+    else if (value && typeof value === "object") {
+      for (const part of Object.values(value)) {
+        if (ArrayBuffer.isView(part)) buffers.add(part.buffer);
+      }
+    }
+  }
+  return [...buffers];
+}
+async function serve(setup) {
+  const port = parentPort;
+  if (!port) return;
+  let file;
+  let failure;
+  try {
+    file = await openEventsFile(setup.path);
+    file.baseNs = BigInt(setup.baseNs);
+  } catch (error) {
+    failure = error instanceof EventsFileError ? error.problem : errorText(error);
+  }
+  let queue = Promise.resolve();
+  port.on("message", (job) => {
+    queue = queue.then(async () => {
+      let reply;
+      if (!file) {
+        reply = { index: job.index, problem: failure ?? "cannot open", corrupt: true };
+      } else {
+        try {
+          let batch;
+          for await (const each of readBatches(file, setup.wanted, [file.rowGroups[job.index]])) {
+            batch = each;
+          }
+          if (!batch) throw new Error(`row group ${job.index} gave no batch`);
+          port.postMessage({ index: job.index, batch }, buffersOf(batch));
+          return;
+        } catch (error) {
+          reply = error instanceof EventsFileError ? { index: job.index, problem: error.problem, corrupt: true } : { index: job.index, problem: errorText(error), corrupt: false };
+        }
+      }
+      port.postMessage(reply);
+    });
+  });
+}
+async function* readBatchesInWorkers(file, wanted, threads) {
+  const setup = {
+    tag: TAG,
+    path: file.path,
+    baseNs: file.baseNs.toString(),
+    wanted: [...wanted]
+  };
+  const script = fileURLToPath(import.meta.url);
+  const workers = Array.from({ length: threads }, () => new Worker(script, { workerData: setup }));
+  const done = /* @__PURE__ */ new Map();
+  const waiting = /* @__PURE__ */ new Map();
+  let failed;
+  const settle = (reply) => {
+    const resolve3 = waiting.get(reply.index);
+    if (resolve3) {
+      waiting.delete(reply.index);
+      resolve3(reply);
+    } else done.set(reply.index, reply);
+  };
+  for (const worker of workers) {
+    worker.on("message", settle);
+    worker.on("error", (error) => {
+      failed = error;
+      for (const [index, resolve3] of waiting) {
+        waiting.delete(index);
+        resolve3({ index, problem: errorText(error), corrupt: false });
+      }
+    });
+  }
+  const groups = file.rowGroups;
+  let sent = 0;
+  let received = 0;
+  const send = () => {
+    while (sent < groups.length && sent < received + threads + 1) {
+      workers[sent % threads].postMessage({ index: groups[sent].index });
+      sent++;
+    }
+  };
+  try {
+    send();
+    for (const span of groups) {
+      const reply = done.get(span.index) ?? (failed ? { index: span.index, problem: errorText(failed), corrupt: false } : await new Promise((resolve3) => waiting.set(span.index, resolve3)));
+      done.delete(span.index);
+      received++;
+      send();
+      if ("problem" in reply) {
+        if (reply.corrupt) throw new EventsFileError(file.path, reply.problem);
+        throw new EventsFileError(file.path, `decoding failed (${reply.problem})`);
+      }
+      yield reply.batch;
+    }
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+}
+var TAG, MAX_THREADS, AUTO_THREADS, PARALLEL_GROUP_ROWS;
+var init_decode_workers = __esm({
+  "src/telemetry/decode-workers.ts"() {
+    "use strict";
+    init_events_file();
+    init_parquet_file();
+    TAG = "iostorm-row-group-decoder";
+    MAX_THREADS = 4;
+    AUTO_THREADS = 1;
+    PARALLEL_GROUP_ROWS = 262144;
+    if (!isMainThread && workerData?.tag === TAG) {
+      void serve(workerData);
+    }
   }
 });
 
@@ -12200,12 +12825,9 @@ function parquetSource(path, file, options2, shownPath) {
     baseNs: file.baseNs,
     columns: new Set(Object.keys(file.columns)),
     async profile(profiler) {
-      for await (const batch of readBatches(
-        file,
-        PROFILE_COLUMNS,
-        file.rowGroups,
-        options2.reader
-      )) {
+      const threads = options2.reader === "reference" ? 1 : threadsFor(file, options2.threads);
+      const batches = threads > 1 ? readBatchesInWorkers(file, PROFILE_COLUMNS, threads) : readBatches(file, PROFILE_COLUMNS, file.rowGroups, options2.reader);
+      for await (const batch of batches) {
         profiler.add(batch);
         options2.progress?.rows?.(batch.length);
       }
@@ -12257,6 +12879,7 @@ var init_analyse_file = __esm({
     "use strict";
     init_events_file();
     init_parquet_file();
+    init_decode_workers();
     init_attribute();
     init_detect();
     init_plugins();
@@ -27649,14 +28272,14 @@ var require_crc32 = __commonJS({
 var require_yauzl = __commonJS({
   "node_modules/yauzl/index.js"(exports) {
     var fs = __require("fs");
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var fd_slicer = require_fd_slicer();
     var util = __require("util");
     var EventEmitter = __require("events").EventEmitter;
     var Transform2 = __require("stream").Transform;
     var PassThrough = __require("stream").PassThrough;
     var Writable = __require("stream").Writable;
-    var crc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : require_crc32();
+    var crc32 = typeof zlib2.crc32 === "function" ? zlib2.crc32 : require_crc32();
     exports.open = open4;
     exports.fromFd = fromFd;
     exports.fromBuffer = fromBuffer;
@@ -28115,7 +28738,7 @@ var require_yauzl = __commonJS({
       var endpointStream = readStream;
       if (decompress2) {
         var destroyed = false;
-        var inflateFilter = zlib.createInflateRaw();
+        var inflateFilter = zlib2.createInflateRaw();
         readStream.on("error", function(err2) {
           setImmediate(function() {
             if (!destroyed) inflateFilter.emit("error", err2);
@@ -43715,6 +44338,9 @@ ${optionsUsage(ANALYSIS_OPTIONS)}
   }
 });
 
+// src/iostorm.ts
+import { isMainThread as isMainThread2 } from "node:worker_threads";
+
 // src/cli.ts
 init_arguments();
 init_verdict();
@@ -44460,6 +45086,7 @@ async function loadSide(target, runsDir, options2, database) {
 
 // src/cli.ts
 init_options();
+init_decode_workers();
 init_errors();
 init_escape();
 
@@ -46698,6 +47325,8 @@ ${optionsUsage()}
   --out-md FILE           write the markdown report here; standard output then gets one line
                           saying what was written (and the report only if --format is given)
   --out-json FILE         write the JSON report (schema_version 1) here
+  --threads N             threads decoding the row groups (1 to ${MAX_THREADS}, default 1); never
+                          changes an answer
   -h, --help              this help;  -V, --version  the version
 
 Verdict options (diff):
@@ -46719,6 +47348,7 @@ var OPTION_SPEC2 = {
   "runs-dir": { type: "string" },
   "out-md": { type: "string" },
   "out-json": { type: "string" },
+  threads: { type: "string" },
   "fail-on-new": { type: "boolean" },
   format: { type: "string" },
   details: { type: "boolean" },
@@ -46884,6 +47514,15 @@ async function main(argv, io) {
       ])
     );
     const options2 = await parseAnalysisOptions(given(ANALYSIS_OPTIONS));
+    if (values.threads !== void 0) {
+      const threads = Number(values.threads);
+      if (!Number.isInteger(threads) || threads < 1) {
+        throw new UsageError(
+          `--threads must be a whole number of at least 1; got "${values.threads}"`
+        );
+      }
+      options2.threads = threads;
+    }
     const settings = await parseVerdictOptions(given(VERDICT_OPTIONS), void 0, {
       ...DEFAULT_SETTINGS,
       failOn: values["fail-on-new"] ? "new" : "never"
@@ -46965,18 +47604,20 @@ ${error.stack}` : "";
 
 // src/iostorm.ts
 init_errors();
-process.on("unhandledRejection", (reason) => {
-  process.stderr.write(
-    `iostorm: warning: ignored a late decoding error (${errorMessage(reason)})
+if (isMainThread2) {
+  process.on("unhandledRejection", (reason) => {
+    process.stderr.write(
+      `iostorm: warning: ignored a late decoding error (${errorMessage(reason)})
 `
-  );
-});
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  env: process.env,
-  stdoutIsTTY: process.stdout.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-  // (a terminal that does not know its size says 0: then $COLUMNS, else 100)
-  columns: process.stdout.columns || process.stderr.columns || void 0
-});
+    );
+  });
+  process.exitCode = await main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    // (a terminal that does not know its size says 0: then $COLUMNS, else 100)
+    columns: process.stdout.columns || process.stderr.columns || void 0
+  });
+}

@@ -9,7 +9,7 @@ import {
   FLOOR_MS,
   MSPT_METRICS,
   analyseFile
-} from "./chunks/chunk-QHMMXJNH.js";
+} from "./chunks/chunk-3TI4TS26.js";
 import {
   BUILT_IN_LIBRARY_PLUGINS,
   NOT_PLUGIN_PREFIXES,
@@ -1815,6 +1815,9 @@ var require_picomatch2 = __commonJS({
     module.exports = picomatch3;
   }
 });
+
+// src/index.ts
+import { isMainThread } from "node:worker_threads";
 
 // src/analysis/signatures.ts
 var byRank = (a, b) => b.spikes - a.spikes || b.worst_ms - a.worst_ms || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0);
@@ -6176,4 +6179,4 @@ function failuresOf({ diff }, unreadable, unusableArtifacts) {
 }
 
 // src/index.ts
-await run();
+if (isMainThread) await run();
