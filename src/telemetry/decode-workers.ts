@@ -20,10 +20,9 @@ const TAG = 'iostorm-row-group-decoder'
 export const MAX_THREADS = 4
 
 /**
- * Threads without --threads: one. On the 2-core machine the bench ran on, two threads never beat
- * one (no core was idle while other jobs ran; the workers' start-up adds 0.3–0.5 s of CPU), so
- * no crossover has been measured yet; `npm run bench -- --threads 2` on a quiet machine finds it
- * (docs/performance.md).
+ * Threads without --threads: one. On a quiet 2-core machine two threads were slower on every 10M
+ * file and up to 1.8× the memory (docs/performance.md): handing batches back costs more than the
+ * second core gains. `npm run bench -- --threads 2` measures it again on another machine.
  */
 export const AUTO_THREADS = 1
 
