@@ -48,7 +48,8 @@ const INJECTED_LINE = /^\s*(#+ |[-*] )?INJECTED/m
 
 /** CommonMark HTML block type 6 start tags that the report or a payload might use. */
 const HTML_BLOCK_START = /^ {0,3}<\/?(details|summary|div|p|table|pre|section|h[1-6])[\s/>]/i
-const FENCE = /^ {0,3}(`{3,}|~{3,})/
+/** A fence opener; a backtick fence's info string has no backtick (CommonMark 4.5), else it is code spans. */
+const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/
 
 /** Inline code spans replaced by a space (CommonMark: a run of n backticks closes at the next run of exactly n). */
 function withoutCodeSpans(text: string): string {
