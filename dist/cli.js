@@ -43624,6 +43624,197 @@ var require__ = __commonJS({
   }
 });
 
+// src/report/words.ts
+function formatLength(ms3) {
+  if (!Number.isFinite(ms3)) return "\u2013";
+  if (ms3 >= 1e3) return `${(ms3 / 1e3).toFixed(ms3 >= 1e4 ? 0 : 1)} s`;
+  return `${ms3 >= 100 ? Math.round(ms3) : Number(ms3.toFixed(1))} ms`;
+}
+function formatAt(offsetMs) {
+  const seconds = offsetMs / 1e3;
+  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `+${minutes} min ${(seconds - minutes * 60).toFixed(0)} s`;
+}
+function shortenPath(path, max) {
+  const chars = [...path];
+  if (chars.length <= max) return path;
+  const parts = path.split("/");
+  const tail = parts.slice(-2).join("/");
+  const tailChars = [...tail];
+  if (tailChars.length + 2 > max) {
+    const file = [...parts[parts.length - 1] ?? ""];
+    const parent = parts.length > 1 ? [...`${parts[parts.length - 2]}/`] : [];
+    const room = parent.length <= max / 2 ? max - parent.length : max;
+    const shown2 = room === max ? "" : parent.join("");
+    if (file.length <= room) return shown2 + file.join("");
+    const keepEnd = Math.min(12, Math.floor((room - 1) / 2));
+    return shown2 + file.slice(0, room - 1 - keepEnd).join("") + "\u2026" + file.slice(-keepEnd).join("");
+  }
+  let head = "";
+  for (let count2 = 1; count2 <= parts.length - 2; count2++) {
+    const next = parts.slice(0, count2).join("/");
+    if ([...next].length + 2 + tailChars.length > max) break;
+    head = next;
+  }
+  return `${head}/\u2026/${tail}`.replace(/^\/…/, "\u2026");
+}
+function isGcPause(spike) {
+  const jfrPause = spike.gc_pause_ms ?? 0;
+  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true;
+  if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
+  const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
+  const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
+  const other = spike.threads.filter((t) => !isGcThread(t.thread) && !t.tick_thread).reduce((s, t) => s + busy(t), 0);
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  const tickWaited = tick.every((t) => t.syscall_ms === 0);
+  return gc > other && tickWaited;
+}
+function syscallThread(spike) {
+  if (spike.first_syscall === null) return null;
+  const tick = spike.threads.filter((t) => t.tick_thread);
+  if (spike.first_syscall_scope === "tick-thread") {
+    return tick[0]?.thread ?? null;
+  }
+  const others = spike.threads.filter((t) => !t.tick_thread && t.syscall_ms > 0).sort((a, b) => b.syscall_ms - a.syscall_ms);
+  return others[0]?.thread ?? spike.top_thread;
+}
+function verb(syscall) {
+  if (/^(fsync|fdatasync)$/.test(syscall)) return `${syscall}ed`;
+  if (/^(sync_file_range|msync|syncfs|sync)$/.test(syscall)) return "flushed";
+  if (/^(p?readv?2?|pread64|preadv2?)$/.test(syscall)) return "read";
+  if (/^(p?writev?2?|pwrite64|pwritev2?)$/.test(syscall)) return "wrote";
+  if (/^(open|openat2?|creat)$/.test(syscall)) return "opened";
+  if (/^(recv|recvfrom|recvmsg|recvmmsg)$/.test(syscall)) return "waited for data on";
+  if (/^(send|sendto|sendmsg|sendmmsg)$/.test(syscall)) return "sent to";
+  if (/^(connect)$/.test(syscall)) return "connected to";
+  if (/^(rename|renameat2?)$/.test(syscall)) return "renamed";
+  if (/^(unlink|unlinkat)$/.test(syscall)) return "deleted";
+  return null;
+}
+function fileObject(path, m, maxPath) {
+  if (/^socket:\[\d+\]$/.test(path)) return "a socket";
+  if (/^pipe:\[\d+\]$/.test(path)) return "a pipe";
+  return m.name(shortenPath(path, maxPath), maxPath + 1);
+}
+function pluginWords(spike, m) {
+  if (spike.top_plugin === null) return NO_PLUGIN2;
+  const via = spike.via_plugin ?? null;
+  const plugin = m.name(spike.top_plugin, 40) + (via === null ? "" : ` in ${m.name(via, 40)}`);
+  return spike.entry_plugin === null ? plugin : `${plugin}${via === null ? "" : ","} called by ${m.name(spike.entry_plugin, 40)}`;
+}
+function pluginOnTickThread(spike) {
+  const entry = spike.plugins.find((plugin) => plugin.plugin === spike.top_plugin);
+  return entry === void 0 || entry.tick_thread_samples > 0;
+}
+function pluginClause(spike, m) {
+  if (spike.top_plugin === null) {
+    const sampled = spike.threads.some((thread) => thread.samples > 0);
+    return sampled ? "the tick thread ran no plugin code" : "no stack samples to name a plugin";
+  }
+  const words = pluginWords(spike, m);
+  return pluginOnTickThread(spike) ? `the tick thread ran ${words}` : `${words} ran on another thread, not the tick thread`;
+}
+function whatHappened(spike, m, maxPath = 40) {
+  if (isGcPause(spike)) {
+    return `a garbage-collection pause: ${m.name(spike.top_thread ?? "", 40)} busy, the tick thread waiting`;
+  }
+  const syscall = spike.first_syscall;
+  if (syscall === null) {
+    return spike.top_thread === null ? "no thread data" : `${m.name(spike.top_thread, 40)} was busiest (${NO_SYSCALL})`;
+  }
+  const actor = syscallThread(spike);
+  const who = actor === null ? "a thread" : m.name(actor, 40);
+  if (WAIT_SYSCALLS2.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
+  const action = verb(syscall);
+  const device = spike.top_device === null ? "" : ` on ${m.name(spike.top_device, 20)}`;
+  if (spike.top_path === null) {
+    return `${who} called ${m.name(syscall, 30)}${device}`;
+  }
+  const object = fileObject(spike.top_path, m, maxPath);
+  const named = [
+    ...action === null || SELF_EVIDENT.has(syscall) ? [] : [m.name(syscall, 30)],
+    ...object === "a socket" ? [m.name(spike.top_path, 30)] : []
+  ];
+  const after = named.length > 0 ? ` (${named.join(", ")})` : "";
+  return action === null ? `${who} called ${m.name(syscall, 30)} on ${object}${device}${after}` : `${who} ${action} ${object}${device}${after}`;
+}
+function spikeLine(spike, m, maxPath = 40) {
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return "no thread, plugin or syscall data in this window (only the MSPT metric)";
+  }
+  if (isGcPause(spike) && spike.top_plugin === null) return whatHappened(spike, m, maxPath);
+  return `${whatHappened(spike, m, maxPath)}; ${pluginClause(spike, m)}`;
+}
+function signatureWords(signature, m) {
+  const plugin = signature.top_plugin === null ? NO_PLUGIN2 : m.name(signature.top_plugin, 40);
+  const syscall = signature.first_syscall === null ? NO_SYSCALL : m.name(signature.first_syscall, 30);
+  return `${plugin} \xB7 ${syscall}`;
+}
+function worstSpikeOf(report, signature) {
+  let worst;
+  for (const run of report.runs) {
+    for (const spike of run.spikes) {
+      if (spike.signature !== signature) continue;
+      if (!worst || spike.value_ms > worst.spike.value_ms) worst = { run, spike };
+    }
+  }
+  return worst;
+}
+function judgedStatus(signature, kind2) {
+  const head = signature.judgement?.head;
+  const base = signature.judgement?.base;
+  const inHead = head ? repeatsText(head.repeats_with, head.repeats) : `${signature.repeats} repeats`;
+  switch (kind2) {
+    case "new":
+      return `new: ${inHead}, none before`;
+    case "unconfirmed":
+      return `new, but only in ${inHead}: rerun to confirm`;
+    case "more frequent":
+      return base ? `more frequent: ${inHead}, against ${repeatsText(base.repeats_with, base.repeats)} before` : `more frequent: ${inHead}`;
+    case "worse":
+      return base?.median_ms != null && head?.median_ms != null ? `worse: a typical spike of ${formatLength(head.median_ms)}, against ${formatLength(base.median_ms)} before` : "worse than before";
+    case "seen":
+      return `${signature.spikes} spike${signature.spikes === 1 ? "" : "s"} in ${signature.repeats} repeat${signature.repeats === 1 ? "" : "s"}`;
+  }
+}
+function signatureSentence(report, signature, kind2, m) {
+  const status = judgedStatus(signature, kind2);
+  const worst = worstSpikeOf(report, signature.signature);
+  const length = m.strong(formatLength(signature.worst_ms));
+  const ticks = signature.spikes === 1 ? `A tick of ${length}` : `Ticks up to ${length}`;
+  if (!worst) return `${ticks}: ${signatureWords(signature, m)} (${status}).`;
+  const { spike } = worst;
+  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
+    return `${ticks}, with no thread, plugin or syscall data to explain ${signature.spikes === 1 ? "it" : "them"} (${status}).`;
+  }
+  const when = isGcPause(spike) ? "during" : "while";
+  return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
+}
+var NO_PLUGIN2, NO_SYSCALL, GC_THREAD, isGcThread, WAIT_SYSCALLS2, SELF_EVIDENT, repeatsText;
+var init_words = __esm({
+  "src/report/words.ts"() {
+    "use strict";
+    NO_PLUGIN2 = "no plugin";
+    NO_SYSCALL = "no syscall data";
+    GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
+    isGcThread = (name2) => GC_THREAD.test(name2);
+    WAIT_SYSCALLS2 = /* @__PURE__ */ new Set([
+      "futex",
+      "nanosleep",
+      "clock_nanosleep",
+      "epoll_wait",
+      "epoll_pwait",
+      "poll",
+      "ppoll",
+      "select",
+      "pselect6"
+    ]);
+    SELF_EVIDENT = /* @__PURE__ */ new Set(["read", "write", "fsync", "fdatasync", "open", "openat"]);
+    repeatsText = (withIt, of) => `${withIt} of ${of} repeat${of === 1 ? "" : "s"}`;
+  }
+});
+
 // node_modules/picocolors/picocolors.js
 var require_picocolors = __commonJS({
   "node_modules/picocolors/picocolors.js"(exports, module) {
@@ -43693,6 +43884,278 @@ var require_picocolors = __commonJS({
     };
     module.exports = createColors3();
     module.exports.createColors = createColors3;
+  }
+});
+
+// node_modules/string-width/node_modules/ansi-regex/index.js
+function ansiRegex({ onlyFirst = false } = {}) {
+  return new RegExp(pattern, onlyFirst ? void 0 : "g");
+}
+var ST, stringControls, osc, controlString, linuxPalette, csi, escape2, pattern;
+var init_ansi_regex = __esm({
+  "node_modules/string-width/node_modules/ansi-regex/index.js"() {
+    ST = String.raw`(?:\u001B\u005C|\u009C)`;
+    stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+    osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
+    controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
+    linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
+    csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
+    escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
+    pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
+  }
+});
+
+// node_modules/string-width/node_modules/strip-ansi/index.js
+function stripAnsi(string) {
+  if (typeof string !== "string") {
+    throw new TypeError(`Expected a \`string\`, got \`${typeof string}\``);
+  }
+  if (!string.includes("\x1B") && !string.includes("\x9B")) {
+    return string;
+  }
+  return string.replace(regex, "");
+}
+var regex;
+var init_strip_ansi = __esm({
+  "node_modules/string-width/node_modules/strip-ansi/index.js"() {
+    init_ansi_regex();
+    regex = ansiRegex();
+  }
+});
+
+// node_modules/get-east-asian-width/lookup-data.js
+var ambiguousMinimalCodePoint, ambiguousMaximumCodePoint, ambiguousRanges, fullwidthMinimalCodePoint, fullwidthMaximumCodePoint, fullwidthRanges, wideMinimalCodePoint, wideMaximumCodePoint, wideRanges;
+var init_lookup_data = __esm({
+  "node_modules/get-east-asian-width/lookup-data.js"() {
+    ambiguousMinimalCodePoint = 161;
+    ambiguousMaximumCodePoint = 1114109;
+    ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
+    fullwidthMinimalCodePoint = 12288;
+    fullwidthMaximumCodePoint = 65510;
+    fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
+    wideMinimalCodePoint = 4352;
+    wideMaximumCodePoint = 262141;
+    wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
+  }
+});
+
+// node_modules/get-east-asian-width/utilities.js
+var isInRange;
+var init_utilities = __esm({
+  "node_modules/get-east-asian-width/utilities.js"() {
+    isInRange = (ranges, codePoint) => {
+      let low = 0;
+      let high = Math.floor(ranges.length / 2) - 1;
+      while (low <= high) {
+        const mid = Math.floor((low + high) / 2);
+        const i = mid * 2;
+        if (codePoint < ranges[i]) {
+          high = mid - 1;
+        } else if (codePoint > ranges[i + 1]) {
+          low = mid + 1;
+        } else {
+          return true;
+        }
+      }
+      return false;
+    };
+  }
+});
+
+// node_modules/get-east-asian-width/lookup.js
+function findWideFastPathRange(ranges) {
+  let fastPathStart = ranges[0];
+  let fastPathEnd = ranges[1];
+  for (let index = 0; index < ranges.length; index += 2) {
+    const start = ranges[index];
+    const end = ranges[index + 1];
+    if (commonCjkCodePoint >= start && commonCjkCodePoint <= end) {
+      return [start, end];
+    }
+    if (end - start > fastPathEnd - fastPathStart) {
+      fastPathStart = start;
+      fastPathEnd = end;
+    }
+  }
+  return [fastPathStart, fastPathEnd];
+}
+var commonCjkCodePoint, wideFastPathStart, wideFastPathEnd, isAmbiguous, isFullwidth, isWide;
+var init_lookup = __esm({
+  "node_modules/get-east-asian-width/lookup.js"() {
+    init_lookup_data();
+    init_utilities();
+    commonCjkCodePoint = 19968;
+    [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
+    isAmbiguous = (codePoint) => {
+      if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(ambiguousRanges, codePoint);
+    };
+    isFullwidth = (codePoint) => {
+      if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(fullwidthRanges, codePoint);
+    };
+    isWide = (codePoint) => {
+      if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
+        return true;
+      }
+      if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
+        return false;
+      }
+      return isInRange(wideRanges, codePoint);
+    };
+  }
+});
+
+// node_modules/get-east-asian-width/index.js
+function validate(codePoint) {
+  if (!Number.isSafeInteger(codePoint)) {
+    throw new TypeError(`Expected a code point, got \`${typeof codePoint}\`.`);
+  }
+}
+function eastAsianWidth(codePoint, { ambiguousAsWide = false } = {}) {
+  validate(codePoint);
+  if (isFullwidth(codePoint) || isWide(codePoint) || ambiguousAsWide && isAmbiguous(codePoint)) {
+    return 2;
+  }
+  return 1;
+}
+var init_get_east_asian_width = __esm({
+  "node_modules/get-east-asian-width/index.js"() {
+    init_lookup();
+  }
+});
+
+// node_modules/string-width/index.js
+function isDoubleWidthNonRgiEmojiSequence(segment) {
+  if (segment.length > 50) {
+    return false;
+  }
+  if (unqualifiedKeycapRegex.test(segment)) {
+    return true;
+  }
+  if (segment.includes("\u200D")) {
+    const pictographics = segment.match(extendedPictographicRegex);
+    return pictographics !== null && pictographics.length >= 2;
+  }
+  return false;
+}
+function baseVisible(segment) {
+  const index = segment.search(visibleCharacterRegex);
+  return index === -1 ? void 0 : segment.slice(index);
+}
+function isHangulLeadingJamo(codePoint) {
+  return codePoint >= 4352 && codePoint <= 4447 || codePoint >= 43360 && codePoint <= 43388;
+}
+function isHangulVowelJamo(codePoint) {
+  return codePoint >= 4448 && codePoint <= 4519 || codePoint >= 55216 && codePoint <= 55238;
+}
+function isHangulTrailingJamo(codePoint) {
+  return codePoint >= 4520 && codePoint <= 4607 || codePoint >= 55243 && codePoint <= 55291;
+}
+function isHangulJamo(codePoint) {
+  return isHangulLeadingJamo(codePoint) || isHangulVowelJamo(codePoint) || isHangulTrailingJamo(codePoint);
+}
+function hangulClusterWidth(visibleSegment, eastAsianWidthOptions) {
+  const codePoints = [];
+  for (const character of visibleSegment) {
+    if (!visibleCharacterRegex.test(character)) {
+      continue;
+    }
+    codePoints.push(character.codePointAt(0));
+  }
+  if (codePoints.length === 0) {
+    return void 0;
+  }
+  let width = 0;
+  for (let index = 0; index < codePoints.length; index++) {
+    const codePoint = codePoints[index];
+    if (!isHangulJamo(codePoint)) {
+      if (width === 0) {
+        return void 0;
+      }
+      for (let remaining = index; remaining < codePoints.length; remaining++) {
+        width += eastAsianWidth(codePoints[remaining], eastAsianWidthOptions);
+      }
+      return width;
+    }
+    if (isHangulLeadingJamo(codePoint) && isHangulVowelJamo(codePoints[index + 1])) {
+      width += 2;
+      index += isHangulTrailingJamo(codePoints[index + 2]) ? 2 : 1;
+      continue;
+    }
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+  }
+  return width;
+}
+function trailingWidth(visibleSegment, eastAsianWidthOptions) {
+  let extra = 0;
+  let first = true;
+  for (const character of visibleSegment) {
+    if (first) {
+      first = false;
+      continue;
+    }
+    if (spacingMarkRegex.test(character) || character >= "\uFF00" && character <= "\uFFEF") {
+      extra += eastAsianWidth(character.codePointAt(0), eastAsianWidthOptions);
+    }
+  }
+  return extra;
+}
+function stringWidth(input, options2 = {}) {
+  if (typeof input !== "string" || input.length === 0) {
+    return 0;
+  }
+  const {
+    ambiguousIsNarrow = true,
+    countAnsiEscapeCodes = false
+  } = options2;
+  let string = input;
+  if (!countAnsiEscapeCodes && (string.includes("\x1B") || string.includes("\x9B"))) {
+    string = stripAnsi(string);
+  }
+  if (string.length === 0) {
+    return 0;
+  }
+  if (/^[\u0020-\u007E]*$/.test(string)) {
+    return string.length;
+  }
+  let width = 0;
+  const eastAsianWidthOptions = { ambiguousAsWide: !ambiguousIsNarrow };
+  for (const { segment } of segmenter.segment(string)) {
+    const visibleSegment = baseVisible(segment);
+    if (visibleSegment === void 0) {
+      continue;
+    }
+    if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {
+      width += 2;
+      continue;
+    }
+    const hangulWidth = hangulClusterWidth(visibleSegment, eastAsianWidthOptions);
+    if (hangulWidth !== void 0) {
+      width += hangulWidth;
+      continue;
+    }
+    const codePoint = visibleSegment.codePointAt(0);
+    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
+    width += trailingWidth(visibleSegment, eastAsianWidthOptions);
+  }
+  return width;
+}
+var segmenter, visibleCharacterRegex, spacingMarkRegex, rgiEmojiRegex, unqualifiedKeycapRegex, extendedPictographicRegex;
+var init_string_width = __esm({
+  "node_modules/string-width/index.js"() {
+    init_strip_ansi();
+    init_get_east_asian_width();
+    segmenter = new Intl.Segmenter();
+    visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
+    spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
+    rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
+    unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
+    extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
   }
 });
 
@@ -44070,10 +44533,11 @@ var init_live = __esm({
 function tailColors(isTty, env) {
   return (0, import_picocolors2.createColors)(isTty && !env.NO_COLOR);
 }
-function name(value, max = 60) {
+function name(value, max = 60, keep = "end") {
   if (value === null) return "-";
   const line = terminalLine(value);
-  return line.length <= max ? line : `\u2026${line.slice(line.length - max + 1)}`;
+  if (line.length <= max) return line;
+  return keep === "end" ? `\u2026${line.slice(line.length - max + 1)}` : `${line.slice(0, max - 1)}\u2026`;
 }
 function offset(ms3) {
   const total = Math.max(0, ms3) / 1e3;
@@ -44082,36 +44546,41 @@ function offset(ms3) {
   const seconds = (total % 60).toFixed(1).padStart(4, "0");
   return `+${hours > 0 ? `${hours}:` : ""}${String(minutes).padStart(hours > 0 ? 2 : 1, "0")}:${seconds}`;
 }
-function spikeLine2(event, at, colors) {
+function spikeLine2(event, at, colors, width) {
   const { spike } = event;
-  const label2 = (text) => colors.dim(text);
-  const parts = [
+  const m = {
+    name: (text, max = 60, keep = "end") => colors.cyan(name(text, max, keep)),
+    strong: (text) => colors.bold(text)
+  };
+  const head = [
     colors.dim(clock(at)),
     colors.bold(colors.red("SPIKE")),
     colors.bold(`${name(event.run_id, 40)}#${event.repeat}`),
     offset(spike.offset_ms),
-    ` ${name(event.metric, 20)} ${colors.bold(colors.red(ms2(spike.value_ms)))} ${label2("\u2265")} ${ms2(event.threshold_ms)}`
-  ];
-  const plugin = spike.top_plugin === null ? "-" : colors.magenta(name(spike.top_plugin, 40)) + (spike.entry_plugin ? `${label2(" \u2190 ")}${name(spike.entry_plugin, 40)}` : "");
-  const details = [
-    `${label2("thread")} ${colors.cyan(name(spike.top_thread, 40))}`,
-    `${label2("plugin")} ${plugin}`,
-    `${label2("syscall")} ${colors.yellow(name(spike.first_syscall, 24))}`,
-    `${label2("path")} ${name(spike.top_path, 60)}`,
-    `${label2("dev")} ${name(spike.top_device, 20)}`,
-    colors.dim(`[${name(spike.signature, 80)}]`)
-  ];
+    ` ${colors.bold(colors.red(ms2(spike.value_ms)))} ${colors.dim("\u2265")} ${ms2(event.threshold_ms)} ${colors.dim(name(event.metric, 20))}`
+  ].join(" ");
   const waited = event.missing.length > 0 ? `  ${colors.yellow(`(no rows yet past the window in: ${event.missing.join(", ")})`)}` : "";
-  return `${parts.join(" ")}  ${details.join("  ")}${waited}`;
+  const maxPath = width === void 0 ? 60 : Math.max(24, Math.min(60, Math.floor(width / 4)));
+  return `${head}  ${spikeLine(spike, m, maxPath)}${waited}  ${colors.dim(`[${name(spike.signature, 80)}]`)}`;
 }
-function heartbeatLine(status, at, colors) {
-  const thresholds = status.streams.filter((stream) => stream.threshold_ms !== null).slice(0, 8).map(
-    (stream) => `${name(stream.run_id, 30)}#${stream.repeat} ${name(stream.metric, 20)} \u2265 ${ms2(stream.threshold_ms)}`
-  );
-  const more = status.streams.filter((stream) => stream.threshold_ms !== null).length - 8;
-  return colors.dim(
-    `${clock(at)} \xB7 ${status.streams.length} stream(s), ${status.rows.toLocaleString("en-US")} rows, ${status.spikes} spike(s)` + (thresholds.length > 0 ? `; ${thresholds.join(", ")}${more > 0 ? ` and ${more} more` : ""}` : "")
-  );
+function heartbeatLine(status, at, colors, width) {
+  const counted = (count2, what) => `${count2.toLocaleString("en-US")} ${what}${count2 === 1 ? "" : "s"}`;
+  const head = `${clock(at)} \xB7 ${counted(status.streams.length, "stream")}, ${counted(status.rows, "row")}, ${counted(status.spikes, "spike")}`;
+  const known = status.streams.filter((stream) => stream.threshold_ms !== null).reverse();
+  const limit = width ?? Infinity;
+  const shown2 = [];
+  for (const [index, stream] of known.entries()) {
+    const item = `${name(stream.run_id, 30)}#${stream.repeat} ${name(stream.metric, 20)} \u2265 ${ms2(stream.threshold_ms)}`;
+    const rest = known.length - index - 1;
+    const more2 = rest > 0 ? ` and ${rest} more` : "";
+    const candidate = `${head} \xB7 ${[...shown2, item].join(", ")}${more2}`;
+    if (index >= 8 || stringWidth(candidate) > limit) break;
+    shown2.push(item);
+  }
+  const hidden = known.length - shown2.length;
+  const listed = shown2.length > 0 ? ` \xB7 ${shown2.join(", ")}` : "";
+  const more = hidden > 0 ? `${shown2.length > 0 ? " and" : " \xB7"} ${hidden} more` : "";
+  return colors.dim(`${head}${listed}${more}`);
 }
 function spikeJson(event, at) {
   return JSON.stringify({
@@ -44148,8 +44617,10 @@ var init_tail_line = __esm({
   "src/report/tail-line.ts"() {
     "use strict";
     import_picocolors2 = __toESM(require_picocolors(), 1);
+    init_string_width();
     init_attribute();
     init_escape();
+    init_words();
     clock = (at) => at.toISOString().slice(11, 19);
     ms2 = (value) => `${value >= 100 ? Math.round(value) : value.toFixed(1)} ms`;
     HEARTBEAT_STREAMS = 100;
@@ -44217,10 +44688,9 @@ async function runTail(argv, io) {
     }
     const dsn = values.dsn || io.env.IOSTORM_PG_DSN || void 0;
     const schema = values["pg-schema"] || void 0;
-    const colors = tailColors(
-      io.isTty ?? (io.env === process.env && process.stdout.isTTY === true),
-      io.env
-    );
+    const isTty = io.isTty ?? (io.env === process.env && process.stdout.isTTY === true);
+    const colors = tailColors(isTty, io.env);
+    const width = isTty ? Math.max(40, (io.columns ?? (Number(io.env.COLUMNS) || 100)) - 1) : void 0;
     const json = values.json === true;
     let database;
     try {
@@ -44244,7 +44714,7 @@ async function runTail(argv, io) {
     });
     const write = (line) => io.stdout(`${line}
 `);
-    const emit = (event) => write(json ? spikeJson(event, /* @__PURE__ */ new Date()) : spikeLine2(event, /* @__PURE__ */ new Date(), colors));
+    const emit = (event) => write(json ? spikeJson(event, /* @__PURE__ */ new Date()) : spikeLine2(event, /* @__PURE__ */ new Date(), colors, width));
     const shown2 = describeServer(serverOf(dsn).server);
     signal.addEventListener("abort", () => void database.close());
     let polls = 0;
@@ -44277,7 +44747,9 @@ async function runTail(argv, io) {
       polls++;
       if (settings.heartbeatEvery > 0 && polls % settings.heartbeatEvery === 0) {
         const status = live.status();
-        write(json ? heartbeatJson(status, /* @__PURE__ */ new Date()) : heartbeatLine(status, /* @__PURE__ */ new Date(), colors));
+        write(
+          json ? heartbeatJson(status, /* @__PURE__ */ new Date()) : heartbeatLine(status, /* @__PURE__ */ new Date(), colors, width)
+        );
       }
       if (!more) await sleep(settings.intervalS * 1e3, signal);
     }
@@ -45262,193 +45734,7 @@ function toAlignment(value) {
 
 // src/report/chart.ts
 init_escape();
-
-// src/report/words.ts
-var NO_PLUGIN2 = "no plugin";
-var NO_SYSCALL = "no syscall data";
-function formatLength(ms3) {
-  if (!Number.isFinite(ms3)) return "\u2013";
-  if (ms3 >= 1e3) return `${(ms3 / 1e3).toFixed(ms3 >= 1e4 ? 0 : 1)} s`;
-  return `${ms3 >= 100 ? Math.round(ms3) : Number(ms3.toFixed(1))} ms`;
-}
-function formatAt(offsetMs) {
-  const seconds = offsetMs / 1e3;
-  if (Math.abs(seconds) < 600) return `+${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return `+${minutes} min ${(seconds - minutes * 60).toFixed(0)} s`;
-}
-function shortenPath(path, max) {
-  const chars = [...path];
-  if (chars.length <= max) return path;
-  const parts = path.split("/");
-  const tail = parts.slice(-2).join("/");
-  const tailChars = [...tail];
-  if (tailChars.length + 2 > max) {
-    const file = [...parts[parts.length - 1] ?? ""];
-    const parent = parts.length > 1 ? [...`${parts[parts.length - 2]}/`] : [];
-    const room = parent.length <= max / 2 ? max - parent.length : max;
-    const shown2 = room === max ? "" : parent.join("");
-    if (file.length <= room) return shown2 + file.join("");
-    const keepEnd = Math.min(12, Math.floor((room - 1) / 2));
-    return shown2 + file.slice(0, room - 1 - keepEnd).join("") + "\u2026" + file.slice(-keepEnd).join("");
-  }
-  let head = "";
-  for (let count2 = 1; count2 <= parts.length - 2; count2++) {
-    const next = parts.slice(0, count2).join("/");
-    if ([...next].length + 2 + tailChars.length > max) break;
-    head = next;
-  }
-  return `${head}/\u2026/${tail}`.replace(/^\/…/, "\u2026");
-}
-var GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
-var isGcThread = (name2) => GC_THREAD.test(name2);
-function isGcPause(spike) {
-  const jfrPause = spike.gc_pause_ms ?? 0;
-  if (jfrPause > 0 && jfrPause >= spike.value_ms / 2) return true;
-  if (spike.top_thread === null || !isGcThread(spike.top_thread)) return false;
-  const busy = (thread) => thread.cpu_ms + thread.syscall_ms;
-  const gc = spike.threads.filter((t) => isGcThread(t.thread)).reduce((s, t) => s + busy(t), 0);
-  const other = spike.threads.filter((t) => !isGcThread(t.thread) && !t.tick_thread).reduce((s, t) => s + busy(t), 0);
-  const tick = spike.threads.filter((t) => t.tick_thread);
-  const tickWaited = tick.every((t) => t.syscall_ms === 0);
-  return gc > other && tickWaited;
-}
-function syscallThread(spike) {
-  if (spike.first_syscall === null) return null;
-  const tick = spike.threads.filter((t) => t.tick_thread);
-  if (spike.first_syscall_scope === "tick-thread") {
-    return tick[0]?.thread ?? null;
-  }
-  const others = spike.threads.filter((t) => !t.tick_thread && t.syscall_ms > 0).sort((a, b) => b.syscall_ms - a.syscall_ms);
-  return others[0]?.thread ?? spike.top_thread;
-}
-var WAIT_SYSCALLS2 = /* @__PURE__ */ new Set([
-  "futex",
-  "nanosleep",
-  "clock_nanosleep",
-  "epoll_wait",
-  "epoll_pwait",
-  "poll",
-  "ppoll",
-  "select",
-  "pselect6"
-]);
-function verb(syscall) {
-  if (/^(fsync|fdatasync)$/.test(syscall)) return `${syscall}ed`;
-  if (/^(sync_file_range|msync|syncfs|sync)$/.test(syscall)) return "flushed";
-  if (/^(p?readv?2?|pread64|preadv2?)$/.test(syscall)) return "read";
-  if (/^(p?writev?2?|pwrite64|pwritev2?)$/.test(syscall)) return "wrote";
-  if (/^(open|openat2?|creat)$/.test(syscall)) return "opened";
-  if (/^(recv|recvfrom|recvmsg|recvmmsg)$/.test(syscall)) return "waited for data on";
-  if (/^(send|sendto|sendmsg|sendmmsg)$/.test(syscall)) return "sent to";
-  if (/^(connect)$/.test(syscall)) return "connected to";
-  if (/^(rename|renameat2?)$/.test(syscall)) return "renamed";
-  if (/^(unlink|unlinkat)$/.test(syscall)) return "deleted";
-  return null;
-}
-var SELF_EVIDENT = /* @__PURE__ */ new Set(["read", "write", "fsync", "fdatasync", "open", "openat"]);
-function fileObject(path, m, maxPath) {
-  if (/^socket:\[\d+\]$/.test(path)) return "a socket";
-  if (/^pipe:\[\d+\]$/.test(path)) return "a pipe";
-  return m.name(shortenPath(path, maxPath), maxPath + 1);
-}
-function pluginWords(spike, m) {
-  if (spike.top_plugin === null) return NO_PLUGIN2;
-  const via = spike.via_plugin ?? null;
-  const plugin = m.name(spike.top_plugin, 40) + (via === null ? "" : ` in ${m.name(via, 40)}`);
-  return spike.entry_plugin === null ? plugin : `${plugin}${via === null ? "" : ","} called by ${m.name(spike.entry_plugin, 40)}`;
-}
-function pluginOnTickThread(spike) {
-  const entry = spike.plugins.find((plugin) => plugin.plugin === spike.top_plugin);
-  return entry === void 0 || entry.tick_thread_samples > 0;
-}
-function pluginClause(spike, m) {
-  if (spike.top_plugin === null) {
-    const sampled = spike.threads.some((thread) => thread.samples > 0);
-    return sampled ? "the tick thread ran no plugin code" : "no stack samples to name a plugin";
-  }
-  const words = pluginWords(spike, m);
-  return pluginOnTickThread(spike) ? `the tick thread ran ${words}` : `${words} ran on another thread, not the tick thread`;
-}
-function whatHappened(spike, m, maxPath = 40) {
-  if (isGcPause(spike)) {
-    return `a garbage-collection pause: ${m.name(spike.top_thread ?? "", 40)} busy, the tick thread waiting`;
-  }
-  const syscall = spike.first_syscall;
-  if (syscall === null) {
-    return spike.top_thread === null ? "no thread data" : `${m.name(spike.top_thread, 40)} was busiest (${NO_SYSCALL})`;
-  }
-  const actor = syscallThread(spike);
-  const who = actor === null ? "a thread" : m.name(actor, 40);
-  if (WAIT_SYSCALLS2.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
-  const action = verb(syscall);
-  const device = spike.top_device === null ? "" : ` on ${m.name(spike.top_device, 20)}`;
-  if (spike.top_path === null) {
-    return `${who} called ${m.name(syscall, 30)}${device}`;
-  }
-  const object = fileObject(spike.top_path, m, maxPath);
-  const named = [
-    ...action === null || SELF_EVIDENT.has(syscall) ? [] : [m.name(syscall, 30)],
-    ...object === "a socket" ? [m.name(spike.top_path, 30)] : []
-  ];
-  const after = named.length > 0 ? ` (${named.join(", ")})` : "";
-  return action === null ? `${who} called ${m.name(syscall, 30)} on ${object}${device}${after}` : `${who} ${action} ${object}${device}${after}`;
-}
-function spikeLine(spike, m, maxPath = 40) {
-  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
-    return "no thread, plugin or syscall data in this window (only the MSPT metric)";
-  }
-  if (isGcPause(spike) && spike.top_plugin === null) return whatHappened(spike, m, maxPath);
-  return `${whatHappened(spike, m, maxPath)}; ${pluginClause(spike, m)}`;
-}
-function signatureWords(signature, m) {
-  const plugin = signature.top_plugin === null ? NO_PLUGIN2 : m.name(signature.top_plugin, 40);
-  const syscall = signature.first_syscall === null ? NO_SYSCALL : m.name(signature.first_syscall, 30);
-  return `${plugin} \xB7 ${syscall}`;
-}
-function worstSpikeOf(report, signature) {
-  let worst;
-  for (const run of report.runs) {
-    for (const spike of run.spikes) {
-      if (spike.signature !== signature) continue;
-      if (!worst || spike.value_ms > worst.spike.value_ms) worst = { run, spike };
-    }
-  }
-  return worst;
-}
-var repeatsText = (withIt, of) => `${withIt} of ${of} repeat${of === 1 ? "" : "s"}`;
-function judgedStatus(signature, kind2) {
-  const head = signature.judgement?.head;
-  const base = signature.judgement?.base;
-  const inHead = head ? repeatsText(head.repeats_with, head.repeats) : `${signature.repeats} repeats`;
-  switch (kind2) {
-    case "new":
-      return `new: ${inHead}, none before`;
-    case "unconfirmed":
-      return `new, but only in ${inHead}: rerun to confirm`;
-    case "more frequent":
-      return base ? `more frequent: ${inHead}, against ${repeatsText(base.repeats_with, base.repeats)} before` : `more frequent: ${inHead}`;
-    case "worse":
-      return base?.median_ms != null && head?.median_ms != null ? `worse: a typical spike of ${formatLength(head.median_ms)}, against ${formatLength(base.median_ms)} before` : "worse than before";
-    case "seen":
-      return `${signature.spikes} spike${signature.spikes === 1 ? "" : "s"} in ${signature.repeats} repeat${signature.repeats === 1 ? "" : "s"}`;
-  }
-}
-function signatureSentence(report, signature, kind2, m) {
-  const status = judgedStatus(signature, kind2);
-  const worst = worstSpikeOf(report, signature.signature);
-  const length = m.strong(formatLength(signature.worst_ms));
-  const ticks = signature.spikes === 1 ? `A tick of ${length}` : `Ticks up to ${length}`;
-  if (!worst) return `${ticks}: ${signatureWords(signature, m)} (${status}).`;
-  const { spike } = worst;
-  if (spike.top_thread === null && spike.first_syscall === null && spike.top_plugin === null) {
-    return `${ticks}, with no thread, plugin or syscall data to explain ${signature.spikes === 1 ? "it" : "them"} (${status}).`;
-  }
-  const when = isGcPause(spike) ? "during" : "while";
-  return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
-}
-
-// src/report/chart.ts
+init_words();
 function label(text) {
   return text.replace(/[^\p{L}\p{N} ._#:/+-]/gu, " ").slice(0, 60);
 }
@@ -45508,6 +45794,7 @@ function pluginContext(spike, max = 48) {
 }
 
 // src/report/markdown.ts
+init_words();
 var DEFAULTS = {
   level: 2,
   maxSpikeRows: 30,
@@ -45934,238 +46221,10 @@ function renderReport(report, options2 = {}) {
 
 // src/report/text.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
+init_string_width();
 
-// node_modules/string-width/node_modules/ansi-regex/index.js
-var ST = String.raw`(?:\u001B\u005C|\u009C)`;
-var stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
-var osc = String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${ST})`;
-var controlString = String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${ST}`;
-var linuxPalette = String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${ST})?`;
-var csi = String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`;
-var escape2 = String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`;
-var pattern = `${linuxPalette}|${osc}|${controlString}|${csi}|${escape2}`;
-function ansiRegex({ onlyFirst = false } = {}) {
-  return new RegExp(pattern, onlyFirst ? void 0 : "g");
-}
-
-// node_modules/string-width/node_modules/strip-ansi/index.js
-var regex = ansiRegex();
-function stripAnsi(string) {
-  if (typeof string !== "string") {
-    throw new TypeError(`Expected a \`string\`, got \`${typeof string}\``);
-  }
-  if (!string.includes("\x1B") && !string.includes("\x9B")) {
-    return string;
-  }
-  return string.replace(regex, "");
-}
-
-// node_modules/get-east-asian-width/lookup-data.js
-var ambiguousMinimalCodePoint = 161;
-var ambiguousMaximumCodePoint = 1114109;
-var ambiguousRanges = [161, 161, 164, 164, 167, 168, 170, 170, 173, 174, 176, 180, 182, 186, 188, 191, 198, 198, 208, 208, 215, 216, 222, 225, 230, 230, 232, 234, 236, 237, 240, 240, 242, 243, 247, 250, 252, 252, 254, 254, 257, 257, 273, 273, 275, 275, 283, 283, 294, 295, 299, 299, 305, 307, 312, 312, 319, 322, 324, 324, 328, 331, 333, 333, 338, 339, 358, 359, 363, 363, 462, 462, 464, 464, 466, 466, 468, 468, 470, 470, 472, 472, 474, 474, 476, 476, 593, 593, 609, 609, 708, 708, 711, 711, 713, 715, 717, 717, 720, 720, 728, 731, 733, 733, 735, 735, 768, 879, 913, 929, 931, 937, 945, 961, 963, 969, 1025, 1025, 1040, 1103, 1105, 1105, 8208, 8208, 8211, 8214, 8216, 8217, 8220, 8221, 8224, 8226, 8228, 8231, 8240, 8240, 8242, 8243, 8245, 8245, 8251, 8251, 8254, 8254, 8308, 8308, 8319, 8319, 8321, 8324, 8364, 8364, 8451, 8451, 8453, 8453, 8457, 8457, 8467, 8467, 8470, 8470, 8481, 8482, 8486, 8486, 8491, 8491, 8531, 8532, 8539, 8542, 8544, 8555, 8560, 8569, 8585, 8585, 8592, 8601, 8632, 8633, 8658, 8658, 8660, 8660, 8679, 8679, 8704, 8704, 8706, 8707, 8711, 8712, 8715, 8715, 8719, 8719, 8721, 8721, 8725, 8725, 8730, 8730, 8733, 8736, 8739, 8739, 8741, 8741, 8743, 8748, 8750, 8750, 8756, 8759, 8764, 8765, 8776, 8776, 8780, 8780, 8786, 8786, 8800, 8801, 8804, 8807, 8810, 8811, 8814, 8815, 8834, 8835, 8838, 8839, 8853, 8853, 8857, 8857, 8869, 8869, 8895, 8895, 8978, 8978, 9312, 9449, 9451, 9547, 9552, 9587, 9600, 9615, 9618, 9621, 9632, 9633, 9635, 9641, 9650, 9651, 9654, 9655, 9660, 9661, 9664, 9665, 9670, 9672, 9675, 9675, 9678, 9681, 9698, 9701, 9711, 9711, 9733, 9734, 9737, 9737, 9742, 9743, 9756, 9756, 9758, 9758, 9792, 9792, 9794, 9794, 9824, 9825, 9827, 9829, 9831, 9834, 9836, 9837, 9839, 9839, 9886, 9887, 9919, 9919, 9926, 9933, 9935, 9939, 9941, 9953, 9955, 9955, 9960, 9961, 9963, 9969, 9972, 9972, 9974, 9977, 9979, 9980, 9982, 9983, 10045, 10045, 10102, 10111, 11094, 11097, 12872, 12879, 57344, 63743, 65024, 65039, 65533, 65533, 127232, 127242, 127248, 127277, 127280, 127337, 127344, 127373, 127375, 127376, 127387, 127404, 917760, 917999, 983040, 1048573, 1048576, 1114109];
-var fullwidthMinimalCodePoint = 12288;
-var fullwidthMaximumCodePoint = 65510;
-var fullwidthRanges = [12288, 12288, 65281, 65376, 65504, 65510];
-var wideMinimalCodePoint = 4352;
-var wideMaximumCodePoint = 262141;
-var wideRanges = [4352, 4447, 8986, 8987, 9001, 9002, 9193, 9196, 9200, 9200, 9203, 9203, 9725, 9726, 9748, 9749, 9776, 9783, 9800, 9811, 9855, 9855, 9866, 9871, 9875, 9875, 9889, 9889, 9898, 9899, 9917, 9918, 9924, 9925, 9934, 9934, 9940, 9940, 9962, 9962, 9970, 9971, 9973, 9973, 9978, 9978, 9981, 9981, 9989, 9989, 9994, 9995, 10024, 10024, 10060, 10060, 10062, 10062, 10067, 10069, 10071, 10071, 10133, 10135, 10160, 10160, 10175, 10175, 11035, 11036, 11088, 11088, 11093, 11093, 11904, 11929, 11931, 12019, 12032, 12245, 12272, 12287, 12289, 12350, 12353, 12438, 12441, 12543, 12549, 12591, 12593, 12686, 12688, 12773, 12783, 12830, 12832, 12871, 12880, 42124, 42128, 42182, 43360, 43388, 44032, 55203, 63744, 64255, 65040, 65049, 65072, 65106, 65108, 65126, 65128, 65131, 94176, 94180, 94192, 94198, 94208, 101594, 101631, 101664, 101760, 101874, 101888, 102801, 102816, 102866, 110576, 110579, 110581, 110587, 110589, 110590, 110592, 110888, 110898, 110898, 110928, 110930, 110933, 110933, 110948, 110952, 110960, 111355, 119552, 119638, 119648, 119670, 126980, 126980, 127183, 127183, 127374, 127374, 127377, 127386, 127406, 127406, 127488, 127490, 127504, 127547, 127552, 127560, 127568, 127569, 127584, 127589, 127744, 127776, 127789, 127797, 127799, 127868, 127870, 127891, 127904, 127946, 127951, 127955, 127968, 127984, 127988, 127988, 127992, 128062, 128064, 128064, 128066, 128252, 128255, 128317, 128331, 128334, 128336, 128359, 128378, 128378, 128405, 128406, 128420, 128420, 128507, 128591, 128640, 128709, 128716, 128716, 128720, 128722, 128725, 128729, 128732, 128735, 128747, 128748, 128756, 128764, 128986, 128986, 128992, 129003, 129008, 129008, 129292, 129338, 129340, 129349, 129351, 129535, 129648, 129660, 129664, 129734, 129736, 129736, 129740, 129757, 129759, 129771, 129775, 129786, 131072, 196605, 196608, 262141];
-
-// node_modules/get-east-asian-width/utilities.js
-var isInRange = (ranges, codePoint) => {
-  let low = 0;
-  let high = Math.floor(ranges.length / 2) - 1;
-  while (low <= high) {
-    const mid = Math.floor((low + high) / 2);
-    const i = mid * 2;
-    if (codePoint < ranges[i]) {
-      high = mid - 1;
-    } else if (codePoint > ranges[i + 1]) {
-      low = mid + 1;
-    } else {
-      return true;
-    }
-  }
-  return false;
-};
-
-// node_modules/get-east-asian-width/lookup.js
-var commonCjkCodePoint = 19968;
-var [wideFastPathStart, wideFastPathEnd] = /* @__PURE__ */ findWideFastPathRange(wideRanges);
-function findWideFastPathRange(ranges) {
-  let fastPathStart = ranges[0];
-  let fastPathEnd = ranges[1];
-  for (let index = 0; index < ranges.length; index += 2) {
-    const start = ranges[index];
-    const end = ranges[index + 1];
-    if (commonCjkCodePoint >= start && commonCjkCodePoint <= end) {
-      return [start, end];
-    }
-    if (end - start > fastPathEnd - fastPathStart) {
-      fastPathStart = start;
-      fastPathEnd = end;
-    }
-  }
-  return [fastPathStart, fastPathEnd];
-}
-var isAmbiguous = (codePoint) => {
-  if (codePoint < ambiguousMinimalCodePoint || codePoint > ambiguousMaximumCodePoint) {
-    return false;
-  }
-  return isInRange(ambiguousRanges, codePoint);
-};
-var isFullwidth = (codePoint) => {
-  if (codePoint < fullwidthMinimalCodePoint || codePoint > fullwidthMaximumCodePoint) {
-    return false;
-  }
-  return isInRange(fullwidthRanges, codePoint);
-};
-var isWide = (codePoint) => {
-  if (codePoint >= wideFastPathStart && codePoint <= wideFastPathEnd) {
-    return true;
-  }
-  if (codePoint < wideMinimalCodePoint || codePoint > wideMaximumCodePoint) {
-    return false;
-  }
-  return isInRange(wideRanges, codePoint);
-};
-
-// node_modules/get-east-asian-width/index.js
-function validate(codePoint) {
-  if (!Number.isSafeInteger(codePoint)) {
-    throw new TypeError(`Expected a code point, got \`${typeof codePoint}\`.`);
-  }
-}
-function eastAsianWidth(codePoint, { ambiguousAsWide = false } = {}) {
-  validate(codePoint);
-  if (isFullwidth(codePoint) || isWide(codePoint) || ambiguousAsWide && isAmbiguous(codePoint)) {
-    return 2;
-  }
-  return 1;
-}
-
-// node_modules/string-width/index.js
-var segmenter = new Intl.Segmenter();
-var visibleCharacterRegex = new RegExp("[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]", "v");
-var spacingMarkRegex = new RegExp("\\p{Spacing_Mark}", "v");
-var rgiEmojiRegex = new RegExp("^\\p{RGI_Emoji}$", "v");
-var unqualifiedKeycapRegex = /^[\d#*]\u20E3$/;
-var extendedPictographicRegex = new RegExp("\\p{Extended_Pictographic}", "gu");
-function isDoubleWidthNonRgiEmojiSequence(segment) {
-  if (segment.length > 50) {
-    return false;
-  }
-  if (unqualifiedKeycapRegex.test(segment)) {
-    return true;
-  }
-  if (segment.includes("\u200D")) {
-    const pictographics = segment.match(extendedPictographicRegex);
-    return pictographics !== null && pictographics.length >= 2;
-  }
-  return false;
-}
-function baseVisible(segment) {
-  const index = segment.search(visibleCharacterRegex);
-  return index === -1 ? void 0 : segment.slice(index);
-}
-function isHangulLeadingJamo(codePoint) {
-  return codePoint >= 4352 && codePoint <= 4447 || codePoint >= 43360 && codePoint <= 43388;
-}
-function isHangulVowelJamo(codePoint) {
-  return codePoint >= 4448 && codePoint <= 4519 || codePoint >= 55216 && codePoint <= 55238;
-}
-function isHangulTrailingJamo(codePoint) {
-  return codePoint >= 4520 && codePoint <= 4607 || codePoint >= 55243 && codePoint <= 55291;
-}
-function isHangulJamo(codePoint) {
-  return isHangulLeadingJamo(codePoint) || isHangulVowelJamo(codePoint) || isHangulTrailingJamo(codePoint);
-}
-function hangulClusterWidth(visibleSegment, eastAsianWidthOptions) {
-  const codePoints = [];
-  for (const character of visibleSegment) {
-    if (!visibleCharacterRegex.test(character)) {
-      continue;
-    }
-    codePoints.push(character.codePointAt(0));
-  }
-  if (codePoints.length === 0) {
-    return void 0;
-  }
-  let width = 0;
-  for (let index = 0; index < codePoints.length; index++) {
-    const codePoint = codePoints[index];
-    if (!isHangulJamo(codePoint)) {
-      if (width === 0) {
-        return void 0;
-      }
-      for (let remaining = index; remaining < codePoints.length; remaining++) {
-        width += eastAsianWidth(codePoints[remaining], eastAsianWidthOptions);
-      }
-      return width;
-    }
-    if (isHangulLeadingJamo(codePoint) && isHangulVowelJamo(codePoints[index + 1])) {
-      width += 2;
-      index += isHangulTrailingJamo(codePoints[index + 2]) ? 2 : 1;
-      continue;
-    }
-    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
-  }
-  return width;
-}
-function trailingWidth(visibleSegment, eastAsianWidthOptions) {
-  let extra = 0;
-  let first = true;
-  for (const character of visibleSegment) {
-    if (first) {
-      first = false;
-      continue;
-    }
-    if (spacingMarkRegex.test(character) || character >= "\uFF00" && character <= "\uFFEF") {
-      extra += eastAsianWidth(character.codePointAt(0), eastAsianWidthOptions);
-    }
-  }
-  return extra;
-}
-function stringWidth(input, options2 = {}) {
-  if (typeof input !== "string" || input.length === 0) {
-    return 0;
-  }
-  const {
-    ambiguousIsNarrow = true,
-    countAnsiEscapeCodes = false
-  } = options2;
-  let string = input;
-  if (!countAnsiEscapeCodes && (string.includes("\x1B") || string.includes("\x9B"))) {
-    string = stripAnsi(string);
-  }
-  if (string.length === 0) {
-    return 0;
-  }
-  if (/^[\u0020-\u007E]*$/.test(string)) {
-    return string.length;
-  }
-  let width = 0;
-  const eastAsianWidthOptions = { ambiguousAsWide: !ambiguousIsNarrow };
-  for (const { segment } of segmenter.segment(string)) {
-    const visibleSegment = baseVisible(segment);
-    if (visibleSegment === void 0) {
-      continue;
-    }
-    if (rgiEmojiRegex.test(segment) || isDoubleWidthNonRgiEmojiSequence(segment)) {
-      width += 2;
-      continue;
-    }
-    const hangulWidth = hangulClusterWidth(visibleSegment, eastAsianWidthOptions);
-    if (hangulWidth !== void 0) {
-      width += hangulWidth;
-      continue;
-    }
-    const codePoint = visibleSegment.codePointAt(0);
-    width += eastAsianWidth(codePoint, eastAsianWidthOptions);
-    width += trailingWidth(visibleSegment, eastAsianWidthOptions);
-  }
-  return width;
-}
+// node_modules/wrap-ansi/index.js
+init_string_width();
 
 // node_modules/wrap-ansi/node_modules/ansi-styles/index.js
 var ANSI_BACKGROUND_OFFSET = 10;
@@ -46843,6 +46902,7 @@ function wrapAnsi(string, columns, options2) {
 
 // src/report/text.ts
 init_escape();
+init_words();
 var MIN_WIDTH = 60;
 var SPIKE_LINES = 15;
 var NOTE_LINES = 5;
@@ -47300,6 +47360,7 @@ function renderText(report, options2) {
 }
 
 // src/cli.ts
+init_words();
 var DEFAULT_RUNS_DIR = "/fast/plugbench/runs";
 var USAGE = `iostorm ${VERSION} \u2014 MSPT spike detection and attribution for plugbench events.parquet
 
@@ -47475,7 +47536,10 @@ async function writeOutputs(report, values, output, io, notice) {
   };
 }
 async function main(argv, io) {
-  if (argv[0] === "tail") return (await Promise.resolve().then(() => (init_tail(), tail_exports))).runTail(argv.slice(1), io);
+  if (argv[0] === "tail") {
+    const { runTail: runTail2 } = await Promise.resolve().then(() => (init_tail(), tail_exports));
+    return runTail2(argv.slice(1), { ...io, isTty: io.stdoutIsTTY });
+  }
   let parsed;
   try {
     parsed = parseArgs2({

@@ -269,7 +269,10 @@ async function writeOutputs(
 
 /** Runs one CLI invocation and returns its exit status; never throws for user mistakes. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
-  if (argv[0] === 'tail') return (await import('./tail.js')).runTail(argv.slice(1), io)
+  if (argv[0] === 'tail') {
+    const { runTail } = await import('./tail.js')
+    return runTail(argv.slice(1), { ...io, isTty: io.stdoutIsTTY })
+  }
   let parsed
   try {
     parsed = parseArgs({

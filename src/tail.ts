@@ -39,6 +39,8 @@ export interface TailIo {
   env: NodeJS.ProcessEnv
   /** Colour is used only on a terminal. */
   isTty?: boolean
+  /** The terminal's width: lines are fitted to it (on a terminal only). */
+  columns?: number
   /** Ends tail (exit 0); default: SIGINT or SIGTERM of this process. */
   signal?: AbortSignal
 }
@@ -131,10 +133,12 @@ export async function runTail(argv: readonly string[], io: TailIo): Promise<numb
     }
     const dsn = (values.dsn as string | undefined) || io.env.IOSTORM_PG_DSN || undefined
     const schema = (values['pg-schema'] as string | undefined) || undefined
-    const colors = tailColors(
-      io.isTty ?? (io.env === process.env && process.stdout.isTTY === true),
-      io.env
-    )
+    const isTty = io.isTty ?? (io.env === process.env && process.stdout.isTTY === true)
+    const colors = tailColors(isTty, io.env)
+    // on a terminal a line is fitted to its width; piped, it is whole (a file or a grep reads it)
+    const width = isTty
+      ? Math.max(40, (io.columns ?? (Number(io.env.COLUMNS) || 100)) - 1)
+      : undefined
     const json = values.json === true
 
     let database: Database
@@ -159,7 +163,7 @@ export async function runTail(argv: readonly string[], io: TailIo): Promise<numb
     })
     const write = (line: string) => io.stdout(`${line}\n`)
     const emit = (event: Parameters<Parameters<Live['poll']>[0]>[0]) =>
-      write(json ? spikeJson(event, new Date()) : spikeLine(event, new Date(), colors))
+      write(json ? spikeJson(event, new Date()) : spikeLine(event, new Date(), colors, width))
     const shown = describeServer(serverOf(dsn).server)
     // a query in flight when tail is stopped is cut short: the connection closes at once
     signal.addEventListener('abort', () => void database.close())
@@ -193,7 +197,11 @@ export async function runTail(argv: readonly string[], io: TailIo): Promise<numb
       polls++
       if (settings.heartbeatEvery > 0 && polls % settings.heartbeatEvery === 0) {
         const status = live.status()
-        write(json ? heartbeatJson(status, new Date()) : heartbeatLine(status, new Date(), colors))
+        write(
+          json
+            ? heartbeatJson(status, new Date())
+            : heartbeatLine(status, new Date(), colors, width)
+        )
       }
       if (!more) await sleep(settings.intervalS * 1000, signal)
     }

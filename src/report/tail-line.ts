@@ -5,9 +5,12 @@
  * line. Every name from telemetry is made one safe terminal line and cut to a length.
  */
 import { createColors } from 'picocolors'
+import stringWidth from 'string-width'
 import type { LiveSpike, LiveStatus } from '../analysis/live.js'
 import { bounded } from '../analysis/attribute.js'
 import { terminalLine } from './escape.js'
+import * as words from './words.js'
+import type { Markup } from './words.js'
 
 export type Colors = ReturnType<typeof createColors>
 
@@ -16,11 +19,12 @@ export function tailColors(isTty: boolean, env: NodeJS.ProcessEnv): Colors {
   return createColors(isTty && !env.NO_COLOR)
 }
 
-/** A telemetry name on one line, at most `max` characters. */
-function name(value: string | null, max = 60): string {
+/** A telemetry name on one line, at most `max` characters, cut at its start (or its end). */
+function name(value: string | null, max = 60, keep: 'start' | 'end' = 'end'): string {
   if (value === null) return '-'
   const line = terminalLine(value)
-  return line.length <= max ? line : `…${line.slice(line.length - max + 1)}`
+  if (line.length <= max) return line
+  return keep === 'end' ? `…${line.slice(line.length - max + 1)}` : `${line.slice(0, max - 1)}…`
 }
 
 const clock = (at: Date) => at.toISOString().slice(11, 19)
@@ -36,56 +40,65 @@ function offset(ms: number): string {
 const ms = (value: number) => `${value >= 100 ? Math.round(value) : value.toFixed(1)} ms`
 
 /**
- * `12:03:04 SPIKE s1#0 +2:41.3  tick_ms 812 ms ≥ 61.2  thread Server thread  plugin CoreProtect
- * ← Quests  syscall fsync  path world/region/r.0.0.mca  dev nvme0n1  [CoreProtect|fsync]`
+ * `12:03:04 SPIKE s1#0 +2:41.3  812 ms ≥ 61.2 ms tick_ms  Server thread fsynced
+ * …/region/r.0.0.mca on nvme0n1; the tick thread ran CoreProtect called by Quests  [CoreProtect|fsync]`:
+ * when, which run, how bad against what threshold, then what happened in the words of the report
+ * (src/report/words.ts), and the signature to find it in the pull-request report. A spike line is
+ * never cut (the plugin at its end is what a reader looks for); on a terminal of `width` columns
+ * the path is shortened in its middle so that the line wraps at most once.
  */
-export function spikeLine(event: LiveSpike, at: Date, colors: Colors): string {
+export function spikeLine(event: LiveSpike, at: Date, colors: Colors, width?: number): string {
   const { spike } = event
-  const label = (text: string) => colors.dim(text)
-  const parts = [
+  const m: Markup = {
+    name: (text, max = 60, keep = 'end') => colors.cyan(name(text, max, keep)),
+    strong: (text) => colors.bold(text)
+  }
+  const head = [
     colors.dim(clock(at)),
     colors.bold(colors.red('SPIKE')),
     colors.bold(`${name(event.run_id, 40)}#${event.repeat}`),
     offset(spike.offset_ms),
-    ` ${name(event.metric, 20)} ${colors.bold(colors.red(ms(spike.value_ms)))} ${label('≥')} ${ms(event.threshold_ms)}`
-  ]
-  const plugin =
-    spike.top_plugin === null
-      ? '-'
-      : colors.magenta(name(spike.top_plugin, 40)) +
-        (spike.entry_plugin ? `${label(' ← ')}${name(spike.entry_plugin, 40)}` : '')
-  const details = [
-    `${label('thread')} ${colors.cyan(name(spike.top_thread, 40))}`,
-    `${label('plugin')} ${plugin}`,
-    `${label('syscall')} ${colors.yellow(name(spike.first_syscall, 24))}`,
-    `${label('path')} ${name(spike.top_path, 60)}`,
-    `${label('dev')} ${name(spike.top_device, 20)}`,
-    colors.dim(`[${name(spike.signature, 80)}]`)
-  ]
+    ` ${colors.bold(colors.red(ms(spike.value_ms)))} ${colors.dim('≥')} ${ms(event.threshold_ms)} ${colors.dim(name(event.metric, 20))}`
+  ].join(' ')
   const waited =
     event.missing.length > 0
       ? `  ${colors.yellow(`(no rows yet past the window in: ${event.missing.join(', ')})`)}`
       : ''
-  return `${parts.join(' ')}  ${details.join('  ')}${waited}`
+  const maxPath = width === undefined ? 60 : Math.max(24, Math.min(60, Math.floor(width / 4)))
+  return `${head}  ${words.spikeLine(spike, m, maxPath)}${waited}  ${colors.dim(`[${name(spike.signature, 80)}]`)}`
 }
 
-/** `12:03:09 · 2 streams, 12,345 rows, 3 spikes; s1#0 tick_ms > 61.2 ms` */
-export function heartbeatLine(status: LiveStatus, at: Date, colors: Colors): string {
-  const thresholds = status.streams
-    .filter((stream) => stream.threshold_ms !== null)
-    .slice(0, 8)
-    .map(
-      (stream) =>
-        `${name(stream.run_id, 30)}#${stream.repeat} ${name(stream.metric, 20)} ≥ ${ms(stream.threshold_ms as number)}`
-    )
-  const more = status.streams.filter((stream) => stream.threshold_ms !== null).length - 8
-  return colors.dim(
-    `${clock(at)} · ${status.streams.length} stream(s), ${status.rows.toLocaleString('en-US')} rows, ` +
-      `${status.spikes} spike(s)` +
-      (thresholds.length > 0
-        ? `; ${thresholds.join(', ')}${more > 0 ? ` and ${more} more` : ''}`
-        : '')
-  )
+/**
+ * `12:03:09 · 2 streams, 12,345 rows, 3 spikes · s1#0 tick_ms ≥ 61.2 ms, s1#1 tick_ms ≥ 58.0 ms`;
+ * newest first; with `width`, as many streams as fit and how many more.
+ */
+export function heartbeatLine(
+  status: LiveStatus,
+  at: Date,
+  colors: Colors,
+  width?: number
+): string {
+  const counted = (count: number, what: string) =>
+    `${count.toLocaleString('en-US')} ${what}${count === 1 ? '' : 's'}`
+  const head =
+    `${clock(at)} · ${counted(status.streams.length, 'stream')}, ` +
+    `${counted(status.rows, 'row')}, ${counted(status.spikes, 'spike')}`
+  // newest streams first: with --all the run being written is the one found last
+  const known = status.streams.filter((stream) => stream.threshold_ms !== null).reverse()
+  const limit = width ?? Infinity
+  const shown: string[] = []
+  for (const [index, stream] of known.entries()) {
+    const item = `${name(stream.run_id, 30)}#${stream.repeat} ${name(stream.metric, 20)} ≥ ${ms(stream.threshold_ms as number)}`
+    const rest = known.length - index - 1
+    const more = rest > 0 ? ` and ${rest} more` : ''
+    const candidate = `${head} · ${[...shown, item].join(', ')}${more}`
+    if (index >= 8 || stringWidth(candidate) > limit) break
+    shown.push(item)
+  }
+  const hidden = known.length - shown.length
+  const listed = shown.length > 0 ? ` · ${shown.join(', ')}` : ''
+  const more = hidden > 0 ? `${shown.length > 0 ? ' and' : ' ·'} ${hidden} more` : ''
+  return colors.dim(`${head}${listed}${more}`)
 }
 
 /** A spike as one JSON line: the report's spike fields, with the stream and the threshold. */
