@@ -45,7 +45,7 @@ const ms = (value: number) => `${value >= 100 ? Math.round(value) : value.toFixe
  * when, which run, how bad against what threshold, then what happened in the words of the report
  * (src/report/words.ts), and the signature to find it in the pull-request report. A spike line is
  * never cut (the plugin at its end is what a reader looks for); on a terminal of `width` columns
- * the path is shortened in its middle so that the line wraps at most once.
+ * the path is shortened in its middle so that the line seldom wraps more than once.
  */
 export function spikeLine(event: LiveSpike, at: Date, colors: Colors, width?: number): string {
   const { spike } = event
