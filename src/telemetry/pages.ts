@@ -328,6 +328,30 @@ export function int96Reader(baseNs: bigint): (view: DataView, at: number) => num
     (view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true) - baseNanos)
 }
 
+/** Below this a page's buffer is not worth releasing by hand (and may share Node's buffer pool). */
+const RELEASE_FROM = 64 * 1024
+
+/**
+ * Frees a decompressed data page's memory at once, once its values have been read: a page is
+ * decoded into the column's own arrays before the next is asked for, and nothing keeps a view of
+ * it (dictionary pages are kept: their values may be views). Left to the garbage collector, the
+ * pages of one row group (8 MB each in DuckDB's 1M-row groups) piled up outside the heap until
+ * the next collection and made the peak RSS (docs/performance.md). Only a buffer the decompressor
+ * made for this page is released, never the chunk's own bytes (an uncompressed page is a view of
+ * them); where the runtime cannot detach a buffer (no `ArrayBuffer.prototype.transfer` before
+ * Node 21, or a pooled buffer), the collector frees it as before.
+ */
+function release(page: Uint8Array, chunk: Uint8Array): void {
+  const { buffer } = page
+  if (buffer === chunk.buffer || buffer.byteLength < RELEASE_FROM || page.byteOffset !== 0) return
+  const detachable = buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }
+  try {
+    detachable.transfer?.(0)
+  } catch {
+    // not detachable: left to the collector
+  }
+}
+
 export function* pages(
   spec: ChunkSpec
 ): Generator<PageValues | { dictionary: ArrayLike<unknown> }> {
@@ -372,6 +396,7 @@ export function* pages(
       )
       valuesSeen += daph.num_values
       yield { count: daph.num_values, ...levels, source }
+      release(page, spec.bytes)
     } else if (header.type === 'DATA_PAGE_V2') {
       const daph2 = header.data_page_header_v2
       if (!daph2) throw new UnsupportedChunk('data page v2 without header')
@@ -399,6 +424,7 @@ export function* pages(
       )
       valuesSeen += daph2.num_values
       yield { count: daph2.num_values, ...levels, source }
+      release(body, spec.bytes)
     } else {
       throw new UnsupportedChunk(`page type ${header.type}`)
     }
