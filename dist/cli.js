@@ -10008,7 +10008,7 @@ function zlibDecoder(decode2) {
     try {
       output = decode2(input, {
         maxOutputLength: Math.max(1, outputLength),
-        chunkSize: Math.max(64, outputLength)
+        chunkSize: Math.max(64, outputLength + 1)
       });
     } catch (error) {
       const code = error.code;
@@ -10461,6 +10461,15 @@ function int96Reader(baseNs) {
   const dayOffset = JULIAN_UNIX_EPOCH + Number(baseDays);
   return (view, at) => (view.getInt32(at + 8, true) - dayOffset) * 864e11 + (view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true) - baseNanos);
 }
+function release(page, chunk) {
+  const { buffer } = page;
+  if (buffer === chunk.buffer || buffer.byteLength < RELEASE_FROM || page.byteOffset !== 0) return;
+  const detachable = buffer;
+  try {
+    detachable.transfer?.(0);
+  } catch {
+  }
+}
 function* pages(spec) {
   const reader = readerOf(spec.bytes);
   const { codec } = spec.meta;
@@ -10503,6 +10512,7 @@ function* pages(spec) {
       );
       valuesSeen += daph.num_values;
       yield { count: daph.num_values, ...levels, source };
+      release(page, spec.bytes);
     } else if (header.type === "DATA_PAGE_V2") {
       const daph2 = header.data_page_header_v2;
       if (!daph2) throw new UnsupportedChunk("data page v2 without header");
@@ -10527,12 +10537,13 @@ function* pages(spec) {
       );
       valuesSeen += daph2.num_values;
       yield { count: daph2.num_values, ...levels, source };
+      release(body, spec.bytes);
     } else {
       throw new UnsupportedChunk(`page type ${header.type}`);
     }
   }
 }
-var UnsupportedChunk, CorruptChunk, isCount, JULIAN_UNIX_EPOCH, DAY_NS;
+var UnsupportedChunk, CorruptChunk, isCount, JULIAN_UNIX_EPOCH, DAY_NS, RELEASE_FROM;
 var init_pages = __esm({
   "src/telemetry/pages.ts"() {
     "use strict";
@@ -10546,6 +10557,7 @@ var init_pages = __esm({
     isCount = (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
     JULIAN_UNIX_EPOCH = 2440588;
     DAY_NS = 86400000000000n;
+    RELEASE_FROM = 64 * 1024;
   }
 });
 
@@ -29199,9 +29211,9 @@ function classFolderLength(raw) {
 function packageOfFolder(folder) {
   let name2 = folder;
   if (name2.startsWith("META-INF/")) {
-    const release = /^META-INF\/versions\/\d+\/(.+)$/.exec(name2);
-    if (!release) return null;
-    name2 = release[1];
+    const release2 = /^META-INF\/versions\/\d+\/(.+)$/.exec(name2);
+    if (!release2) return null;
+    name2 = release2[1];
   }
   return name2.replace(/\//g, ".");
 }

@@ -9,7 +9,7 @@ import {
   FLOOR_MS,
   MSPT_METRICS,
   analyseFile
-} from "./chunks/chunk-3TI4TS26.js";
+} from "./chunks/chunk-FPQE6CAC.js";
 import {
   BUILT_IN_LIBRARY_PLUGINS,
   NOT_PLUGIN_PREFIXES,
