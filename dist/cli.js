@@ -43737,7 +43737,7 @@ function whatHappened(spike, m, maxPath = 40) {
   }
   const actor = syscallThread(spike);
   const who = actor === null ? "a thread" : m.name(actor, 40);
-  if (WAIT_SYSCALLS2.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
+  if (WAIT_SYSCALLS.has(syscall)) return `${who} waited (${m.name(syscall, 30)})`;
   const action = verb(syscall);
   const device = spike.top_device === null ? "" : ` on ${m.name(spike.top_device, 20)}`;
   if (spike.top_path === null) {
@@ -43803,25 +43803,52 @@ function signatureSentence(report, signature, kind2, m) {
   const when = isGcPause(spike) ? "during" : "while";
   return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
 }
-var NO_PLUGIN2, NO_SYSCALL, GC_THREAD, isGcThread, WAIT_SYSCALLS2, SELF_EVIDENT, repeatsText;
+function sideWords(spikes, repeatsWith, repeats) {
+  if (repeats === void 0) return String(spikes);
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
+}
+function diffRows(diff) {
+  const judged = (kind2) => (s) => ({
+    kind: kind2,
+    signature: s,
+    before: sideWords(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    now: sideWords(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    worstMs: s.judgement?.head.worst_ms ?? s.worst_ms
+  });
+  const gone = (kind2) => (s) => ({
+    kind: kind2,
+    signature: s,
+    before: String(s.spikes),
+    now: "0",
+    worstMs: null
+  });
+  return [
+    ...diff.new.map(judged("new")),
+    ...(diff.more_frequent ?? []).map(judged("more frequent")),
+    ...(diff.worse ?? []).map(judged("worse")),
+    ...(diff.new_unconfirmed ?? []).map(judged("unconfirmed")),
+    ...diff.resolved.map(gone("resolved")),
+    ...(diff.unseen ?? []).map(gone("not seen (incomplete)")),
+    ...diff.persisting.map(judged("persisting"))
+  ];
+}
+var NO_PLUGIN2, NO_SYSCALL, GC_THREAD, isGcThread, SELF_EVIDENT, repeatsText;
 var init_words = __esm({
   "src/report/words.ts"() {
     "use strict";
+    init_attribute();
     NO_PLUGIN2 = "no plugin";
     NO_SYSCALL = "no syscall data";
     GC_THREAD = /^(GC Thread#\d+|G1 (Conc|Refine|Main Marker|Service|Young RemSet)|GC |ZGC|ZDriver|ZWorker|ZDirector|Shenandoah|Parallel GC|Concurrent Mark)/;
     isGcThread = (name2) => GC_THREAD.test(name2);
-    WAIT_SYSCALLS2 = /* @__PURE__ */ new Set([
-      "futex",
-      "nanosleep",
-      "clock_nanosleep",
-      "epoll_wait",
-      "epoll_pwait",
-      "poll",
-      "ppoll",
-      "select",
-      "pselect6"
-    ]);
     SELF_EVIDENT = /* @__PURE__ */ new Set(["read", "write", "fsync", "fdatasync", "open", "openat"]);
     repeatsText = (withIt, of) => `${withIt} of ${of} repeat${of === 1 ? "" : "s"}`;
   }
@@ -46068,42 +46095,23 @@ function diffReasons(diff, limit) {
     ([label2, s]) => `- ${signatureWords(s, TEXT)} ${label2 === "unconfirmed" ? "unconfirmed" : label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
   ).join("\n");
 }
-function sideCell(spikes, repeatsWith, repeats) {
-  if (repeats === void 0) return String(spikes);
-  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
-}
+var DIFF_LABELS = {
+  new: "\u{1F195} new",
+  "more frequent": "\u{1F4C8} more frequent",
+  worse: "\u{1F422} worse",
+  unconfirmed: "\u2754 unconfirmed",
+  resolved: "\u2705 resolved",
+  "not seen (incomplete)": "\u2753 not seen (incomplete)",
+  persisting: "persisting"
+};
 function diffTable(diff, limit) {
-  const row = (label2, s) => [
-    label2,
-    signatureWords(s, CELL),
-    sideCell(
-      s.judgement?.base.spikes ?? 0,
-      s.judgement?.base.repeats_with,
-      s.judgement?.base.repeats
-    ),
-    sideCell(
-      s.judgement?.head.spikes ?? s.spikes,
-      s.judgement?.head.repeats_with,
-      s.judgement?.head.repeats
-    ),
-    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
-  ];
-  const gone = (label2, s) => [
-    label2,
-    signatureWords(s, CELL),
-    String(s.spikes),
-    "0",
-    "\u2013"
-  ];
-  const rows = [
-    ...diff.new.map((s) => row("\u{1F195} new", s)),
-    ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
-    ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
-    ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
-    ...diff.resolved.map((s) => gone("\u2705 resolved", s)),
-    ...(diff.unseen ?? []).map((s) => gone("\u2753 not seen (incomplete)", s)),
-    ...diff.persisting.map((s) => row("persisting", s))
-  ];
+  const rows = diffRows(diff).map((row) => [
+    DIFF_LABELS[row.kind],
+    signatureWords(row.signature, CELL),
+    row.before,
+    row.now,
+    row.worstMs === null ? "\u2013" : nowrap(formatMs(row.worstMs))
+  ]);
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown2 = rows.slice(0, limit);
   return {
@@ -46179,8 +46187,8 @@ function renderReport(report, options2 = {}) {
     sections.push(`${heading(1)} Compared with the base branch`);
     const reasons = diffReasons(report.diff, settings.maxDiffRows);
     if (reasons !== "") sections.push(reasons);
-    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
-    sections.push(diffRows);
+    const { table: diffRows2, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows2);
     if (cut > 0) {
       omitted = true;
       sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);
@@ -47051,34 +47059,13 @@ function verdictLines(diff, c) {
   return lines;
 }
 function diffTable2(diff, width, c, m) {
-  const side = (spikes, withIt, of) => of === void 0 ? String(spikes) : spikes === 0 ? `none of ${of}` : `${spikes} in ${withIt} of ${of}`;
-  const judged = (label2, s) => [
-    label2,
-    signatureWords(s, m),
-    side(s.judgement?.base.spikes ?? 0, s.judgement?.base.repeats_with, s.judgement?.base.repeats),
-    side(
-      s.judgement?.head.spikes ?? s.spikes,
-      s.judgement?.head.repeats_with,
-      s.judgement?.head.repeats
-    ),
-    formatLength(s.judgement?.head.worst_ms ?? s.worst_ms)
-  ];
-  const gone = (label2, s) => [
-    label2,
-    signatureWords(s, m),
-    String(s.spikes),
-    "0",
-    "\u2013"
-  ];
-  const rows = [
-    ...diff.new.map((s) => judged("new", s)),
-    ...(diff.more_frequent ?? []).map((s) => judged("more frequent", s)),
-    ...(diff.worse ?? []).map((s) => judged("worse", s)),
-    ...(diff.new_unconfirmed ?? []).map((s) => judged("unconfirmed", s)),
-    ...diff.resolved.map((s) => gone("resolved", s)),
-    ...(diff.unseen ?? []).map((s) => gone("not seen (incomplete)", s)),
-    ...diff.persisting.map((s) => judged("persisting", s))
-  ];
+  const rows = diffRows(diff).map((row) => [
+    row.kind,
+    signatureWords(row.signature, m),
+    row.before,
+    row.now,
+    row.worstMs === null ? "\u2013" : formatLength(row.worstMs)
+  ]);
   if (rows.length === 0) return ["  Neither side has spikes."];
   const colour = {
     new: c.red,

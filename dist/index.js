@@ -8,8 +8,9 @@ import {
   EventsFileError,
   FLOOR_MS,
   MSPT_METRICS,
+  WAIT_SYSCALLS,
   analyseFile
-} from "./chunks/chunk-FPQE6CAC.js";
+} from "./chunks/chunk-6ZJ7LJIF.js";
 import {
   BUILT_IN_LIBRARY_PLUGINS,
   NOT_PLUGIN_PREFIXES,
@@ -5091,17 +5092,6 @@ function syscallThread(spike) {
   const others = spike.threads.filter((t) => !t.tick_thread && t.syscall_ms > 0).sort((a, b) => b.syscall_ms - a.syscall_ms);
   return others[0]?.thread ?? spike.top_thread;
 }
-var WAIT_SYSCALLS = /* @__PURE__ */ new Set([
-  "futex",
-  "nanosleep",
-  "clock_nanosleep",
-  "epoll_wait",
-  "epoll_pwait",
-  "poll",
-  "ppoll",
-  "select",
-  "pselect6"
-]);
 function verb(syscall) {
   if (/^(fsync|fdatasync)$/.test(syscall)) return `${syscall}ed`;
   if (/^(sync_file_range|msync|syncfs|sync)$/.test(syscall)) return "flushed";
@@ -5215,6 +5205,43 @@ function signatureSentence(report, signature, kind, m) {
   }
   const when = isGcPause(spike) ? "during" : "while";
   return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`;
+}
+function sideWords(spikes, repeatsWith, repeats) {
+  if (repeats === void 0) return String(spikes);
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
+}
+function diffRows(diff) {
+  const judged = (kind) => (s) => ({
+    kind,
+    signature: s,
+    before: sideWords(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    now: sideWords(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    worstMs: s.judgement?.head.worst_ms ?? s.worst_ms
+  });
+  const gone = (kind) => (s) => ({
+    kind,
+    signature: s,
+    before: String(s.spikes),
+    now: "0",
+    worstMs: null
+  });
+  return [
+    ...diff.new.map(judged("new")),
+    ...(diff.more_frequent ?? []).map(judged("more frequent")),
+    ...(diff.worse ?? []).map(judged("worse")),
+    ...(diff.new_unconfirmed ?? []).map(judged("unconfirmed")),
+    ...diff.resolved.map(gone("resolved")),
+    ...(diff.unseen ?? []).map(gone("not seen (incomplete)")),
+    ...diff.persisting.map(judged("persisting"))
+  ];
 }
 
 // src/report/chart.ts
@@ -5561,42 +5588,23 @@ function diffReasons(diff, limit) {
     ([label2, s]) => `- ${signatureWords(s, TEXT)} ${label2 === "unconfirmed" ? "unconfirmed" : label2}: ${markdownText(s.judgement?.reason ?? "", 300)}.`
   ).join("\n");
 }
-function sideCell(spikes, repeatsWith, repeats) {
-  if (repeats === void 0) return String(spikes);
-  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`;
-}
+var DIFF_LABELS = {
+  new: "\u{1F195} new",
+  "more frequent": "\u{1F4C8} more frequent",
+  worse: "\u{1F422} worse",
+  unconfirmed: "\u2754 unconfirmed",
+  resolved: "\u2705 resolved",
+  "not seen (incomplete)": "\u2753 not seen (incomplete)",
+  persisting: "persisting"
+};
 function diffTable(diff, limit) {
-  const row = (label2, s) => [
-    label2,
-    signatureWords(s, CELL),
-    sideCell(
-      s.judgement?.base.spikes ?? 0,
-      s.judgement?.base.repeats_with,
-      s.judgement?.base.repeats
-    ),
-    sideCell(
-      s.judgement?.head.spikes ?? s.spikes,
-      s.judgement?.head.repeats_with,
-      s.judgement?.head.repeats
-    ),
-    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
-  ];
-  const gone = (label2, s) => [
-    label2,
-    signatureWords(s, CELL),
-    String(s.spikes),
-    "0",
-    "\u2013"
-  ];
-  const rows = [
-    ...diff.new.map((s) => row("\u{1F195} new", s)),
-    ...(diff.more_frequent ?? []).map((s) => row("\u{1F4C8} more frequent", s)),
-    ...(diff.worse ?? []).map((s) => row("\u{1F422} worse", s)),
-    ...(diff.new_unconfirmed ?? []).map((s) => row("\u2754 unconfirmed", s)),
-    ...diff.resolved.map((s) => gone("\u2705 resolved", s)),
-    ...(diff.unseen ?? []).map((s) => gone("\u2753 not seen (incomplete)", s)),
-    ...diff.persisting.map((s) => row("persisting", s))
-  ];
+  const rows = diffRows(diff).map((row) => [
+    DIFF_LABELS[row.kind],
+    signatureWords(row.signature, CELL),
+    row.before,
+    row.now,
+    row.worstMs === null ? "\u2013" : nowrap(formatMs(row.worstMs))
+  ]);
   if (rows.length === 0) return { table: "Neither side has spikes.", cut: 0 };
   const shown = rows.slice(0, limit);
   return {
@@ -5672,8 +5680,8 @@ function renderReport(report, options = {}) {
     sections.push(`${heading(1)} Compared with the base branch`);
     const reasons = diffReasons(report.diff, settings.maxDiffRows);
     if (reasons !== "") sections.push(reasons);
-    const { table: diffRows, cut } = diffTable(report.diff, settings.maxDiffRows);
-    sections.push(diffRows);
+    const { table: diffRows2, cut } = diffTable(report.diff, settings.maxDiffRows);
+    sections.push(diffRows2);
     if (cut > 0) {
       omitted = true;
       sections.push(`\u2026and ${cut} more signatures in ${settings.fullReportHint}.`);

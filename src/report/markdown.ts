@@ -12,6 +12,8 @@ import { htmlText, inlineCode, markdownText, tableCell } from './escape.js'
 import { pluginContext } from './plugin-cell.js'
 import { formatBytes, formatCount, formatMs, formatOffset, plural } from './format.js'
 import {
+  diffRows,
+  type DiffRowKind,
   formatAt,
   formatLength,
   isGcPause,
@@ -409,44 +411,25 @@ function diffReasons(diff: DiffReport, limit: number): string {
     .join('\n')
 }
 
-/** A side's spikes, with in how many of its repeats: "4 in 2 of 5", "none of 20". */
-function sideCell(spikes: number, repeatsWith?: number, repeats?: number): string {
-  if (repeats === undefined) return String(spikes)
-  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`
+/** How the comment names each kind of row of the comparison. */
+const DIFF_LABELS: Record<DiffRowKind, string> = {
+  new: '🆕 new',
+  'more frequent': '📈 more frequent',
+  worse: '🐢 worse',
+  unconfirmed: '❔ unconfirmed',
+  resolved: '✅ resolved',
+  'not seen (incomplete)': '❓ not seen (incomplete)',
+  persisting: 'persisting'
 }
 
 function diffTable(diff: DiffReport, limit: number): { table: string; cut: number } {
-  const row = (label: string, s: JudgedSignature) => [
-    label,
-    signatureWords(s, CELL),
-    sideCell(
-      s.judgement?.base.spikes ?? 0,
-      s.judgement?.base.repeats_with,
-      s.judgement?.base.repeats
-    ),
-    sideCell(
-      s.judgement?.head.spikes ?? s.spikes,
-      s.judgement?.head.repeats_with,
-      s.judgement?.head.repeats
-    ),
-    nowrap(formatMs(s.judgement?.head.worst_ms ?? s.worst_ms))
-  ]
-  const gone = (label: string, s: JudgedSignature) => [
-    label,
-    signatureWords(s, CELL),
-    String(s.spikes),
-    '0',
-    '–'
-  ]
-  const rows = [
-    ...diff.new.map((s) => row('🆕 new', s)),
-    ...(diff.more_frequent ?? []).map((s) => row('📈 more frequent', s)),
-    ...(diff.worse ?? []).map((s) => row('🐢 worse', s)),
-    ...(diff.new_unconfirmed ?? []).map((s) => row('❔ unconfirmed', s)),
-    ...diff.resolved.map((s) => gone('✅ resolved', s)),
-    ...(diff.unseen ?? []).map((s) => gone('❓ not seen (incomplete)', s)),
-    ...diff.persisting.map((s) => row('persisting', s))
-  ]
+  const rows = diffRows(diff).map((row) => [
+    DIFF_LABELS[row.kind],
+    signatureWords(row.signature, CELL),
+    row.before,
+    row.now,
+    row.worstMs === null ? '–' : nowrap(formatMs(row.worstMs))
+  ])
   if (rows.length === 0) return { table: 'Neither side has spikes.', cut: 0 }
   const shown = rows.slice(0, limit)
   return {

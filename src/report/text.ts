@@ -19,6 +19,7 @@ import { oneLine } from './escape.js'
 import { formatBytes, formatCount, formatMs, plural } from './format.js'
 import { windowText } from './markdown.js'
 import {
+  diffRows,
   formatAt,
   formatLength,
   type LeadKind,
@@ -240,39 +241,13 @@ function verdictLines(diff: DiffReport, c: Colors): string[] {
 }
 
 function diffTable(diff: DiffReport, width: number, c: Colors, m: Markup): string[] {
-  const side = (spikes: number, withIt?: number, of?: number) =>
-    of === undefined
-      ? String(spikes)
-      : spikes === 0
-        ? `none of ${of}`
-        : `${spikes} in ${withIt} of ${of}`
-  const judged = (label: string, s: JudgedSignature) => [
-    label,
-    signatureWords(s, m),
-    side(s.judgement?.base.spikes ?? 0, s.judgement?.base.repeats_with, s.judgement?.base.repeats),
-    side(
-      s.judgement?.head.spikes ?? s.spikes,
-      s.judgement?.head.repeats_with,
-      s.judgement?.head.repeats
-    ),
-    formatLength(s.judgement?.head.worst_ms ?? s.worst_ms)
-  ]
-  const gone = (label: string, s: JudgedSignature) => [
-    label,
-    signatureWords(s, m),
-    String(s.spikes),
-    '0',
-    '–'
-  ]
-  const rows = [
-    ...diff.new.map((s) => judged('new', s)),
-    ...(diff.more_frequent ?? []).map((s) => judged('more frequent', s)),
-    ...(diff.worse ?? []).map((s) => judged('worse', s)),
-    ...(diff.new_unconfirmed ?? []).map((s) => judged('unconfirmed', s)),
-    ...diff.resolved.map((s) => gone('resolved', s)),
-    ...(diff.unseen ?? []).map((s) => gone('not seen (incomplete)', s)),
-    ...diff.persisting.map((s) => judged('persisting', s))
-  ]
+  const rows = diffRows(diff).map((row) => [
+    row.kind,
+    signatureWords(row.signature, m),
+    row.before,
+    row.now,
+    row.worstMs === null ? '–' : formatLength(row.worstMs)
+  ])
   if (rows.length === 0) return ['  Neither side has spikes.']
   const colour: Record<string, (text: string) => string> = {
     new: c.red,

@@ -4,7 +4,9 @@
  * the job summary) and the terminal's text report, which differ only in how a name is set off
  * (inline code, or colour) — the `Markup` each passes in.
  */
+import { WAIT_SYSCALLS } from '../analysis/attribute.js'
 import type {
+  DiffReport,
   JudgedSignature,
   Report,
   RunReport,
@@ -108,18 +110,6 @@ export function syscallThread(spike: SpikeReport): string | null {
     .sort((a, b) => b.syscall_ms - a.syscall_ms)
   return others[0]?.thread ?? spike.top_thread
 }
-
-const WAIT_SYSCALLS = new Set([
-  'futex',
-  'nanosleep',
-  'clock_nanosleep',
-  'epoll_wait',
-  'epoll_pwait',
-  'poll',
-  'ppoll',
-  'select',
-  'pselect6'
-])
 
 /** A syscall as a verb: `fsynced`, `read`, `wrote`; null when "called x" says it better. */
 function verb(syscall: string): string | null {
@@ -299,4 +289,66 @@ export function signatureSentence(
   }
   const when = isGcPause(spike) ? 'during' : 'while'
   return `${ticks} ${when} ${spikeLine(spike, m)} (${status}).`
+}
+
+/** The kinds of row of the comparison table, in the order both reports show them. */
+export type DiffRowKind =
+  | 'new'
+  | 'more frequent'
+  | 'worse'
+  | 'unconfirmed'
+  | 'resolved'
+  | 'not seen (incomplete)'
+  | 'persisting'
+
+/** One row of the comparison table, before a report sets it in its own way. */
+export interface DiffRow {
+  kind: DiffRowKind
+  signature: JudgedSignature
+  /** The base's spikes, with in how many of its repeats: "4 in 2 of 5", "none of 20". */
+  before: string
+  now: string
+  /** The head's worst spike; null for a signature the head no longer has. */
+  worstMs: number | null
+}
+
+/** A side's spikes, with in how many of its repeats: "4 in 2 of 5", "none of 20". */
+function sideWords(spikes: number, repeatsWith?: number, repeats?: number): string {
+  if (repeats === undefined) return String(spikes)
+  return spikes === 0 ? `none of ${repeats}` : `${spikes} in ${repeatsWith} of ${repeats}`
+}
+
+/** The comparison's rows: what changed first, then what went, then what stayed. */
+export function diffRows(diff: DiffReport): DiffRow[] {
+  const judged = (kind: DiffRowKind) => (s: JudgedSignature) => ({
+    kind,
+    signature: s,
+    before: sideWords(
+      s.judgement?.base.spikes ?? 0,
+      s.judgement?.base.repeats_with,
+      s.judgement?.base.repeats
+    ),
+    now: sideWords(
+      s.judgement?.head.spikes ?? s.spikes,
+      s.judgement?.head.repeats_with,
+      s.judgement?.head.repeats
+    ),
+    worstMs: s.judgement?.head.worst_ms ?? s.worst_ms
+  })
+  const gone = (kind: DiffRowKind) => (s: JudgedSignature) => ({
+    kind,
+    signature: s,
+    before: String(s.spikes),
+    now: '0',
+    worstMs: null
+  })
+  return [
+    ...diff.new.map(judged('new')),
+    ...(diff.more_frequent ?? []).map(judged('more frequent')),
+    ...(diff.worse ?? []).map(judged('worse')),
+    ...(diff.new_unconfirmed ?? []).map(judged('unconfirmed')),
+    ...diff.resolved.map(gone('resolved')),
+    ...(diff.unseen ?? []).map(gone('not seen (incomplete)')),
+    ...diff.persisting.map(judged('persisting'))
+  ]
 }
