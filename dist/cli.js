@@ -29580,22 +29580,26 @@ function libraryNames(options2) {
   const builtIn = options2.libraries.builtIn ? [...BUILT_IN_LIBRARY_PLUGINS.keys()] : [];
   return [.../* @__PURE__ */ new Set([...builtIn, ...options2.libraries.extra])];
 }
-function verdictNumber(name2, raw, key, help, check, expected) {
+function numberOption(name2, raw, key, defaults2, help, check, expected) {
   return {
     name: name2,
     raw,
     kind: "value",
     argument: "N",
     help,
-    default: String(DEFAULT_SETTINGS[key]),
+    default: String(defaults2[key]),
     parse(value, label2, settings) {
       const number = parseNumber2(label2, trimmed(value));
       if (!check(number))
         throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
       settings[key] = number;
     },
+    // verdict and tail options judge or follow; they are not analysis options a report records
     report: void 0
   };
+}
+function verdictNumber(name2, raw, key, help, check, expected) {
+  return numberOption(name2, raw, key, DEFAULT_SETTINGS, help, check, expected);
 }
 async function parseVerdictOptions(raw, label2 = (name2) => `--${name2}`, defaults2 = DEFAULT_SETTINGS) {
   const settings = { ...defaults2 };
@@ -29655,21 +29659,7 @@ function databaseInput(values, env) {
   return { dsn, schema: values["pg-schema"] || void 0 };
 }
 function tailNumber(name2, key, help, check, expected) {
-  return {
-    name: name2,
-    raw: key,
-    kind: "value",
-    argument: "N",
-    help,
-    default: String(DEFAULT_TAIL_SETTINGS[key]),
-    parse(value, label2, settings) {
-      const number = parseNumber2(label2, trimmed(value));
-      if (!check(number))
-        throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
-      settings[key] = number;
-    },
-    report: void 0
-  };
+  return numberOption(name2, key, key, DEFAULT_TAIL_SETTINGS, help, check, expected);
 }
 async function parseTailOptions(raw) {
   const settings = { ...DEFAULT_TAIL_SETTINGS };
@@ -43840,6 +43830,14 @@ function diffRows(diff) {
     ...diff.persisting.map(judged("persisting"))
   ];
 }
+function leadEntries(diff) {
+  return [
+    ...diff.new.map((s) => ["new", s]),
+    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
+    ...(diff.worse ?? []).map((s) => ["worse", s]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
+  ];
+}
 var NO_PLUGIN2, NO_SYSCALL, GC_THREAD, isGcThread, SELF_EVIDENT, repeatsText;
 var init_words = __esm({
   "src/report/words.ts"() {
@@ -46071,14 +46069,6 @@ function diffVerdict(diff) {
   }
   return lines.join("\n\n");
 }
-function leadEntries(diff) {
-  return [
-    ...diff.new.map((s) => ["new", s]),
-    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
-    ...(diff.worse ?? []).map((s) => ["worse", s]),
-    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
-  ];
-}
 function leadSentences(report, limit) {
   const entries = report.diff ? leadEntries(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
   const shown2 = entries.slice(0, limit);
@@ -47017,14 +47007,6 @@ function paragraph(text, width, indent = "", hanging = indent) {
   });
   return wrapped.split("\n").map((line, index) => (index === 0 ? indent : hanging) + line);
 }
-function leadEntries2(diff) {
-  return [
-    ...diff.new.map((s) => ["new", s]),
-    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
-    ...(diff.worse ?? []).map((s) => ["worse", s]),
-    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
-  ];
-}
 function verdictLines(diff, c) {
   const lines = [];
   const regressions = [...diff.more_frequent ?? [], ...diff.worse ?? []];
@@ -47249,7 +47231,7 @@ function renderText(report, options2) {
     const plain = options2.notice.replace(/\*\*/g, "").replace(/^⚠️ /, "! ");
     out.push("", ...paragraph(c.yellow(plain), width));
   }
-  const lead = report.diff ? leadEntries2(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
+  const lead = report.diff ? leadEntries(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);
   if (lead.length > 0) {
     out.push("");
     for (const [kind2, signature] of lead.slice(0, 5)) {

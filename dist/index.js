@@ -2355,22 +2355,26 @@ function libraryNames(options) {
   const builtIn = options.libraries.builtIn ? [...BUILT_IN_LIBRARY_PLUGINS.keys()] : [];
   return [.../* @__PURE__ */ new Set([...builtIn, ...options.libraries.extra])];
 }
-function verdictNumber(name, raw, key, help, check, expected) {
+function numberOption(name, raw, key, defaults2, help, check, expected) {
   return {
     name,
     raw,
     kind: "value",
     argument: "N",
     help,
-    default: String(DEFAULT_SETTINGS[key]),
+    default: String(defaults2[key]),
     parse(value, label2, settings) {
       const number = parseNumber(label2, trimmed(value));
       if (!check(number))
         throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
       settings[key] = number;
     },
+    // verdict and tail options judge or follow; they are not analysis options a report records
     report: void 0
   };
+}
+function verdictNumber(name, raw, key, help, check, expected) {
+  return numberOption(name, raw, key, DEFAULT_SETTINGS, help, check, expected);
 }
 var VERDICT_OPTIONS = [
   {
@@ -2479,21 +2483,7 @@ var DEFAULT_TAIL_SETTINGS = {
   from: "now"
 };
 function tailNumber(name, key, help, check, expected) {
-  return {
-    name,
-    raw: key,
-    kind: "value",
-    argument: "N",
-    help,
-    default: String(DEFAULT_TAIL_SETTINGS[key]),
-    parse(value, label2, settings) {
-      const number = parseNumber(label2, trimmed(value));
-      if (!check(number))
-        throw new UsageError(`${label2} must be ${expected}; got ${trimmed(value)}`);
-      settings[key] = number;
-    },
-    report: void 0
-  };
+  return numberOption(name, key, key, DEFAULT_TAIL_SETTINGS, help, check, expected);
 }
 var TAIL_OPTIONS = [
   tailNumber(
@@ -5243,6 +5233,14 @@ function diffRows(diff) {
     ...diff.persisting.map(judged("persisting"))
   ];
 }
+function leadEntries(diff) {
+  return [
+    ...diff.new.map((s) => ["new", s]),
+    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
+    ...(diff.worse ?? []).map((s) => ["worse", s]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
+  ];
+}
 
 // src/report/chart.ts
 function label(text2) {
@@ -5563,14 +5561,6 @@ function diffVerdict(diff) {
     );
   }
   return lines.join("\n\n");
-}
-function leadEntries(diff) {
-  return [
-    ...diff.new.map((s) => ["new", s]),
-    ...(diff.more_frequent ?? []).map((s) => ["more frequent", s]),
-    ...(diff.worse ?? []).map((s) => ["worse", s]),
-    ...(diff.new_unconfirmed ?? []).map((s) => ["unconfirmed", s])
-  ];
 }
 function leadSentences(report, limit) {
   const entries = report.diff ? leadEntries(report.diff) : [...report.signatures].sort((a, b) => b.worst_ms - a.worst_ms).map((s) => ["seen", s]);

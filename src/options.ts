@@ -268,6 +268,34 @@ function libraryNames(options: AnalysisOptions): string[] {
   return [...new Set([...builtIn, ...options.libraries.extra])]
 }
 
+/** A number option of a settings object, checked against its range (verdict and tail options). */
+function numberOption<Settings, Key extends keyof Settings & string>(
+  name: string,
+  raw: string,
+  key: Key,
+  defaults: Settings,
+  help: string,
+  check: (value: number) => boolean,
+  expected: string
+): OptionSpec<Settings> {
+  return {
+    name,
+    raw,
+    kind: 'value',
+    argument: 'N',
+    help,
+    default: String(defaults[key]),
+    parse(value, label, settings) {
+      const number = parseNumber(label, trimmed(value))
+      if (!check(number))
+        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
+      ;(settings as Record<Key, unknown>)[key] = number
+    },
+    // verdict and tail options judge or follow; they are not analysis options a report records
+    report: undefined as OptionSpec<Settings>['report']
+  }
+}
+
 /** A number option of the verdict, checked against its range. */
 function verdictNumber(
   name: string,
@@ -277,21 +305,7 @@ function verdictNumber(
   check: (value: number) => boolean,
   expected: string
 ): OptionSpec<VerdictSettings> {
-  return {
-    name,
-    raw,
-    kind: 'value',
-    argument: 'N',
-    help,
-    default: String(DEFAULT_SETTINGS[key]),
-    parse(value, label, settings) {
-      const number = parseNumber(label, trimmed(value))
-      if (!check(number))
-        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
-      settings[key] = number
-    },
-    report: undefined
-  }
+  return numberOption(name, raw, key, DEFAULT_SETTINGS, help, check, expected)
 }
 
 /**
@@ -513,21 +527,7 @@ function tailNumber(
   check: (value: number) => boolean,
   expected: string
 ): OptionSpec<TailSettings> {
-  return {
-    name,
-    raw: key,
-    kind: 'value',
-    argument: 'N',
-    help,
-    default: String(DEFAULT_TAIL_SETTINGS[key]),
-    parse(value, label, settings) {
-      const number = parseNumber(label, trimmed(value))
-      if (!check(number))
-        throw new UsageError(`${label} must be ${expected}; got ${trimmed(value)}`)
-      settings[key] = number
-    },
-    report: undefined
-  }
+  return numberOption(name, key, key, DEFAULT_TAIL_SETTINGS, help, check, expected)
 }
 
 export const TAIL_OPTIONS: readonly OptionSpec<TailSettings>[] = [

@@ -16,6 +16,7 @@ import {
   type DiffRowKind,
   formatAt,
   formatLength,
+  leadEntries,
   isGcPause,
   type LeadKind,
   type Markup,
@@ -367,16 +368,6 @@ export function diffVerdict(diff: DiffReport): string {
     )
   }
   return lines.join('\n\n')
-}
-
-/** The signatures a diff leads with, in the order they matter. */
-function leadEntries(diff: DiffReport): [LeadKind, JudgedSignature][] {
-  return [
-    ...diff.new.map((s) => ['new', s] as [LeadKind, JudgedSignature]),
-    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as [LeadKind, JudgedSignature]),
-    ...(diff.worse ?? []).map((s) => ['worse', s] as [LeadKind, JudgedSignature]),
-    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as [LeadKind, JudgedSignature])
-  ]
 }
 
 /**

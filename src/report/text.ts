@@ -22,6 +22,7 @@ import {
   diffRows,
   formatAt,
   formatLength,
+  leadEntries,
   type LeadKind,
   type Markup,
   signatureSentence,
@@ -187,15 +188,6 @@ function paragraph(text: string, width: number, indent = '', hanging = indent): 
     trim: true
   })
   return wrapped.split('\n').map((line, index) => (index === 0 ? indent : hanging) + line)
-}
-
-function leadEntries(diff: DiffReport): [LeadKind, JudgedSignature][] {
-  return [
-    ...diff.new.map((s) => ['new', s] as [LeadKind, JudgedSignature]),
-    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as [LeadKind, JudgedSignature]),
-    ...(diff.worse ?? []).map((s) => ['worse', s] as [LeadKind, JudgedSignature]),
-    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as [LeadKind, JudgedSignature])
-  ]
 }
 
 function verdictLines(diff: DiffReport, c: Colors): string[] {

@@ -352,3 +352,13 @@ export function diffRows(diff: DiffReport): DiffRow[] {
     ...diff.persisting.map(judged('persisting'))
   ]
 }
+
+/** The signatures a diff leads with, in the order they matter. */
+export function leadEntries(diff: DiffReport): [LeadKind, JudgedSignature][] {
+  return [
+    ...diff.new.map((s) => ['new', s] as [LeadKind, JudgedSignature]),
+    ...(diff.more_frequent ?? []).map((s) => ['more frequent', s] as [LeadKind, JudgedSignature]),
+    ...(diff.worse ?? []).map((s) => ['worse', s] as [LeadKind, JudgedSignature]),
+    ...(diff.new_unconfirmed ?? []).map((s) => ['unconfirmed', s] as [LeadKind, JudgedSignature])
+  ]
+}
